@@ -1,0 +1,42 @@
+// Builds the Fastify application from the dependencies it is given. It never reads process.env and never
+// listens: src/server.ts does that.
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Contract } from './contract/openapi.js';
+import { randomIds, type IdSource } from './domain/ids.js';
+import { parseQueryString } from './http/parameters.js';
+import { registerTaskListRoutes } from './http/routes/task-lists.js';
+import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
+import { frameworkErrorHandler, registerVendorEnvelope } from './http/vendor-envelope.js';
+import type { TaskStore } from './storage/task-store.js';
+
+export interface AppDependencies {
+  contract: Contract;
+  store: TaskStore;
+  ids?: IdSource;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const ids = deps.ids ?? randomIds;
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    // The request id is ours (32 hex digits), never taken from the caller.
+    genReqId: () => ids.requestId(),
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    routerOptions: {
+      querystringParser: parseQueryString,
+      // A long project id must reach the parameter check (400), not fall out of routing (404).
+      maxParamLength: 2048,
+    },
+    // HEAD is not part of the vendor API; only explicitly registered HEAD routes exist.
+    exposeHeadRoutes: false,
+    frameworkErrors: frameworkErrorHandler,
+  });
+
+  registerVendorEnvelope(app);
+  registerTaskListRoutes(app, deps);
+  registerThumbnailDetailsRoute(app, deps);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// The mpc-mock command. Bad configuration prints one line and exits 2; SIGTERM and SIGINT stop it cleanly.
+import { readFileSync } from 'node:fs';
+import { ConfigError, helpText, parseConfig } from './config.js';
+import { FixtureError } from './fixtures/fixture-files.js';
+import { generateFixtures } from './fixtures/generate-fixtures.js';
+import { startMpcMock } from './server.js';
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function fail(message: string): never {
+  process.stderr.write(`mpc-mock: ${message}\n`);
+  process.exit(2);
+}
+
+function generateCommand(argv: string[]): void {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i]!, argv[i + 1]];
+    if (!['--count', '--seed', '--project'].includes(flag) || value === undefined) fail(`generate: unexpected ${flag} (see --help)`);
+    args.set(flag, value);
+  }
+  const count = Number(args.get('--count') ?? '10');
+  const seed = Number(args.get('--seed') ?? '1');
+  if (!Number.isSafeInteger(count) || count < 0) fail('generate: --count must be a whole number');
+  if (!Number.isSafeInteger(seed)) fail('generate: --seed must be an integer');
+  const project = args.get('--project');
+  process.stdout.write(JSON.stringify(generateFixtures({ count, seed, ...(project ? { projectId: project } : {}) }), null, 2) + '\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(helpText() + '\n');
+  if (argv.includes('--version')) return void process.stdout.write(version + '\n');
+  if (argv[0] === 'generate') return generateCommand(argv.slice(1));
+
+  let config;
+  try {
+    config = parseConfig(argv, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  let mock;
+  try {
+    mock = await startMpcMock(config);
+  } catch (error) {
+    if (error instanceof FixtureError) fail(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      fail(`cannot listen on ${config.host}:${config.port}: ${code}`);
+    }
+    throw error;
+  }
+  process.stdout.write(`mpc-mock ${version} listening on ${mock.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    mock.app.log.info({ signal }, 'stopping');
+    mock.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`mpc-mock: error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+await main(process.argv.slice(2));

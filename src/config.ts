@@ -1,0 +1,123 @@
+// mpc-mock's configuration: one table defines every option once (its flag, environment variable, type,
+// default and help text); the Config type, the parser and --help all derive from it.
+
+type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level';
+interface OptionSpec {
+  flag: string;
+  type: OptionType;
+  default?: number | string | boolean;
+  help: string;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const OPTIONS = {
+  port: { flag: '--port', type: 'port', default: 8080, help: 'TCP port to listen on; 0 picks a free one' },
+  host: { flag: '--host', type: 'string', default: '127.0.0.1', help: 'interface to listen on (0.0.0.0 in the Docker image)' },
+  db: { flag: '--db', type: 'string', default: ':memory:', help: "task store: ':memory:' or a SQLite file (rebuilt from the fixtures at start)" },
+  fixtures: { flag: '--fixtures', type: 'string', help: 'a directory of fixture files to load beside the default ones' },
+  noDefaultFixtures: { flag: '--no-default-fixtures', type: 'boolean', default: false, help: 'do not load the bundled default fixtures' },
+  generate: { flag: '--generate', type: 'count', default: 0, help: 'also generate this many tasks per kind with faker' },
+  seed: { flag: '--seed', type: 'integer', default: 1, help: 'seed for --generate; the same seed gives the same tasks' },
+  logLevel: { flag: '--log-level', type: 'log-level', default: 'info', help: `one of ${LOG_LEVELS.join(', ')}` },
+} as const satisfies Record<string, OptionSpec>;
+
+type ValueOf<T extends OptionType> = T extends 'port' | 'count' | 'integer'
+  ? number
+  : T extends 'boolean'
+    ? boolean
+    : T extends 'log-level'
+      ? (typeof LOG_LEVELS)[number]
+      : string;
+
+type Options = typeof OPTIONS;
+export type Config = {
+  [K in keyof Options]: Options[K] extends { default: unknown } ? ValueOf<Options[K]['type']> : ValueOf<Options[K]['type']> | undefined;
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** MPC_MOCK_NO_DEFAULT_FIXTURES for noDefaultFixtures. */
+export function envName(key: string): string {
+  return 'MPC_MOCK_' + key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}
+
+function convert(key: string, spec: OptionSpec, raw: string, source: string): number | string | boolean {
+  const bad = (rule: string) => new ConfigError(`${source}: ${JSON.stringify(raw)} is not ${rule}`);
+  switch (spec.type) {
+    case 'port': {
+      if (!/^[0-9]+$/.test(raw) || Number(raw) > 65535) throw bad('a port number from 0 to 65535');
+      return Number(raw);
+    }
+    case 'count': {
+      if (!/^[0-9]+$/.test(raw) || Number(raw) > 1_000_000) throw bad('a whole number from 0 to 1000000');
+      return Number(raw);
+    }
+    case 'integer': {
+      if (!/^-?[0-9]+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw bad('an integer');
+      return Number(raw);
+    }
+    case 'boolean': {
+      if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+      if (['0', 'false', 'no', 'off', ''].includes(raw.toLowerCase())) return false;
+      throw bad('true or false');
+    }
+    case 'log-level': {
+      if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw bad(`one of ${LOG_LEVELS.join(', ')}`);
+      return raw;
+    }
+    default:
+      if (raw === '') throw bad(`a value for ${key}`);
+      return raw;
+  }
+}
+
+/** Defaults, then environment variables, then flags. Throws ConfigError with one readable line. */
+export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Config {
+  const specs = OPTIONS as Record<string, OptionSpec>;
+  const config: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(specs)) {
+    config[key] = spec.default;
+    const fromEnv = env[envName(key)];
+    if (fromEnv !== undefined) config[key] = convert(key, spec, fromEnv, envName(key));
+  }
+  const byFlag = new Map(Object.entries(specs).map(([key, spec]) => [spec.flag, key]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const key = byFlag.get(flag);
+    if (!key) throw new ConfigError(`unknown option ${flag} (see --help)`);
+    const spec = specs[key]!;
+    if (spec.type === 'boolean') {
+      config[key] = eq > 0 ? convert(key, spec, arg.slice(eq + 1), flag) : true;
+      continue;
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new ConfigError(`${flag} needs a value`);
+    config[key] = convert(key, spec, value, flag);
+  }
+  return config as Config;
+}
+
+export function helpText(): string {
+  const rows = Object.entries(OPTIONS as Record<string, OptionSpec>).map(([key, spec]) => {
+    const arg = spec.type === 'boolean' ? spec.flag : `${spec.flag} <${spec.type === 'string' ? 'value' : spec.type}>`;
+    const def = spec.default === undefined || spec.type === 'boolean' ? '' : ` (default ${String(spec.default)})`;
+    return `  ${arg.padEnd(28)} ${spec.help}${def}\n  ${''.padEnd(28)} env ${envName(key)}`;
+  });
+  return [
+    'Usage: mpc-mock [options]            start the mock',
+    '       mpc-mock generate [--count <n>] [--seed <s>] [--project <id>]   print generated fixtures as JSON',
+    '',
+    'Options:',
+    ...rows,
+    '  --help                       print this help',
+    '  --version                    print the version',
+  ].join('\n');
+}

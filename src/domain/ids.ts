@@ -1,0 +1,15 @@
+import { randomBytes } from 'node:crypto';
+
+// Identifier sources are injected so that tests can predict them.
+export interface IdSource {
+  /** 32 lowercase hex digits, unique per request (SPEC 1.5). */
+  requestId(): string;
+}
+
+export const randomIds: IdSource = { requestId: () => randomBytes(16).toString('hex') };
+
+/** Predictable request ids for tests: 000…001, 000…002, … */
+export function sequentialIds(): IdSource {
+  let n = 0;
+  return { requestId: () => (++n).toString(16).padStart(32, '0') };
+}

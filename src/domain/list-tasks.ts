@@ -1,0 +1,51 @@
+// The list semantics shared by the four task kinds (SPEC section 2): task_id lookups, the status filter,
+// the create_time window, paging, total and is_truncated. Parameters arrive already checked against the
+// OpenAPI document; only rules that span parameters are checked here.
+import type { TaskStore } from '../storage/task-store.js';
+import type { TaskDocument, TaskKind } from './task-kinds.js';
+import { invalidParameter } from './vendor-errors.js';
+
+export interface ListTasksParams {
+  task_id?: string[] | undefined;
+  status?: string | undefined;
+  start_time?: string | undefined;
+  end_time?: string | undefined;
+  page: number;
+  size: number;
+}
+
+export interface TaskListPage {
+  tasks: TaskDocument[];
+  total: number;
+  isTruncated: boolean;
+}
+
+const EARLIEST = '00000000000000';
+const LATEST = '99999999999999';
+
+export function listTasks(store: TaskStore, kind: TaskKind, projectId: string, params: ListTasksParams): TaskListPage {
+  if (params.task_id !== undefined) {
+    // The vendor: "If task_id is specified, this parameter is invalid" for the window and paging; status still filters.
+    const tasks = store.findTasks(kind.name, projectId, params.task_id, params.status);
+    return { tasks, total: tasks.length, isTruncated: false };
+  }
+
+  const from = params.start_time ?? EARLIEST;
+  const to = params.end_time ?? LATEST;
+  if (from > to) throw invalidParameter('start_time cannot be greater than end_time');
+
+  const window = { kind: kind.name, projectId, status: params.status, from, to };
+  const total = store.countTasks(window);
+  const offset = params.page * params.size;
+  // A page past the end (however far: page has no upper bound) is empty, with the true total.
+  if (!Number.isSafeInteger(offset) || offset >= total) return { tasks: [], total, isTruncated: false };
+  const tasks = store.listTasks({ ...window, limit: params.size, offset });
+  return { tasks, total, isTruncated: offset + tasks.length < total };
+}
+
+/** The list response body in the kind's own envelope (list key, is_truncated or not). */
+export function taskListBody(kind: TaskKind, page: TaskListPage): Record<string, unknown> {
+  const body: Record<string, unknown> = { [kind.listKey]: page.tasks, total: page.total };
+  if (kind.hasIsTruncated) body.is_truncated = page.isTruncated ? 1 : 0;
+  return body;
+}

@@ -1,0 +1,32 @@
+// MPC writes times as 14 digits, yyyymmddhhmmss, in UTC. Because the format is fixed-width, the strings
+// sort the same way as the instants they name, so the store compares them as text.
+
+const MPC_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
+
+/** The instant a yyyymmddhhmmss string names, or undefined when it is not a real UTC date and time. */
+export function parseMpcTime(value: string): Date | undefined {
+  const m = MPC_TIME.exec(value);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  // Date.UTC rolls 2023-02-30 over into March; a real date survives the round trip unchanged.
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  if (date.getUTCHours() !== h || date.getUTCMinutes() !== mi || date.getUTCSeconds() !== s) return undefined;
+  return date;
+}
+
+export function isMpcTime(value: string): boolean {
+  return parseMpcTime(value) !== undefined;
+}
+
+export function formatMpcTime(date: Date): string {
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (
+    pad(date.getUTCFullYear(), 4) +
+    pad(date.getUTCMonth() + 1) +
+    pad(date.getUTCDate()) +
+    pad(date.getUTCHours()) +
+    pad(date.getUTCMinutes()) +
+    pad(date.getUTCSeconds())
+  );
+}

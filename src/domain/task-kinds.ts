@@ -1,0 +1,112 @@
+// The four MPC task kinds share one implementation of every behaviour; what differs is this descriptor.
+// The status words each list accepts live in the OpenAPI document (the operation's `status` enum), not here.
+
+export type TaskKindName = 'transcoding' | 'snapshot' | 'animated_gif' | 'encryption';
+
+export interface TaskKind {
+  name: TaskKindName;
+  /** The list path under /v1/{project_id}/, also the key of this kind's tasks in a fixture file. */
+  path: 'transcodings' | 'thumbnails' | 'animated-graphics' | 'encryptions';
+  /** operationId of the list operation in openapi/mpc-api.yaml. */
+  listOperationId: string;
+  /** components.schemas name of one task document. */
+  taskSchema: string;
+  /** The key that holds the tasks in a list response. */
+  listKey: 'task_array' | 'tasks';
+  /** Whether the list response carries is_truncated (the GIF list does not). */
+  hasIsTruncated: boolean;
+  /** The states a task never leaves; only these carry end_time. */
+  finalStatuses: readonly string[];
+  /** The final state of a task that completed. */
+  succeededStatus: string;
+  /** Whether a FAILED task carries a task-level error_code beside its description. */
+  failureHasErrorCode: boolean;
+}
+
+export const TASK_KINDS: readonly TaskKind[] = [
+  {
+    name: 'transcoding',
+    path: 'transcodings',
+    listOperationId: 'ListTranscodingTask',
+    taskSchema: 'QueryTranscodingsTaskResponse',
+    listKey: 'task_array',
+    hasIsTruncated: true,
+    finalStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED'],
+    succeededStatus: 'SUCCEEDED',
+    failureHasErrorCode: true,
+  },
+  {
+    name: 'snapshot',
+    path: 'thumbnails',
+    listOperationId: 'ListThumbnailsTask',
+    taskSchema: 'ThumbTask',
+    listKey: 'task_array',
+    hasIsTruncated: true,
+    finalStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED'],
+    succeededStatus: 'SUCCEEDED',
+    failureHasErrorCode: false,
+  },
+  {
+    name: 'animated_gif',
+    path: 'animated-graphics',
+    listOperationId: 'ListAnimatedGraphicsTask',
+    taskSchema: 'AnimatedGraphicsTask',
+    listKey: 'tasks',
+    hasIsTruncated: false,
+    // Note the vendor's spelling SUCCEED for GIF tasks.
+    finalStatuses: ['SUCCEED', 'FAILED', 'CANCELED'],
+    succeededStatus: 'SUCCEED',
+    failureHasErrorCode: false,
+  },
+  {
+    name: 'encryption',
+    path: 'encryptions',
+    listOperationId: 'ListEncryptTask',
+    taskSchema: 'EachEncryptRsp',
+    listKey: 'task_array',
+    hasIsTruncated: true,
+    finalStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED'],
+    succeededStatus: 'SUCCEEDED',
+    failureHasErrorCode: false,
+  },
+];
+
+export function taskKind(name: TaskKindName): TaskKind {
+  const kind = TASK_KINDS.find((k) => k.name === name);
+  if (!kind) throw new Error(`unknown task kind ${name}`);
+  return kind;
+}
+
+/** A task document in the API's own shape (task_id, status, create_time, ...), as the list returns it. */
+export interface TaskDocument {
+  task_id: string;
+  status: string;
+  create_time: string;
+  end_time?: string;
+  [field: string]: unknown;
+}
+
+/**
+ * Rules a task document must keep beyond its schema (SPEC 2.7): end_time only once final, a FAILED task
+ * says why. Returns the broken rules as field/message pairs, empty when the document is consistent.
+ */
+export function checkTaskConsistency(kind: TaskKind, task: TaskDocument): Array<{ field: string; message: string }> {
+  const problems: Array<{ field: string; message: string }> = [];
+  const final = kind.finalStatuses.includes(task.status);
+  if (final && task.end_time === undefined) {
+    problems.push({ field: 'end_time', message: `is required once the task is ${task.status}` });
+  }
+  if (!final && task.end_time !== undefined) {
+    problems.push({ field: 'end_time', message: `must be absent while the task is ${task.status}` });
+  }
+  if (task.end_time !== undefined && task.end_time < task.create_time) {
+    problems.push({ field: 'end_time', message: 'cannot be earlier than create_time' });
+  }
+  if (task.status === 'FAILED') {
+    if (typeof task.description !== 'string') problems.push({ field: 'description', message: 'is required for a FAILED task' });
+    if (kind.failureHasErrorCode && typeof task.error_code !== 'string') {
+      problems.push({ field: 'error_code', message: 'is required for a FAILED task' });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,65 @@
+// Starting and stopping a listening mpc-mock: shared by the CLI and by test suites that start it in-process.
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { parseConfig, type Config } from './config.js';
+import { loadContract } from './contract/openapi.js';
+import { DEFAULT_FIXTURES_DIR, mergeFixtureSets, parseFixtureFile, readFixtureDirectory, type FixtureSet } from './fixtures/fixture-files.js';
+import { generateFixtures } from './fixtures/generate-fixtures.js';
+import { createTaskStore, type TaskStore } from './storage/task-store.js';
+
+export type MpcMockOptions = Partial<Config>;
+
+export interface RunningMpcMock {
+  /** http://host:port, with 127.0.0.1 in place of a wildcard host. */
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  store: TaskStore;
+  /** Stops accepting, lets requests in flight finish, closes the store. */
+  close(): Promise<void>;
+}
+
+/** The tasks a configuration asks for: default fixtures, a fixture directory, generated tasks. */
+export function collectFixtures(config: Config, contract = loadContract()): FixtureSet {
+  const sets: Array<{ name: string; set: FixtureSet }> = [];
+  if (!config.noDefaultFixtures) sets.push({ name: DEFAULT_FIXTURES_DIR, set: readFixtureDirectory(contract, DEFAULT_FIXTURES_DIR) });
+  if (config.fixtures !== undefined) sets.push({ name: config.fixtures, set: readFixtureDirectory(contract, config.fixtures) });
+  if (config.generate > 0) {
+    const name = `generated (seed ${config.seed})`;
+    sets.push({ name, set: parseFixtureFile(contract, name, generateFixtures({ count: config.generate, seed: config.seed })) });
+  }
+  return mergeFixtureSets(sets);
+}
+
+export async function startMpcMock(options: MpcMockOptions = {}): Promise<RunningMpcMock> {
+  const defaults = parseConfig([]);
+  const config: Config = { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  const contract = loadContract();
+  // Everything is read and validated before the store is touched: a bad fixture stops the start whole.
+  const fixtures = collectFixtures(config, contract);
+  const store = createTaskStore({ filename: config.db });
+  let app: FastifyInstance | undefined;
+  try {
+    store.replaceAll(fixtures.tasks, fixtures.details);
+    app = await buildApp({ contract, store, logger: { level: config.logLevel } });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app?.close();
+    store.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const running = app;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    app: running,
+    store,
+    async close() {
+      await running.close();
+      store.close();
+    },
+  };
+}
