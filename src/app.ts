@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { Contract } from './contract/openapi.js';
 import { randomIds, type IdSource } from './domain/ids.js';
 import { parseQueryString } from './http/parameters.js';
+import { registerHealthRoute } from './http/routes/health.js';
 import { registerTaskListRoutes } from './http/routes/task-lists.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
 import { frameworkErrorHandler, registerVendorEnvelope } from './http/vendor-envelope.js';
@@ -14,6 +15,8 @@ export interface AppDependencies {
   store: TaskStore;
   ids?: IdSource;
   logger?: FastifyServerOptions['logger'];
+  /** Called after the routes are registered and before the app is ready: where tests add their hooks. */
+  beforeReady?: (app: FastifyInstance) => void;
 }
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
@@ -35,8 +38,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   registerVendorEnvelope(app);
+  registerHealthRoute(app);
   registerTaskListRoutes(app, deps);
   registerThumbnailDetailsRoute(app, deps);
+  deps.beforeReady?.(app);
   await app.ready();
   return app;
 }

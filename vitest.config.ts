@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup.ts'],
+    // better-sqlite3 is native; forks keep each test file in its own process.
+    pool: 'forks',
+    testTimeout: 20_000,
+  },
+});
