@@ -7,7 +7,7 @@ import { parseQueryString } from './http/parameters.js';
 import { registerHealthRoute } from './http/routes/health.js';
 import { registerTaskListRoutes } from './http/routes/task-lists.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
-import { frameworkErrorHandler, registerVendorEnvelope } from './http/vendor-envelope.js';
+import { frameworkErrorHandler, MAX_PARAM_LENGTH, registerVendorEnvelope } from './http/vendor-envelope.js';
 import type { TaskStore } from './storage/task-store.js';
 
 export interface AppDependencies {
@@ -30,7 +30,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     routerOptions: {
       querystringParser: parseQueryString,
       // A long project id must reach the parameter check (400), not fall out of routing (404).
-      maxParamLength: 2048,
+      maxParamLength: MAX_PARAM_LENGTH,
     },
     // HEAD is not part of the vendor API; only explicitly registered HEAD routes exist.
     exposeHeadRoutes: false,

@@ -3,6 +3,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiNotFound, invalidParameter, systemError, VendorError } from '../domain/vendor-errors.js';
 
+/** Longer path parameters are refused by the router itself, before any route sees them. */
+export const MAX_PARAM_LENGTH = 2048;
+
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 
 export function sendVendorError(request: FastifyRequest, reply: FastifyReply, error: VendorError): void {
@@ -14,6 +17,7 @@ export function sendVendorError(request: FastifyRequest, reply: FastifyReply, er
 function asVendorError(error: FastifyError): VendorError {
   if (error instanceof VendorError) return error;
   if (error.code === 'FST_ERR_BAD_URL') return invalidParameter('the URL path is not valid percent-encoding');
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return invalidParameter(`a path parameter is longer than ${MAX_PARAM_LENGTH} characters`);
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return invalidParameter(`the request could not be read (${error.code ?? error.statusCode})`);
   }

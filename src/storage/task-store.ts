@@ -63,10 +63,11 @@ export interface TaskStoreOptions {
 
 /**
  * Ties on create_time are broken by this key, descending (SPEC 2.5): numeric ids sort by value, larger first,
- * and above non-numeric ids, which sort by their text. Padding to the id's maximum length keeps it exact.
+ * and above non-numeric ids, which sort by their text. Padding to the id's maximum length keeps it exact;
+ * the id itself at the end makes the order total (`0200` and `200` are one number but two ids).
  */
 export function taskSortKey(taskId: string): string {
-  return /^[0-9]+$/.test(taskId) ? `1${taskId.padStart(64, '0')}` : `0${taskId}`;
+  return /^[0-9]+$/.test(taskId) ? `1${taskId.padStart(64, '0')} ${taskId}` : `0${taskId}`;
 }
 
 const SCHEMA = `

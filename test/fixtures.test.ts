@@ -1,0 +1,136 @@
+// SPEC section 7: fixtures, their validation at load, and generated volume data.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ParameterObject } from '../src/contract/openapi.js';
+import { TASK_KINDS, type TaskDocument } from '../src/domain/task-kinds.js';
+import { FixtureError, parseFixtureFile, readFixtureDirectory } from '../src/fixtures/fixture-files.js';
+import { generateFixtures } from '../src/fixtures/generate-fixtures.js';
+import { collectFixtures, startMpcMock } from '../src/server.js';
+import { parseConfig } from '../src/config.js';
+import { buildTestApp, defaultFixtures, PROJECT, testContract } from './helper.js';
+
+function fixtureDir(files: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mpc-fixtures-'));
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+  }
+  return dir;
+}
+
+const good = { task_id: '1', status: 'WAITING', create_time: '20240101000000' };
+
+describe('the default fixtures', () => {
+  it.each(TASK_KINDS.map((k) => [k.path, k] as const))('show every status of %s and more than one page', (_path, kind) => {
+    const tasks = defaultFixtures().tasks.filter((t) => t.kind === kind.name && t.projectId === null);
+    const statuses = testContract().operation(kind.listOperationId).parameters.find((p: ParameterObject) => p.name === 'status')!.schema.enum!;
+    for (const status of statuses) expect(tasks.map((t) => t.task.status)).toContain(status);
+    expect(tasks.length).toBeGreaterThan(10);
+  });
+
+  it('hold explicit snapshot details and a project’s own tasks', () => {
+    expect(defaultFixtures().details.length).toBeGreaterThan(0);
+    expect(defaultFixtures().tasks.some((t) => t.projectId !== null)).toBe(true);
+  });
+});
+
+describe('a fixture that fails validation', () => {
+  const load = (files: Record<string, unknown>) => () => readFixtureDirectory(testContract(), fixtureDir(files));
+
+  it('names the file, the task and the field', () => {
+    const bad = { thumbnails: [good, { ...good, task_id: '2', create_time: 20240101000000 }] };
+    expect(load({ 'a.json': { encryptions: [good] }, 'b.json': bad })).toThrowError(
+      /Invalid fixture .*b\.json: thumbnails\[1\] \(task_id 2\): create_time must be string/,
+    );
+  });
+
+  it.each([
+    ['a status of another kind', { 'animated-graphics': [{ ...good, status: 'SUCCEEDED' }] }, /animated-graphics\[0\] \(task_id 1\): status must be one of/],
+    ['an impossible date', { encryptions: [{ ...good, create_time: '20230230000000' }] }, /encryptions\[0\] \(task_id 1\): create_time must match format "yyyymmddhhmmss"/],
+    ['a field the API does not have', { transcodings: [{ ...good, colour: 'red' }] }, /transcodings\[0\] \(task_id 1\): colour is not a field of this schema/],
+    ['a missing required field', { thumbnails: [{ task_id: '1', status: 'WAITING' }] }, /thumbnails\[0\] \(task_id 1\): create_time is required/],
+    ['a nested field of the wrong type', { thumbnails: [{ ...good, input: { bucket: 'b', location: 'l', object: 3 } }] }, /thumbnails\[0\] \(task_id 1\): input\.object must be string/],
+    ['an end_time on a waiting task', { encryptions: [{ ...good, end_time: '20240101000001' }] }, /encryptions\[0\] \(task_id 1\): end_time must be absent while the task is WAITING/],
+    ['a failed task without a reason', { transcodings: [{ ...good, status: 'FAILED', end_time: '20240101000001' }] }, /transcodings\[0\] \(task_id 1\): description is required for a FAILED task/],
+    ['an unknown kind', { transcoding: [good] }, /the file: transcoding is not a field of this schema/],
+    ['a bad project id', { project_id: 'a b', thumbnails: [good] }, /project_id must match pattern/],
+    ['not JSON', '{"thumbnails": [', /not JSON/],
+  ])('rejects %s', (_what, content, message) => {
+    expect(load({ 'x.json': content })).toThrowError(message);
+  });
+
+  it('rejects one task defined twice, and a project task that shadows a shared one', () => {
+    expect(load({ 'a.json': { thumbnails: [good] }, 'b.json': { thumbnails: [good] } })).toThrowError(/b\.json: snapshot task 1 is already defined in .*a\.json/);
+    expect(load({ 'a.json': { thumbnails: [good] }, 'b.json': { project_id: 'p', thumbnails: [good] } })).toThrowError(/shadows the shared task/);
+    // The same id in two different projects, or in two kinds, is fine.
+    expect(load({ 'a.json': { project_id: 'p', thumbnails: [good] }, 'b.json': { project_id: 'q', thumbnails: [good], encryptions: [good] } })()).toBeDefined();
+  });
+
+  it('stops the start with the message, and nothing is half loaded', async () => {
+    const dir = fixtureDir({ 'a.json': { encryptions: [good] }, 'z.json': { encryptions: [{ ...good, task_id: '' }] } });
+    await expect(startMpcMock({ port: 0, fixtures: dir, logLevel: 'silent' })).rejects.toThrowError(FixtureError);
+    await expect(startMpcMock({ port: 0, fixtures: dir, logLevel: 'silent' })).rejects.toThrowError(/z\.json: encryptions\[0\]: task_id must NOT have fewer than 1 characters/);
+  });
+});
+
+describe('loading fixtures from a directory at start', () => {
+  it('adds them to the default set, or replaces it', async () => {
+    const dir = fixtureDir({ 'mine.json': { project_id: 'mine', encryptions: [{ ...good, task_id: '77' }] } });
+    const mock = await startMpcMock({ port: 0, fixtures: dir, logLevel: 'silent' });
+    try {
+      const res = await fetch(`${mock.url}/v1/mine/encryptions?task_id=77&task_id=31207`);
+      expect(((await res.json()) as { total: number }).total).toBe(2);
+    } finally {
+      await mock.close();
+    }
+    const only = collectFixtures(parseConfig(['--no-default-fixtures', '--fixtures', dir]));
+    expect(only.tasks.map((t) => t.task.task_id)).toEqual(['77']);
+  });
+});
+
+describe('generated fixtures', () => {
+  it('are the same byte for byte for the same seed, and differ for another seed', () => {
+    const a = JSON.stringify(generateFixtures({ count: 50, seed: 42 }));
+    expect(JSON.stringify(generateFixtures({ count: 50, seed: 42 }))).toBe(a);
+    expect(JSON.stringify(generateFixtures({ count: 50, seed: 43 }))).not.toBe(a);
+  });
+
+  it('pass the same validation as hand-written fixtures and are served like them', async () => {
+    const set = parseFixtureFile(testContract(), 'generated', generateFixtures({ count: 200, seed: 7 }));
+    expect(set.tasks).toHaveLength(200 * TASK_KINDS.length);
+    const t = await buildTestApp({ fixtures: set });
+    try {
+      const res = await t.request.get(`/v1/${PROJECT}/transcodings?size=100&page=1`).expect(200);
+      expect(res.body.total).toBe(200);
+      expect(res.body.task_array).toHaveLength(100);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('look real: regions, buckets, codecs, consistent statuses, failures with real codes', () => {
+    const file = generateFixtures({ count: 300, seed: 3 });
+    const transcodings = file.transcodings as TaskDocument[];
+    const statuses = new Set(transcodings.map((t) => t.status));
+    for (const s of ['SUCCEEDED', 'FAILED', 'CANCELED', 'WAITING', 'TRANSCODING']) expect(statuses).toContain(s);
+    const succeeded = transcodings.find((t) => t.status === 'SUCCEEDED')!;
+    expect((succeeded.input as { location: string }).location).toMatch(/^(cn|ap|la)-[a-z]+-\d$/);
+    expect((succeeded.input as { bucket: string }).bucket).toMatch(/^[a-z0-9-]{3,63}$/);
+    expect((succeeded.output_file_name as string[])[0]).toMatch(/_\d+X\d+_\d+_0\.m3u8$/);
+    expect(succeeded.progress).toBe(100);
+    const failed = transcodings.find((t) => t.status === 'FAILED')!;
+    expect(failed.error_code).toMatch(/^MPC\.10\d{3}$/);
+    expect(failed.end_time! >= failed.create_time).toBe(true);
+    const gifs = file['animated-graphics'] as TaskDocument[];
+    for (const g of gifs) {
+      const p = g.output_param as { start: number; end: number };
+      expect(p.end - p.start).toBeLessThanOrEqual(60_000);
+    }
+  });
+
+  it('load beside the default fixtures without id clashes (--generate)', () => {
+    const set = collectFixtures(parseConfig(['--generate', '20', '--seed', '5']));
+    expect(set.tasks.length).toBe(defaultFixtures().tasks.length + 20 * TASK_KINDS.length);
+  });
+});
