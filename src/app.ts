@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { Contract } from './contract/openapi.js';
 import { randomIds, type IdSource } from './domain/ids.js';
 import { parseQueryString } from './http/parameters.js';
+import { registerApiDocs } from './http/routes/api-docs.js';
 import { registerHealthRoute } from './http/routes/health.js';
 import { registerTaskListRoutes } from './http/routes/task-lists.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
@@ -39,6 +40,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   registerVendorEnvelope(app);
   registerHealthRoute(app);
+  await registerApiDocs(app, deps.contract);
   registerTaskListRoutes(app, deps);
   registerThumbnailDetailsRoute(app, deps);
   deps.beforeReady?.(app);

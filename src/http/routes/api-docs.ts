@@ -1,0 +1,14 @@
+// The emulated API's document, served as it is in openapi/ (never regenerated from routes), and Swagger UI
+// over it. These paths live outside /v1, so they cannot shadow the emulated API.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import type { Contract } from '../../contract/openapi.js';
+
+export async function registerApiDocs(app: FastifyInstance, contract: Contract): Promise<void> {
+  await app.register(swagger, { mode: 'static', specification: { document: contract.document as never } });
+  // The document names no server, so "Try it out" goes to whichever host served the page.
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  app.get('/openapi.json', async () => app.swagger());
+  app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml; charset=utf-8').send(app.swagger({ yaml: true })));
+}
