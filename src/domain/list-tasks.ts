@@ -1,18 +1,14 @@
 // The list semantics shared by the four task kinds (SPEC section 2): task_id lookups, the status filter,
 // the create_time window, paging, total and is_truncated. Parameters arrive already checked against the
 // OpenAPI document; only rules that span parameters are checked here.
+import type { operations } from '../contract/mpc-api.generated.js';
 import type { TaskStore } from '../storage/task-store.js';
 import type { TaskDocument, TaskKind } from './task-kinds.js';
 import { invalidParameter } from './vendor-errors.js';
 
-export interface ListTasksParams {
-  task_id?: string[] | undefined;
-  status?: string | undefined;
-  start_time?: string | undefined;
-  end_time?: string | undefined;
-  page: number;
-  size: number;
-}
+type ListQuery = NonNullable<operations['ListEncryptTask']['parameters']['query']>;
+/** The list query as the document defines it, with page and size defaulted and status any kind's word. */
+export type ListTasksParams = Omit<ListQuery, 'status' | 'page' | 'size'> & { status?: string; page: number; size: number };
 
 export interface TaskListPage {
   tasks: TaskDocument[];

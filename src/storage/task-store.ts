@@ -2,6 +2,7 @@
 // Statements are prepared once; bulk loads run in one transaction; every list query is served by an index
 // in the order it returns (see test/task-store.test.ts, which checks the query plans).
 import Database from 'better-sqlite3';
+import type { components } from '../contract/mpc-api.generated.js';
 import type { TaskDocument, TaskKindName } from '../domain/task-kinds.js';
 
 /** Fixture tasks that name no project are shared: every project sees them (SPEC 1.2). */
@@ -14,10 +15,7 @@ export interface StoredTask {
   task: TaskDocument;
 }
 
-export interface ThumbnailDetail {
-  offset: number;
-  url: string;
-}
+export type ThumbnailDetail = components['schemas']['ThumbnailRsp'];
 
 export interface StoredThumbnailDetails {
   projectId: string | null;
