@@ -11,6 +11,12 @@ import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.j
 import { frameworkErrorHandler, MAX_PARAM_LENGTH, registerVendorEnvelope } from './http/vendor-envelope.js';
 import type { TaskStore } from './storage/task-store.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: ReadonlyArray<{ method: string; url: string }>;
+  }
+}
+
 export interface AppDependencies {
   contract: Contract;
   store: TaskStore;
@@ -37,6 +43,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     exposeHeadRoutes: false,
     frameworkErrors: frameworkErrorHandler,
   });
+
+  // The route table, so that tests can hold it against the document both ways.
+  const routeTable: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+  });
+  app.decorate('routeTable', routeTable);
 
   registerVendorEnvelope(app);
   registerHealthRoute(app);

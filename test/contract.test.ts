@@ -1,0 +1,50 @@
+// The document and the server cannot drift: every operation has a route, every /v1 route is documented,
+// and the served document is the committed one.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MPC_API_DOCUMENT_PATH } from '../src/contract/openapi.js';
+import { fastifyPath } from '../src/http/parameters.js';
+import { buildTestApp, testContract, type TestApp } from './helper.js';
+
+describe('the OpenAPI document and the routes', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('has a route for every operation in the document', () => {
+    const routes = new Set(t.app.routeTable.map((r) => `${r.method} ${r.url}`));
+    const operations = testContract().operations();
+    expect(operations.length).toBe(5);
+    for (const op of operations) expect(routes, op.operation.operationId).toContain(`${op.method} ${fastifyPath(op.path)}`);
+  });
+
+  it('documents every /v1 route', () => {
+    const documented = new Set(testContract().operations().map((op) => `${op.method} ${fastifyPath(op.path)}`));
+    const v1 = t.app.routeTable.filter((r) => r.url.startsWith('/v1/'));
+    expect(v1.length).toBeGreaterThan(0);
+    for (const r of v1) expect(documented, `${r.method} ${r.url}`).toContain(`${r.method} ${r.url}`);
+  });
+
+  it('serves the committed document as /openapi.json and /openapi.yaml', async () => {
+    const committed = parseYaml(readFileSync(MPC_API_DOCUMENT_PATH, 'utf8'));
+    const json = await t.request.get('/openapi.json').expect(200);
+    expect(json.body).toEqual(committed);
+    const yaml = await t.request.get('/openapi.yaml').expect(200);
+    expect(yaml.headers['content-type']).toMatch(/^application\/yaml/);
+    expect(parseYaml(yaml.text)).toEqual(committed);
+  });
+
+  it('serves Swagger UI at /docs', async () => {
+    const res = await t.request.get('/docs/').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('swagger-ui');
+  });
+
+  it('answers health checks with GET and HEAD', async () => {
+    expect((await t.request.get('/_mock/health').expect(200)).body).toEqual({ status: 'ok' });
+    await t.request.head('/_mock/health').expect(200);
+  });
+});
