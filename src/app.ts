@@ -39,7 +39,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       // A long project id must reach the parameter check (400), not fall out of routing (404).
       maxParamLength: MAX_PARAM_LENGTH,
     },
-    // HEAD is not part of the vendor API; only explicitly registered HEAD routes exist.
+    // Deviation: HEAD on an API path answers 404, as for any method the vendor does not document; only
+    // explicitly registered HEAD routes (the health check) exist.
     exposeHeadRoutes: false,
     frameworkErrors: frameworkErrorHandler,
   });

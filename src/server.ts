@@ -40,6 +40,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   const store = createTaskStore({ filename: config.db });
   let app: FastifyInstance | undefined;
   try {
+    // A --db file is rebuilt from the fixtures at every start: the fixtures, not the file, are the state's source.
     store.replaceAll(fixtures.tasks, fixtures.details);
     app = await buildApp({ contract, store, logger: { level: config.logLevel } });
     await app.listen({ port: config.port, host: config.host });

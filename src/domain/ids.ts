@@ -6,6 +6,8 @@ export interface IdSource {
   requestId(): string;
 }
 
+// Deviation: the vendor's docs describe X-Request-Id as request_id(uuid)-timestamp-hostname; the gateway's real
+// responses carry 32 hex digits, which is what the mock sends (SPEC 1.5).
 export const randomIds: IdSource = { requestId: () => randomBytes(16).toString('hex') };
 
 /** Predictable request ids for tests: 000…001, 000…002, … */

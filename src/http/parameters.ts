@@ -16,6 +16,8 @@ export function parseQueryString(queryString: string): RawQuery {
   return query;
 }
 
+// Deviation: the real service mostly answers a bare "Invalid request parameter."; the mock names the parameter
+// and the rule it broke (SPEC 1.6). Clients key on error_code, which is the same.
 function ruleFor(name: string, schema: ParameterSchema): string {
   if (schema.type === 'integer') {
     if (schema.minimum !== undefined && schema.maximum !== undefined) {
