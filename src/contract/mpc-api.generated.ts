@@ -423,15 +423,9 @@ export interface components {
         ProjectId: string;
         /** @description Task IDs, as repeated keys (`task_id=1&task_id=2`). At most 10 distinct values; duplicates count once. */
         TaskIdArray: string[];
-        /**
-         * @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given.
-         * @example 20201118000000
-         */
+        /** @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
         StartTime: string;
-        /**
-         * @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given.
-         * @example 20201120000000
-         */
+        /** @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
         EndTime: string;
         /** @description Page number, from 0. Ignored if `task_id` is given. */
         Page: number;
@@ -464,15 +458,9 @@ export interface operations {
                 task_id?: components["parameters"]["TaskIdArray"];
                 /** @description Task status. */
                 status?: "WAITING" | "TRANSCODING" | "SUCCEEDED" | "FAILED" | "CANCELED" | "NEED_TO_BE_AUDIT";
-                /**
-                 * @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given.
-                 * @example 20201118000000
-                 */
+                /** @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
                 start_time?: components["parameters"]["StartTime"];
-                /**
-                 * @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given.
-                 * @example 20201120000000
-                 */
+                /** @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
                 end_time?: components["parameters"]["EndTime"];
                 /** @description Page number, from 0. Ignored if `task_id` is given. */
                 page?: components["parameters"]["Page"];
@@ -523,15 +511,9 @@ export interface operations {
                 task_id?: components["parameters"]["TaskIdArray"];
                 /** @description Task status. */
                 status?: "WAITING" | "PROCESSING" | "SUCCEEDED" | "FAILED" | "CANCELED";
-                /**
-                 * @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given.
-                 * @example 20201118000000
-                 */
+                /** @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
                 start_time?: components["parameters"]["StartTime"];
-                /**
-                 * @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given.
-                 * @example 20201120000000
-                 */
+                /** @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
                 end_time?: components["parameters"]["EndTime"];
                 /** @description Page number, from 0. Ignored if `task_id` is given. */
                 page?: components["parameters"]["Page"];
@@ -582,15 +564,9 @@ export interface operations {
                 task_id?: components["parameters"]["TaskIdArray"];
                 /** @description Task status. */
                 status?: "INIT" | "WAITING" | "PREPROCESSING" | "PROCESSING" | "SUCCEED" | "FAILED" | "CANCELED";
-                /**
-                 * @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given.
-                 * @example 20201118000000
-                 */
+                /** @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
                 start_time?: components["parameters"]["StartTime"];
-                /**
-                 * @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given.
-                 * @example 20201120000000
-                 */
+                /** @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
                 end_time?: components["parameters"]["EndTime"];
                 /** @description Page number, from 0. Ignored if `task_id` is given. */
                 page?: components["parameters"]["Page"];
@@ -641,15 +617,9 @@ export interface operations {
                 task_id?: components["parameters"]["TaskIdArray"];
                 /** @description Task status. */
                 status?: "WAITING" | "PROCESSING" | "SUCCEEDED" | "FAILED" | "CANCELED";
-                /**
-                 * @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given.
-                 * @example 20201118000000
-                 */
+                /** @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
                 start_time?: components["parameters"]["StartTime"];
-                /**
-                 * @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given.
-                 * @example 20201120000000
-                 */
+                /** @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
                 end_time?: components["parameters"]["EndTime"];
                 /** @description Page number, from 0. Ignored if `task_id` is given. */
                 page?: components["parameters"]["Page"];

@@ -92,12 +92,14 @@ CREATE TABLE IF NOT EXISTS thumbnail_details (
 `;
 
 // A project sees its own tasks and the shared ones. Two index range scans merged in create_time order
-// (a compound SELECT with ORDER BY) keeps paging off a temporary sort of the whole result.
+// (a compound SELECT with ORDER BY) keeps paging off a temporary sort of the whole result. The page is
+// found on the covering indexes alone (rows skipped by OFFSET never touch a document), then only its
+// documents are read by primary key.
 const pageSql = (statusFilter: string) => `
-SELECT doc, create_time, sort_key FROM tasks
+SELECT project_id, task_id, create_time, sort_key FROM tasks
   WHERE kind = @kind AND project_id = @project ${statusFilter} AND create_time BETWEEN @from AND @to
 UNION ALL
-SELECT doc, create_time, sort_key FROM tasks
+SELECT project_id, task_id, create_time, sort_key FROM tasks
   WHERE kind = @kind AND project_id = '' ${statusFilter} AND create_time BETWEEN @from AND @to
 ORDER BY create_time DESC, sort_key DESC
 LIMIT @limit OFFSET @offset`;
@@ -123,8 +125,9 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     ),
     deleteTasks: db.prepare('DELETE FROM tasks'),
     deleteDetails: db.prepare('DELETE FROM thumbnail_details'),
-    page: db.prepare(pageSql('')).pluck(),
-    pageByStatus: db.prepare(pageSql(STATUS)).pluck(),
+    page: db.prepare(pageSql('')),
+    pageByStatus: db.prepare(pageSql(STATUS)),
+    docByKey: db.prepare('SELECT doc FROM tasks WHERE kind = @kind AND project_id = @project_id AND task_id = @task_id').pluck(),
     count: db.prepare(countSql('')).pluck(),
     countByStatus: db.prepare(countSql(STATUS)).pluck(),
     byIds: db
@@ -178,11 +181,12 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     replaceAll: (tasks, details = []) => replaceAll(tasks, details),
     listTasks(q) {
       const params = { ...bind(q), limit: q.limit, offset: q.offset };
-      if (q.status === undefined) {
-        const { status: _unused, ...rest } = params;
-        return parseDocs(statements.page.all(rest));
-      }
-      return parseDocs(statements.pageByStatus.all(params));
+      const { status: _unused, ...withoutStatus } = params;
+      const keys = (q.status === undefined ? statements.page.all(withoutStatus) : statements.pageByStatus.all(params)) as Array<{
+        project_id: string;
+        task_id: string;
+      }>;
+      return parseDocs(keys.map((k) => statements.docByKey.get({ kind: q.kind, ...k })));
     },
     countTasks(q) {
       const params = bind(q);

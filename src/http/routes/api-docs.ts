@@ -7,7 +7,8 @@ import type { Contract } from '../../contract/openapi.js';
 
 export async function registerApiDocs(app: FastifyInstance, contract: Contract): Promise<void> {
   await app.register(swagger, { mode: 'static', specification: { document: contract.document as never } });
-  // The document names no server, so "Try it out" goes to whichever host served the page.
+  // The document's only server is `/`, so "Try it out" goes to whichever host served the page. The time
+  // parameters carry no example on purpose: Swagger UI would pre-fill them and hide every task.
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   app.get('/openapi.json', async () => app.swagger());
   app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml; charset=utf-8').send(app.swagger({ yaml: true })));
