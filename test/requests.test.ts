@@ -157,3 +157,30 @@ describe('logging', () => {
     }
   });
 });
+
+describe('anything unexpected inside the mock', () => {
+  it('answers 500 MPC.10050 and writes the cause to the log only', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const t = await buildTestApp({ logger: { level: 'info', stream } });
+    try {
+      t.store.countTasks = () => {
+        throw new Error('SQLITE_CORRUPT: database disk image is malformed');
+      };
+      const res = await t.request.get(`/v1/${PROJECT}/transcodings`).expect(500);
+      expect(res.body).toEqual({ error_code: 'MPC.10050', error_msg: 'System error. Contact technical support.' });
+      expect(res.text).not.toContain('SQLITE');
+      const logged = lines.join('');
+      expect(logged).toContain('SQLITE_CORRUPT');
+      expect(logged).toContain(res.headers['x-request-id']);
+      expect(logged).toMatch(/"stack":"Error: SQLITE_CORRUPT[^"]*\\n\s+at /);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -397,6 +397,22 @@ export interface components {
                 "application/json": components["schemas"]["MpcError"];
             };
         };
+        /** @description Something unexpected inside the mock. The cause is written to the log only. */
+        SystemError: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error_code": "MPC.10050",
+                 *       "error_msg": "System error. Contact technical support."
+                 *     }
+                 */
+                "application/json": components["schemas"]["MpcError"];
+            };
+        };
         /** @description The path or method does not exist. */
         ApiNotFound: {
             headers: {
@@ -502,6 +518,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
         };
     };
     ListThumbnailsTask: {
@@ -555,6 +572,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
         };
     };
     ListAnimatedGraphicsTask: {
@@ -608,6 +626,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
         };
     };
     ListEncryptTask: {
@@ -659,6 +678,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
         };
     };
     ListThumbnailDetails: {
@@ -704,6 +724,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
         };
     };
 }
