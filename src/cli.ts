@@ -51,7 +51,8 @@ async function main(argv: string[]): Promise<void> {
     }
     throw error;
   }
-  process.stdout.write(`mpc-mock ${version} listening on ${mock.url}\n`);
+  const bound = new URL(mock.url).hostname === mock.host ? '' : ` (bound to ${mock.host})`;
+  process.stdout.write(`mpc-mock ${version} listening on ${mock.url}${bound}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -13,6 +13,8 @@ export interface RunningMpcMock {
   /** http://host:port, with 127.0.0.1 in place of a wildcard host. */
   url: string;
   port: number;
+  /** The address it is bound to, as configured (0.0.0.0 in the Docker image). */
+  host: string;
   app: FastifyInstance;
   store: TaskStore;
   /** Stops accepting, lets requests in flight finish, closes the store. */
@@ -56,6 +58,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
+    host: config.host,
     app: running,
     store,
     async close() {

@@ -117,6 +117,15 @@ describe('the mpc-mock command', () => {
     await expect(fetch(`${url}/_mock/health`)).rejects.toThrow();
   });
 
+  it('says when it is bound to every interface', async () => {
+    const mock = start(['--port', '0', '--host', '0.0.0.0', '--log-level', 'silent']);
+    const url = await mock.ready;
+    expect(mock.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(bound to 0\.0\.0\.0\)\n/);
+    expect((await fetch(`${url}/_mock/health`)).status).toBe(200);
+    mock.child.kill('SIGTERM');
+    expect(await mock.exited).toBe(0);
+  });
+
   it('generates fixtures to stdout, the same for the same seed', () => {
     const a = run(['generate', '--count', '3', '--seed', '9']);
     expect(a.status).toBe(0);
