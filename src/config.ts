@@ -105,6 +105,19 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}
   return config as Config;
 }
 
+/** Options given in code (startMpcMock), checked by the same rules as flags. Throws ConfigError. */
+export function resolveConfig(options: Partial<Config>): Config {
+  const specs = OPTIONS as Record<string, OptionSpec>;
+  const config: Record<string, unknown> = parseConfig([]);
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    const spec = specs[key];
+    if (!spec) throw new ConfigError(`unknown option ${key}`);
+    config[key] = convert(key, spec, String(value), key);
+  }
+  return config as Config;
+}
+
 export function helpText(): string {
   const rows = Object.entries(OPTIONS as Record<string, OptionSpec>).map(([key, spec]) => {
     const arg = spec.type === 'boolean' ? spec.flag : `${spec.flag} <${spec.type === 'string' ? 'value' : spec.type}>`;

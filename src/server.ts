@@ -1,7 +1,7 @@
 // Starting and stopping a listening mpc-mock: shared by the CLI and by test suites that start it in-process.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { parseConfig, type Config } from './config.js';
+import { resolveConfig, type Config } from './config.js';
 import { loadContract } from './contract/openapi.js';
 import { DEFAULT_FIXTURES_DIR, mergeFixtureSets, parseFixtureFile, readFixtureDirectory, type FixtureSet } from './fixtures/fixture-files.js';
 import { generateFixtures } from './fixtures/generate-fixtures.js';
@@ -34,8 +34,7 @@ export function collectFixtures(config: Config, contract = loadContract()): Fixt
 }
 
 export async function startMpcMock(options: MpcMockOptions = {}): Promise<RunningMpcMock> {
-  const defaults = parseConfig([]);
-  const config: Config = { ...defaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  const config = resolveConfig(options);
   const contract = loadContract();
   // Everything is read and validated before the store is touched: a bad fixture stops the start whole.
   const fixtures = collectFixtures(config, contract);

@@ -21,6 +21,12 @@ describe('startMpcMock', () => {
     await expect(fetch(`${a.url}/_mock/health`)).rejects.toThrow();
   });
 
+  it('checks its options by the same rules as the CLI', async () => {
+    await expect(startMpcMock({ port: 70000 })).rejects.toThrowError('port: "70000" is not a port number from 0 to 65535');
+    await expect(startMpcMock({ logLevel: 'loud' as never })).rejects.toThrowError(/logLevel: "loud" is not one of/);
+    await expect(startMpcMock({ nope: 1 } as never)).rejects.toThrowError('unknown option nope');
+  });
+
   it('keeps its tasks in a SQLite file when asked', async () => {
     const { mkdtempSync } = await import('node:fs');
     const { join } = await import('node:path');
