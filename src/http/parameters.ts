@@ -31,6 +31,13 @@ function ruleFor(name: string, schema: ParameterSchema): string {
   return `${name} must be ${schema.minLength ?? 0} to ${schema.maxLength ?? 'any number of'} characters long`;
 }
 
+const patterns = new Map<string, RegExp>();
+const compiled = (pattern: string) => {
+  let re = patterns.get(pattern);
+  if (!re) patterns.set(pattern, (re = new RegExp(pattern, 'u')));
+  return re;
+};
+
 function checkScalar(name: string, schema: ParameterSchema, raw: string): string | number {
   const fail = () => invalidParameter(ruleFor(name, schema));
   if (schema.type === 'integer') {
@@ -42,7 +49,7 @@ function checkScalar(name: string, schema: ParameterSchema, raw: string): string
   if (schema.enum && !schema.enum.includes(raw)) throw fail();
   if (schema.minLength !== undefined && raw.length < schema.minLength) throw fail();
   if (schema.maxLength !== undefined && raw.length > schema.maxLength) throw fail();
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(raw)) throw fail();
+  if (schema.pattern !== undefined && !compiled(schema.pattern).test(raw)) throw fail();
   if (schema.format === 'yyyymmddhhmmss' && !isMpcTime(raw)) throw fail();
   return raw;
 }
