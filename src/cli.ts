@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, helpText, parseConfig } from './config.js';
 import { FixtureError } from './fixtures/fixture-files.js';
-import { generateFixtures } from './fixtures/generate-fixtures.js';
 import { startMpcMock } from './server.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -13,7 +12,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function generateCommand(argv: string[]): void {
+async function generateCommand(argv: string[]): Promise<void> {
   const args = new Map<string, string>();
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i]!, argv[i + 1]];
@@ -25,6 +24,7 @@ function generateCommand(argv: string[]): void {
   if (!Number.isSafeInteger(count) || count < 0) fail('generate: --count must be a whole number');
   if (!Number.isSafeInteger(seed)) fail('generate: --seed must be an integer');
   const project = args.get('--project');
+  const { generateFixtures } = await import('./fixtures/generate-fixtures.js');
   process.stdout.write(JSON.stringify(generateFixtures({ count, seed, ...(project ? { projectId: project } : {}) }), null, 2) + '\n');
 }
 

@@ -4,7 +4,6 @@ import { buildApp } from './app.js';
 import { resolveConfig, type Config } from './config.js';
 import { loadContract } from './contract/openapi.js';
 import { DEFAULT_FIXTURES_DIR, mergeFixtureSets, parseFixtureFile, readFixtureDirectory, type FixtureSet } from './fixtures/fixture-files.js';
-import { generateFixtures } from './fixtures/generate-fixtures.js';
 import { createTaskStore, type TaskStore } from './storage/task-store.js';
 
 export type MpcMockOptions = Partial<Config>;
@@ -22,11 +21,13 @@ export interface RunningMpcMock {
 }
 
 /** The tasks a configuration asks for: default fixtures, a fixture directory, generated tasks. */
-export function collectFixtures(config: Config, contract = loadContract()): FixtureSet {
+export async function collectFixtures(config: Config, contract = loadContract()): Promise<FixtureSet> {
   const sets: Array<{ name: string; set: FixtureSet }> = [];
   if (!config.noDefaultFixtures) sets.push({ name: DEFAULT_FIXTURES_DIR, set: readFixtureDirectory(contract, DEFAULT_FIXTURES_DIR) });
   if (config.fixtures !== undefined) sets.push({ name: config.fixtures, set: readFixtureDirectory(contract, config.fixtures) });
   if (config.generate > 0) {
+    // Loaded only when asked for: importing faker costs more than the rest of the start-up's imports.
+    const { generateFixtures } = await import('./fixtures/generate-fixtures.js');
     const name = `generated (seed ${config.seed})`;
     sets.push({ name, set: parseFixtureFile(contract, name, generateFixtures({ count: config.generate, seed: config.seed })) });
   }
@@ -37,7 +38,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   const config = resolveConfig(options);
   const contract = loadContract();
   // Everything is read and validated before the store is touched: a bad fixture stops the start whole.
-  const fixtures = collectFixtures(config, contract);
+  const fixtures = await collectFixtures(config, contract);
   const store = createTaskStore({ filename: config.db });
   let app: FastifyInstance | undefined;
   try {

@@ -84,7 +84,7 @@ describe('loading fixtures from a directory at start', () => {
     } finally {
       await mock.close();
     }
-    const only = collectFixtures(parseConfig(['--no-default-fixtures', '--fixtures', dir]));
+    const only = await collectFixtures(parseConfig(['--no-default-fixtures', '--fixtures', dir]));
     expect(only.tasks.map((t) => t.task.task_id)).toEqual(['77']);
   });
 });
@@ -129,8 +129,8 @@ describe('generated fixtures', () => {
     }
   });
 
-  it('load beside the default fixtures without id clashes (--generate)', () => {
-    const set = collectFixtures(parseConfig(['--generate', '20', '--seed', '5']));
+  it('load beside the default fixtures without id clashes (--generate)', async () => {
+    const set = await collectFixtures(parseConfig(['--generate', '20', '--seed', '5']));
     expect(set.tasks.length).toBe(defaultFixtures().tasks.length + 20 * TASK_KINDS.length);
   });
 });
