@@ -8,7 +8,7 @@ import { registerApiDocs } from './http/routes/api-docs.js';
 import { registerHealthRoute } from './http/routes/health.js';
 import { registerTaskListRoutes } from './http/routes/task-lists.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
-import { frameworkErrorHandler, MAX_PARAM_LENGTH, registerVendorEnvelope } from './http/vendor-envelope.js';
+import { clientErrorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH, registerVendorEnvelope } from './http/vendor-envelope.js';
 import type { TaskStore } from './storage/task-store.js';
 
 declare module 'fastify' {
@@ -43,6 +43,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // explicitly registered HEAD routes (the health check) exist.
     exposeHeadRoutes: false,
     frameworkErrors: frameworkErrorHandler,
+    // Node would answer a request without Host with a bare 400 of its own, outside the vendor's envelope;
+    // the mock answers it like any other.
+    http: { requireHostHeader: false },
+    clientErrorHandler: clientErrorHandler(ids),
   });
 
   // The route table, so that tests can hold it against the document both ways.

@@ -1,7 +1,9 @@
 // SPEC section 1: what every request and every response of the emulated API must do.
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { faker } from '@faker-js/faker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMpcMock, type RunningMpcMock } from '../src/server.js';
 import { buildTestApp, PROJECT, type TestApp } from './helper.js';
 
 const invalid = (detail: string) => ({ error_code: 'MPC.10202', error_msg: `Invalid request parameter, ${detail}.` });
@@ -115,6 +117,18 @@ describe('every request', () => {
     });
   });
 
+  it.each([
+    ['DELETE', `/v1/${PROJECT}/transcodings?task_id=1`, undefined],
+    ['DELETE', `/v1/${PROJECT}/nothing`, undefined],
+    ['PUT', `/v1/${PROJECT}/thumbnails`, undefined],
+    ['OPTIONS', `/v1/${PROJECT}/encryptions`, undefined],
+    ['POST', `/v1/${PROJECT}/transcodings`, '{not json'],
+  ] as const)('answers %s %s with Content-Type: application/json as 404 APIGW.0101, whatever its body', async (method, url, payload) => {
+    const res = await t.app.inject({ method, url, headers: { 'content-type': 'application/json' }, ...(payload ? { payload } : {}) });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual(notFound(String(res.headers['x-request-id'])));
+  });
+
   it('survives malformed input without a 5xx: a seeded storm of odd query strings', async () => {
     faker.seed(20261123);
     const paths = ['transcodings', 'thumbnails', 'animated-graphics', 'encryptions', 'asset/thumbnail/details'];
@@ -133,6 +147,43 @@ describe('every request', () => {
       expect(res.statusCode, url).toBeLessThan(500);
       expect(['MPC.10202', undefined]).toContain(res.json().error_code);
     }
+  });
+});
+
+describe('requests that Node’s HTTP parser rejects', () => {
+  let mock: RunningMpcMock;
+  beforeAll(async () => {
+    mock = await startMpcMock({ port: 0, logLevel: 'silent' });
+  });
+  afterAll(() => mock.close());
+
+  /** Sends raw bytes and returns the raw answer. */
+  const raw = (bytes: Buffer | string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(mock.port, '127.0.0.1', () => socket.end(bytes));
+      let answer = '';
+      socket.on('data', (d) => (answer += String(d)));
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+    });
+
+  it.each([
+    ['a raw non-ASCII byte in the path', Buffer.concat([Buffer.from('GET /v1/'), Buffer.from([0xe4, 0xb8, 0xad]), Buffer.from('/transcodings HTTP/1.1\r\nHost: x\r\n\r\n')]), 'the request is not valid HTTP'],
+    ['headers over 16 KiB', `GET /v1/p/transcodings HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\n\r\n`, 'the request line or headers are too large'],
+  ])('answers %s with 400 MPC.10202 in the vendor’s envelope', async (_what, bytes, detail) => {
+    const answer = await raw(bytes);
+    const [head, body] = answer.split('\r\n\r\n') as [string, string];
+    expect(head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(head).toContain('Content-Type: application/json;charset=UTF-8');
+    expect(head).toMatch(/X-Request-Id: [0-9a-f]{32}/);
+    expect(JSON.parse(body)).toEqual(invalid(detail));
+  });
+
+  it('answers an HTTP/1.1 request without Host like any other, with a request id', async () => {
+    const answer = await raw('GET /v1/p/transcodings?size=0 HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/x-request-id: [0-9a-f]{32}/i);
+    expect(answer).toContain('size must be an integer from 1 to 100');
   });
 });
 

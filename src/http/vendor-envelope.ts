@@ -1,6 +1,9 @@
-// One place that writes errors in the vendor's envelope: the root error handler, the not-found handler and
-// Fastify's framework errors (a URL that is not valid percent-encoding) all end here.
+// One place that writes errors in the vendor's envelope: the root error handler, the not-found handler,
+// Fastify's framework errors (a URL that is not valid percent-encoding) and Node's HTTP parser errors (a
+// request it cannot parse at all) all end here.
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IdSource } from '../domain/ids.js';
 import { apiNotFound, invalidParameter, systemError, VendorError } from '../domain/vendor-errors.js';
 
 /** Longer path parameters are refused by the router itself, before any route sees them. */
@@ -8,16 +11,26 @@ export const MAX_PARAM_LENGTH = 2048;
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 
+/** The vendor's error body: two fields from MPC, three (with the request id) from the API gateway. */
+export function vendorErrorBody(error: VendorError, requestId: string): Record<string, string> {
+  const body: Record<string, string> = { error_code: error.errorCode, error_msg: error.errorMsg };
+  if (error.layer === 'apigw') body.request_id = requestId;
+  return body;
+}
+
 export function sendVendorError(request: FastifyRequest, reply: FastifyReply, error: VendorError): void {
   // Set here too: framework errors reach us without the onRequest hook having run.
-  reply.header('x-request-id', request.id).type(JSON_CONTENT_TYPE).code(error.statusCode).send(error.body(request.id));
+  reply.header('x-request-id', request.id).type(JSON_CONTENT_TYPE).code(error.statusCode).send(vendorErrorBody(error, request.id));
 }
 
 /** Fastify's own 4xx errors (an unreadable body, a URL that does not decode) as MPC.10202. */
-function asVendorError(error: FastifyError): VendorError {
+function asVendorError(error: FastifyError, request: FastifyRequest): VendorError {
   if (error instanceof VendorError) return error;
   if (error.code === 'FST_ERR_BAD_URL') return invalidParameter('the URL path is not valid percent-encoding');
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return invalidParameter(`a path parameter is longer than ${MAX_PARAM_LENGTH} characters`);
+  // A path or method that does not exist is that, whatever its body: Fastify reads the body of a request
+  // (a DELETE with Content-Type and no body, as the SDK sends it) before its not-found handler runs.
+  if (request.is404) return apiNotFound();
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return invalidParameter(`the request could not be read (${error.code ?? error.statusCode})`);
   }
@@ -25,7 +38,27 @@ function asVendorError(error: FastifyError): VendorError {
 }
 
 export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  sendVendorError(request, reply, asVendorError(error));
+  sendVendorError(request, reply, asVendorError(error, request));
+}
+
+/**
+ * Requests Node's HTTP parser rejects before Fastify sees them (a raw non-ASCII byte in the path, no Host,
+ * headers over 16 KiB) still get the vendor's envelope and a request id, written straight to the socket.
+ */
+export function clientErrorHandler(ids: IdSource) {
+  return (error: NodeJS.ErrnoException, socket: Socket): void => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const requestId = ids.requestId();
+    const detail = error.code === 'HPE_HEADER_OVERFLOW' ? 'the request line or headers are too large' : 'the request is not valid HTTP';
+    const body = JSON.stringify(vendorErrorBody(invalidParameter(detail), requestId));
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\nX-Request-Id: ${requestId}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  };
 }
 
 export function registerVendorEnvelope(app: FastifyInstance): void {
@@ -40,7 +73,7 @@ export function registerVendorEnvelope(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((request, reply) => sendVendorError(request, reply, apiNotFound()));
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const vendorError = asVendorError(error);
+    const vendorError = asVendorError(error, request);
     if (vendorError.statusCode >= 500) request.log.error({ err: error }, 'unexpected error');
     sendVendorError(request, reply, vendorError);
   });
