@@ -114,9 +114,11 @@ describe.each(TASK_KINDS.map((k) => [k.path, k] as const))('GET /v1/{project_id}
     expect(res.body).toEqual(invalid('task_id accepts at most 10 distinct values'));
   });
 
-  it('rejects a task_id longer than 64 characters', async () => {
+  it('rejects a task_id longer than 64 characters, counting characters rather than UTF-16 units', async () => {
     const res = await t.request.get(`${url}?task_id=${'1'.repeat(65)}`).expect(400);
     expect(res.body).toEqual(invalid('task_id must be 1 to 64 characters long'));
+    await t.request.get(`${url}?task_id=${encodeURIComponent('🎬'.repeat(64))}`).expect(200);
+    await t.request.get(`${url}?task_id=${encodeURIComponent('🎬'.repeat(65))}`).expect(400);
   });
 
   it('bounds create_time by start_time and end_time, both inclusive', async () => {
@@ -129,6 +131,12 @@ describe.each(TASK_KINDS.map((k) => [k.path, k] as const))('GET /v1/{project_id}
     expect(ids(res.body)).toContain(tasks.find((x) => x.create_time === to)!.task_id);
     const only = await t.request.get(`${url}?start_time=${from}&end_time=${from}`).expect(200);
     expect(only.body.total).toBe(tasks.filter((x) => x.create_time === from).length);
+  });
+
+  it('takes any real date, the years 0000 to 0099 included', async () => {
+    await t.request.get(`${url}?start_time=00990101000000&end_time=00991231235959`).expect(200);
+    await t.request.get(`${url}?start_time=20240229000000`).expect(200);
+    await t.request.get(`${url}?start_time=20230229000000`).expect(400);
   });
 
   it('rejects start_time later than end_time with the vendor’s own detail', async () => {

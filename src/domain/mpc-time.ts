@@ -8,8 +8,11 @@ export function parseMpcTime(value: string): Date | undefined {
   const m = MPC_TIME.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  // Date.UTC rolls 2023-02-30 over into March; a real date survives the round trip unchanged.
+  // setUTCFullYear, unlike Date.UTC, takes years 0 to 99 as they are rather than as 1900 to 1999.
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi, s, 0);
+  // Days and hours roll over (2023-02-30 becomes March 2); a real date survives the round trip unchanged.
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
   if (date.getUTCHours() !== h || date.getUTCMinutes() !== mi || date.getUTCSeconds() !== s) return undefined;
   return date;
@@ -20,6 +23,7 @@ export function isMpcTime(value: string): boolean {
 }
 
 export function formatMpcTime(date: Date): string {
+  // Years stay four digits: 0099, not 99.
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   return (
     pad(date.getUTCFullYear(), 4) +
