@@ -59,6 +59,15 @@ describe.each(TASK_KINDS.map((k) => [k.path, k] as const))('GET /v1/{project_id}
     expect(farPast.body.total).toBe(all.length);
   });
 
+  it('says is_truncated 0 on a page that ends exactly at the last task, and 1 one task short of it', async () => {
+    if (!kind.hasIsTruncated) return;
+    const total = expectedOrder(kind).length;
+    expect((await t.request.get(`${url}?size=${total}`).expect(200)).body.is_truncated).toBe(0);
+    expect((await t.request.get(`${url}?size=${total - 1}`).expect(200)).body.is_truncated).toBe(1);
+    expect((await t.request.get(`${url}?size=1&page=${total - 1}`).expect(200)).body.is_truncated).toBe(0);
+    expect((await t.request.get(`${url}?size=1&page=${total - 2}`).expect(200)).body.is_truncated).toBe(1);
+  });
+
   it('walks every page exactly once: no task repeated or skipped', async () => {
     const seen: string[] = [];
     for (let page = 0; ; page++) {
@@ -98,10 +107,13 @@ describe.each(TASK_KINDS.map((k) => [k.path, k] as const))('GET /v1/{project_id}
     const all = expectedOrder(kind);
     const query = `task_id=${all[0]}&task_id=${all[1]}&start_time=bogus&end_time=20230230000000&page=-1&size=1e2`;
     expect(ids((await t.request.get(`${url}?${query}`).expect(200)).body)).toEqual([all[0], all[1]]);
-    const firstStatus = defaultFixtures().tasks.find((x) => x.kind === kind.name && x.task.task_id === all[0])!.task.status;
-    const filtered = await t.request.get(`${url}?task_id=${all[0]}&task_id=${all[1]}&status=${firstStatus}`).expect(200);
-    expect(ids(filtered.body)).toContain(all[0]);
-    expect(filtered.body.total).toBe(ids(filtered.body).length);
+    // Two tasks of different statuses: the status filter keeps one and drops the other.
+    const shared = defaultFixtures().tasks.filter((x) => x.kind === kind.name && x.projectId === null).map((x) => x.task);
+    const a = shared[0]!;
+    const b = shared.find((x) => x.status !== a.status)!;
+    const filtered = await t.request.get(`${url}?task_id=${a.task_id}&task_id=${b.task_id}&status=${a.status}`).expect(200);
+    expect(ids(filtered.body)).toEqual([a.task_id]);
+    expect(filtered.body.total).toBe(1);
     // status is still checked when task_id is given
     expect((await t.request.get(`${url}?task_id=${all[0]}&status=bogus`).expect(400)).body.error_code).toBe('MPC.10202');
   });

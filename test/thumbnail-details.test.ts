@@ -95,6 +95,11 @@ describe('explicit details beside a snapshot task', () => {
         },
       ],
       details: [
+        {
+          projectId: null,
+          taskId: 'unordered',
+          thumbnails: [30, 10, 20, 10].map((offset, i) => ({ offset, url: `https://example.com/${offset}-${i}.jpg` })),
+        },
         { projectId: null, taskId: '1', thumbnails: [{ offset: 7, url: 'https://example.com/shared.jpg' }] },
         { projectId: 'p1', taskId: '1', thumbnails: [{ offset: 8, url: 'https://example.com/p1.jpg' }] },
       ],
@@ -103,6 +108,9 @@ describe('explicit details beside a snapshot task', () => {
     try {
       expect((await t.request.get('/v1/p1/asset/thumbnail/details?task_id=1')).body.thumbnail_result[0].offset).toBe(8);
       expect((await t.request.get('/v1/p2/asset/thumbnail/details?task_id=1')).body.thumbnail_result[0].offset).toBe(7);
+      // Ordered by offset whatever the fixture's order; equal offsets keep the fixture's order.
+      const unordered = await t.request.get('/v1/p2/asset/thumbnail/details?task_id=unordered').expect(200);
+      expect(unordered.body.thumbnail_result.map((x: { url: string }) => x.url.split('/').pop())).toEqual(['10-1.jpg', '10-3.jpg', '20-2.jpg', '30-0.jpg']);
     } finally {
       await t.close();
     }

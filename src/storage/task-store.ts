@@ -109,12 +109,30 @@ SELECT
   (SELECT count(*) FROM tasks WHERE kind = @kind AND project_id = @project ${statusFilter} AND create_time BETWEEN @from AND @to) +
   (SELECT count(*) FROM tasks WHERE kind = @kind AND project_id = '' ${statusFilter} AND create_time BETWEEN @from AND @to) AS n`;
 
+const STATUS = 'AND status = @status';
+
+/** The queries a request runs, by name; test/task-store.test.ts checks the plan of each. */
+export const QUERY_SQL = {
+  page: pageSql(''),
+  pageByStatus: pageSql(STATUS),
+  docByKey: 'SELECT doc FROM tasks WHERE kind = @kind AND project_id = @project_id AND task_id = @task_id',
+  count: countSql(''),
+  countByStatus: countSql(STATUS),
+  // At most 10 ids in two projects: the final sort is of at most 20 rows.
+  byIds: `SELECT doc FROM tasks
+    WHERE kind = @kind AND project_id IN (@project, '') AND task_id IN (SELECT value FROM json_each(@ids))
+      AND (@status IS NULL OR status = @status)
+    ORDER BY create_time DESC, sort_key DESC`,
+  countDetails: 'SELECT count(*) FROM thumbnail_details WHERE project_id = @project AND task_id = @taskId',
+  listDetails: `SELECT offset_s AS offset, url FROM thumbnail_details WHERE project_id = @project AND task_id = @taskId
+    ORDER BY offset_s, position LIMIT @limit OFFSET @offset`,
+} as const;
+
 export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
   const db = new Database(options.filename ?? ':memory:');
   if (db.name !== ':memory:') db.pragma('journal_mode = WAL');
   db.exec(SCHEMA);
 
-  const STATUS = 'AND status = @status';
   const statements = {
     insertTask: db.prepare(
       `INSERT INTO tasks (kind, project_id, task_id, status, create_time, sort_key, doc)
@@ -125,26 +143,14 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     ),
     deleteTasks: db.prepare('DELETE FROM tasks'),
     deleteDetails: db.prepare('DELETE FROM thumbnail_details'),
-    page: db.prepare(pageSql('')),
-    pageByStatus: db.prepare(pageSql(STATUS)),
-    docByKey: db.prepare('SELECT doc FROM tasks WHERE kind = @kind AND project_id = @project_id AND task_id = @task_id').pluck(),
-    count: db.prepare(countSql('')).pluck(),
-    countByStatus: db.prepare(countSql(STATUS)).pluck(),
-    byIds: db
-      .prepare(
-        `SELECT doc FROM tasks
-         WHERE kind = @kind AND project_id IN (@project, '') AND task_id IN (SELECT value FROM json_each(@ids))
-           AND (@status IS NULL OR status = @status)
-         ORDER BY create_time DESC, sort_key DESC`,
-      )
-      .pluck(),
-    countDetails: db
-      .prepare('SELECT count(*) FROM thumbnail_details WHERE project_id = @project AND task_id = @taskId')
-      .pluck(),
-    listDetails: db.prepare(
-      `SELECT offset_s AS offset, url FROM thumbnail_details WHERE project_id = @project AND task_id = @taskId
-       ORDER BY offset_s, position LIMIT @limit OFFSET @offset`,
-    ),
+    page: db.prepare(QUERY_SQL.page),
+    pageByStatus: db.prepare(QUERY_SQL.pageByStatus),
+    docByKey: db.prepare(QUERY_SQL.docByKey).pluck(),
+    count: db.prepare(QUERY_SQL.count).pluck(),
+    countByStatus: db.prepare(QUERY_SQL.countByStatus).pluck(),
+    byIds: db.prepare(QUERY_SQL.byIds).pluck(),
+    countDetails: db.prepare(QUERY_SQL.countDetails).pluck(),
+    listDetails: db.prepare(QUERY_SQL.listDetails),
     all: db.prepare('SELECT kind, project_id, doc FROM tasks ORDER BY kind, project_id, create_time DESC, sort_key DESC'),
   };
 
