@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { resolveConfig, type Config } from './config.js';
 import { loadContract } from './contract/openapi.js';
-import { DEFAULT_FIXTURES_DIR, mergeFixtureSets, parseFixtureFile, readFixtureDirectory, type FixtureSet } from './fixtures/fixture-files.js';
+import { DEFAULT_FIXTURES_DIR, mergeFixtureSets, parseFixtureFile, readFixtureFiles, type FixtureSet } from './fixtures/fixture-files.js';
 import { createTaskStore, type TaskStore } from './storage/task-store.js';
 
 export type MpcMockOptions = Partial<Config>;
@@ -23,8 +23,8 @@ export interface RunningMpcMock {
 /** The tasks a configuration asks for: default fixtures, a fixture directory, generated tasks. */
 export async function collectFixtures(config: Config, contract = loadContract()): Promise<FixtureSet> {
   const sets: Array<{ name: string; set: FixtureSet }> = [];
-  if (!config.noDefaultFixtures) sets.push({ name: DEFAULT_FIXTURES_DIR, set: readFixtureDirectory(contract, DEFAULT_FIXTURES_DIR) });
-  if (config.fixtures !== undefined) sets.push({ name: config.fixtures, set: readFixtureDirectory(contract, config.fixtures) });
+  if (!config.noDefaultFixtures) sets.push(...readFixtureFiles(contract, DEFAULT_FIXTURES_DIR));
+  if (config.fixtures !== undefined) sets.push(...readFixtureFiles(contract, config.fixtures));
   if (config.generate > 0) {
     // Loaded only when asked for: importing faker costs more than the rest of the start-up's imports.
     const { generateFixtures } = await import('./fixtures/generate-fixtures.js');

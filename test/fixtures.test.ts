@@ -1,5 +1,6 @@
 // SPEC section 7: fixtures, their validation at load, and generated volume data.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +53,9 @@ describe('a fixture that fails validation', () => {
     ['a missing required field', { thumbnails: [{ task_id: '1', status: 'WAITING' }] }, /thumbnails\[0\] \(task_id 1\): create_time is required/],
     ['a nested field of the wrong type', { thumbnails: [{ ...good, input: { bucket: 'b', location: 'l', object: 3 } }] }, /thumbnails\[0\] \(task_id 1\): input\.object must be string/],
     ['an end_time on a waiting task', { encryptions: [{ ...good, end_time: '20240101000001' }] }, /encryptions\[0\] \(task_id 1\): end_time must be absent while the task is WAITING/],
+    ['a status no list can filter by', { thumbnails: [{ ...good, status: 'NO_TASK' }] }, /thumbnails\[0\] \(task_id 1\): status must be a state a snapshot task can be in: WAITING, PROCESSING/],
+    ['a start before the task was created', { 'animated-graphics': [{ ...good, status: 'PROCESSING', start_time: '20231231235959' }] }, /animated-graphics\[0\] \(task_id 1\): start_time cannot be earlier than create_time/],
+    ['an end before the start', { 'animated-graphics': [{ ...good, status: 'SUCCEED', start_time: '20240101000010', end_time: '20240101000005' }] }, /animated-graphics\[0\] \(task_id 1\): end_time cannot be earlier than start_time/],
     ['a failed task without a reason', { transcodings: [{ ...good, status: 'FAILED', end_time: '20240101000001' }] }, /transcodings\[0\] \(task_id 1\): description is required for a FAILED task/],
     ['an unknown kind', { transcoding: [good] }, /the file: transcoding is not a field of this schema/],
     ['a bad project id', { project_id: 'a b', thumbnails: [good] }, /project_id must match pattern/],
@@ -68,9 +72,27 @@ describe('a fixture that fails validation', () => {
   });
 
   it('stops the start with the message, and nothing is half loaded', async () => {
-    const dir = fixtureDir({ 'a.json': { encryptions: [good] }, 'z.json': { encryptions: [{ ...good, task_id: '' }] } });
-    await expect(startMpcMock({ port: 0, fixtures: dir, logLevel: 'silent' })).rejects.toThrowError(FixtureError);
-    await expect(startMpcMock({ port: 0, fixtures: dir, logLevel: 'silent' })).rejects.toThrowError(/z\.json: encryptions\[0\]: task_id must NOT have fewer than 1 characters/);
+    // A store file with tasks in it, then a start with one good and one bad fixture file on the same store.
+    const db = join(mkdtempSync(join(tmpdir(), 'mpc-db-')), 'tasks.db');
+    const first = await startMpcMock({ port: 0, db, logLevel: 'silent' });
+    const before = first.store.allTasks().length;
+    await first.close();
+    const dir = fixtureDir({ 'a.json': { project_id: 'new', encryptions: [good] }, 'z.json': { encryptions: [{ ...good, task_id: '' }] } });
+    const start = startMpcMock({ port: 0, db, fixtures: dir, logLevel: 'silent' });
+    await expect(start).rejects.toThrowError(FixtureError);
+    await expect(start).rejects.toThrowError(/z\.json: encryptions\[0\]: task_id must NOT have fewer than 1 characters/);
+    // The store was not touched: neither emptied nor given a.json's task.
+    const file = new Database(db, { readonly: true });
+    expect((file.prepare('SELECT count(*) AS n FROM tasks').get() as { n: number }).n).toBe(before);
+    expect((file.prepare("SELECT count(*) AS n FROM tasks WHERE project_id = 'new'").get() as { n: number }).n).toBe(0);
+    file.close();
+  });
+
+  it('names the two files when a directory clashes with the defaults', async () => {
+    const dir = fixtureDir({ 'mine.json': { transcodings: [{ ...good, task_id: '22123973' }] } });
+    await expect(collectFixtures(parseConfig(['--fixtures', dir]))).rejects.toThrowError(
+      /Invalid fixture .*mine\.json: transcoding task 22123973 is already defined in .*fixtures\/transcodings\.json/,
+    );
   });
 });
 

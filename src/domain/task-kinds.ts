@@ -87,11 +87,19 @@ export interface TaskDocument {
 }
 
 /**
- * Rules a task document must keep beyond its schema (SPEC 2.7): end_time only once final, a FAILED task
- * says why. Returns the broken rules as field/message pairs, empty when the document is consistent.
+ * Rules a task document must keep beyond its schema (SPEC 2.7): a state the kind's list can filter by, end_time
+ * only once final, times in order, a FAILED task says why. `states` are the words the kind's status filter
+ * takes (the OpenAPI document's). Returns the broken rules as field/message pairs, empty when consistent.
  */
-export function checkTaskConsistency(kind: TaskKind, task: TaskDocument): Array<{ field: string; message: string }> {
+export function checkTaskConsistency(
+  kind: TaskKind,
+  task: TaskDocument,
+  states: readonly string[],
+): Array<{ field: string; message: string }> {
   const problems: Array<{ field: string; message: string }> = [];
+  if (!states.includes(task.status)) {
+    problems.push({ field: 'status', message: `must be a state a ${kind.name} task can be in: ${states.join(', ')}` });
+  }
   const final = kind.finalStatuses.includes(task.status);
   if (final && task.end_time === undefined) {
     problems.push({ field: 'end_time', message: `is required once the task is ${task.status}` });
@@ -99,8 +107,12 @@ export function checkTaskConsistency(kind: TaskKind, task: TaskDocument): Array<
   if (!final && task.end_time !== undefined) {
     problems.push({ field: 'end_time', message: `must be absent while the task is ${task.status}` });
   }
-  if (task.end_time !== undefined && task.end_time < task.create_time) {
-    problems.push({ field: 'end_time', message: 'cannot be earlier than create_time' });
+  const startTime = typeof task.start_time === 'string' ? task.start_time : undefined;
+  if (startTime !== undefined && startTime < task.create_time) {
+    problems.push({ field: 'start_time', message: 'cannot be earlier than create_time' });
+  }
+  if (task.end_time !== undefined && task.end_time < (startTime ?? task.create_time)) {
+    problems.push({ field: 'end_time', message: `cannot be earlier than ${startTime !== undefined ? 'start_time' : 'create_time'}` });
   }
   if (task.status === 'FAILED') {
     if (typeof task.description !== 'string') problems.push({ field: 'description', message: 'is required for a FAILED task' });
