@@ -44,11 +44,8 @@ async function main(argv: string[]): Promise<void> {
   try {
     mock = await startMpcMock(config);
   } catch (error) {
-    if (error instanceof FixtureError) fail(error.message);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      fail(`cannot listen on ${config.host}:${config.port}: ${code}`);
-    }
+    // Anything the configuration can cause is one line and exit 2; anything else is a bug, with its stack.
+    if (error instanceof FixtureError || error instanceof ConfigError) fail(error.message);
     throw error;
   }
   const bound = new URL(mock.url).hostname === mock.host ? '' : ` (bound to ${mock.host})`;

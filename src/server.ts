@@ -1,7 +1,7 @@
 // Starting and stopping a listening mpc-mock: shared by the CLI and by test suites that start it in-process.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { resolveConfig, type Config } from './config.js';
+import { ConfigError, resolveConfig, type Config } from './config.js';
 import { loadContract } from './contract/openapi.js';
 import { DEFAULT_FIXTURES_DIR, mergeFixtureSets, parseFixtureFile, readFixtureFiles, type FixtureSet } from './fixtures/fixture-files.js';
 import { createTaskStore, type TaskStore } from './storage/task-store.js';
@@ -39,7 +39,12 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   const contract = loadContract();
   // Everything is read and validated before the store is touched: a bad fixture stops the start whole.
   const fixtures = await collectFixtures(config, contract);
-  const store = createTaskStore({ filename: config.db });
+  let store: TaskStore;
+  try {
+    store = createTaskStore({ filename: config.db });
+  } catch (error) {
+    throw new ConfigError(`cannot open the task store ${config.db}: ${(error as Error).message}`);
+  }
   let app: FastifyInstance | undefined;
   try {
     // A --db file is rebuilt from the fixtures at every start: the fixtures, not the file, are the state's source.
@@ -49,6 +54,11 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   } catch (error) {
     await app?.close();
     store.close();
+    // The address is the configuration's: taken, not ours, or not a host at all.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code && /^(EADDRINUSE|EACCES|EADDRNOTAVAIL|ENOTFOUND|EAI_\w+)$/.test(code)) {
+      throw new ConfigError(`cannot listen on ${config.host}:${config.port}: ${code}`);
+    }
     throw error;
   }
   const address = app.server.address();

@@ -1,11 +1,15 @@
 // The mpc-mock command and its configuration, run as a user runs it: as a separate process.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, envName, OPTIONS, parseConfig } from '../src/config.js';
 
 const CLI = ['--import', 'tsx', 'src/cli.ts'];
+const NOT_A_DATABASE = join(mkdtempSync(join(tmpdir(), 'mpc-cli-')), 'not-a-database.db');
+writeFileSync(NOT_A_DATABASE, 'these bytes are not SQLite\n'.repeat(200));
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
 function run(args: string[], env: Record<string, string> = {}) {
@@ -84,6 +88,9 @@ describe('the mpc-mock command', () => {
     [[], { MPC_MOCK_PORT: 'abc' }],
     [['--fixtures', '/no/such/dir'], {}],
     [['--frobnicate'], {}],
+    [['--db', '/no/such/dir/tasks.db'], {}],
+    [['--db', NOT_A_DATABASE], {}],
+    [['--host', '999.1.1.1'], {}],
   ])('exits 2 with one line and no stack trace for %j %j', (args, env) => {
     const result = run(args, env);
     expect(result.status).toBe(2);
