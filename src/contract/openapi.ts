@@ -55,13 +55,11 @@ export interface Contract {
   document: OpenApiDocument;
   operation(operationId: string): BoundOperation;
   operations(): BoundOperation[];
-  /** A validator for one of components.schemas, by name. */
-  schemaValidator(name: string): ValidateFunction;
   /** A validator for an arbitrary schema that may $ref the document as `mpc-api#/components/schemas/X`. */
   compile(schema: object): ValidateFunction;
 }
 
-export function createAjv(): Ajv2020 {
+function createAjv(): Ajv2020 {
   // strict mode stays on: an unknown keyword in the document is a mistake in the document.
   // The document is linted against the OpenAPI schema in CI (npm run lint:openapi); checking it against
   // the JSON Schema meta-schema again at every start would cost a third of the contract's load time.
@@ -101,7 +99,6 @@ export function loadContract(path: URL | string = MPC_API_DOCUMENT_PATH): Contra
     }
   }
 
-  const validators = new Map<string, ValidateFunction>();
   return {
     document,
     operation(operationId) {
@@ -110,16 +107,6 @@ export function loadContract(path: URL | string = MPC_API_DOCUMENT_PATH): Contra
       return op;
     },
     operations: () => [...bound.values()],
-    schemaValidator(name) {
-      let v = validators.get(name);
-      if (!v) {
-        if (!(name in document.components.schemas)) throw new Error(`OpenAPI document has no schema ${name}`);
-        v = ajv.getSchema(`${DOCUMENT_ID}#/components/schemas/${name}`);
-        if (!v) throw new Error(`cannot compile schema ${name}`);
-        validators.set(name, v);
-      }
-      return v;
-    },
     compile: (schema) => ajv.compile(schema),
   };
 }

@@ -37,8 +37,6 @@ export interface TaskPageQuery {
 export type TaskCountQuery = Omit<TaskPageQuery, 'limit' | 'offset'>;
 
 export interface TaskStore {
-  /** Adds tasks and explicit snapshot details, all or nothing. */
-  insert(tasks: readonly StoredTask[], details?: readonly StoredThumbnailDetails[]): void;
   /** Replaces everything with the given tasks and details, all or nothing. */
   replaceAll(tasks: readonly StoredTask[], details?: readonly StoredThumbnailDetails[]): void;
   /** One page of the tasks a project sees, newest first. */
@@ -172,7 +170,6 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       );
     }
   };
-  const insert = db.transaction(insertRows);
   const replaceAll = db.transaction((tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[]) => {
     statements.deleteTasks.run();
     statements.deleteDetails.run();
@@ -183,7 +180,6 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
   const bind = (q: TaskCountQuery) => ({ kind: q.kind, project: q.projectId, status: q.status, from: q.from, to: q.to });
 
   return {
-    insert: (tasks, details = []) => insert(tasks, details),
     replaceAll: (tasks, details = []) => replaceAll(tasks, details),
     listTasks(q) {
       const params = { ...bind(q), limit: q.limit, offset: q.offset };
