@@ -50,6 +50,9 @@ export async function buildTestApp(options: { fixtures?: FixtureSet; logger?: ob
   };
 }
 
+/** The body of a 400 MPC.10202 with the given detail. */
+export const invalid = (detail: string) => ({ error_code: 'MPC.10202', error_msg: `Invalid request parameter, ${detail}.` });
+
 /** A project id as the real service has them. */
 export const PROJECT = '0123456789abcdef0123456789abcdef';
 /** The project that owns fixtures/project-0a1b2c3d.json. */

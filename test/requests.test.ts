@@ -4,9 +4,8 @@ import { Writable } from 'node:stream';
 import { faker } from '@faker-js/faker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMpcMock, type RunningMpcMock } from '../src/server.js';
-import { buildTestApp, PROJECT, type TestApp } from './helper.js';
+import { buildTestApp, invalid, PROJECT, type TestApp } from './helper.js';
 
-const invalid = (detail: string) => ({ error_code: 'MPC.10202', error_msg: `Invalid request parameter, ${detail}.` });
 const notFound = (requestId: string) => ({
   error_code: 'APIGW.0101',
   error_msg: 'The API does not exist or has not been published in the environment',

@@ -1,16 +1,11 @@
 // SPEC section 2: the four MPC task lists, one set of rules run against every kind's descriptor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ParameterObject } from '../src/contract/openapi.js';
 import { TASK_KINDS, type TaskDocument, type TaskKind } from '../src/domain/task-kinds.js';
 import type { FixtureSet } from '../src/fixtures/fixture-files.js';
-import { buildTestApp, defaultFixtures, PROJECT, testContract, type TestApp } from './helper.js';
+import { buildTestApp, defaultFixtures, invalid, PROJECT, type TestApp, testContract } from './helper.js';
 
-const statusWords = (kind: TaskKind) => {
-  const op = testContract().operation(kind.listOperationId);
-  return (op.parameters.find((p: ParameterObject) => p.name === 'status')!.schema.enum ?? []) as string[];
-};
+const statusWords = (kind: TaskKind) => testContract().queryEnum(kind.listOperationId, 'status');
 
-const invalid = (detail: string) => ({ error_code: 'MPC.10202', error_msg: `Invalid request parameter, ${detail}.` });
 
 /** The shared default fixtures of one kind, in the order the list must return them. */
 function expectedOrder(kind: TaskKind, filter: (t: TaskDocument) => boolean = () => true): string[] {

@@ -1,11 +1,10 @@
 // SPEC section 3: the VOD snapshot-details query.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureSet } from '../src/fixtures/fixture-files.js';
-import { buildTestApp, FIXTURE_PROJECT, PROJECT, type TestApp } from './helper.js';
+import { buildTestApp, FIXTURE_PROJECT, invalid, PROJECT, type TestApp } from './helper.js';
 
 const URL_BASE = `/v1/${PROJECT}/asset/thumbnail/details`;
 const VOD_TASK = '8f14e45fceea167a5a36dedd4bea2543'; // 25 explicit snapshots in fixtures/thumbnail-details.json
-const invalid = (detail: string) => ({ error_code: 'MPC.10202', error_msg: `Invalid request parameter, ${detail}.` });
 
 describe('GET /v1/{project_id}/asset/thumbnail/details', () => {
   let t: TestApp;

@@ -55,6 +55,8 @@ export interface Contract {
   document: OpenApiDocument;
   operation(operationId: string): BoundOperation;
   operations(): BoundOperation[];
+  /** The allowed values of one query parameter of an operation, e.g. a list's status words. */
+  queryEnum(operationId: string, name: string): readonly string[];
   /** A validator for an arbitrary schema that may $ref the document as `mpc-api#/components/schemas/X`. */
   compile(schema: object): ValidateFunction;
 }
@@ -107,6 +109,12 @@ export function loadContract(path: URL | string = MPC_API_DOCUMENT_PATH): Contra
       return op;
     },
     operations: () => [...bound.values()],
+    queryEnum(operationId, name) {
+      const op = bound.get(operationId);
+      const param = op?.parameters.find((p) => p.in === 'query' && p.name === name);
+      if (!param?.schema.enum) throw new Error(`OpenAPI document: ${operationId} has no enumerated query parameter ${name}`);
+      return param.schema.enum as string[];
+    },
     compile: (schema) => ajv.compile(schema),
   };
 }
