@@ -2,7 +2,9 @@
 // health endpoint through the same app), so the figures mean something on a shared, noisy machine.
 import { performance } from 'node:perf_hooks';
 import { buildApp } from '../src/app.js';
-import { loadContract } from '../src/contract/openapi.js';
+import { loadContract, loadControlContract } from '../src/contract/openapi.js';
+import { MockClock } from '../src/domain/clock.js';
+import { createMpcService } from '../src/domain/mpc-service.js';
 import { parseFixtureFile } from '../src/fixtures/fixture-files.js';
 import { generateFixtures } from '../src/fixtures/generate-fixtures.js';
 import { createTaskStore } from '../src/storage/task-store.js';
@@ -18,7 +20,7 @@ const store = createTaskStore();
 t0 = performance.now();
 store.replaceAll(set.tasks, set.details);
 const loadMs = performance.now() - t0;
-const app = await buildApp({ contract, store });
+const app = await buildApp({ contract, controlContract: loadControlContract(), service: createMpcService({ store, clock: new MockClock() }) });
 
 async function median(url: string): Promise<number> {
   const times: number[] = [];

@@ -5,11 +5,13 @@ import type { Contract } from './contract/openapi.js';
 import { randomIds, type IdSource } from './domain/ids.js';
 import { parseQueryString } from './http/parameters.js';
 import { registerApiDocs } from './http/routes/api-docs.js';
-import { registerHealthRoute } from './http/routes/health.js';
+import { registerControlPlane } from './control/control-plane.js';
+import type { MpcService } from './domain/mpc-service.js';
+import { registerJsonBodyParser } from './http/request-body.js';
 import { registerTaskListRoutes } from './http/routes/task-lists.js';
+import { registerTaskWriteRoutes } from './http/routes/task-writes.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
 import { clientErrorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH, registerVendorEnvelope } from './http/vendor-envelope.js';
-import type { TaskStore } from './storage/task-store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,8 +20,12 @@ declare module 'fastify' {
 }
 
 export interface AppDependencies {
+  /** The vendor API's document. */
   contract: Contract;
-  store: TaskStore;
+  /** The control plane's document (SPEC 6). */
+  controlContract: Contract;
+  /** The emulated backend, over the store, the clock and the lifecycle settings. */
+  service: MpcService;
   ids?: IdSource;
   logger?: FastifyServerOptions['logger'];
   /** Called after the routes are registered and before the app is ready: where tests add their hooks. */
@@ -57,10 +63,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('routeTable', routeTable);
 
   registerVendorEnvelope(app);
-  registerHealthRoute(app);
+  registerJsonBodyParser(app);
   await registerApiDocs(app, deps.contract);
+  // The vendor API.
   registerTaskListRoutes(app, deps);
+  registerTaskWriteRoutes(app, deps);
   registerThumbnailDetailsRoute(app, deps);
+  // The control plane, a layer of its own under /_mock/.
+  registerControlPlane(app, deps);
   deps.beforeReady?.(app);
   await app.ready();
   return app;

@@ -1,7 +1,9 @@
 // mpc-mock's configuration: one table defines every option once (its flag, environment variable, type,
 // default and help text); the Config type, the parser and --help all derive from it.
 
-type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level';
+import { LIFECYCLE_LIST_SYNTAX, parseLifecycleList } from './domain/lifecycle-settings.js';
+
+type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level' | 'lifecycle';
 interface OptionSpec {
   flag: string;
   type: OptionType;
@@ -19,7 +21,15 @@ export const OPTIONS = {
   noDefaultFixtures: { flag: '--no-default-fixtures', type: 'boolean', default: false, help: 'do not load the bundled default fixtures' },
   generate: { flag: '--generate', type: 'count', default: 0, help: 'also generate this many tasks per kind with faker' },
   seed: { flag: '--seed', type: 'integer', default: 1, help: 'seed for --generate; the same seed gives the same tasks' },
-  logLevel: { flag: '--log-level', type: 'log-level', default: 'info', help: `one of ${LOG_LEVELS.join(', ')}` },
+  logLevel: { flag: '--log-level', type: 'log-level', default: 'info', help: `one of ${LOG_LEVELS.join(', ')} (startMpcMock: warn)` },
+  lifecycle: {
+    flag: '--lifecycle',
+    type: 'lifecycle',
+    default: 'time:1',
+    help: `how created tasks move through their states: ${LIFECYCLE_LIST_SYNTAX}`,
+  },
+  outcomes: { flag: '--outcomes', type: 'string', help: 'a JSON file of outcome rules, {"rules": [...]} (default: inputs named fail-* fail)' },
+  strictTemplates: { flag: '--strict-templates', type: 'boolean', default: false, help: 'refuse transcoding template ids the catalogue does not hold' },
 } as const satisfies Record<string, OptionSpec>;
 
 type ValueOf<T extends OptionType> = T extends 'port' | 'count' | 'integer'
@@ -69,6 +79,10 @@ function convert(key: string, spec: OptionSpec, raw: string, source: string): nu
     }
     case 'log-level': {
       if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw bad(`one of ${LOG_LEVELS.join(', ')}`);
+      return raw;
+    }
+    case 'lifecycle': {
+      if (!parseLifecycleList(raw)) throw bad(LIFECYCLE_LIST_SYNTAX);
       return raw;
     }
     default:

@@ -1,14 +1,34 @@
 // Starting and stopping a listening mpc-mock: shared by the CLI and by test suites that start it in-process.
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ConfigError, resolveConfig, type Config } from './config.js';
-import { loadContract } from './contract/openapi.js';
-import { DEFAULT_FIXTURES_DIR, mergeFixtureSets, parseFixtureFile, readFixtureFiles, type FixtureSet } from './fixtures/fixture-files.js';
+import { loadContract, loadControlContract, type Contract } from './contract/openapi.js';
+import { inProcessControls, type InProcessControls } from './control/in-process.js';
+import { MockClock } from './domain/clock.js';
+import { LifecycleSettings, parseLifecycleList } from './domain/lifecycle-settings.js';
+import { createMpcService, type MpcService } from './domain/mpc-service.js';
+import { OutcomeRules, type OutcomeRule } from './domain/outcomes.js';
+import { VendorError } from './domain/vendor-errors.js';
+import {
+  DEFAULT_FIXTURES_DIR,
+  mergeFixtureSets,
+  parseFixtureFile,
+  PRESET_TEMPLATES_FILE,
+  readFixtureFile,
+  readFixtureFiles,
+  type FixtureSet,
+} from './fixtures/fixture-files.js';
+import { bindBody } from './http/request-body.js';
 import { createTaskStore, type TaskStore } from './storage/task-store.js';
 
-export type MpcMockOptions = Partial<Config>;
+export type MpcMockOptions = Omit<Partial<Config>, 'outcomes'> & {
+  /** Outcome rules: a JSON file of `{"rules": [...]}` (as --outcomes takes it), or the rules themselves. */
+  outcomes?: string | OutcomeRule[];
+};
 
-export interface RunningMpcMock {
+/** The running mock, with the control plane's operations to call directly: clock, lifecycle, outcomes, tasks. */
+export interface RunningMpcMock extends InProcessControls {
   /** http://host:port, with 127.0.0.1 in place of a wildcard host. */
   url: string;
   port: number;
@@ -22,7 +42,8 @@ export interface RunningMpcMock {
 
 /** The tasks a configuration asks for: default fixtures, a fixture directory, generated tasks. */
 export async function collectFixtures(config: Config, contract = loadContract()): Promise<FixtureSet> {
-  const sets: Array<{ name: string; set: FixtureSet }> = [];
+  // The preset templates are data the mock needs whatever fixtures it is given.
+  const sets: Array<{ name: string; set: FixtureSet }> = [readFixtureFile(contract, PRESET_TEMPLATES_FILE)];
   if (!config.noDefaultFixtures) sets.push(...readFixtureFiles(contract, DEFAULT_FIXTURES_DIR));
   if (config.fixtures !== undefined) sets.push(...readFixtureFiles(contract, config.fixtures));
   if (config.generate > 0) {
@@ -34,11 +55,30 @@ export async function collectFixtures(config: Config, contract = loadContract())
   return mergeFixtureSets(sets);
 }
 
+/** The outcome rules a configuration asks for, checked by the control plane's document. Throws ConfigError. */
+export function loadOutcomeRules(source: string | OutcomeRule[] | undefined, controlContract: Contract): OutcomeRules {
+  if (source === undefined) return new OutcomeRules();
+  const where = typeof source === 'string' ? `--outcomes ${source}` : 'outcomes';
+  try {
+    const data = typeof source === 'string' ? JSON.parse(readFileSync(source, 'utf8')) : { rules: structuredClone(source) };
+    return new OutcomeRules(bindBody<{ rules: OutcomeRule[] }>(controlContract, 'setOutcomes')(data).rules);
+  } catch (error) {
+    const message = error instanceof VendorError ? error.errorMsg : (error as Error).message;
+    throw new ConfigError(`${where}: ${message}`);
+  }
+}
+
 export async function startMpcMock(options: MpcMockOptions = {}): Promise<RunningMpcMock> {
-  const config = resolveConfig(options);
+  const { outcomes, ...rest } = options;
+  // In-process, the log defaults to warnings: a test run is not a server log. The CLI passes info.
+  const config = resolveConfig({ logLevel: 'warn', ...rest, ...(typeof outcomes === 'string' ? { outcomes } : {}) });
   const contract = loadContract();
+  const controlContract = loadControlContract();
   // Everything is read and validated before the store is touched: a bad fixture stops the start whole.
   const fixtures = await collectFixtures(config, contract);
+  const outcomeRules = loadOutcomeRules(outcomes, controlContract);
+  const lifecycle = new LifecycleSettings();
+  for (const setting of parseLifecycleList(config.lifecycle) ?? []) lifecycle.set(setting);
   let store: TaskStore;
   try {
     store = createTaskStore({ filename: config.db });
@@ -46,10 +86,12 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
     throw new ConfigError(`cannot open the task store ${config.db}: ${(error as Error).message}`);
   }
   let app: FastifyInstance | undefined;
+  let service: MpcService | undefined;
   try {
     // A --db file is rebuilt from the fixtures at every start: the fixtures, not the file, are the state's source.
-    store.replaceAll(fixtures.tasks, fixtures.details);
-    app = await buildApp({ contract, store, logger: { level: config.logLevel } });
+    store.replaceAll(fixtures.tasks, fixtures.details, fixtures.templates);
+    service = createMpcService({ store, clock: new MockClock(), lifecycle, outcomes: outcomeRules, strictTemplates: config.strictTemplates });
+    app = await buildApp({ contract, controlContract, service, logger: { level: config.logLevel } });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close();
@@ -71,6 +113,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
     host: config.host,
     app: running,
     store,
+    ...inProcessControls(service!, controlContract),
     async close() {
       await running.close();
       store.close();

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MPC_API_DOCUMENT_PATH } from '../src/contract/openapi.js';
+import { MOCK_CONTROL_DOCUMENT_PATH, MPC_API_DOCUMENT_PATH } from '../src/contract/openapi.js';
 import { fastifyPath } from '../src/http/parameters.js';
-import { buildTestApp, testContract, type TestApp } from './helper.js';
+import { buildTestApp, testContract, testControlContract, type TestApp } from './helper.js';
 
 describe('the OpenAPI document and the routes', () => {
   let t: TestApp;
@@ -17,7 +17,8 @@ describe('the OpenAPI document and the routes', () => {
   it('has a route for every operation in the document', () => {
     const routes = new Set(t.app.routeTable.map((r) => `${r.method} ${r.url}`));
     const operations = testContract().operations();
-    expect(operations.length).toBe(5);
+    // Five lists, four creates, four cancels.
+    expect(operations.length).toBe(13);
     for (const op of operations) expect(routes, op.operation.operationId).toContain(`${op.method} ${fastifyPath(op.path)}`);
   });
 
@@ -41,6 +42,21 @@ describe('the OpenAPI document and the routes', () => {
     const res = await t.request.get('/docs/').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.text).toContain('swagger-ui');
+  });
+
+  it('has a route for every operation of the control document, and documents every /_mock/ route', () => {
+    const routes = new Set(t.app.routeTable.map((r) => `${r.method} ${r.url}`));
+    const operations = testControlContract().operations();
+    for (const op of operations) expect(routes, op.operation.operationId).toContain(`${op.method} ${fastifyPath(op.path)}`);
+    const documented = new Set(operations.map((op) => `${op.method} ${fastifyPath(op.path)}`));
+    // The control document itself is served beside the operations it describes.
+    const control = t.app.routeTable.filter((r) => r.url.startsWith('/_mock/') && r.url !== '/_mock/openapi.json');
+    for (const r of control) expect(documented, `${r.method} ${r.url}`).toContain(`${r.method} ${r.url}`);
+  });
+
+  it('serves the committed control document at /_mock/openapi.json', async () => {
+    const committed = parseYaml(readFileSync(MOCK_CONTROL_DOCUMENT_PATH, 'utf8'));
+    expect((await t.request.get('/_mock/openapi.json').expect(200)).body).toEqual(committed);
   });
 
   it('answers health checks with GET and HEAD', async () => {

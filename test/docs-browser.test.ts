@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Contract } from '../src/contract/openapi.js';
 import { startMpcMock, type RunningMpcMock } from '../src/server.js';
+import { testContract, testControlContract } from './helper.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const MISSING = 'Chromium is not installed: .ci/run installs it with apt-get install -y chromium';
@@ -18,13 +20,14 @@ const SCREENSHOT = 'artifacts/docs-try-it-out.png';
 // Two shared cores: starting Chromium and rendering Swagger UI can be slow.
 const TIMEOUT = 60_000;
 
-const OPERATIONS = [
-  { tag: 'Transcoding', operationId: 'ListTranscodingTask', path: '/v1/{project_id}/transcodings' },
-  { tag: 'Snapshot', operationId: 'ListThumbnailsTask', path: '/v1/{project_id}/thumbnails' },
-  { tag: 'Animated_GIF', operationId: 'ListAnimatedGraphicsTask', path: '/v1/{project_id}/animated-graphics' },
-  { tag: 'Encryption', operationId: 'ListEncryptTask', path: '/v1/{project_id}/encryptions' },
-  { tag: 'VOD', operationId: 'ListThumbnailDetails', path: '/v1/{project_id}/asset/thumbnail/details' },
-] as const;
+/** Every operation of a document, as Swagger UI shows it: its block id, method and path. */
+function operationsOf(contract: Contract) {
+  return contract.operations().map((op) => {
+    const tag = ((op.operation as { tags?: string[] }).tags?.[0] ?? 'default').replace(/ /g, '_');
+    return { id: `operations-${tag}-${op.operation.operationId}`, method: op.method, path: op.path };
+  });
+}
+
 
 if (!hasChromium && !inCi) console.warn(`Skipping test/docs-browser.test.ts: ${MISSING}`);
 
@@ -86,18 +89,28 @@ describe.skipIf(!hasChromium && !inCi)(`Swagger UI at /docs in headless Chromium
     return page;
   }
 
-  it('lists the five operations', async () => {
+  async function expectOperations(page: Page, contract: Contract) {
+    const operations = operationsOf(contract);
+    for (const op of operations) {
+      const block = page.locator(`#${op.id}`);
+      await expect.poll(() => block.count(), { message: op.id }).toBe(1);
+      expect(await block.getAttribute('class')).toContain(`opblock-${op.method.toLowerCase()}`);
+      expect((await block.locator('.opblock-summary-method').textContent())?.trim()).toBe(op.method);
+      expect(await block.locator('.opblock-summary-path').getAttribute('data-path')).toBe(op.path);
+    }
+    const shown = await page.locator('.swagger-ui .opblock').count();
+    expect(shown).toBe(operations.length);
+  }
+
+  it('lists every operation of the vendor API, and of the control plane beside it', async () => {
     const page = await openDocs();
     try {
-      for (const op of OPERATIONS) {
-        const block = page.locator(`#operations-${op.tag}-${op.operationId}`);
-        await expect.poll(() => block.count(), { message: `#operations-${op.tag}-${op.operationId}` }).toBe(1);
-        expect(await block.getAttribute('class')).toContain('opblock-get');
-        expect((await block.locator('.opblock-summary-method').textContent())?.trim()).toBe('GET');
-        expect((await block.locator('.opblock-summary-path').getAttribute('data-path'))).toBe(op.path);
-      }
-      const paths = await page.locator('.swagger-ui .opblock .opblock-summary-path').allTextContents();
-      expect(paths.map((p) => p.replace(/\u200b/g, '').trim()).sort()).toEqual(OPERATIONS.map((op) => op.path).sort());
+      await expectOperations(page, testContract());
+      // The top bar offers the control plane's document as a second definition.
+      const select = page.locator('.topbar select');
+      await select.selectOption({ label: 'mpc-mock control plane' });
+      await expect.poll(async () => (await page.locator('.swagger-ui .info .title').textContent()) ?? '').toContain('control plane');
+      await expectOperations(page, testControlContract());
     } finally {
       await page.close();
     }

@@ -3,9 +3,21 @@
 import type { FastifyInstance } from 'fastify';
 import supertest from 'supertest';
 import { buildApp } from '../src/app.js';
-import { loadContract, type Contract } from '../src/contract/openapi.js';
+import { loadContract, loadControlContract, type Contract } from '../src/contract/openapi.js';
+import { inProcessControls, type InProcessControls } from '../src/control/in-process.js';
+import { MockClock } from '../src/domain/clock.js';
 import { sequentialIds } from '../src/domain/ids.js';
-import { DEFAULT_FIXTURES_DIR, readFixtureDirectory, type FixtureSet } from '../src/fixtures/fixture-files.js';
+import { LifecycleSettings, parseLifecycleList } from '../src/domain/lifecycle-settings.js';
+import { createMpcService, type MpcService } from '../src/domain/mpc-service.js';
+import { OutcomeRules, type OutcomeRule } from '../src/domain/outcomes.js';
+import {
+  DEFAULT_FIXTURES_DIR,
+  mergeFixtureSets,
+  PRESET_TEMPLATES_FILE,
+  readFixtureFile,
+  readFixtureFiles,
+  type FixtureSet,
+} from '../src/fixtures/fixture-files.js';
 import { createTaskStore, type TaskStore } from '../src/storage/task-store.js';
 import { installResponseValidation } from './response-validation.js';
 
@@ -15,34 +27,68 @@ export function testContract(): Contract {
   return contract;
 }
 
+let controlContract: Contract | undefined;
+export function testControlContract(): Contract {
+  controlContract ??= loadControlContract();
+  return controlContract;
+}
+
 let defaults: FixtureSet | undefined;
+/** The default fixtures and the preset templates, as a server started with no options loads them. */
 export function defaultFixtures(): FixtureSet {
-  defaults ??= readFixtureDirectory(testContract(), DEFAULT_FIXTURES_DIR);
+  defaults ??= mergeFixtureSets([readFixtureFile(testContract(), PRESET_TEMPLATES_FILE), ...readFixtureFiles(testContract(), DEFAULT_FIXTURES_DIR)]);
   return defaults;
 }
 
-export interface TestApp {
+/** Where the test clock stands unless a test says otherwise: frozen, so that no test depends on the wall clock. */
+export const TEST_NOW = '2026-11-25T10:00:00.000Z';
+
+export interface TestApp extends InProcessControls {
   app: FastifyInstance;
   store: TaskStore;
+  service: MpcService;
   request: ReturnType<typeof supertest>;
   close(): Promise<void>;
 }
 
-export async function buildTestApp(options: { fixtures?: FixtureSet; logger?: object } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  fixtures?: FixtureSet;
+  logger?: object;
+  /** As --lifecycle takes it; default time:1 as the CLI's. */
+  lifecycle?: string;
+  outcomes?: OutcomeRule[];
+  strictTemplates?: boolean;
+}
+
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const store = createTaskStore();
   const fixtures = options.fixtures ?? defaultFixtures();
-  store.replaceAll(fixtures.tasks, fixtures.details);
+  store.replaceAll(fixtures.tasks, fixtures.details, fixtures.templates);
+  const clock = new MockClock();
+  clock.freeze(Date.parse(TEST_NOW));
+  const lifecycle = new LifecycleSettings();
+  for (const setting of parseLifecycleList(options.lifecycle ?? 'time:1') ?? []) lifecycle.set(setting);
+  const service = createMpcService({
+    store,
+    clock,
+    lifecycle,
+    ...(options.outcomes ? { outcomes: new OutcomeRules(options.outcomes) } : {}),
+    strictTemplates: options.strictTemplates ?? false,
+  });
   const app = await buildApp({
     contract: testContract(),
-    store,
+    controlContract: testControlContract(),
+    service,
     ids: sequentialIds(),
     ...(options.logger ? { logger: options.logger } : {}),
-    beforeReady: (instance) => installResponseValidation(instance, testContract()),
+    beforeReady: (instance) => installResponseValidation(instance, [testContract(), testControlContract()]),
   });
   return {
     app,
     store,
+    service,
     request: supertest(app.server),
+    ...inProcessControls(service, testControlContract()),
     async close() {
       await app.close();
       store.close();

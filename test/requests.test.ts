@@ -109,19 +109,25 @@ describe('every request', () => {
       },
     );
 
-    it.each(['PUT', 'PATCH', 'POST', 'DELETE', 'HEAD', 'OPTIONS'] as const)('answers %s on a list path with 404 APIGW.0101', async (method) => {
+    it.each(['PUT', 'PATCH', 'HEAD', 'OPTIONS'] as const)('answers %s on a list path with 404 APIGW.0101', async (method) => {
       const res = await t.app.inject({ method, url: `/v1/${PROJECT}/transcodings` });
       expect(res.statusCode).toBe(404);
       if (method !== 'HEAD') expect(res.json()).toEqual(notFound(res.headers['x-request-id'] as string));
     });
+
+    it.each(['PUT', 'PATCH', 'POST', 'DELETE', 'OPTIONS'] as const)('answers %s on the VOD details path with 404 APIGW.0101', async (method) => {
+      const res = await t.app.inject({ method, url: `/v1/${PROJECT}/asset/thumbnail/details?task_id=1` });
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toEqual(notFound(res.headers['x-request-id'] as string));
+    });
   });
 
   it.each([
-    ['DELETE', `/v1/${PROJECT}/transcodings?task_id=1`, undefined],
+    ['DELETE', `/v1/${PROJECT}/asset/thumbnail/details?task_id=1`, undefined],
     ['DELETE', `/v1/${PROJECT}/nothing`, undefined],
     ['PUT', `/v1/${PROJECT}/thumbnails`, undefined],
     ['OPTIONS', `/v1/${PROJECT}/encryptions`, undefined],
-    ['POST', `/v1/${PROJECT}/transcodings`, '{not json'],
+    ['POST', `/v1/${PROJECT}/asset/thumbnail/details`, '{not json'],
   ] as const)('answers %s %s with Content-Type: application/json as 404 APIGW.0101, whatever its body', async (method, url, payload) => {
     const res = await t.app.inject({ method, url, headers: { 'content-type': 'application/json' }, ...(payload ? { payload } : {}) });
     expect(res.statusCode).toBe(404);

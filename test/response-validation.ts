@@ -1,5 +1,6 @@
-// Every response the suite receives from the emulated API is checked against the OpenAPI document: the
-// body against the operation's response schema for that status, and the headers every response carries.
+// Every response the suite receives from the emulated API and the control plane is checked against its
+// OpenAPI document: the body against the operation's response schema for that status, and the headers every
+// response carries. A documented 204 has no body and needs no Content-Type.
 // A violation is recorded here and fails the test that caused it (see test/setup.ts), so a field the
 // document does not allow, a wrong type or a missing required field cannot pass unnoticed.
 import type { FastifyInstance } from 'fastify';
@@ -14,39 +15,51 @@ interface ResponseObject {
   content?: { 'application/json'?: { schema?: object } };
 }
 
-export function installResponseValidation(app: FastifyInstance, contract: Contract): void {
-  const doc = contract.document as unknown as { components: { responses: Record<string, ResponseObject> } };
-  const compiled = new Map<string, ValidateFunction>();
-  const validatorFor = (key: string, response: ResponseObject | undefined): ValidateFunction | undefined => {
+export function installResponseValidation(app: FastifyInstance, contracts: Contract[]): void {
+  const compiled = new Map<string, ValidateFunction | null>();
+  /** The body validator of a documented response; null for a documented response without a body (204). */
+  const validatorFor = (contract: Contract, key: string, response: ResponseObject | undefined): ValidateFunction | null | undefined => {
     if (!response) return undefined;
+    const doc = contract.document as unknown as { components: { responses: Record<string, ResponseObject> } };
     const resolved = response.$ref ? doc.components.responses[response.$ref.split('/').pop()!] : response;
     const schema = resolved?.content?.['application/json']?.schema;
-    if (!schema) return undefined;
-    let v = compiled.get(key);
+    if (!schema) return resolved ? null : undefined;
+    const cacheKey = `${contract.id} ${key}`;
+    let v = compiled.get(cacheKey);
     if (!v) {
       // Rewrite the document's local refs to the id under which the contract registered the document.
-      v = contract.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"mpc-api#/components/')));
-      compiled.set(key, v);
+      v = contract.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${contract.id}#/components/`)));
+      compiled.set(cacheKey, v);
     }
     return v;
   };
-  const operations = new Map(contract.operations().map((op) => [`${op.method} ${fastifyPath(op.path)}`, op]));
-  const notFound = validatorFor('404', { $ref: '#/components/responses/ApiNotFound' });
+  const operations = new Map(
+    contracts.flatMap((contract) => contract.operations().map((op) => [`${op.method} ${fastifyPath(op.path)}`, { contract, op }] as const)),
+  );
+  const notFound = validatorFor(contracts[0]!, '404', { $ref: '#/components/responses/ApiNotFound' });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.url.startsWith('/v1/') && reply.statusCode !== 404) return payload;
+    const found = operations.get(`${request.method} ${request.routeOptions.url}`);
+    if (!found && reply.statusCode !== 404) return payload;
     const where = `${request.method} ${request.url} -> ${reply.statusCode}`;
     const requestId = reply.getHeader('x-request-id');
     if (typeof requestId !== 'string' || !/^[0-9a-f]{32}$/.test(requestId)) violations.push(`${where}: X-Request-Id is ${String(requestId)}`);
-    const type = reply.getHeader('content-type');
-    if (type !== 'application/json;charset=UTF-8') violations.push(`${where}: Content-Type is ${String(type)}`);
-    const op = operations.get(`${request.method} ${request.routeOptions.url}`);
     const status = String(reply.statusCode);
-    const validate = op ? validatorFor(`${op.operation.operationId} ${status}`, op.operation.responses[status] as ResponseObject) : reply.statusCode === 404 ? notFound : undefined;
-    if (!validate) {
+    const validate = found
+      ? validatorFor(found.contract, `${found.op.operation.operationId} ${status}`, found.op.operation.responses[status] as ResponseObject)
+      : notFound;
+    if (validate === undefined) {
       violations.push(`${where}: the document defines no response ${status} here`);
       return payload;
     }
+    // HEAD answers carry no body.
+    if (request.method === 'HEAD') return payload;
+    if (validate === null) {
+      if (payload !== undefined && payload !== null && String(payload) !== '') violations.push(`${where}: a bodiless response has a body`);
+      return payload;
+    }
+    const type = reply.getHeader('content-type');
+    if (type !== 'application/json;charset=UTF-8') violations.push(`${where}: Content-Type is ${String(type)}`);
     let body: unknown;
     try {
       body = JSON.parse(String(payload));

@@ -205,6 +205,7 @@ describe('order of tasks created at the same second', () => {
   it('puts the larger numeric id first, the same way on every call', async () => {
     const same = (id: string) => ({ task_id: id, status: 'WAITING', create_time: '20240101000000' });
     const fixtures: FixtureSet = {
+      templates: [],
       tasks: ['9', '10', '200', '11', 'abc'].map((id) => ({ kind: 'encryption' as const, projectId: null, task: same(id) })),
       details: [],
     };

@@ -83,6 +83,7 @@ describe('GET /v1/{project_id}/asset/thumbnail/details', () => {
 describe('explicit details beside a snapshot task', () => {
   it('prefer the explicit details, and a project’s own over the shared ones', async () => {
     const fixtures: FixtureSet = {
+      templates: [],
       tasks: [
         {
           kind: 'snapshot',

@@ -17,8 +17,23 @@ export interface paths {
          */
         get: operations["ListTranscodingTask"];
         put?: never;
-        post?: never;
-        delete?: never;
+        /**
+         * Creating a Transcoding Task
+         * @description Queues a transcoding task and answers 202 with its `task_id`, a JSON number as the SDK model says (the list
+         *     answers it as a string). A task names up to 9 templates, in `trans_template_id` or `trans_template_list`, or
+         *     gives `av_parameters` instead (they win when both are given); one of the three is needed.
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored, and numeric strings are accepted where an integer is expected (`"trans_template_id": ["7000523"]`).
+         */
+        post: operations["CreateTranscodingTask"];
+        /**
+         * Canceling a Transcoding Task
+         * @description Cancels a task that is not yet final: it reads CANCELED from then on, with an `end_time`. The SDK model types
+         *     `task_id` as a number here; on the wire it is the same digits. The SDKs send `Content-Type: application/json`
+         *     with an empty body, which is accepted. Canceling a final task is a 400 MPC.10212; an unknown id or a missing
+         *     `task_id` is a 400 MPC.10202.
+         */
+        delete: operations["DeleteTranscodingTask"];
         options?: never;
         head?: never;
         patch?: never;
@@ -37,8 +52,22 @@ export interface paths {
          */
         get: operations["ListThumbnailsTask"];
         put?: never;
-        post?: never;
-        delete?: never;
+        /**
+         * Creating a Snapshot Task
+         * @description Queues a snapshot task and answers 202 with the task WAITING. With `sync: 1` it takes one picture at one time
+         *     point (`thumbnail_para.type` DOTS or DOTS_MS, with one point) and answers 200 at once, with the task SUCCEEDED
+         *     and `output`, `output_file_name` and `thumbnail_time` filled in; the task is listed like any other.
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored, and numeric strings are accepted where an integer is expected.
+         */
+        post: operations["CreateThumbnailsTask"];
+        /**
+         * Canceling a Snapshot Task
+         * @description Cancels a task that is not yet final: it reads CANCELED from then on, with an `end_time`. The SDKs send
+         *     `Content-Type: application/json` with an empty body, which is accepted. Canceling a final task is a 400
+         *     MPC.10212; an unknown id or a missing `task_id` is a 400 MPC.10202.
+         */
+        delete: operations["DeleteThumbnailsTask"];
         options?: never;
         head?: never;
         patch?: never;
@@ -59,8 +88,21 @@ export interface paths {
          */
         get: operations["ListAnimatedGraphicsTask"];
         put?: never;
-        post?: never;
-        delete?: never;
+        /**
+         * Creating an Animated GIF Task
+         * @description Queues an animated GIF task and answers 202 with its `task_id`, a string. `output_param.end` may be at most
+         *     60 s (60000 ms) after `start`.
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored, and numeric strings are accepted where an integer is expected.
+         */
+        post: operations["CreateAnimatedGraphicsTask"];
+        /**
+         * Canceling an Animated GIF Task
+         * @description Cancels a task that is not yet final: it reads CANCELED from then on, with an `end_time`. The SDKs send
+         *     `Content-Type: application/json` with an empty body, which is accepted. Canceling a final task is a 400
+         *     MPC.10212; an unknown id or a missing `task_id` is a 400 MPC.10202.
+         */
+        delete: operations["DeleteAnimatedGraphicsTask"];
         options?: never;
         head?: never;
         patch?: never;
@@ -79,8 +121,20 @@ export interface paths {
          */
         get: operations["ListEncryptTask"];
         put?: never;
-        post?: never;
-        delete?: never;
+        /**
+         * Creating an Encryption Task
+         * @description Queues an HLS encryption task and answers 202 with its `task_id`, a string. The SDK sends no `x-language` here.
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored, and numeric strings are accepted where an integer is expected.
+         */
+        post: operations["CreateEncryptTask"];
+        /**
+         * Canceling an Encryption Task
+         * @description Cancels a task that is not yet final: it reads CANCELED from then on, with an `end_time`. The SDKs send
+         *     `Content-Type: application/json` with an empty body, which is accepted. Canceling a final task is a 400
+         *     MPC.10212; an unknown id or a missing `task_id` is a 400 MPC.10202.
+         */
+        delete: operations["DeleteEncryptTask"];
         options?: never;
         head?: never;
         patch?: never;
@@ -220,37 +274,62 @@ export interface components {
         VideoParameters: {
             /** @enum {string} */
             output_policy?: "transcode" | "discard" | "copy";
-            codec?: number;
+            /**
+             * @description 1 H264, 2 H265.
+             * @enum {integer}
+             */
+            codec?: 1 | 2;
+            /** @description Constant rate factor. The SDK model types it `object`. */
             crf?: number;
-            max_bitrate?: number;
-            bitrate?: number;
+            /** @description 0, or an integer from 40 to 50000 */
+            max_bitrate?: number | 0;
+            /** @description 0, or an integer from 40 to 50000 */
+            bitrate?: number | 0;
             buf_size?: number;
             profile?: number;
             level?: number;
-            preset?: number;
+            /** @enum {integer} */
+            preset?: 1 | 3 | 4 | 5;
+            /** @description seconds */
             max_iframes_interval?: number;
             bframes_count?: number;
+            /** @description 0, or 5 to 60. The real service turns other values into 0, so 0 to 60 is accepted. */
             frame_rate?: number;
             frame_rate_float?: number;
-            width?: number;
-            height?: number;
+            /** @description 0, or an integer from 32 to 4096 */
+            width?: number | 0;
+            /** @description 0, or an integer from 32 to 2880 */
+            height?: number | 0;
             black_cut?: number;
             stream_name?: string;
         };
         Audio: {
             /** @enum {string} */
             output_policy?: "transcode" | "discard" | "copy";
-            codec?: number;
+            /**
+             * @description 1 AAC, 2 HEAAC1, 3 HEAAC2, 4 MP3.
+             * @enum {integer}
+             */
+            codec?: 1 | 2 | 3 | 4;
+            /** @description The vendor's sample-rate code. */
             sample_rate?: number;
-            bitrate?: number;
-            channels: number;
+            /** @description 0, or an integer from 8 to 1000 */
+            bitrate?: number | 0;
+            /** @enum {integer} */
+            channels: 1 | 2 | 6;
         };
         Common: {
             /** @description The key is upper-case, as the vendor spells it. */
             PVC?: boolean;
+            /** @description seconds */
             hls_interval?: number;
+            /** @description seconds */
             dash_interval?: number;
-            pack_type: number;
+            /**
+             * @description 1 HLS, 2 DASH, 3 HLS+DASH, 4 MP4, 5 MP3, 6 ADTS (5 and 6 carry no video).
+             * @enum {integer}
+             */
+            pack_type: 1 | 2 | 3 | 4 | 5 | 6;
         };
         AvParameters: {
             video?: components["schemas"]["VideoParameters"];
@@ -258,6 +337,17 @@ export interface components {
             common: components["schemas"]["Common"];
             output?: components["schemas"]["ObsObjInfo"];
             output_filename?: string;
+        };
+        /**
+         * @description One preset transcoding template of mpc-mock's catalogue (not a vendor API model). Fixture files can add
+         *     templates; a task's outputs follow the templates it names.
+         */
+        TransTemplate: {
+            template_id: number;
+            template_name?: string;
+            video?: components["schemas"]["VideoParameters"];
+            audio?: components["schemas"]["Audio"];
+            common: components["schemas"]["Common"];
         };
         AdditionalManifests: {
             manifest_name_modifier?: string;
@@ -313,9 +403,9 @@ export interface components {
             /** @enum {string} */
             format: "gif";
             /** @description -1, 0, or an even number from 32 to 3840 */
-            width: number;
+            width: number | (-1 | 0);
             /** @description -1, 0, or an even number from 32 to 2160 */
-            height: number;
+            height: number | (-1 | 0);
             /** @description ms */
             start: number;
             /** @description ms; at most 60 s after start */
@@ -385,10 +475,211 @@ export interface components {
             /** @description The snapshots on this page; `null` when the task has none. */
             thumbnail_result: components["schemas"]["ThumbnailRsp"][] | null;
         };
+        /** @description Echoed in the task as given. */
+        UserData: string;
+        /** @description One template of a task, with its own output. */
+        TransIdTemplate: {
+            template_id: number;
+            output?: components["schemas"]["ObsObjInfo"];
+            output_filename?: string;
+        };
+        CreateTranscodingReq: {
+            input: components["schemas"]["ObsObjInfo"];
+            output: components["schemas"]["ObsObjInfo"];
+            /** @description Template IDs, at most 9, all from one template group. Numeric strings are accepted. */
+            trans_template_id?: number[];
+            /** @description Templates with an output each, instead of `trans_template_id`. */
+            trans_template_list?: components["schemas"]["TransIdTemplate"][];
+            /** @description Transcoding parameters given inline, instead of templates; they win when both are given. */
+            av_parameters?: components["schemas"]["AvParameters"][];
+            additional_manifests?: components["schemas"]["AdditionalManifests"][];
+            /** @description Output file names, one per template, in the same order. */
+            output_filenames?: string[];
+            user_data?: components["schemas"]["UserData"];
+            /** @description The SDK's `WatermarkRequest` models, at most 20. */
+            watermarks?: {
+                [key: string]: unknown;
+            }[];
+            /** @description The SDK's `Thumbnail` model. */
+            thumbnail?: {
+                [key: string]: unknown;
+            };
+            /** @description The SDK's `Thumbnail` models, at most 20. */
+            thumbnails?: {
+                [key: string]: unknown;
+            }[];
+            /** @description The SDK's `ImageSprite` models, at most 20. */
+            image_sprites?: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * @description 6 normal, 9 high.
+             * @default 6
+             * @enum {integer}
+             */
+            priority: 6 | 9;
+            /** @description The SDK's `Subtitle` model. */
+            subtitle?: {
+                [key: string]: unknown;
+            };
+            /** @description The SDK's `Encryption` model (see `CreateEncryptReq`). */
+            encryption?: {
+                [key: string]: unknown;
+            };
+            /** @description The SDK's `Crop` model. */
+            crop?: {
+                [key: string]: unknown;
+            };
+            /** @description The SDK's `AudioTrack` model. */
+            audio_track?: {
+                [key: string]: unknown;
+            };
+            /** @description The SDK's `MultiAudio` model. */
+            multi_audio?: {
+                [key: string]: unknown;
+            };
+            /** @description The SDK's `VideoProcess` model. */
+            video_process?: {
+                [key: string]: unknown;
+            };
+            /** @description The SDK's `AudioProcess` model. */
+            audio_process?: {
+                [key: string]: unknown;
+            };
+            metadata?: components["schemas"]["FileMetaData"][];
+        };
+        CreateTranscodingTaskResponse: {
+            /** @description Task ID. A JSON number here, as the SDK model says; the list answers it as a string. */
+            task_id: number;
+        };
+        ThumbnailPara: {
+            /**
+             * @description TIME takes a snapshot every `time` seconds; DOTS at the `dots` (seconds); DOTS_MS at the `dots_ms` (ms).
+             * @default TIME
+             * @enum {string}
+             */
+            type: "TIME" | "DOTS" | "DOTS_MS";
+            /**
+             * @description Seconds between snapshots (TIME).
+             * @default 12
+             */
+            time: number;
+            /**
+             * @description Seconds into the video where TIME snapshots start.
+             * @default 0
+             */
+            start_time: number;
+            /** @description Seconds of video that TIME snapshots cover; to the end if absent. */
+            duration?: number;
+            /** @description Time points in seconds (DOTS), at most 10. */
+            dots?: number[];
+            /** @description One time point in ms (DOTS_MS). */
+            dots_ms?: number[];
+            output_filename?: string;
+            /**
+             * @description 1 = jpg.
+             * @default 1
+             * @enum {integer}
+             */
+            format: 1;
+            /** @description px */
+            width?: number;
+            /** @description px */
+            height?: number;
+            /**
+             * @description Longest edge in px.
+             * @default 480
+             */
+            max_length: number;
+            amount?: number;
+            threshold?: number;
+        };
+        CreateThumbReq: {
+            input: components["schemas"]["ObsObjInfo"];
+            output: components["schemas"]["ObsObjInfo"];
+            thumbnail_para: components["schemas"]["ThumbnailPara"];
+            user_data?: components["schemas"]["UserData"];
+            /**
+             * @description 0 packs the images into a tar; 1 does not.
+             * @default 1
+             * @enum {integer}
+             */
+            tar: 0 | 1;
+            /**
+             * @description 0 queues the task; 1 takes one snapshot at once and answers 200.
+             * @default 0
+             * @enum {integer}
+             */
+            sync: 0 | 1;
+            /**
+             * @description 0 appends a random sub-directory to the output path; 1 uses it as given.
+             * @default 0
+             * @enum {integer}
+             */
+            original_dir: 0 | 1;
+        };
+        CreateThumbnailsTaskResponse: {
+            task_id: components["schemas"]["TaskId"];
+            /** @enum {string} */
+            status: "WAITING" | "PROCESSING" | "SUCCEEDED" | "FAILED";
+            create_time: components["schemas"]["MpcTime"];
+            output?: components["schemas"]["ObsObjInfo"];
+            output_file_name?: string;
+            /** @description The snapshot's time point: in seconds for DOTS, in ms for DOTS_MS. */
+            thumbnail_time?: string;
+            description?: string;
+        };
+        CreateAnimatedGraphicsTaskReq: {
+            input: components["schemas"]["ObsObjInfo"];
+            output: components["schemas"]["ObsObjInfo"];
+            user_data?: components["schemas"]["UserData"];
+            output_param: components["schemas"]["AnimatedGraphicsOutputParam"];
+        };
+        CreateAnimatedGraphicsTaskResponse: {
+            task_id: components["schemas"]["TaskId"];
+        };
+        HlsEncrypt: {
+            /** @description Content encryption key. */
+            key: string;
+            /** @description URL players fetch the key from. */
+            url: string;
+            /** @description Initialization vector. */
+            iv?: string;
+            /**
+             * @default AES-128-CTR
+             * @enum {string}
+             */
+            algorithm: "AES-128-CTR" | "AES-128-CBC" | "SM4CBC";
+        };
+        Encryption: {
+            hls_encrypt: components["schemas"]["HlsEncrypt"];
+        };
+        CreateEncryptReq: {
+            input: components["schemas"]["ObsObjInfo"];
+            output: components["schemas"]["ObsObjInfo"];
+            encryption: components["schemas"]["Encryption"];
+            user_data?: components["schemas"]["UserData"];
+        };
+        CreateEncryptTaskResponse: {
+            task_id: components["schemas"]["TaskId"];
+        };
     };
     responses: {
         /** @description A parameter is missing, malformed or out of range. */
         InvalidRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MpcError"];
+            };
+        };
+        /**
+         * @description The task cannot be canceled: `task_id` is missing, no task of this kind in this project has it (MPC.10202),
+         *     or the task is already final (MPC.10212).
+         */
+        CannotCancel: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
@@ -439,6 +730,8 @@ export interface components {
         ProjectId: string;
         /** @description Task IDs, as repeated keys (`task_id=1&task_id=2`). At most 10 distinct values; duplicates count once. */
         TaskIdArray: string[];
+        /** @description ID of the task to cancel. A single value. */
+        TaskIdToCancel: string;
         /** @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
         StartTime: string;
         /** @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
@@ -521,6 +814,89 @@ export interface operations {
             500: components["responses"]["SystemError"];
         };
     };
+    CreateTranscodingTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTranscodingReq"];
+            };
+        };
+        responses: {
+            /** @description Transcoding task created. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateTranscodingTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    DeleteTranscodingTask: {
+        parameters: {
+            query: {
+                /** @description ID of the task to cancel. A single value. */
+                task_id: components["parameters"]["TaskIdToCancel"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceled; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["CannotCancel"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
     ListThumbnailsTask: {
         parameters: {
             query?: {
@@ -571,6 +947,99 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidRequest"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    CreateThumbnailsTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateThumbReq"];
+            };
+        };
+        responses: {
+            /** @description The synchronous snapshot (`sync` 1) was taken. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateThumbnailsTaskResponse"];
+                };
+            };
+            /** @description Snapshot task created. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateThumbnailsTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    DeleteThumbnailsTask: {
+        parameters: {
+            query: {
+                /** @description ID of the task to cancel. A single value. */
+                task_id: components["parameters"]["TaskIdToCancel"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceled; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["CannotCancel"];
             404: components["responses"]["ApiNotFound"];
             500: components["responses"]["SystemError"];
         };
@@ -629,6 +1098,89 @@ export interface operations {
             500: components["responses"]["SystemError"];
         };
     };
+    CreateAnimatedGraphicsTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAnimatedGraphicsTaskReq"];
+            };
+        };
+        responses: {
+            /** @description Animated GIF task created. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateAnimatedGraphicsTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    DeleteAnimatedGraphicsTask: {
+        parameters: {
+            query: {
+                /** @description ID of the task to cancel. A single value. */
+                task_id: components["parameters"]["TaskIdToCancel"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceled; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["CannotCancel"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
     ListEncryptTask: {
         parameters: {
             query?: {
@@ -677,6 +1229,89 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidRequest"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    CreateEncryptTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEncryptReq"];
+            };
+        };
+        responses: {
+            /** @description Encryption task created. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateEncryptTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    DeleteEncryptTask: {
+        parameters: {
+            query: {
+                /** @description ID of the task to cancel. A single value. */
+                task_id: components["parameters"]["TaskIdToCancel"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceled; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["CannotCancel"];
             404: components["responses"]["ApiNotFound"];
             500: components["responses"]["SystemError"];
         };

@@ -6,7 +6,8 @@ import { parse as parseYaml } from 'yaml';
 import { isMpcTime } from '../domain/mpc-time.js';
 
 export const MPC_API_DOCUMENT_PATH = new URL('../../openapi/mpc-api.yaml', import.meta.url);
-const DOCUMENT_ID = 'mpc-api';
+/** The control plane's own document (SPEC 6), beside the vendor API's. */
+export const MOCK_CONTROL_DOCUMENT_PATH = new URL('../../openapi/mock-control.yaml', import.meta.url);
 
 export interface ParameterSchema {
   type?: string;
@@ -34,6 +35,7 @@ export interface ParameterObject {
 export interface OperationObject {
   operationId: string;
   parameters?: Array<ParameterObject | { $ref: string }>;
+  requestBody?: { required?: boolean; content?: { 'application/json'?: { schema?: object } } };
   responses: Record<string, unknown>;
 }
 
@@ -57,27 +59,50 @@ export interface Contract {
   operations(): BoundOperation[];
   /** The allowed values of one query parameter of an operation, e.g. a list's status words. */
   queryEnum(operationId: string, name: string): readonly string[];
-  /** A validator for an arbitrary schema that may $ref the document as `mpc-api#/components/schemas/X`. */
+  /** A validator for an arbitrary schema that may $ref the document as `<id>#/components/schemas/X`. */
   compile(schema: object): ValidateFunction;
+  /** The id under which the document's components resolve (`mpc-api`, `mock-control`). */
+  id: string;
+  /**
+   * The validator of an operation's JSON request body, compiled on first use. It reads bodies as real clients
+   * send them: numeric strings where an integer is due become numbers, fields the schema does not know are
+   * dropped, documented defaults are filled in. Undefined when the operation takes no body.
+   */
+  requestBody(operationId: string): ValidateFunction | undefined;
 }
 
-function createAjv(): Ajv2020 {
+function createAjv(forRequests = false): Ajv2020 {
   // strict mode stays on: an unknown keyword in the document is a mistake in the document.
   // The document is linted against the OpenAPI schema in CI (npm run lint:openapi); checking it against
   // the JSON Schema meta-schema again at every start would cost a third of the contract's load time.
-  const ajv = new Ajv2020({ allErrors: false, strict: true, validateSchema: false });
+  const ajv = new Ajv2020({
+    allErrors: false,
+    strict: true,
+    validateSchema: false,
+    // Request bodies (SPEC 4.1): "556813" where an integer is due is 556813, unknown fields are ignored, and
+    // the schema's parent is kept on each error so an anyOf failure can be told as the rule it describes.
+    ...(forRequests ? { coerceTypes: true, removeAdditional: true, useDefaults: true, verbose: true } : {}),
+  });
   // `components` lets the document's own `#/components/...` pointers resolve inside Ajv; it validates nothing.
   ajv.addVocabulary(['components']);
   ajv.addFormat('yyyymmddhhmmss', { type: 'string', validate: isMpcTime });
   // A URL as the VOD API returns it; a strict RFC 3986 check buys nothing here.
   ajv.addFormat('uri', { type: 'string', validate: (s: string) => /^https?:\/\/\S+$/.test(s) });
+  // Control-plane times: ISO 8601 in UTC with a zone, as Date reads them.
+  ajv.addFormat('date-time', {
+    type: 'string',
+    validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+  });
   return ajv;
 }
 
-export function loadContract(path: URL | string = MPC_API_DOCUMENT_PATH): Contract {
+export function loadContract(path: URL | string = MPC_API_DOCUMENT_PATH, id = 'mpc-api'): Contract {
   const document = parseYaml(readFileSync(path, 'utf8')) as OpenApiDocument;
   const ajv = createAjv();
-  ajv.addSchema({ $id: DOCUMENT_ID, components: document.components }, DOCUMENT_ID);
+  ajv.addSchema({ $id: id, components: document.components }, id);
+  let requestAjv: Ajv2020 | undefined;
+  const bodies = new Map<string, ValidateFunction | undefined>();
+  const localRefs = (schema: object) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${id}#/components/`)) as object;
 
   const resolveParameter = (p: ParameterObject | { $ref: string }): ParameterObject => {
     if ('$ref' in p) {
@@ -116,7 +141,28 @@ export function loadContract(path: URL | string = MPC_API_DOCUMENT_PATH): Contra
       return param.schema.enum as string[];
     },
     compile: (schema) => ajv.compile(schema),
+    id,
+    requestBody(operationId) {
+      if (bodies.has(operationId)) return bodies.get(operationId);
+      const schema = bound.get(operationId)?.operation.requestBody?.content?.['application/json']?.schema;
+      let validate: ValidateFunction | undefined;
+      if (schema) {
+        // A second Ajv, because coercion and stripping change the data they validate: never for fixtures.
+        if (!requestAjv) {
+          requestAjv = createAjv(true);
+          requestAjv.addSchema({ $id: id, components: document.components }, id);
+        }
+        validate = requestAjv.compile(localRefs(schema));
+      }
+      bodies.set(operationId, validate);
+      return validate;
+    },
   };
+}
+
+/** The control plane's document, as a contract of its own. */
+export function loadControlContract(): Contract {
+  return loadContract(MOCK_CONTROL_DOCUMENT_PATH, 'mock-control');
 }
 
 /** One Ajv error as "field: message", with the JSON pointer turned into a dotted field path. */
@@ -134,6 +180,9 @@ export function describeSchemaError(error: ErrorObject, base = ''): { field: str
     message = 'is required';
   } else if (error.keyword === 'enum') {
     message = `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  } else if (error.keyword === 'anyOf' && typeof (error.parentSchema as { description?: unknown } | undefined)?.description === 'string') {
+    // The document phrases a range of several intervals as its description ("0, or 40 to 50000").
+    message = `must be ${(error.parentSchema as { description: string }).description}`;
   }
   return { field, message };
 }

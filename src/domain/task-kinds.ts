@@ -21,6 +21,17 @@ export interface TaskKind {
   succeededStatus: string;
   /** Whether a FAILED task carries a task-level error_code beside its description. */
   failureHasErrorCode: boolean;
+  /** operationIds of the create and cancel operations. */
+  createOperationId: string;
+  cancelOperationId: string;
+  /** The states a created task moves through on its way to success, in order (SPEC 4.3). */
+  states: readonly string[];
+  /** The create response's task_id is a JSON number (transcoding, as the SDK model says) or a string. */
+  createdIdIsNumber: boolean;
+  /** Whether the task model has a task-level error_code field (transcoding and GIF tasks do). */
+  hasErrorCode: boolean;
+  /** What a failed task says when no outcome rule gives a code and message. */
+  defaultFailure: { error_code: string; description: string };
 }
 
 export const TASK_KINDS: readonly TaskKind[] = [
@@ -34,6 +45,12 @@ export const TASK_KINDS: readonly TaskKind[] = [
     finalStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED'],
     succeededStatus: 'SUCCEEDED',
     failureHasErrorCode: true,
+    createOperationId: 'CreateTranscodingTask',
+    cancelOperationId: 'DeleteTranscodingTask',
+    states: ['WAITING', 'TRANSCODING', 'SUCCEEDED'],
+    createdIdIsNumber: true,
+    hasErrorCode: true,
+    defaultFailure: { error_code: 'MPC.10105', description: 'An error occurred during transcoding.' },
   },
   {
     name: 'snapshot',
@@ -45,6 +62,12 @@ export const TASK_KINDS: readonly TaskKind[] = [
     finalStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED'],
     succeededStatus: 'SUCCEEDED',
     failureHasErrorCode: false,
+    createOperationId: 'CreateThumbnailsTask',
+    cancelOperationId: 'DeleteThumbnailsTask',
+    states: ['WAITING', 'PROCESSING', 'SUCCEEDED'],
+    createdIdIsNumber: false,
+    hasErrorCode: false,
+    defaultFailure: { error_code: 'MPC.10125', description: 'Input data error.' },
   },
   {
     name: 'animated_gif',
@@ -57,6 +80,12 @@ export const TASK_KINDS: readonly TaskKind[] = [
     finalStatuses: ['SUCCEED', 'FAILED', 'CANCELED'],
     succeededStatus: 'SUCCEED',
     failureHasErrorCode: false,
+    createOperationId: 'CreateAnimatedGraphicsTask',
+    cancelOperationId: 'DeleteAnimatedGraphicsTask',
+    states: ['INIT', 'WAITING', 'PROCESSING', 'SUCCEED'],
+    createdIdIsNumber: false,
+    hasErrorCode: true,
+    defaultFailure: { error_code: 'MPC.10125', description: 'Input data error.' },
   },
   {
     name: 'encryption',
@@ -68,8 +97,19 @@ export const TASK_KINDS: readonly TaskKind[] = [
     finalStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED'],
     succeededStatus: 'SUCCEEDED',
     failureHasErrorCode: false,
+    createOperationId: 'CreateEncryptTask',
+    cancelOperationId: 'DeleteEncryptTask',
+    states: ['WAITING', 'PROCESSING', 'SUCCEEDED'],
+    createdIdIsNumber: false,
+    hasErrorCode: false,
+    defaultFailure: { error_code: 'MPC.10125', description: 'Input data error.' },
   },
 ];
+
+/** A kind by the word of its path (`transcodings`, ...), as the control plane names kinds. */
+export function taskKindByPath(path: string): TaskKind | undefined {
+  return TASK_KINDS.find((k) => k.path === path);
+}
 
 export function taskKind(name: TaskKindName): TaskKind {
   const kind = TASK_KINDS.find((k) => k.name === name);

@@ -26,3 +26,9 @@ export const apiNotFound = () =>
 
 /** 500 MPC.10050: anything unexpected. The cause goes to the log only. */
 export const systemError = () => new VendorError(500, 'MPC.10050', 'System error. Contact technical support.', 'mpc');
+
+/** 400 MPC.10212: the operation cannot be done in the task's state (cancel a finished task). */
+export const operationFailed = (detail: string) => new VendorError(400, 'MPC.10212', `Operation failed, ${detail}.`, 'mpc');
+
+/** The control plane's own errors (SPEC 6): MOCK.0404 for a task it does not have. */
+export const mockTaskNotFound = (what: string) => new VendorError(404, 'MOCK.0404', `${what} not found`, 'mpc');

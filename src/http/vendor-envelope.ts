@@ -25,12 +25,12 @@ export function sendVendorError(request: FastifyRequest, reply: FastifyReply, er
 
 /** Fastify's own 4xx errors (an unreadable body, a URL that does not decode) as MPC.10202. */
 function asVendorError(error: FastifyError, request: FastifyRequest): VendorError {
-  if (error instanceof VendorError) return error;
   if (error.code === 'FST_ERR_BAD_URL') return invalidParameter('the URL path is not valid percent-encoding');
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return invalidParameter(`a path parameter is longer than ${MAX_PARAM_LENGTH} characters`);
   // A path or method that does not exist is that, whatever its body: Fastify reads the body of a request
   // (a DELETE with Content-Type and no body, as the SDK sends it) before its not-found handler runs.
   if (request.is404) return apiNotFound();
+  if (error instanceof VendorError) return error;
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return invalidParameter(`the request could not be read (${error.code ?? error.statusCode})`);
   }

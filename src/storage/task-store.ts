@@ -3,6 +3,7 @@
 // in the order it returns (see test/task-store.test.ts, which checks the query plans).
 import Database from 'better-sqlite3';
 import type { components } from '../contract/mpc-api.generated.js';
+import type { TransTemplate } from '../domain/transcoding-templates.js';
 import type { TaskDocument, TaskKindName } from '../domain/task-kinds.js';
 
 /** Fixture tasks that name no project are shared: every project sees them (SPEC 1.2). */
@@ -36,9 +37,53 @@ export interface TaskPageQuery {
 
 export type TaskCountQuery = Omit<TaskPageQuery, 'limit' | 'offset'>;
 
+/** A transcoding template a project sees; a null project is shared. */
+export interface StoredTemplate {
+  projectId: string | null;
+  template: TransTemplate;
+}
+
+/**
+ * Where a created task stands on its way to a final state (src/domain/lifecycle.ts). Only created tasks that are
+ * not yet final have one; fixture tasks never do, so they stay as written.
+ */
+export interface ProgressRow {
+  kind: TaskKindName;
+  projectId: string;
+  taskId: string;
+  /** Index of the task's current state in its path (plan.path). */
+  step: number;
+  /** Clock time (ms) at which it entered that state. */
+  enteredAt: number;
+  /** Clock time (ms) at which it moves on, DUE_NOW when at the next settlement, null when only reads or a hand move it. */
+  dueAt: number | null;
+  /** Reads of the vendor API that showed it in this state. */
+  reads: number;
+  plan: unknown;
+}
+
 export interface TaskStore {
-  /** Replaces everything with the given tasks and details, all or nothing. */
-  replaceAll(tasks: readonly StoredTask[], details?: readonly StoredThumbnailDetails[]): void;
+  /** Replaces everything with the given tasks, details and templates, all or nothing; forgets progress. */
+  replaceAll(tasks: readonly StoredTask[], details?: readonly StoredThumbnailDetails[], templates?: readonly StoredTemplate[]): void;
+  /** Runs fn in one transaction: everything it writes lands together or not at all. */
+  transaction<T>(fn: () => T): T;
+  /** The task stored under exactly this owner (a project id or SHARED_PROJECT). */
+  getTask(kind: TaskKindName, ownerProjectId: string, taskId: string): TaskDocument | undefined;
+  insertTask(task: StoredTask): void;
+  /** Replaces a stored task's document (same kind, owner and id; create_time does not change). */
+  updateTask(kind: TaskKindName, ownerProjectId: string, task: TaskDocument): void;
+  /** A new task id: numeric, above every numeric id ever stored, never handed out twice. */
+  nextTaskId(): string;
+  /** The template a project sees under this id: its own, else a shared one. */
+  template(projectId: string, templateId: number): TransTemplate | undefined;
+  putProgress(row: ProgressRow): void;
+  getProgress(kind: TaskKindName, projectId: string, taskId: string): ProgressRow | undefined;
+  deleteProgress(kind: TaskKindName, projectId: string, taskId: string): void;
+  /** Progress rows due at or before this clock time, soonest first. */
+  dueProgress(now: number): ProgressRow[];
+  allProgress(): ProgressRow[];
+  /** Counts one read of each of these tasks that has progress; answers the rows as they are afterwards. */
+  countReads(kind: TaskKindName, projectId: string, taskIds: readonly string[]): ProgressRow[];
   /** One page of the tasks a project sees, newest first. */
   listTasks(query: TaskPageQuery): TaskDocument[];
   countTasks(query: TaskCountQuery): number;
@@ -79,6 +124,28 @@ CREATE TABLE IF NOT EXISTS tasks (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tasks_by_time ON tasks (kind, project_id, create_time DESC, sort_key DESC);
 CREATE INDEX IF NOT EXISTS tasks_by_status_time ON tasks (kind, project_id, status, create_time DESC, sort_key DESC);
+CREATE TABLE IF NOT EXISTS progress (
+  kind TEXT NOT NULL,
+  project_id TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  entered_at INTEGER NOT NULL,
+  due_at INTEGER,
+  reads INTEGER NOT NULL,
+  plan TEXT NOT NULL,
+  PRIMARY KEY (kind, project_id, task_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS progress_by_due ON progress (due_at) WHERE due_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS templates (
+  project_id TEXT NOT NULL,
+  template_id INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (project_id, template_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS thumbnail_details (
   project_id TEXT NOT NULL,
   task_id TEXT NOT NULL,
@@ -121,6 +188,8 @@ export const QUERY_SQL = {
     WHERE kind = @kind AND project_id IN (@project, '') AND task_id IN (SELECT value FROM json_each(@ids))
       AND (@status IS NULL OR status = @status)
     ORDER BY create_time DESC, sort_key DESC`,
+  // The settlement before every read: nothing due is one probe of a partial index.
+  dueProgress: 'SELECT * FROM progress WHERE due_at IS NOT NULL AND due_at <= @now ORDER BY due_at',
   countDetails: 'SELECT count(*) FROM thumbnail_details WHERE project_id = @project AND task_id = @taskId',
   listDetails: `SELECT offset_s AS offset, url FROM thumbnail_details WHERE project_id = @project AND task_id = @taskId
     ORDER BY offset_s, position LIMIT @limit OFFSET @offset`,
@@ -150,19 +219,67 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     countDetails: db.prepare(QUERY_SQL.countDetails).pluck(),
     listDetails: db.prepare(QUERY_SQL.listDetails),
     all: db.prepare('SELECT kind, project_id, doc FROM tasks ORDER BY kind, project_id, create_time DESC, sort_key DESC'),
+    updateTask: db.prepare('UPDATE tasks SET status = @status, doc = @doc WHERE kind = @kind AND project_id = @project AND task_id = @taskId'),
+    insertTemplate: db.prepare('INSERT INTO templates (project_id, template_id, doc) VALUES (@project, @templateId, @doc)'),
+    deleteTemplates: db.prepare('DELETE FROM templates'),
+    template: db.prepare(`SELECT doc FROM templates WHERE template_id = @templateId AND project_id IN (@project, '')
+      ORDER BY project_id = '' LIMIT 1`).pluck(),
+    putProgress: db.prepare(`INSERT OR REPLACE INTO progress (kind, project_id, task_id, step, entered_at, due_at, reads, plan)
+      VALUES (@kind, @projectId, @taskId, @step, @enteredAt, @dueAt, @reads, @plan)`),
+    getProgress: db.prepare('SELECT * FROM progress WHERE kind = @kind AND project_id = @project AND task_id = @taskId'),
+    deleteProgress: db.prepare('DELETE FROM progress WHERE kind = @kind AND project_id = @project AND task_id = @taskId'),
+    deleteAllProgress: db.prepare('DELETE FROM progress'),
+    dueProgress: db.prepare(QUERY_SQL.dueProgress),
+    allProgress: db.prepare('SELECT * FROM progress ORDER BY kind, project_id, task_id'),
+    countReads: db.prepare(`UPDATE progress SET reads = reads + 1
+      WHERE kind = @kind AND project_id = @project AND task_id IN (SELECT value FROM json_each(@ids)) RETURNING *`),
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = @key').pluck(),
+    setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (@key, @value)'),
   };
 
-  const insertRows = (tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[]) => {
-    for (const { kind, projectId, task } of tasks) {
-      statements.insertTask.run({
-        kind,
-        project: projectId ?? SHARED_PROJECT,
-        taskId: task.task_id,
-        status: task.status,
-        createTime: task.create_time,
-        sortKey: taskSortKey(task.task_id),
-        doc: JSON.stringify(task),
-      });
+  type ProgressRecord = { kind: TaskKindName; project_id: string; task_id: string; step: number; entered_at: number; due_at: number | null; reads: number; plan: string };
+  const toProgress = (r: ProgressRecord): ProgressRow => ({
+    kind: r.kind,
+    projectId: r.project_id,
+    taskId: r.task_id,
+    step: r.step,
+    enteredAt: r.entered_at,
+    dueAt: r.due_at,
+    reads: r.reads,
+    plan: JSON.parse(r.plan),
+  });
+  const key = (kind: TaskKindName, project: string, taskId: string) => ({ kind, project, taskId });
+
+  // Task ids are handed out from a counter kept in the store, above every numeric id it has held, so that a
+  // created task never takes a fixture's id and no id is handed out twice, across resets and restarts.
+  const NEXT_ID = 'next_task_id';
+  const FIRST_CREATED_ID = 100_000_001;
+  const raiseNextId = (atLeast: number) => {
+    const current = (statements.getMeta.get({ key: NEXT_ID }) as number | undefined) ?? FIRST_CREATED_ID;
+    if (atLeast > current) statements.setMeta.run({ key: NEXT_ID, value: atLeast });
+    else if (current === FIRST_CREATED_ID) statements.setMeta.run({ key: NEXT_ID, value: current });
+  };
+
+  const insertTask = ({ kind, projectId, task }: StoredTask) => {
+    statements.insertTask.run({
+      kind,
+      project: projectId ?? SHARED_PROJECT,
+      taskId: task.task_id,
+      status: task.status,
+      createTime: task.create_time,
+      sortKey: taskSortKey(task.task_id),
+      doc: JSON.stringify(task),
+    });
+  };
+  const insertRows = (tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[]) => {
+    let highest = 0;
+    for (const stored of tasks) {
+      insertTask(stored);
+      if (/^[0-9]{1,15}$/.test(stored.task.task_id)) highest = Math.max(highest, Number(stored.task.task_id));
+    }
+    raiseNextId(highest + 1);
+    for (const { projectId, template } of templates) {
+      statements.insertTemplate.run({ project: projectId ?? SHARED_PROJECT, templateId: template.template_id, doc: JSON.stringify(template) });
     }
     for (const { projectId, taskId, thumbnails } of details) {
       thumbnails.forEach((t, position) =>
@@ -170,17 +287,51 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       );
     }
   };
-  const replaceAll = db.transaction((tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[]) => {
-    statements.deleteTasks.run();
-    statements.deleteDetails.run();
-    insertRows(tasks, details);
+  const replaceAll = db.transaction(
+    (tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[]) => {
+      statements.deleteTasks.run();
+      statements.deleteDetails.run();
+      statements.deleteTemplates.run();
+      statements.deleteAllProgress.run();
+      insertRows(tasks, details, templates);
+    },
+  );
+  const nextTaskId = db.transaction(() => {
+    raiseNextId(0);
+    const id = statements.getMeta.get({ key: NEXT_ID }) as number;
+    statements.setMeta.run({ key: NEXT_ID, value: id + 1 });
+    return String(id);
   });
 
   const parseDocs = (rows: unknown[]) => rows.map((doc) => JSON.parse(doc as string) as TaskDocument);
   const bind = (q: TaskCountQuery) => ({ kind: q.kind, project: q.projectId, status: q.status, from: q.from, to: q.to });
 
   return {
-    replaceAll: (tasks, details = []) => replaceAll(tasks, details),
+    replaceAll: (tasks, details = [], templates = []) => replaceAll(tasks, details, templates),
+    transaction: (fn) => db.transaction(fn)(),
+    getTask(kind, owner, taskId) {
+      const doc = statements.docByKey.get({ kind, project_id: owner, task_id: taskId }) as string | undefined;
+      return doc === undefined ? undefined : (JSON.parse(doc) as TaskDocument);
+    },
+    insertTask,
+    updateTask(kind, owner, task) {
+      statements.updateTask.run({ ...key(kind, owner, task.task_id), status: task.status, doc: JSON.stringify(task) });
+    },
+    nextTaskId: () => nextTaskId(),
+    template(projectId, templateId) {
+      const doc = statements.template.get({ project: projectId, templateId }) as string | undefined;
+      return doc === undefined ? undefined : (JSON.parse(doc) as TransTemplate);
+    },
+    putProgress: (row) => statements.putProgress.run({ ...row, plan: JSON.stringify(row.plan) }),
+    getProgress(kind, project, taskId) {
+      const row = statements.getProgress.get(key(kind, project, taskId)) as ProgressRecord | undefined;
+      return row && toProgress(row);
+    },
+    deleteProgress: (kind, project, taskId) => void statements.deleteProgress.run(key(kind, project, taskId)),
+    dueProgress: (now) => (statements.dueProgress.all({ now }) as ProgressRecord[]).map(toProgress),
+    allProgress: () => (statements.allProgress.all() as ProgressRecord[]).map(toProgress),
+    countReads: (kind, project, taskIds) =>
+      (statements.countReads.all({ kind, project, ids: JSON.stringify(taskIds) }) as ProgressRecord[]).map(toProgress),
     listTasks(q) {
       const params = { ...bind(q), limit: q.limit, offset: q.offset };
       const { status: _unused, ...withoutStatus } = params;

@@ -1,18 +1,18 @@
 // The four MPC task lists: one route per kind descriptor, one implementation behind them all.
 import type { FastifyInstance } from 'fastify';
 import type { Contract } from '../../contract/openapi.js';
-import { listTasks, taskListBody, type ListTasksParams } from '../../domain/list-tasks.js';
+import { taskListBody, type ListTasksParams } from '../../domain/list-tasks.js';
 import { TASK_KINDS } from '../../domain/task-kinds.js';
-import type { TaskStore } from '../../storage/task-store.js';
+import type { MpcService } from '../../domain/mpc-service.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../parameters.js';
 
-export function registerTaskListRoutes(app: FastifyInstance, deps: { contract: Contract; store: TaskStore }): void {
+export function registerTaskListRoutes(app: FastifyInstance, deps: { contract: Contract; service: MpcService }): void {
   for (const kind of TASK_KINDS) {
     const op = deps.contract.operation(kind.listOperationId);
     const readParams = bindParameters<ListTasksParams & { project_id: string }>(op);
     app.get(fastifyPath(op.path), async (request) => {
       const params = readParams(request.params as Record<string, string>, request.query as RawQuery);
-      return taskListBody(kind, listTasks(deps.store, kind, params.project_id, params));
+      return taskListBody(kind, deps.service.listTasks(kind, params.project_id, params));
     });
   }
 }

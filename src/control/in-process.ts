@@ -1,0 +1,94 @@
+// The control plane for a mock started in-process (startMpcMock): the same operations as /_mock/, called
+// directly, with their inputs checked by the same document, so a test steers the mock without HTTP.
+import type { Contract } from '../contract/openapi.js';
+import type { components } from '../contract/mock-control.generated.js';
+import type { MpcService } from '../domain/mpc-service.js';
+import type { LifecycleSetting } from '../domain/lifecycle-settings.js';
+import type { OutcomeRule } from '../domain/outcomes.js';
+import { taskKindByPath, type TaskDocument } from '../domain/task-kinds.js';
+import { invalidParameter, mockTaskNotFound } from '../domain/vendor-errors.js';
+import { bindBody } from '../http/request-body.js';
+
+type Schemas = components['schemas'];
+export type TaskKindWord = Schemas['TaskKind'];
+
+export interface ClockControl {
+  /** The mock's time. */
+  now(): Date;
+  frozen(): boolean;
+  /** Stops the clock where it stands, or at `at` (any time, earlier ones included). */
+  freeze(at?: Date | string | number): Date;
+  /** Lets it run again from where it stands. */
+  unfreeze(): Date;
+  /** Moves it on; answers the new time. */
+  advance(seconds: number): Date;
+}
+
+export interface LifecycleControl {
+  /** Every setting in force, the global one first. */
+  get(): Schemas['LifecycleSetting'][];
+  /** Sets the setting of the scope it names (everything, a project, a kind, or both). */
+  set(setting: Schemas['LifecycleSetting']): Schemas['LifecycleSetting'][];
+  /** Removes the setting of a project, a kind, or both. */
+  clear(scope: { project_id?: string; kind?: TaskKindWord }): Schemas['LifecycleSetting'][];
+}
+
+export interface OutcomeControl {
+  get(): Schemas['OutcomeRule'][];
+  /** Replaces every rule; the first that matches a created task decides its fate. */
+  set(rules: Schemas['OutcomeRule'][]): Schemas['OutcomeRule'][];
+}
+
+export interface TaskControl {
+  /** Moves one created task one state on; answers it. Throws for an unknown or final task. */
+  advance(kind: TaskKindWord, taskId: string, projectId?: string): TaskDocument;
+}
+
+export interface InProcessControls {
+  clock: ClockControl;
+  lifecycle: LifecycleControl;
+  outcomes: OutcomeControl;
+  tasks: TaskControl;
+}
+
+export function inProcessControls(service: MpcService, contract: Contract): InProcessControls {
+  const lifecycleBody = bindBody<LifecycleSetting>(contract, 'setLifecycle');
+  const outcomesBody = bindBody<{ rules: OutcomeRule[] }>(contract, 'setOutcomes');
+  const clock = service.clock;
+  const toMs = (at: Date | string | number) => {
+    const ms = at instanceof Date ? at.getTime() : typeof at === 'string' ? Date.parse(at) : at;
+    if (!Number.isFinite(ms)) throw invalidParameter(`${String(at)} is not a time`);
+    return ms;
+  };
+  return {
+    clock: {
+      now: () => new Date(clock.now()),
+      frozen: () => clock.state().frozen,
+      freeze: (at) => new Date(clock.freeze(at === undefined ? undefined : toMs(at)).now),
+      unfreeze: () => new Date(clock.unfreeze().now),
+      advance(seconds) {
+        if (!(seconds > 0)) throw invalidParameter('seconds must be greater than 0');
+        return new Date(clock.advance(seconds).now);
+      },
+    },
+    lifecycle: {
+      get: () => service.lifecycleSettings(),
+      // A copy goes to the validator: it fills in defaults and drops unknown fields.
+      set: (setting) => service.setLifecycle(lifecycleBody(structuredClone(setting))),
+      clear: (scope) => service.clearLifecycle(scope.project_id, scope.kind),
+    },
+    outcomes: {
+      get: () => service.outcomes.list(),
+      set: (rules) => service.outcomes.set(outcomesBody({ rules: structuredClone(rules) }).rules),
+    },
+    tasks: {
+      advance(word, taskId, projectId) {
+        const kind = taskKindByPath(word);
+        if (!kind) throw invalidParameter(`kind ${word} is not a task kind`);
+        const task = service.advanceTask(kind, projectId, taskId);
+        if (!task) throw mockTaskNotFound(`Task ${word}/${taskId} ${projectId ? `in project ${projectId}` : 'among the shared fixtures'}`);
+        return task;
+      },
+    },
+  };
+}

@@ -1,0 +1,190 @@
+// The one state machine of created tasks (SPEC 4.3), for all four kinds. Nothing runs on a timer: a task's
+// state is brought up to date from the injected clock and its read count whenever the vendor API or the
+// control plane is about to look at tasks (`settle`), in one pass over the tasks that are due, found by an
+// index. So a list filtered by status, its total and its order see every task's current state, exactly as a
+// poll of one task does.
+import type { ProgressRow, TaskStore } from '../storage/task-store.js';
+import type { Clock } from './clock.js';
+import type { LifecycleSettings, EffectiveSetting } from './lifecycle-settings.js';
+import { formatMpcTime } from './mpc-time.js';
+import type { Outcome } from './outcomes.js';
+import { KIND_DOCUMENTS, type TaskPlan } from './task-documents.js';
+import { taskKind, type TaskDocument, type TaskKind } from './task-kinds.js';
+
+/** A due time that is always past: the task moves at the next settlement, whatever the clock says. */
+export const DUE_NOW = Number.MIN_SAFE_INTEGER;
+
+export const AUDIT_STATUS = 'NEED_TO_BE_AUDIT';
+export const CANCELED_DESCRIPTION = 'The task has been canceled.';
+
+/** The states a task with this outcome moves through, in order; the last is final (or held, for audit). */
+export function pathOf(kind: TaskKind, outcome: Outcome): string[] {
+  const states = [...kind.states];
+  const last = states.length - 1;
+  switch (outcome.outcome) {
+    case 'fail':
+      return [...states.slice(0, last), 'FAILED'];
+    case 'cancel':
+      return [...states.slice(0, last), 'CANCELED'];
+    case 'audit':
+      // Held for review after the queue; moved on by hand, it transcodes and succeeds.
+      return [states[0]!, AUDIT_STATUS, ...states.slice(1)];
+    default:
+      return states;
+  }
+}
+
+/** When a task in this state moves on under this setting: a clock time, DUE_NOW, or null (reads or a hand). */
+export function dueAt(setting: EffectiveSetting, status: string, enteredAt: number, reads: number): number | null {
+  if (status === AUDIT_STATUS) return null;
+  switch (setting.mode) {
+    case 'immediate':
+      return DUE_NOW;
+    case 'time':
+      return enteredAt + Math.round(setting.secondsPerState * 1000);
+    case 'reads':
+      return reads >= setting.readsPerState ? DUE_NOW : null;
+    case 'manual':
+      return null;
+  }
+}
+
+/** The document of a task entering a state at a time: status, times, and on a final state its outcome. */
+export function enterState(kind: TaskKind, task: TaskDocument, plan: TaskPlan, status: string, at: number): TaskDocument {
+  const next: TaskDocument = { ...task, status };
+  const running = kind.states[kind.states.length - 2];
+  if (status === running) {
+    if (kind.name === 'transcoding') next.progress = 50;
+    // A GIF task's start_time is when it left the queue.
+    if (kind.name === 'animated_gif') next.start_time = formatMpcTime(new Date(at));
+  }
+  if (!kind.finalStatuses.includes(status)) return next;
+  next.end_time = formatMpcTime(new Date(at));
+  if (status === kind.succeededStatus) return { ...next, ...KIND_DOCUMENTS[kind.name].succeeded(next, plan) };
+  if (status === 'FAILED') {
+    const failure = { ...kind.defaultFailure, ...plan.outcome };
+    if (kind.hasErrorCode) next.error_code = failure.error_code;
+    next.description = failure.description;
+  }
+  if (status === 'CANCELED') next.description = plan.outcome.description ?? CANCELED_DESCRIPTION;
+  return next;
+}
+
+export interface Lifecycle {
+  /** Brings every task that is due up to date with the clock. Run before anything reads tasks. */
+  settle(): void;
+  /** Counts one read of each task in an answer of the vendor API (reads mode moves them at the next one). */
+  recordReads(kind: TaskKind, projectId: string, tasks: readonly TaskDocument[]): void;
+  /** Starts a created task's progress (or finishes it at once in immediate mode). Answers its document. */
+  start(kind: TaskKind, projectId: string, task: TaskDocument, plan: TaskPlan): TaskDocument;
+  /** Moves a created task one state on, whatever the mode. Undefined when it has no progress. */
+  advance(kind: TaskKind, projectId: string, taskId: string): TaskDocument | undefined;
+  /** Stops a task's progress (it was canceled). */
+  forget(kind: TaskKind, projectId: string, taskId: string): void;
+  /** After the settings changed: every task in progress whose setting changed counts from now. */
+  rebase(before: (row: ProgressRow) => EffectiveSetting): void;
+}
+
+export function createLifecycle(store: TaskStore, clock: Clock, settings: LifecycleSettings): Lifecycle {
+  const settingOf = (row: { kind: string; projectId: string }) => settings.effective(row.projectId, taskKind(row.kind as never).path);
+
+  /** Moves one task on from `row` as far as the clock (or `steps`) says; writes the task and its progress. */
+  const step = (row: ProgressRow, now: number, steps: number | 'due'): TaskDocument | undefined => {
+    const kind = taskKind(row.kind);
+    const plan = row.plan as TaskPlan & { path: string[] };
+    let task = store.getTask(kind.name, row.projectId, row.taskId);
+    if (!task) {
+      store.deleteProgress(kind.name, row.projectId, row.taskId);
+      return undefined;
+    }
+    let current: ProgressRow | undefined = row;
+    let moved = 0;
+    while (current && (steps === 'due' ? current.dueAt !== null && current.dueAt <= now : moved < steps)) {
+      // A due time on the clock is when the state changed (so times are exact however late the read);
+      // a task moved by reads or by hand changes now.
+      const at: number = steps === 'due' && current.dueAt !== DUE_NOW ? current.dueAt! : now;
+      const index: number = current.step + 1;
+      const status = plan.path[index]!;
+      task = enterState(kind, task, plan, status, at);
+      moved++;
+      if (index === plan.path.length - 1) {
+        current = undefined;
+      } else {
+        current = { ...current, step: index, enteredAt: at, reads: 0 };
+        current.dueAt = dueAt(settingOf(current), status, at, 0);
+      }
+    }
+    store.updateTask(kind.name, row.projectId, task);
+    if (current) store.putProgress(current);
+    else store.deleteProgress(kind.name, row.projectId, row.taskId);
+    return task;
+  };
+
+  return {
+    settle() {
+      const now = clock.now();
+      const due = store.dueProgress(now);
+      if (due.length === 0) return;
+      store.transaction(() => {
+        for (const row of due) step(row, now, 'due');
+      });
+    },
+
+    recordReads(kind, projectId, tasks) {
+      const open = tasks.filter((t) => !kind.finalStatuses.includes(t.status)).map((t) => t.task_id);
+      if (open.length === 0) return;
+      store.transaction(() => {
+        for (const row of store.countReads(kind.name, projectId, open)) {
+          const due = dueAt(settingOf(row), (row.plan as { path: string[] }).path[row.step]!, row.enteredAt, row.reads);
+          if (due !== row.dueAt) store.putProgress({ ...row, dueAt: due });
+        }
+      });
+    },
+
+    start(kind, projectId, task, plan) {
+      const now = clock.now();
+      const path = pathOf(kind, plan.outcome);
+      const row: ProgressRow = {
+        kind: kind.name,
+        projectId,
+        taskId: task.task_id,
+        step: 0,
+        enteredAt: now,
+        dueAt: null,
+        reads: 0,
+        plan: { ...plan, path },
+      };
+      row.dueAt = dueAt(settingOf(row), path[0]!, now, 0);
+      return store.transaction(() => {
+        store.insertTask({ kind: kind.name, projectId, task });
+        store.putProgress(row);
+        // Immediate mode: the task is final before anyone can read it.
+        return row.dueAt === DUE_NOW ? step(row, now, 'due')! : task;
+      });
+    },
+
+    advance(kind, projectId, taskId) {
+      return store.transaction(() => {
+        const row = store.getProgress(kind.name, projectId, taskId);
+        return row ? step(row, clock.now(), 1) : undefined;
+      });
+    },
+
+    forget(kind, projectId, taskId) {
+      store.deleteProgress(kind.name, projectId, taskId);
+    },
+
+    rebase(before) {
+      const now = clock.now();
+      store.transaction(() => {
+        for (const row of store.allProgress()) {
+          const was = before(row);
+          const is = settingOf(row);
+          if (was.mode === is.mode && was.secondsPerState === is.secondsPerState && was.readsPerState === is.readsPerState) continue;
+          const status = (row.plan as { path: string[] }).path[row.step]!;
+          store.putProgress({ ...row, enteredAt: now, reads: 0, dueAt: dueAt(is, status, now, 0) });
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// Outcome rules (SPEC 4.3, 6.5): which created tasks fail, need audit, end CANCELED by themselves or succeed
+// only in part, and with which code and message. The first rule that matches a task decides; a task no rule
+// matches succeeds. The rule is applied when the task is created, so a task's fate does not change under it.
+import type { components } from '../contract/mock-control.generated.js';
+import type { TaskKind } from './task-kinds.js';
+import { invalidParameter } from './vendor-errors.js';
+
+/** A rule as the control plane's document defines it. */
+export type OutcomeRule = components['schemas']['OutcomeRule'];
+export type OutcomeName = OutcomeRule['outcome'];
+
+/** What a task will do, decided at its creation. */
+export interface Outcome {
+  outcome: OutcomeName;
+  error_code?: string;
+  description?: string;
+  failed_templates?: number;
+}
+
+export const DEFAULT_OUTCOME_RULES: readonly OutcomeRule[] = [{ input_object: 'fail-*', outcome: 'fail' }];
+
+/** Outcomes only a transcoding task can have: the other kinds have no audit state and no templates. */
+const TRANSCODING_ONLY: ReadonlySet<OutcomeName> = new Set(['audit', 'partial']);
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  return new RegExp(`^${body}$`, 'u');
+}
+
+export class OutcomeRules {
+  private rules: OutcomeRule[] = [];
+  private compiled: Array<RegExp | undefined> = [];
+
+  constructor(rules: readonly OutcomeRule[] = DEFAULT_OUTCOME_RULES) {
+    this.set(rules);
+  }
+
+  list(): OutcomeRule[] {
+    return this.rules.map((r) => ({ ...r }));
+  }
+
+  /** Replaces every rule. Throws MPC.10202 naming the rule that cannot apply. */
+  set(rules: readonly OutcomeRule[]): OutcomeRule[] {
+    rules.forEach((rule, i) => {
+      if (TRANSCODING_ONLY.has(rule.outcome) && rule.kind !== undefined && rule.kind !== 'transcodings') {
+        throw invalidParameter(`rules[${i}].outcome ${rule.outcome} applies to transcodings only`);
+      }
+    });
+    this.rules = rules.map((r) => ({ ...r }));
+    this.compiled = this.rules.map((r) => (r.input_object === undefined ? undefined : globToRegExp(r.input_object)));
+    return this.list();
+  }
+
+  /** The outcome of a new task of this kind, in this project, reading this input object. */
+  decide(kind: TaskKind, projectId: string, inputObject: string): Outcome {
+    const fileName = inputObject.replace(/\/+$/, '').split('/').pop() ?? '';
+    for (const [i, rule] of this.rules.entries()) {
+      if (rule.kind !== undefined && rule.kind !== kind.path) continue;
+      if (rule.project_id !== undefined && rule.project_id !== projectId) continue;
+      // A rule without a kind that names a transcoding-only outcome passes over the other kinds.
+      if (TRANSCODING_ONLY.has(rule.outcome) && kind.name !== 'transcoding') continue;
+      if (this.compiled[i] && !this.compiled[i]!.test(fileName)) continue;
+      const { outcome, error_code, description, failed_templates } = rule;
+      return {
+        outcome,
+        ...(error_code !== undefined ? { error_code } : {}),
+        ...(description !== undefined ? { description } : {}),
+        ...(failed_templates !== undefined ? { failed_templates } : {}),
+      };
+    }
+    return { outcome: 'succeed' };
+  }
+}
