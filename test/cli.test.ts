@@ -6,10 +6,13 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, envName, OPTIONS, parseConfig } from '../src/config.js';
+import { parseLifecycleList } from '../src/domain/lifecycle-settings.js';
 
 const CLI = ['--import', 'tsx', 'src/cli.ts'];
 const NOT_A_DATABASE = join(mkdtempSync(join(tmpdir(), 'mpc-cli-')), 'not-a-database.db');
 writeFileSync(NOT_A_DATABASE, 'these bytes are not SQLite\n'.repeat(200));
+const BAD_RULES = join(mkdtempSync(join(tmpdir(), 'mpc-cli-')), 'rules.json');
+writeFileSync(BAD_RULES, JSON.stringify({ rules: [{ outcome: 'explode' }] }));
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
 function run(args: string[], env: Record<string, string> = {}) {
@@ -57,6 +60,10 @@ describe('configuration', () => {
     [['--seed', '1.5'], /--seed: "1.5" is not an integer/],
     [['--nope'], /unknown option --nope/],
     [['--port'], /--port needs a value/],
+    [['--lifecycle', 'slow'], /--lifecycle: "slow" is not comma-separated \[<scope>=\]<mode>/],
+    [['--lifecycle', 'time:0'], /--lifecycle: "time:0" is not/],
+    [['--lifecycle', 'remuxes=manual'], /--lifecycle: "remuxes=manual" is not/],
+    [['--strict-templates=perhaps'], /--strict-templates: "perhaps" is not true or false/],
   ])('rejects %j with one readable line', (argv, message) => {
     expect(() => parseConfig(argv)).toThrowError(ConfigError);
     expect(() => parseConfig(argv)).toThrowError(message);
@@ -69,6 +76,21 @@ describe('configuration', () => {
       expect(readme).toContain(`\`${envName(key)}\``);
       expect(readme).toContain(`\`${spec.flag}`);
     }
+  });
+});
+
+describe('--lifecycle', () => {
+  it('takes a global mode and modes per kind, per project, and per project and kind', () => {
+    expect(parseConfig([]).lifecycle).toBe('time:1');
+    const text = 'reads:2,thumbnails=manual,project:team-a=immediate,project:team-a/transcodings=time:0.5';
+    expect(parseConfig(['--lifecycle', text]).lifecycle).toBe(text);
+    expect(parseLifecycleList(text)).toEqual([
+      { mode: 'reads', reads_per_state: 2 },
+      { mode: 'manual', kind: 'thumbnails' },
+      { mode: 'immediate', project_id: 'team-a' },
+      { mode: 'time', seconds_per_state: 0.5, project_id: 'team-a', kind: 'transcodings' },
+    ]);
+    expect(parseConfig([], { MPC_MOCK_LIFECYCLE: 'manual' }).lifecycle).toBe('manual');
   });
 });
 
@@ -91,6 +113,8 @@ describe('the mpc-mock command', () => {
     [['--db', '/no/such/dir/tasks.db'], {}],
     [['--db', NOT_A_DATABASE], {}],
     [['--host', '999.1.1.1'], {}],
+    [['--outcomes', '/no/such/rules.json'], {}],
+    [['--outcomes', BAD_RULES], {}],
   ])('exits 2 with one line and no stack trace for %j %j', (args, env) => {
     const result = run(args, env);
     expect(result.status).toBe(2);
@@ -122,6 +146,19 @@ describe('the mpc-mock command', () => {
     mock.child.kill(signal);
     expect(await mock.exited).toBe(0);
     await expect(fetch(`${url}/_mock/health`)).rejects.toThrow();
+  });
+
+  it('takes its lifecycle and outcome rules from flags', async () => {
+    const rules = join(mkdtempSync(join(tmpdir(), 'mpc-cli-')), 'rules.json');
+    writeFileSync(rules, JSON.stringify({ rules: [{ input_object: '*.mov', outcome: 'fail', description: 'No MOV today.' }] }));
+    const mock = start(['--port', '0', '--log-level', 'silent', '--lifecycle', 'immediate', '--outcomes', rules]);
+    const url = await mock.ready;
+    const body = { input: { bucket: 'b', location: 'cn-north-4', object: 'clip.mov' }, output: { bucket: 'b', location: 'cn-north-4', object: 'out' }, encryption: { hls_encrypt: { key: 'k', url: 'u' } } };
+    const created = (await (await fetch(`${url}/v1/p/encryptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { task_id: string };
+    const listed = (await (await fetch(`${url}/v1/p/encryptions?task_id=${created.task_id}`)).json()) as { task_array: Array<{ status: string; description: string }> };
+    expect(listed.task_array[0]).toMatchObject({ status: 'FAILED', description: 'No MOV today.' });
+    mock.child.kill('SIGTERM');
+    expect(await mock.exited).toBe(0);
   });
 
   it('says when it is bound to every interface', async () => {

@@ -26,17 +26,26 @@ interface SdkError {
   constructor: { name: string };
 }
 
-/** What the generated MpcClient sends for one operation of the document. */
-function mpcOperation(operationId: string, queryParams: Record<string, unknown>, headers: Record<string, string> = {}) {
+/** What the generated MpcClient sends for one operation of the document (a create puts its body in `data`). */
+function mpcOperation(operationId: string, queryParams: Record<string, unknown>, headers: Record<string, string> = {}, data?: object) {
   const op = testContract().operation(operationId);
-  return { method: op.method, url: op.path, contentType: 'application/json', queryParams, pathParams: {}, headers, responseHeaders: [''] };
+  return {
+    method: op.method,
+    url: op.path,
+    contentType: 'application/json',
+    queryParams,
+    pathParams: {},
+    headers,
+    responseHeaders: [''],
+    ...(data ? { data } : {}),
+  };
 }
 
 describe('the official Huawei Cloud SDK core against mpc-mock', () => {
   let mock: RunningMpcMock;
   let client: { sendRequest<T>(options: object): Promise<T> };
-  const send = <T = Record<string, unknown>>(operationId: string, query: Record<string, unknown>, headers?: Record<string, string>) =>
-    client.sendRequest<T & { httpStatusCode: number }>(mpcOperation(operationId, query, headers));
+  const send = <T = Record<string, unknown>>(operationId: string, query: Record<string, unknown>, headers?: Record<string, string>, data?: object) =>
+    client.sendRequest<T & { httpStatusCode: number }>(mpcOperation(operationId, query, headers, data));
   const failure = async (promise: Promise<unknown>): Promise<SdkError> => {
     try {
       await promise;
@@ -48,6 +57,7 @@ describe('the official Huawei Cloud SDK core against mpc-mock', () => {
 
   beforeAll(async () => {
     mock = await startMpcMock({ port: 0, logLevel: 'silent' });
+    mock.clock.freeze('2026-11-25T10:00:00Z');
     const credentials = new BasicCredentials().withAk('TESTAK').withSk('TESTSK').withProjectId(PROJECT).withSecurityToken('token');
     client = new ClientBuilder((hcClient) => hcClient as unknown as typeof client).withCredential(credentials).withEndpoint(mock.url).build();
   });
@@ -86,6 +96,52 @@ describe('the official Huawei Cloud SDK core against mpc-mock', () => {
     expect(error.errorCode).toBe('MPC.10202');
     expect(error.errorMsg).toBe('Invalid request parameter, size must be an integer from 1 to 100.');
     expect(error.requestId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('creates a transcoding task, polls it by id until SUCCEEDED, and reads its outputs, as client code does', async () => {
+    const body = {
+      input: { bucket: 'media-in', location: 'cn-north-4', object: 'videos/launch-45s.mp4' },
+      output: { bucket: 'media-out', location: 'cn-north-4', object: 'transcoded/launch' },
+      trans_template_id: ['7000522', '7000524'],
+      user_data: 'order-17',
+    };
+    const created = await send<{ task_id: number }>('CreateTranscodingTask', {}, undefined, body);
+    expect(created.httpStatusCode).toBe(202);
+    expect(typeof created.task_id).toBe('number');
+    const statuses: string[] = [];
+    let task: Record<string, any> = {};
+    for (let i = 0; i < 10 && !['SUCCEEDED', 'FAILED'].includes(String(task.status)); i++) {
+      const res = await send<{ task_array: Array<Record<string, any>> }>('ListTranscodingTask', { task_id: [created.task_id] });
+      task = res.task_array[0]!;
+      statuses.push(task.status);
+      mock.clock.advance(1);
+    }
+    expect(statuses).toEqual(['WAITING', 'TRANSCODING', 'SUCCEEDED']);
+    expect(task.user_data).toBe('order-17');
+    expect(task.output_file_name).toHaveLength(2);
+    task.output_file_name.forEach((name: string, i: number) => {
+      const out = task.transcode_detail.multitask_info[i].output_file;
+      expect(name).toContain(`${out.video_info.width}X${out.video_info.height}`);
+      expect(out.duration).toBe(45);
+    });
+  });
+
+  it('creates a snapshot task and cancels it with the SDK’s body-less DELETE; a second cancel is MPC.10212', async () => {
+    const body = { input: { bucket: 'b', location: 'cn-north-4', object: 'v.mp4' }, output: { bucket: 'b', location: 'cn-north-4', object: 'snap' }, thumbnail_para: { type: 'TIME', time: 5 } };
+    const created = await send<{ task_id: string; status: string }>('CreateThumbnailsTask', {}, undefined, body);
+    expect(created).toMatchObject({ httpStatusCode: 202, status: 'WAITING' });
+    const canceled = await send('DeleteThumbnailsTask', { task_id: created.task_id });
+    expect(canceled.httpStatusCode).toBe(204);
+    const listed = await send<{ task_array: Array<{ status: string }> }>('ListThumbnailsTask', { task_id: [created.task_id] });
+    expect(listed.task_array[0]!.status).toBe('CANCELED');
+    const error = await failure(send('DeleteThumbnailsTask', { task_id: created.task_id }));
+    expect(error.constructor.name).toBe('ClientRequestException');
+    expect(error).toMatchObject({ httpStatusCode: 400, errorCode: 'MPC.10212' });
+  });
+
+  it('surfaces a bad create body as MPC.10202 naming the field', async () => {
+    const error = await failure(send('CreateAnimatedGraphicsTask', {}, undefined, { input: { bucket: 'b', location: 'l', object: 'o' }, output: { bucket: 'b', location: 'l', object: 'o' } }));
+    expect(error).toMatchObject({ httpStatusCode: 400, errorCode: 'MPC.10202', errorMsg: 'Invalid request parameter, output_param is required.' });
   });
 
   it('surfaces an unknown API as APIGW.0101', async () => {

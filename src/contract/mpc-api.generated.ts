@@ -621,7 +621,7 @@ export interface components {
         CreateThumbnailsTaskResponse: {
             task_id: components["schemas"]["TaskId"];
             /** @enum {string} */
-            status: "WAITING" | "PROCESSING" | "SUCCEEDED" | "FAILED";
+            status: "WAITING" | "PROCESSING" | "SUCCEEDED" | "FAILED" | "CANCELED";
             create_time: components["schemas"]["MpcTime"];
             output?: components["schemas"]["ObsObjInfo"];
             output_file_name?: string;
