@@ -57,6 +57,12 @@ export class LifecycleSettings {
     return this.byScope.delete(scopeKey(projectId, kind));
   }
 
+  /** Whether any setting counts reads: when none does, a read need not be written down. */
+  countsReads(): boolean {
+    for (const s of this.byScope.values()) if (s.mode === 'reads') return true;
+    return false;
+  }
+
   /** Project and kind, then project, then kind, then global. */
   effective(projectId: string, kind: string): EffectiveSetting {
     const s =

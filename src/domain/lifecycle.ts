@@ -54,6 +54,7 @@ export function enterState(kind: TaskKind, task: TaskDocument, plan: TaskPlan, s
   const next: TaskDocument = { ...task, status };
   const running = kind.states[kind.states.length - 2];
   if (status === running) {
+    // Deviation: the real service reports its true progress; the mock says half way while transcoding.
     if (kind.name === 'transcoding') next.progress = 50;
     // A GIF task's start_time is when it left the queue.
     if (kind.name === 'animated_gif') next.start_time = formatMpcTime(new Date(at));
@@ -131,6 +132,8 @@ export function createLifecycle(store: TaskStore, clock: Clock, settings: Lifecy
     },
 
     recordReads(kind, projectId, tasks) {
+      // Reads matter only in reads mode; a setting changed to it later counts from then on (rebase).
+      if (!settings.countsReads()) return;
       const open = tasks.filter((t) => !kind.finalStatuses.includes(t.status)).map((t) => t.task_id);
       if (open.length === 0) return;
       store.transaction(() => {

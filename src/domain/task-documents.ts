@@ -59,7 +59,8 @@ function snapshotSeconds(para: Schemas['ThumbnailPara'], duration: number): numb
 
 /**
  * Where a snapshot task writes: with `original_dir` 0 (the default) MPC appends a sub-directory of its own to
- * the output path; the mock derives it from the task id, so it is stable and unique.
+ * the output path.
+ * Deviation: the real sub-directory is random; the mock derives it from the task id, so it is stable and unique.
  */
 function snapshotOutput(request: Schemas['CreateThumbReq'], taskId: string): ObsObjInfo {
   if (request.original_dir === 1) return request.output;
