@@ -8,8 +8,8 @@ import { loadContract, loadControlContract } from '../src/contract/openapi.js';
 import { MockClock } from '../src/domain/clock.js';
 import { LifecycleSettings } from '../src/domain/lifecycle-settings.js';
 import { createMpcService } from '../src/domain/mpc-service.js';
-import { mergeFixtureSets, parseFixtureFile, PRESET_TEMPLATES_FILE, readFixtureFile } from '../src/fixtures/fixture-files.js';
-import { generateFixtures } from '../src/fixtures/generate-fixtures.js';
+import { mergeFixtureSets, parseFixtureFile, PRESET_TEMPLATES_FILE, readFixtureFile } from '../src/fixture-format/fixture-files.js';
+import { generateFixtures } from '../src/fixture-format/generate-fixtures.js';
 import { createTaskStore } from '../src/storage/task-store.js';
 
 const PER_KIND = Number(process.env.BENCH_TASKS_PER_KIND ?? 10_000);

@@ -2,7 +2,7 @@
 // The mpc-mock command. Bad configuration prints one line and exits 2; SIGTERM and SIGINT stop it cleanly.
 import { readFileSync } from 'node:fs';
 import { ConfigError, helpText, parseConfig } from './config.js';
-import { FixtureError } from './fixtures/fixture-files.js';
+import { FixtureError } from './fixture-format/fixture-files.js';
 import { startMpcMock } from './server.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -24,7 +24,7 @@ async function generateCommand(argv: string[]): Promise<void> {
   if (!Number.isSafeInteger(count) || count < 0) fail('generate: --count must be a whole number');
   if (!Number.isSafeInteger(seed)) fail('generate: --seed must be an integer');
   const project = args.get('--project');
-  const { generateFixtures } = await import('./fixtures/generate-fixtures.js');
+  const { generateFixtures } = await import('./fixture-format/generate-fixtures.js');
   process.stdout.write(JSON.stringify(generateFixtures({ count, seed, ...(project ? { projectId: project } : {}) }), null, 2) + '\n');
 }
 

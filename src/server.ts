@@ -18,7 +18,7 @@ import {
   readFixtureFile,
   readFixtureFiles,
   type FixtureSet,
-} from './fixtures/fixture-files.js';
+} from './fixture-format/fixture-files.js';
 import { bindBody } from './http/request-body.js';
 import { createTaskStore, type TaskStore } from './storage/task-store.js';
 
@@ -48,7 +48,7 @@ export async function collectFixtures(config: Config, contract = loadContract())
   if (config.fixtures !== undefined) sets.push(...readFixtureFiles(contract, config.fixtures));
   if (config.generate > 0) {
     // Loaded only when asked for: importing faker costs more than the rest of the start-up's imports.
-    const { generateFixtures } = await import('./fixtures/generate-fixtures.js');
+    const { generateFixtures } = await import('./fixture-format/generate-fixtures.js');
     const name = `generated (seed ${config.seed})`;
     sets.push({ name, set: parseFixtureFile(contract, name, generateFixtures({ count: config.generate, seed: config.seed })) });
   }

@@ -17,7 +17,7 @@ import {
   readFixtureFile,
   readFixtureFiles,
   type FixtureSet,
-} from '../src/fixtures/fixture-files.js';
+} from '../src/fixture-format/fixture-files.js';
 import { createTaskStore, type TaskStore } from '../src/storage/task-store.js';
 import { installResponseValidation } from './response-validation.js';
 

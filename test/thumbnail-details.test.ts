@@ -1,6 +1,6 @@
 // SPEC section 3: the VOD snapshot-details query.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FixtureSet } from '../src/fixtures/fixture-files.js';
+import type { FixtureSet } from '../src/fixture-format/fixture-files.js';
 import { buildTestApp, FIXTURE_PROJECT, invalid, PROJECT, type TestApp } from './helper.js';
 
 const URL_BASE = `/v1/${PROJECT}/asset/thumbnail/details`;
