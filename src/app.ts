@@ -5,12 +5,13 @@ import type { Contract } from './contract/openapi.js';
 import { randomIds, type IdSource } from './domain/ids.js';
 import { parseQueryString } from './http/parameters.js';
 import { registerApiDocs } from './http/routes/api-docs.js';
-import { registerControlPlane } from './control/control-plane.js';
+import { registerControlPlane, type ControlPlaneOptions } from './control/control-plane.js';
 import type { MpcService } from './domain/mpc-service.js';
 import { registerJsonBodyParser } from './http/request-body.js';
 import { registerTaskListRoutes } from './http/routes/task-lists.js';
 import { registerTaskWriteRoutes } from './http/routes/task-writes.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
+import { registerVendorHooks } from './http/vendor-hooks.js';
 import { clientErrorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH, registerVendorEnvelope } from './http/vendor-envelope.js';
 
 declare module 'fastify' {
@@ -26,6 +27,8 @@ export interface AppDependencies {
   controlContract: Contract;
   /** The emulated backend, over the store, the clock and the lifecycle settings. */
   service: MpcService;
+  /** The control plane switched off, or behind a token. */
+  controlPlane?: ControlPlaneOptions;
   ids?: IdSource;
   logger?: FastifyServerOptions['logger'];
   /** Called after the routes are registered and before the app is ready: where tests add their hooks. */
@@ -64,7 +67,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   registerVendorEnvelope(app);
   registerJsonBodyParser(app);
-  await registerApiDocs(app, deps.contract);
+  // Fault rules and the journal see every request to the vendor API (through the domain, not the routes).
+  registerVendorHooks(app, { faults: deps.service.faults, journal: deps.service.journal, clock: deps.service.clock });
+  // Waits on the journal or a task end when the mock stops, rather than holding its close.
+  app.addHook('preClose', async () => deps.service.cancelWaits());
+  await registerApiDocs(app, deps.contract, deps.controlPlane?.enabled !== false);
   // The vendor API.
   registerTaskListRoutes(app, deps);
   registerTaskWriteRoutes(app, deps);

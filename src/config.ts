@@ -16,7 +16,8 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const OPTIONS = {
   port: { flag: '--port', type: 'port', default: 8080, help: 'TCP port to listen on; 0 picks a free one' },
   host: { flag: '--host', type: 'string', default: '127.0.0.1', help: 'interface to listen on (0.0.0.0 in the Docker image)' },
-  db: { flag: '--db', type: 'string', default: ':memory:', help: "task store: ':memory:' or a SQLite file (rebuilt from the fixtures at start)" },
+  db: { flag: '--db', type: 'string', default: ':memory:', help: "task store: ':memory:' or a SQLite file (seeded from the fixtures when new, kept across restarts)" },
+  fresh: { flag: '--fresh', type: 'boolean', default: false, help: 'rebuild a --db file from the fixtures, whatever it holds' },
   fixtures: { flag: '--fixtures', type: 'string', help: 'a directory of fixture files to load beside the default ones' },
   noDefaultFixtures: { flag: '--no-default-fixtures', type: 'boolean', default: false, help: 'do not load the bundled default fixtures' },
   generate: { flag: '--generate', type: 'count', default: 0, help: 'also generate this many tasks per kind with faker' },
@@ -30,6 +31,9 @@ export const OPTIONS = {
   },
   outcomes: { flag: '--outcomes', type: 'string', help: 'a JSON file of outcome rules, {"rules": [...]} (default: inputs named fail-* fail)' },
   strictTemplates: { flag: '--strict-templates', type: 'boolean', default: false, help: 'refuse transcoding template ids the catalogue does not hold' },
+  journalSize: { flag: '--journal-size', type: 'count', default: 1000, help: 'how many requests the journal keeps (GET /_mock/requests)' },
+  noControlPlane: { flag: '--no-control-plane', type: 'boolean', default: false, help: 'switch the control plane off: /_mock/ answers 404, health excepted' },
+  controlToken: { flag: '--control-token', type: 'string', help: 'require Authorization: Bearer <token> on the control plane (health excepted)' },
 } as const satisfies Record<string, OptionSpec>;
 
 type ValueOf<T extends OptionType> = T extends 'port' | 'count' | 'integer'

@@ -20,7 +20,7 @@ import {
   type FixtureSet,
 } from './fixture-format/fixture-files.js';
 import { bindBody } from './http/request-body.js';
-import { createTaskStore, type TaskStore } from './storage/task-store.js';
+import { createTaskStore, StoreVersionError, type TaskStore } from './storage/task-store.js';
 
 export type MpcMockOptions = Omit<Partial<Config>, 'outcomes'> & {
   /** Outcome rules: a JSON file of `{"rules": [...]}` (as --outcomes takes it), or the rules themselves. */
@@ -81,17 +81,28 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   for (const setting of parseLifecycleList(config.lifecycle) ?? []) lifecycle.set(setting);
   let store: TaskStore;
   try {
-    store = createTaskStore({ filename: config.db });
+    store = createTaskStore({ filename: config.db, fresh: config.fresh });
   } catch (error) {
+    if (error instanceof StoreVersionError) throw new ConfigError(error.message);
     throw new ConfigError(`cannot open the task store ${config.db}: ${(error as Error).message}`);
   }
   let app: FastifyInstance | undefined;
   let service: MpcService | undefined;
   try {
-    // A --db file is rebuilt from the fixtures at every start: the fixtures, not the file, are the state's source.
-    store.replaceAll(fixtures.tasks, fixtures.details, fixtures.templates);
-    service = createMpcService({ store, clock: new MockClock(), lifecycle, outcomes: outcomeRules, strictTemplates: config.strictTemplates });
-    app = await buildApp({ contract, controlContract, service, logger: { level: config.logLevel } });
+    // A new (or --fresh) store is seeded from the fixtures; a file that holds state is opened as it is. The
+    // fixtures are read either way: a reset goes back to them.
+    if (store.opened === 'new') store.replaceAll(fixtures.tasks, fixtures.details, fixtures.templates);
+    service = createMpcService({
+      store,
+      clock: new MockClock(),
+      baseline: fixtures,
+      journalSize: config.journalSize,
+      lifecycle,
+      outcomes: outcomeRules,
+      strictTemplates: config.strictTemplates,
+    });
+    const controlPlane = { enabled: !config.noControlPlane, ...(config.controlToken !== undefined ? { token: config.controlToken } : {}) };
+    app = await buildApp({ contract, controlContract, service, controlPlane, logger: { level: config.logLevel } });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close();

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import supertest from 'supertest';
 import { buildApp } from '../src/app.js';
 import { loadContract, loadControlContract, type Contract } from '../src/contract/openapi.js';
+import type { ControlPlaneOptions } from '../src/control/control-plane.js';
 import { inProcessControls, type InProcessControls } from '../src/control/in-process.js';
 import { MockClock } from '../src/domain/clock.js';
 import { sequentialIds } from '../src/domain/ids.js';
@@ -58,6 +59,8 @@ export interface TestAppOptions {
   lifecycle?: string;
   outcomes?: OutcomeRule[];
   strictTemplates?: boolean;
+  journalSize?: number;
+  controlPlane?: ControlPlaneOptions;
 }
 
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -71,6 +74,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const service = createMpcService({
     store,
     clock,
+    baseline: fixtures,
+    ...(options.journalSize !== undefined ? { journalSize: options.journalSize } : {}),
     lifecycle,
     ...(options.outcomes ? { outcomes: new OutcomeRules(options.outcomes) } : {}),
     strictTemplates: options.strictTemplates ?? false,
@@ -79,6 +84,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     contract: testContract(),
     controlContract: testControlContract(),
     service,
+    ...(options.controlPlane ? { controlPlane: options.controlPlane } : {}),
     ids: sequentialIds(),
     ...(options.logger ? { logger: options.logger } : {}),
     beforeReady: (instance) => installResponseValidation(instance, [testContract(), testControlContract()]),

@@ -144,6 +144,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Back to the loaded fixtures
+         * @description Without a scope (no body, `{}`), everything goes back to how it was at start: the tasks, snapshot details
+         *     and templates as loaded from the fixtures (tasks created through the vendor API and tasks added through
+         *     `POST /_mock/tasks` are forgotten), the lifecycle settings and outcome rules as configured at start, no
+         *     fault rules, an empty journal. The clock is left as it is.
+         *
+         *     With `project_id`, only that project is reset: its own tasks are forgotten and its own fixture tasks
+         *     restored, and its scoped lifecycle settings, the outcome rules that name it, the fault rules that match
+         *     it and its journal entries are removed. The shared fixtures and other projects are untouched, so parallel
+         *     tests that each use their own project id can reset without disturbing one another.
+         *
+         *     With `kind`, the reset touches only tasks of that kind (of that project, with `project_id`).
+         *
+         *     The reset is atomic: no request sees it half done. Answers the scope and how many tasks it holds now.
+         */
+        post: operations["resetState"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the current state in the fixture format
+         * @description The tasks in their current state (a created task as it stands now), in the format of a fixture file.
+         *     With `project_id`, that project's own tasks, snapshot details and templates, the shared fixtures
+         *     excluded, and the file carries `project_id`; without it, the shared tasks. `kind` keeps only the tasks of
+         *     that kind. What this answers loads again unchanged, as a fixture file or through `POST /_mock/tasks`.
+         */
+        get: operations["exportTasks"];
+        put?: never;
+        /**
+         * Add tasks in the fixture format
+         * @description Adds tasks (and snapshot details and transcoding templates) given in the format of a fixture file in
+         *     `fixtures/`: into the project that `project_id` names, or, without it, to the shared fixtures that every
+         *     project sees. The body is validated as a fixture file is at start, against the API's task schemas
+         *     (`openapi/mpc-api.yaml`) and the consistency rules (an `end_time` only once the task is final, a
+         *     description on a FAILED task, ...); a 400 names the entry, its task and the field. All or nothing: when
+         *     one entry is refused, nothing is added. A task id that the project (or, without `project_id`, the shared
+         *     set) already has is a 400 as well.
+         *
+         *     Tasks added here stay as written: they do not progress, whatever the lifecycle settings. A reset forgets
+         *     them (the fixtures are restored as loaded at start). Answers how many entries of each list were added.
+         */
+        post: operations["addTasks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/tasks/{kind}/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one task
+         * @description The task as the vendor API would list it now.
+         */
+        get: operations["getTask"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove one task
+         * @description Removes the task. A fixture task comes back with the next reset that covers it.
+         */
+        delete: operations["removeTask"];
+        options?: never;
+        head?: never;
+        /**
+         * Change one task
+         * @description Changes one task with a partial task document: the fields given replace the task's, a field given as
+         *     `null` is removed, the others are kept. `task_id` and `create_time` cannot change. The result must
+         *     satisfy the kind's task schema and the consistency rules (an `end_time` only once the task is final, a
+         *     description on a FAILED task, ...); otherwise the answer is a 400 naming the field and the task is left
+         *     as it was. A created task that is changed stops progressing and stays as written. Answers the task as
+         *     changed.
+         */
+        patch: operations["updateTask"];
+        trace?: never;
+    };
     "/_mock/tasks/{kind}/{task_id}/advance": {
         parameters: {
             query?: never;
@@ -161,6 +262,118 @@ export interface paths {
          *     stay as written), answer 400 `MPC.10212`.
          */
         post: operations["advanceTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the fault rules
+         * @description Every fault rule, in the order they are tried, each with how many requests it matched and how often it fired.
+         */
+        get: operations["listFaults"];
+        put?: never;
+        /**
+         * Add a fault rule
+         * @description Makes requests to the vendor API (`/v1/...`) fail on purpose. A request matches a rule when every
+         *     condition of its `match` holds (no `match`: every request); the control plane is never matched. A
+         *     matching request gets the rule's answer instead of the real one: `response` (a status, and a body that
+         *     defaults to the vendor's envelope for that status), `drop` (the connection is closed without an answer)
+         *     or `broken_body` (the normal answer, its JSON body cut short); at most one of the three, which the server
+         *     checks. `delay_ms` waits first (a fixed or a uniform delay); a rule with only `delay_ms` delays the
+         *     request and then answers it normally.
+         *
+         *     `after` skips the first n matches, `times` fires for the next n matches only, and `probability` fires
+         *     with that probability, from a generator seeded by `seed`, so a run repeats. Answers 201 with the rule as
+         *     stored, its `id` included; `GET /_mock/faults` shows how often it has fired.
+         */
+        post: operations["addFault"];
+        /**
+         * Remove fault rules
+         * @description Removes every fault rule or, with `project_id`, only the rules whose `match` names that project. Answers
+         *     the rules left.
+         */
+        delete: operations["clearFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/faults/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove one fault rule
+         * @description Removes the rule with that `id`.
+         */
+        delete: operations["removeFault"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the journal
+         * @description The requests the vendor API received, oldest first: the last N (`--journal-size`, 1000 by default), each
+         *     with its answer's status and time, and the body of writes. Only the vendor API is journaled; control
+         *     calls never are. The filters given must all hold. `dropped` counts the entries pushed out of the bounded
+         *     journal since it was last cleared.
+         */
+        get: operations["listRequests"];
+        put?: never;
+        post?: never;
+        /**
+         * Clear the journal
+         * @description Empties the journal or, with `project_id`, removes that project's entries only.
+         */
+        delete: operations["clearRequests"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/requests/wait": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Wait for requests or for a task's state
+         * @description Answers once a condition holds, or 408 `MOCK.0408` after `timeout_ms`:
+         *     - `{"match": {...}, "count": n}`: once the journal holds n requests that pass the filter (the requests
+         *       already there count); answers those requests. No `match`: any request.
+         *     - `{"task": {"kind", "task_id", "project_id", "status"}}`: once the task has that status; answers the
+         *       task as the vendor API would list it.
+         *
+         *     Give one form or the other: `task` together with `match` or `count` is a 400, which the server checks.
+         */
+        post: operations["waitForRequests"];
         delete?: never;
         options?: never;
         head?: never;
@@ -209,6 +422,27 @@ export interface components {
          * @example 2026-11-25T10:00:00.000Z
          */
         IsoTime: string;
+        /**
+         * @description An HTTP method, in capitals.
+         * @enum {string}
+         */
+        HttpMethod: "GET" | "POST" | "DELETE" | "PUT" | "PATCH" | "HEAD" | "OPTIONS";
+        /** @description An HTTP status code. */
+        HttpStatus: number;
+        /**
+         * @description A glob matched against the whole request path (without the query): `*` is any run of characters that
+         *     does not cross `/`, `**` any run that does.
+         * @example /v1/*\/transcodings
+         * @example /v1/p1/**
+         */
+        PathGlob: string;
+        /**
+         * @description A task's ID.
+         * @example 1000001
+         */
+        TaskId: string;
+        /** @description The request's `X-Request-Id`, 32 lowercase hex digits. */
+        RequestId: string;
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -309,6 +543,254 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * @description What to reset. Neither field: everything. `project_id`: that project alone (its tasks, scoped lifecycle
+         *     settings, outcome rules, fault rules and journal entries). `kind`: only tasks of that kind.
+         */
+        ResetScope: {
+            project_id?: components["schemas"]["ProjectId"];
+            kind?: components["schemas"]["TaskKind"];
+        };
+        /** @description The scope that was reset, and how many tasks it holds now. */
+        ResetResult: {
+            project_id?: components["schemas"]["ProjectId"];
+            kind?: components["schemas"]["TaskKind"];
+            /**
+             * @description The tasks in the scope after the reset (of `kind` only, when given): with `project_id`, that project's
+             *     own; without it, the shared tasks and every project's own.
+             */
+            tasks: number;
+        };
+        /**
+         * @description The format of a fixture file in `fixtures/`: the tasks of each kind under the kind's path word, in the
+         *     API's own shape (the kind's task schema in mpc-api.yaml), optionally owned by one project, optionally
+         *     with snapshot details and transcoding templates. Every list is optional.
+         */
+        FixtureFile: {
+            project_id?: components["schemas"]["ProjectId"];
+            /** @description Transcoding tasks (QueryTranscodingsTaskResponse in mpc-api.yaml). */
+            transcodings?: components["schemas"]["TaskDocument"][];
+            /** @description Snapshot tasks (ThumbTask in mpc-api.yaml). */
+            thumbnails?: components["schemas"]["TaskDocument"][];
+            /** @description Animated GIF tasks (AnimatedGraphicsTask in mpc-api.yaml). */
+            "animated-graphics"?: components["schemas"]["TaskDocument"][];
+            /** @description Encryption tasks (EachEncryptRsp in mpc-api.yaml). */
+            encryptions?: components["schemas"]["TaskDocument"][];
+            /** @description Snapshot details, as the VOD snapshot-details API answers them. */
+            thumbnail_details?: components["schemas"]["FixtureThumbnailDetails"][];
+            /** @description Transcoding templates, beside the preset ones. */
+            transcoding_templates?: components["schemas"]["FixtureTemplate"][];
+        };
+        /** @description The snapshots of one VOD asset. */
+        FixtureThumbnailDetails: {
+            task_id: string;
+            thumbnails: components["schemas"]["FixtureThumbnail"][];
+        };
+        /** @description One snapshot (ThumbnailRsp in mpc-api.yaml). */
+        FixtureThumbnail: {
+            /** @description Time offset of the snapshot in the video, in seconds. */
+            offset: number;
+            url: string;
+        };
+        /** @description One transcoding template; its full schema is TransTemplate in mpc-api.yaml. */
+        FixtureTemplate: {
+            template_id: number;
+            common: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description How many entries of each list were added (0 for a list the body did not have). */
+        AddTasksResult: {
+            project_id?: components["schemas"]["ProjectId"];
+            added: {
+                transcodings: number;
+                thumbnails: number;
+                "animated-graphics": number;
+                encryptions: number;
+                thumbnail_details: number;
+                transcoding_templates: number;
+            };
+        };
+        /**
+         * @description A partial task document: the fields given replace the task's; a field given as `null` is removed;
+         *     `task_id` and `create_time` cannot change. The result must satisfy the task schema and the consistency
+         *     rules (`end_time` only once final, a FAILED task has a description, ...), else 400. A created task that
+         *     is changed stops progressing and stays as written.
+         */
+        TaskPatch: {
+            [key: string]: unknown;
+        };
+        /**
+         * @description Which requests a fault rule applies to. Every condition given must hold; no condition matches every
+         *     request. Only requests to the vendor API (`/v1/...`) are matched, never the control plane.
+         */
+        FaultMatch: {
+            method?: components["schemas"]["HttpMethod"];
+            kind?: components["schemas"]["TaskKind"];
+            path?: components["schemas"]["PathGlob"];
+            project_id?: components["schemas"]["ProjectId"];
+            task_id?: components["schemas"]["TaskId"];
+        };
+        /** @description The answer a fault rule gives instead of the real one. */
+        FaultResponse: {
+            status: components["schemas"]["HttpStatus"];
+            /**
+             * @description Any JSON value. Absent: the vendor's envelope for the status: 500 `MPC.10050` (System error. Contact
+             *     technical support.), 429 `APIGW.0308` (The throttling threshold has been reached), 403 `MPC.10208`
+             *     (Failed to verify the tenant ID.), 400 `MPC.10202`, 503 `APIGW.0201` (Backend unavailable.), 504
+             *     `APIGW.0201` (Backend timeout.), any other status `MPC.10050`.
+             */
+            body?: unknown;
+            /** @description Headers to send with the answer, beside `Content-Type` and `X-Request-Id`. */
+            headers?: {
+                [key: string]: string;
+            };
+        };
+        /** @description a number of milliseconds from 0 to 60000, or [min, max] for a uniform delay */
+        FaultDelay: number | [
+            number,
+            number
+        ];
+        /**
+         * @description A fault rule. At most one of `response`, `drop` and `broken_body` (the server checks that); a rule with
+         *     only `delay_ms` delays the matching requests and then answers them normally.
+         */
+        FaultRuleInput: {
+            match?: components["schemas"]["FaultMatch"];
+            response?: components["schemas"]["FaultResponse"];
+            /** @description Close the connection without an answer. */
+            drop?: boolean;
+            /** @description Answer normally, but send a JSON body cut short. */
+            broken_body?: boolean;
+            delay_ms?: components["schemas"]["FaultDelay"];
+            /** @description Fire for the next n matches only (after `after`). Absent, no limit. */
+            times?: number;
+            /** @description Skip the first n matches. */
+            after?: number;
+            /** @description Fire with this probability, from a generator seeded by `seed`. */
+            probability?: number;
+            /** @description The seed of the `probability` generator. Default 1. */
+            seed?: number;
+            /** @description Free text, for the person reading the list. */
+            description?: string;
+        };
+        /** @description A fault rule as stored, with its `id` and counters. */
+        FaultRule: {
+            /**
+             * @description The rule's id, for `DELETE /_mock/faults/{id}`.
+             * @example f-1
+             */
+            id: string;
+            match?: components["schemas"]["FaultMatch"];
+            response?: components["schemas"]["FaultResponse"];
+            /** @description Close the connection without an answer. */
+            drop?: boolean;
+            /** @description Answer normally, but send a JSON body cut short. */
+            broken_body?: boolean;
+            delay_ms?: components["schemas"]["FaultDelay"];
+            /** @description Fire for the next n matches only (after `after`). */
+            times?: number;
+            /** @description Skip the first n matches. */
+            after?: number;
+            /** @description Fire with this probability, from a generator seeded by `seed`. */
+            probability?: number;
+            /** @description The seed of the `probability` generator. */
+            seed?: number;
+            description?: string;
+            /** @description How many requests matched the rule so far. */
+            matched: number;
+            /** @description How often the rule fired. */
+            fired: number;
+            created_at: components["schemas"]["IsoTime"];
+        };
+        /** @description Fault rules, in the order they were added. */
+        FaultRules: {
+            faults: components["schemas"]["FaultRule"][];
+        };
+        /** @description One request to the vendor API and its answer. */
+        JournalEntry: {
+            request_id: components["schemas"]["RequestId"];
+            /** @description When the request arrived, by the mock's clock. */
+            time: components["schemas"]["IsoTime"];
+            /** @example POST */
+            method: string;
+            /**
+             * @description The request's path, without the query.
+             * @example /v1/p1/transcodings
+             */
+            path: string;
+            /** @description The query parameters, each with every value it was given, in order. */
+            query: {
+                [key: string]: string[];
+            };
+            /** @description The status of the answer. */
+            status: number;
+            /** @description How long the answer took, in milliseconds. */
+            duration_ms: number;
+            project_id?: components["schemas"]["ProjectId"];
+            kind?: components["schemas"]["TaskKind"];
+            /** @description The task the request is about, where known. */
+            task_id?: string;
+            /**
+             * @description The request's headers, names in lower case. `Authorization`, `X-Auth-Token` and `X-Security-Token`
+             *     are shown as `[redacted]`.
+             */
+            headers: {
+                [key: string]: string;
+            };
+            /**
+             * @description The request's body, for POST, PUT, PATCH and DELETE only: the JSON value as sent, or a string when the
+             *     body was not JSON.
+             */
+            body?: unknown;
+            /** @description The `id` of the fault rule that answered the request. */
+            fault?: string;
+        };
+        /** @description Which journal entries to count. Every condition given must hold; no condition: every entry. */
+        JournalFilter: {
+            method?: components["schemas"]["HttpMethod"];
+            kind?: components["schemas"]["TaskKind"];
+            status?: components["schemas"]["HttpStatus"];
+            project_id?: components["schemas"]["ProjectId"];
+            task_id?: components["schemas"]["TaskId"];
+            path?: components["schemas"]["PathGlob"];
+        };
+        /** @description Journal entries, oldest first. */
+        RequestJournal: {
+            requests: components["schemas"]["JournalEntry"][];
+            /** @description Entries pushed out of the bounded journal (`--journal-size`) since it was last cleared. */
+            dropped: number;
+        };
+        /** @description The task to wait for, and the status it must reach. */
+        WaitTask: {
+            kind: components["schemas"]["TaskKind"];
+            task_id: components["schemas"]["TaskId"];
+            project_id?: components["schemas"]["ProjectId"];
+            /**
+             * @description The status to wait for, as the vendor API spells it.
+             * @example SUCCEEDED
+             */
+            status: string;
+        };
+        /**
+         * @description What to wait for: `count` journal entries that pass `match` (the entries already there count), or
+         *     `task` reaching a status. The two forms exclude each other (the server checks that).
+         */
+        WaitRequest: {
+            match?: components["schemas"]["JournalFilter"];
+            /** @description How many matching requests to wait for. Default 1. */
+            count?: number;
+            task?: components["schemas"]["WaitTask"];
+            /** @description How long to wait before answering 408, in milliseconds. Default 10000. */
+            timeout_ms?: number;
+        };
+        /** @description What was awaited: the matching requests (the entries already there included), or the task. */
+        WaitResult: {
+            requests?: components["schemas"]["JournalEntry"][];
+            task?: components["schemas"]["TaskDocument"];
+        };
     };
     responses: {
         /** @description The clock's state (after the change, for a change). */
@@ -371,6 +853,69 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["OutcomeRules"];
+            };
+        };
+        /** @description Every fault rule (after the change, for a change), in the order they were added. */
+        FaultRules: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "faults": [
+                 *         {
+                 *           "id": "f-1",
+                 *           "match": {
+                 *             "method": "POST",
+                 *             "kind": "transcodings",
+                 *             "project_id": "p1"
+                 *           },
+                 *           "response": {
+                 *             "status": 500
+                 *           },
+                 *           "times": 1,
+                 *           "matched": 3,
+                 *           "fired": 1,
+                 *           "created_at": "2026-11-25T10:00:00.000Z"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FaultRules"];
+            };
+        };
+        /** @description No fault rule has that `id`. */
+        FaultRuleNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error_code": "MOCK.0404",
+                 *       "error_msg": "Fault rule f-9 not found"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MockError"];
+            };
+        };
+        /** @description The condition did not hold within `timeout_ms`; `error_msg` says what was awaited and how far it got. */
+        WaitTimeout: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error_code": "MOCK.0408",
+                 *       "error_msg": "Timed out waiting for 2 requests matching {\"method\":\"POST\"} (1 arrived)"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MockError"];
             };
         };
         /** @description A body field or a parameter is missing, malformed or out of range; `error_msg` names it. */
@@ -474,6 +1019,13 @@ export interface components {
          * @example 1000001
          */
         TaskIdPath: string;
+        /** @description The task's project. Absent, the task is looked up among the shared fixtures. */
+        TaskProjectIdQuery: components["schemas"]["ProjectId"];
+        /**
+         * @description The fault rule's `id`, as `POST /_mock/faults` answered it.
+         * @example f-1
+         */
+        FaultIdPath: string;
     };
     requestBodies: never;
     headers: {
@@ -698,6 +1250,353 @@ export interface operations {
             500: components["responses"]["SystemError"];
         };
     };
+    resetState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ResetScope"];
+            };
+        };
+        responses: {
+            /** @description The reset is done. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "project_id": "p1",
+                     *       "tasks": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ResetResult"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    exportTasks: {
+        parameters: {
+            query?: {
+                /** @description The project to act on. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+                /** @description The kind of task to act on, named by its path word. */
+                kind?: components["parameters"]["TaskKindQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tasks in the fixture format. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "project_id": "p1",
+                     *       "transcodings": [
+                     *         {
+                     *           "task_id": "1000001",
+                     *           "status": "TRANSCODING",
+                     *           "create_time": "20261125100000",
+                     *           "trans_template_id": [
+                     *             7000523
+                     *           ],
+                     *           "input": {
+                     *             "bucket": "media-in",
+                     *             "location": "cn-north-4",
+                     *             "object": "videos/intro.mp4"
+                     *           },
+                     *           "output": {
+                     *             "bucket": "media-out",
+                     *             "location": "cn-north-4",
+                     *             "object": "transcoded/intro"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FixtureFile"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    addTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "project_id": "p1",
+                 *       "transcodings": [
+                 *         {
+                 *           "task_id": "5",
+                 *           "status": "SUCCEEDED",
+                 *           "create_time": "20261125100000",
+                 *           "end_time": "20261125100230",
+                 *           "trans_template_id": [
+                 *             7000523
+                 *           ],
+                 *           "input": {
+                 *             "bucket": "media-in",
+                 *             "location": "cn-north-4",
+                 *             "object": "videos/intro.mp4"
+                 *           },
+                 *           "output": {
+                 *             "bucket": "media-out",
+                 *             "location": "cn-north-4",
+                 *             "object": "transcoded/intro"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FixtureFile"];
+            };
+        };
+        responses: {
+            /** @description Everything was added; how many entries of each list. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "project_id": "p1",
+                     *       "added": {
+                     *         "transcodings": 1,
+                     *         "thumbnails": 0,
+                     *         "animated-graphics": 0,
+                     *         "encryptions": 0,
+                     *         "thumbnail_details": 0,
+                     *         "transcoding_templates": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AddTasksResult"];
+                };
+            };
+            /**
+             * @description An entry does not match the API's schemas or the consistency rules, or its task id is already taken;
+             *     `error_msg` names the entry, its task and the field. Nothing was added.
+             */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "MPC.10202",
+                     *       "error_msg": "Invalid request parameter, transcodings[0] (task_id 5) end_time is required once the task is SUCCEEDED."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MpcError"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    getTask: {
+        parameters: {
+            query?: {
+                /** @description The task's project. Absent, the task is looked up among the shared fixtures. */
+                project_id?: components["parameters"]["TaskProjectIdQuery"];
+            };
+            header?: never;
+            path: {
+                /** @description The task's kind, named by its path word. */
+                kind: components["parameters"]["TaskKindPath"];
+                /**
+                 * @description The task's ID.
+                 * @example 1000001
+                 */
+                task_id: components["parameters"]["TaskIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "task_id": "1000001",
+                     *       "status": "TRANSCODING",
+                     *       "create_time": "20261125100000",
+                     *       "trans_template_id": [
+                     *         7000523
+                     *       ],
+                     *       "input": {
+                     *         "bucket": "media-in",
+                     *         "location": "cn-north-4",
+                     *         "object": "videos/intro.mp4"
+                     *       },
+                     *       "output": {
+                     *         "bucket": "media-out",
+                     *         "location": "cn-north-4",
+                     *         "object": "transcoded/intro"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TaskDocument"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["TaskNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    removeTask: {
+        parameters: {
+            query?: {
+                /** @description The task's project. Absent, the task is looked up among the shared fixtures. */
+                project_id?: components["parameters"]["TaskProjectIdQuery"];
+            };
+            header?: never;
+            path: {
+                /** @description The task's kind, named by its path word. */
+                kind: components["parameters"]["TaskKindPath"];
+                /**
+                 * @description The task's ID.
+                 * @example 1000001
+                 */
+                task_id: components["parameters"]["TaskIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task is gone. No body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["TaskNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    updateTask: {
+        parameters: {
+            query?: {
+                /** @description The task's project. Absent, the task is looked up among the shared fixtures. */
+                project_id?: components["parameters"]["TaskProjectIdQuery"];
+            };
+            header?: never;
+            path: {
+                /** @description The task's kind, named by its path word. */
+                kind: components["parameters"]["TaskKindPath"];
+                /**
+                 * @description The task's ID.
+                 * @example 1000001
+                 */
+                task_id: components["parameters"]["TaskIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskPatch"];
+            };
+        };
+        responses: {
+            /** @description The task as changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "task_id": "1000001",
+                     *       "status": "FAILED",
+                     *       "create_time": "20261125100000",
+                     *       "end_time": "20261125100500",
+                     *       "error_code": "MPC.10053",
+                     *       "description": "The input file does not exist.",
+                     *       "trans_template_id": [
+                     *         7000523
+                     *       ],
+                     *       "input": {
+                     *         "bucket": "media-in",
+                     *         "location": "cn-north-4",
+                     *         "object": "videos/intro.mp4"
+                     *       },
+                     *       "output": {
+                     *         "bucket": "media-out",
+                     *         "location": "cn-north-4",
+                     *         "object": "transcoded/intro"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TaskDocument"];
+                };
+            };
+            /**
+             * @description A parameter is invalid, or the change would leave the task inconsistent or outside its schema, or it
+             *     touches `task_id` or `create_time`; `error_msg` names the field. The task is unchanged.
+             */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error_code": "MPC.10202",
+                     *       "error_msg": "Invalid request parameter, end_time is required once the task is SUCCEEDED."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MpcError"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["TaskNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
     advanceTask: {
         parameters: {
             query?: {
@@ -751,6 +1650,267 @@ export interface operations {
             400: components["responses"]["InvalidOrNotAllowed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["TaskNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    listFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["FaultRules"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    addFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaultRuleInput"];
+            };
+        };
+        responses: {
+            /** @description The rule as stored. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "f-1",
+                     *       "match": {
+                     *         "method": "POST",
+                     *         "kind": "transcodings",
+                     *         "project_id": "p1"
+                     *       },
+                     *       "response": {
+                     *         "status": 500
+                     *       },
+                     *       "times": 1,
+                     *       "matched": 0,
+                     *       "fired": 0,
+                     *       "created_at": "2026-11-25T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FaultRule"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    clearFaults: {
+        parameters: {
+            query?: {
+                /** @description The project to act on. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["FaultRules"];
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    removeFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The fault rule's `id`, as `POST /_mock/faults` answered it.
+                 * @example f-1
+                 */
+                id: components["parameters"]["FaultIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule is gone. No body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["FaultRuleNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    listRequests: {
+        parameters: {
+            query?: {
+                /** @description Only requests with this method. */
+                method?: components["schemas"]["HttpMethod"];
+                /** @description Only requests about this kind of task. */
+                kind?: components["schemas"]["TaskKind"];
+                /** @description Only requests answered with this status. */
+                status?: number;
+                /** @description Only requests to this project. */
+                project_id?: components["schemas"]["ProjectId"];
+                /** @description Only requests about this task. */
+                task_id?: components["schemas"]["TaskId"];
+                /** @description Only requests whose path matches this glob (`*` not crossing `/`, `**` crossing it). */
+                path?: components["schemas"]["PathGlob"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The journal's entries that pass the filters, oldest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requests": [
+                     *         {
+                     *           "request_id": "5a63903e690bcd18d9ddf5c2ca75e827",
+                     *           "time": "2026-11-25T10:00:00.000Z",
+                     *           "method": "POST",
+                     *           "path": "/v1/p1/transcodings",
+                     *           "query": {},
+                     *           "status": 200,
+                     *           "duration_ms": 3.2,
+                     *           "project_id": "p1",
+                     *           "kind": "transcodings",
+                     *           "headers": {
+                     *             "content-type": "application/json",
+                     *             "authorization": "[redacted]",
+                     *             "x-sdk-date": "20261125T100000Z"
+                     *           },
+                     *           "body": {
+                     *             "input": {
+                     *               "bucket": "media-in",
+                     *               "location": "cn-north-4",
+                     *               "object": "videos/intro.mp4"
+                     *             },
+                     *             "output": {
+                     *               "bucket": "media-out",
+                     *               "location": "cn-north-4",
+                     *               "object": "transcoded/intro"
+                     *             },
+                     *             "trans_template_id": [
+                     *               7000523
+                     *             ]
+                     *           }
+                     *         },
+                     *         {
+                     *           "request_id": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+                     *           "time": "2026-11-25T10:00:01.000Z",
+                     *           "method": "GET",
+                     *           "path": "/v1/p1/transcodings",
+                     *           "query": {
+                     *             "task_id": [
+                     *               "1000001"
+                     *             ]
+                     *           },
+                     *           "status": 500,
+                     *           "duration_ms": 1.1,
+                     *           "project_id": "p1",
+                     *           "kind": "transcodings",
+                     *           "task_id": "1000001",
+                     *           "headers": {
+                     *             "authorization": "[redacted]"
+                     *           },
+                     *           "fault": "f-1"
+                     *         }
+                     *       ],
+                     *       "dropped": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RequestJournal"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    clearRequests: {
+        parameters: {
+            query?: {
+                /** @description The project to act on. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cleared. No body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            500: components["responses"]["SystemError"];
+        };
+    };
+    waitForRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WaitRequest"];
+            };
+        };
+        responses: {
+            /** @description The condition holds. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitResult"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["WaitTimeout"];
             500: components["responses"]["SystemError"];
         };
     };

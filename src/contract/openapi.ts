@@ -104,14 +104,27 @@ export function loadContract(path: URL | string = MPC_API_DOCUMENT_PATH, id = 'm
   const bodies = new Map<string, ValidateFunction | undefined>();
   const localRefs = (schema: object) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${id}#/components/`)) as object;
 
+  // A parameter's schema may itself be a $ref to a component schema (the control document's ProjectId,
+  // TaskKind): the parameter reader needs the rules, so they are followed here, once, at load.
+  const resolveSchema = (schema: ParameterSchema & { $ref?: string }): ParameterSchema => {
+    let resolved: ParameterSchema & { $ref?: string } = schema;
+    if (schema.$ref !== undefined) {
+      const name = schema.$ref.replace('#/components/schemas/', '');
+      const found = document.components.schemas[name] as ParameterSchema | undefined;
+      if (!found) throw new Error(`OpenAPI document: unresolved schema ${schema.$ref}`);
+      const { $ref: _ref, ...rest } = schema;
+      resolved = { ...resolveSchema(found), ...rest };
+    }
+    return resolved.items ? { ...resolved, items: resolveSchema(resolved.items) } : resolved;
+  };
   const resolveParameter = (p: ParameterObject | { $ref: string }): ParameterObject => {
+    let found: ParameterObject | undefined = p as ParameterObject;
     if ('$ref' in p) {
       const name = p.$ref.replace('#/components/parameters/', '');
-      const found = document.components.parameters[name];
+      found = document.components.parameters[name];
       if (!found) throw new Error(`OpenAPI document: unresolved parameter ${p.$ref}`);
-      return found;
     }
-    return p;
+    return { ...found, schema: resolveSchema(found.schema) };
   };
 
   const bound = new Map<string, BoundOperation>();
@@ -180,7 +193,7 @@ export function describeSchemaError(error: ErrorObject, base = ''): { field: str
     message = 'is required';
   } else if (error.keyword === 'enum') {
     message = `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-  } else if (error.keyword === 'anyOf' && typeof (error.parentSchema as { description?: unknown } | undefined)?.description === 'string') {
+  } else if ((error.keyword === 'anyOf' || error.keyword === 'oneOf') && typeof (error.parentSchema as { description?: unknown } | undefined)?.description === 'string') {
     // The document phrases a range of several intervals as its description ("0, or 40 to 50000").
     message = `must be ${(error.parentSchema as { description: string }).description}`;
   }

@@ -2,38 +2,65 @@
 // (openapi/mock-control.yaml). It steers the emulated backend through the domain (the clock, the lifecycle and
 // outcome settings, moving a task on); the vendor routes never learn about it. Each operation is bound here
 // by its operationId, so its path, parameters and body rules come from the document.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Contract } from '../contract/openapi.js';
+import type { FaultRuleInput } from '../domain/faults.js';
+import type { JournalFilter } from '../domain/journal.js';
 import type { MpcService } from '../domain/mpc-service.js';
 import type { LifecycleSetting } from '../domain/lifecycle-settings.js';
 import type { OutcomeRule } from '../domain/outcomes.js';
-import { taskKindByPath, type TaskKind } from '../domain/task-kinds.js';
-import { invalidParameter, mockTaskNotFound } from '../domain/vendor-errors.js';
+import { taskKindByPath, type TaskDocument, type TaskKind } from '../domain/task-kinds.js';
+import { invalidParameter, mockNotFound, mockTimeout, mockUnauthorized } from '../domain/vendor-errors.js';
+import { checkTaskDocument, FixtureError, parseFixtureFile, toFixtureFile } from '../fixture-format/fixture-files.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../http/parameters.js';
 import { bindBody } from '../http/request-body.js';
+import { sendVendorError } from '../http/vendor-envelope.js';
+
+export interface ControlPlaneOptions {
+  /** false: only /_mock/health answers; every other /_mock/ path is the API gateway's 404 (--no-control-plane). */
+  enabled?: boolean;
+  /** When set, every control call but health needs `Authorization: Bearer <token>` (--control-token). */
+  token?: string;
+}
 
 export interface ControlPlaneDependencies {
+  /** The vendor API's document: tasks added or changed here are checked against its schemas. */
+  contract: Contract;
   controlContract: Contract;
   service: MpcService;
+  controlPlane?: ControlPlaneOptions;
 }
 
 type Input = { params: Record<string, unknown>; body: unknown; reply: FastifyReply };
 
-/** Registers one operation of the control document: parameters and body checked against it, then `handle`. */
-function bind(app: FastifyInstance, contract: Contract, operationId: string, handle: (input: Input) => unknown): void {
+/**
+ * Registers one operation of the control document: parameters and body checked against it, then `handle`.
+ * `rawBody`: the body reaches `handle` as sent, for the operations that check it by another schema (a fixture
+ * file is checked against the vendor API's task schemas, with no coercion).
+ */
+function bind(app: FastifyInstance, contract: Contract, operationId: string, handle: (input: Input) => unknown, rawBody = false): void {
   const op = contract.operation(operationId);
   const readParams = bindParameters<Record<string, unknown>>(op);
-  const readBody = op.operation.requestBody ? bindBody(contract, operationId) : undefined;
+  const readBody = op.operation.requestBody && !rawBody ? bindBody(contract, operationId) : undefined;
   app.route({
     method: op.method as 'GET',
     url: fastifyPath(op.path),
     handler: async (request, reply) => {
       const params = readParams(request.params as Record<string, string>, request.query as RawQuery);
-      const body = readBody ? readBody(request.body) : undefined;
+      const body = readBody ? readBody(request.body) : request.body;
       return handle({ params, body, reply });
     },
   });
 }
+
+/** Compares two secrets in time that does not depend on where they differ, or on their lengths. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+const withoutLocation = (detail: string) => detail.replace(/^[\w-]+\[0\](?: \(task_id [^)]*\))?: /, '');
 
 const kindOf = (word: unknown): TaskKind => {
   const kind = taskKindByPath(String(word));
@@ -45,6 +72,7 @@ const kindOf = (word: unknown): TaskKind => {
 export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDependencies): void {
   const { controlContract: contract, service } = deps;
   const clock = service.clock;
+  const { enabled = true, token } = deps.controlPlane ?? {};
   const clockBody = () => {
     const { now, frozen } = clock.state();
     return { now: new Date(now).toISOString(), frozen };
@@ -53,7 +81,22 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
   // SPEC 6.1: the app is only built once the fixtures are in the store, so a server that answers has them.
   bind(app, contract, 'getHealth', () => ({ status: 'ok' }));
   bind(app, contract, 'headHealth', () => ({ status: 'ok' }));
+  // Switched off, the rest of /_mock/ does not exist: the not-found handler answers APIGW.0101.
+  if (!enabled) return;
+  // The document is open like health: it describes the control plane and holds no state.
   app.get('/_mock/openapi.json', async () => contract.document);
+  if (token !== undefined) {
+    app.addHook('onRequest', async (request, reply) => {
+      const path = request.url.split('?', 1)[0]!;
+      if (!path.startsWith('/_mock/') || path === '/_mock/health' || path === '/_mock/openapi.json') return;
+      const auth = request.headers.authorization;
+      const given = typeof auth === 'string' && /^Bearer /i.test(auth) ? auth.slice(7).trim() : '';
+      if (!sameSecret(given, token)) {
+        sendVendorError(request, reply, mockUnauthorized());
+        return reply;
+      }
+    });
+  }
 
   // SPEC 6.5: the clock.
   bind(app, contract, 'getClock', clockBody);
@@ -78,12 +121,126 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
   bind(app, contract, 'getOutcomes', () => ({ rules: service.outcomes.list() }));
   bind(app, contract, 'setOutcomes', ({ body }) => ({ rules: service.outcomes.set((body as { rules: OutcomeRule[] }).rules) }));
 
+  // SPEC 6.2: state.
+  bind(app, contract, 'resetState', ({ body }) => {
+    const scope = (body ?? {}) as { project_id?: string; kind?: string };
+    const kind = scope.kind === undefined ? undefined : kindOf(scope.kind);
+    const tasks = service.resetState({ ...(scope.project_id !== undefined ? { project_id: scope.project_id } : {}), ...(kind ? { kind } : {}) });
+    return { ...scope, tasks };
+  });
+  bind(
+    app,
+    contract,
+    'addTasks',
+    ({ body }) => {
+      let set;
+      try {
+        // The fixture loader's own check: the body loads exactly as a fixture file would.
+        set = parseFixtureFile(deps.contract, 'body', body ?? {});
+      } catch (error) {
+        if (error instanceof FixtureError) throw invalidParameter(error.detail);
+        throw error;
+      }
+      service.addTasks(set);
+      const count = (path: string) => set.tasks.filter((t) => taskKindByPath(path)!.name === t.kind).length;
+      const projectId = (body as { project_id?: string }).project_id;
+      return {
+        ...(projectId !== undefined ? { project_id: projectId } : {}),
+        added: {
+          transcodings: count('transcodings'),
+          thumbnails: count('thumbnails'),
+          'animated-graphics': count('animated-graphics'),
+          encryptions: count('encryptions'),
+          thumbnail_details: set.details.length,
+          transcoding_templates: set.templates.length,
+        },
+      };
+    },
+    true,
+  );
+  bind(app, contract, 'exportTasks', ({ params }) => {
+    const projectId = params.project_id as string | undefined;
+    const kind = params.kind === undefined ? undefined : kindOf(params.kind);
+    return toFixtureFile(service.exportTasks(projectId, kind), projectId ?? null);
+  });
+  const taskNotFound = (kind: TaskKind, taskId: unknown, projectId: string | undefined) =>
+    mockNotFound(`Task ${kind.path}/${String(taskId)} ${projectId ? `in project ${projectId}` : 'among the shared fixtures'}`);
+  bind(app, contract, 'getTask', ({ params }) => {
+    const kind = kindOf(params.kind);
+    const projectId = params.project_id as string | undefined;
+    const task = service.getTask(kind, projectId, params.task_id as string);
+    if (!task) throw taskNotFound(kind, params.task_id, projectId);
+    return task;
+  });
+  bind(app, contract, 'updateTask', ({ params, body }) => {
+    const kind = kindOf(params.kind);
+    const projectId = params.project_id as string | undefined;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidParameter('the body must be a partial task document');
+    const task = service.patchTask(kind, projectId, params.task_id as string, body as Record<string, unknown>, (changed: TaskDocument) => {
+      try {
+        checkTaskDocument(deps.contract, kind.path, changed);
+      } catch (error) {
+        if (error instanceof FixtureError) throw invalidParameter(withoutLocation(error.detail));
+        throw error;
+      }
+    });
+    if (!task) throw taskNotFound(kind, params.task_id, projectId);
+    return task;
+  });
+  bind(app, contract, 'removeTask', ({ params, reply }) => {
+    const kind = kindOf(params.kind);
+    const projectId = params.project_id as string | undefined;
+    if (!service.removeTask(kind, projectId, params.task_id as string)) throw taskNotFound(kind, params.task_id, projectId);
+    return reply.code(204).send();
+  });
+
+  // SPEC 6.3: fault rules.
+  bind(app, contract, 'addFault', ({ body, reply }) => {
+    const input = body as FaultRuleInput;
+    const answers = [input.response !== undefined, input.drop === true, input.broken_body === true].filter(Boolean).length;
+    if (answers > 1) throw invalidParameter('a fault rule takes at most one of response, drop and broken_body');
+    if (Array.isArray(input.delay_ms) && input.delay_ms[0] > input.delay_ms[1]) throw invalidParameter('delay_ms [min, max] needs min <= max');
+    return reply.code(201).send(service.faults.add(input));
+  });
+  bind(app, contract, 'listFaults', () => ({ faults: service.faults.list() }));
+  bind(app, contract, 'clearFaults', ({ params }) => {
+    service.faults.clear(params.project_id as string | undefined);
+    return { faults: service.faults.list() };
+  });
+  bind(app, contract, 'removeFault', ({ params, reply }) => {
+    if (!service.faults.remove(params.id as string)) throw mockNotFound(`Fault rule ${String(params.id)}`);
+    return reply.code(204).send();
+  });
+
+  // SPEC 6.4: the journal.
+  bind(app, contract, 'listRequests', ({ params }) => ({ requests: service.journal.list(params as JournalFilter), dropped: service.journal.dropped() }));
+  bind(app, contract, 'clearRequests', ({ params, reply }) => {
+    service.journal.clear(params.project_id as string | undefined);
+    return reply.code(204).send();
+  });
+  bind(app, contract, 'waitForRequests', async ({ body }) => {
+    const wait = body as { match?: JournalFilter; count?: number; task?: { kind: string; task_id: string; project_id?: string; status: string }; timeout_ms?: number };
+    const timeout = wait.timeout_ms ?? 10_000;
+    if (wait.task) {
+      if (wait.match !== undefined || wait.count !== undefined) throw invalidParameter('a wait takes either task, or match and count');
+      const kind = kindOf(wait.task.kind);
+      const result = await service.waitForTask(kind, wait.task.project_id, wait.task.task_id, wait.task.status, timeout);
+      if ('timedOut' in result) throw mockTimeout(result.timedOut);
+      return result;
+    }
+    const filter = wait.match ?? {};
+    const count = wait.count ?? 1;
+    const requests = await service.journal.waitFor(filter, count, timeout);
+    if (!requests) throw mockTimeout(`${count} request${count === 1 ? '' : 's'} matching ${JSON.stringify(filter)} (${service.journal.list(filter).length} arrived)`);
+    return { requests };
+  });
+
   // One task one state on.
   bind(app, contract, 'advanceTask', ({ params }) => {
     const kind = kindOf(params.kind);
     const projectId = params.project_id as string | undefined;
     const task = service.advanceTask(kind, projectId, params.task_id as string);
-    if (!task) throw mockTaskNotFound(`Task ${kind.path}/${String(params.task_id)} ${projectId ? `in project ${projectId}` : 'among the shared fixtures'}`);
+    if (!task) throw taskNotFound(kind, params.task_id, projectId);
     return task;
   });
 }

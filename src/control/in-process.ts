@@ -6,7 +6,7 @@ import type { MpcService } from '../domain/mpc-service.js';
 import type { LifecycleSetting } from '../domain/lifecycle-settings.js';
 import type { OutcomeRule } from '../domain/outcomes.js';
 import { taskKindByPath, type TaskDocument } from '../domain/task-kinds.js';
-import { invalidParameter, mockTaskNotFound } from '../domain/vendor-errors.js';
+import { invalidParameter, mockNotFound } from '../domain/vendor-errors.js';
 import { bindBody } from '../http/request-body.js';
 
 type Schemas = components['schemas'];
@@ -86,7 +86,7 @@ export function inProcessControls(service: MpcService, contract: Contract): InPr
         const kind = taskKindByPath(word);
         if (!kind) throw invalidParameter(`kind ${word} is not a task kind`);
         const task = service.advanceTask(kind, projectId, taskId);
-        if (!task) throw mockTaskNotFound(`Task ${word}/${taskId} ${projectId ? `in project ${projectId}` : 'among the shared fixtures'}`);
+        if (!task) throw mockNotFound(`Task ${word}/${taskId} ${projectId ? `in project ${projectId}` : 'among the shared fixtures'}`);
         return task;
       },
     },

@@ -57,6 +57,20 @@ export class LifecycleSettings {
     return this.byScope.delete(scopeKey(projectId, kind));
   }
 
+  /** Replaces every setting with these (as `list` answers them: the global one first). */
+  replaceAll(settings: readonly LifecycleSetting[]): void {
+    this.byScope.clear();
+    const [global, ...rest] = settings;
+    const { project_id: _p, kind: _k, ...unscoped } = global ?? DEFAULT_LIFECYCLE;
+    this.byScope.set(scopeKey(undefined, undefined), normalise(unscoped));
+    for (const s of rest) this.set(s);
+  }
+
+  /** Removes every setting scoped to this project. */
+  clearProject(projectId: string): void {
+    for (const [key, s] of this.byScope) if (s.project_id === projectId) this.byScope.delete(key);
+  }
+
   /** Whether any setting counts reads: when none does, a read need not be written down. */
   countsReads(): boolean {
     for (const s of this.byScope.values()) if (s.mode === 'reads') return true;

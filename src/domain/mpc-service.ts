@@ -1,7 +1,17 @@
 // The emulated MPC backend: one method per vendor operation, named after it, over the store, the clock, the
 // lifecycle and outcome settings. Routes translate HTTP to these calls and back; the control plane steers the
 // same object (clock, lifecycle, outcomes, advancing a task). Nothing here knows HTTP.
-import { SHARED_PROJECT, type ProgressRow, type TaskStore } from '../storage/task-store.js';
+import {
+  SHARED_PROJECT,
+  StoreClashError,
+  type ProgressRow,
+  type StoredTask,
+  type StoredTemplate,
+  type StoredThumbnailDetails,
+  type TaskStore,
+} from '../storage/task-store.js';
+import { FaultRules } from './faults.js';
+import { Journal } from './journal.js';
 import type { MockClock } from './clock.js';
 import { createLifecycle, enterState, CANCELED_DESCRIPTION, type Lifecycle } from './lifecycle.js';
 import { LifecycleSettings, type EffectiveSetting, type LifecycleSetting } from './lifecycle-settings.js';
@@ -14,9 +24,20 @@ import { listThumbnailDetails, type ThumbnailDetailsPage, type ThumbnailDetailsP
 import { resolveOutputs, type TranscodingRequest } from './transcoding-templates.js';
 import { invalidParameter, operationFailed } from './vendor-errors.js';
 
+/** What the store held at start, for a reset to go back to (SPEC 6.2). */
+export interface Baseline {
+  tasks: readonly StoredTask[];
+  details: readonly StoredThumbnailDetails[];
+  templates: readonly StoredTemplate[];
+}
+
 export interface MpcServiceOptions {
   store: TaskStore;
   clock: MockClock;
+  /** The fixtures as loaded; default: nothing. */
+  baseline?: Baseline;
+  /** How many requests the journal keeps (default 1000). */
+  journalSize?: number;
   lifecycle?: LifecycleSettings;
   outcomes?: OutcomeRules;
   /** Refuse template ids the catalogue does not hold (SPEC 4.5), instead of taking plausible defaults. */
@@ -40,7 +61,30 @@ export interface MpcService {
   cancelTask(kind: TaskKind, projectId: string, taskId: string): void;
   /** The control plane's step on: one created task, one state (SPEC 6.5). Undefined for an unknown task. */
   advanceTask(kind: TaskKind, projectId: string | undefined, taskId: string): TaskDocument | undefined;
+  readonly journal: Journal;
+  readonly faults: FaultRules;
+  /** Ends every wait at once (the mock is stopping). */
+  cancelWaits(): void;
   lifecycleSettings(): LifecycleSetting[];
+  /** SPEC 6.2: back to the fixtures as loaded, for everything or one project and/or kind. Answers the scope's task count. */
+  resetState(scope: { project_id?: string; kind?: TaskKind }): number;
+  /** Adds tasks in the fixture format, all or nothing; they stay as written. Throws MPC.10202 on a clash. */
+  addTasks(set: Baseline): void;
+  /** A project's own tasks (or the shared ones), in their current state. */
+  exportTasks(projectId: string | undefined, kind?: TaskKind): Baseline;
+  /** One task as it is now, under exactly this owner (a project, or the shared fixtures when absent). */
+  getTask(kind: TaskKind, projectId: string | undefined, taskId: string): TaskDocument | undefined;
+  /**
+   * Changes one task: `patch` fields replace the task's, null removes one; `check` throws when the result is
+   * not a valid task. A created task that is changed stops progressing. Undefined for an unknown task.
+   */
+  patchTask(kind: TaskKind, projectId: string | undefined, taskId: string, patch: Record<string, unknown>, check: (task: TaskDocument) => void): TaskDocument | undefined;
+  removeTask(kind: TaskKind, projectId: string | undefined, taskId: string): boolean;
+  /**
+   * Resolves with the task once it reads `status`, or with `{ timedOut }` after the timeout (at once when it is
+   * final in another state, or does not exist).
+   */
+  waitForTask(kind: TaskKind, projectId: string | undefined, taskId: string, status: string, timeoutMs: number): Promise<{ task: TaskDocument } | { timedOut: string }>;
   setLifecycle(setting: LifecycleSetting): LifecycleSetting[];
   clearLifecycle(projectId: string | undefined, kind: string | undefined): LifecycleSetting[];
 }
@@ -50,6 +94,14 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   const settings = options.lifecycle ?? new LifecycleSettings();
   const outcomes = options.outcomes ?? new OutcomeRules();
   const lifecycle: Lifecycle = createLifecycle(store, clock, settings);
+  const baseline: Baseline = options.baseline ?? { tasks: [], details: [], templates: [] };
+  // What a reset of everything restores besides the tasks.
+  const startSettings = settings.list();
+  const startRules = outcomes.list();
+  const journal = new Journal(options.journalSize ?? 1000);
+  const faults = new FaultRules(() => new Date(clock.now()).toISOString());
+  const ownerOf = (projectId: string | undefined) => projectId ?? SHARED_PROJECT;
+  const waits = new Set<() => void>();
 
   /** A settings change counts from now for every task whose effective setting it changed. */
   const changeSettings = (change: () => void) => {
@@ -67,6 +119,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     store,
     clock,
     outcomes,
+    journal,
+    faults,
 
     listTasks(kind, projectId, params) {
       lifecycle.settle();
@@ -129,6 +183,104 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       const moved = lifecycle.advance(kind, owner, taskId);
       if (!moved) throw operationFailed(`task ${taskId} does not progress: fixture tasks and tasks added through the control plane stay as written`);
       return moved;
+    },
+
+    resetState(scope) {
+      const count = store.replaceScope({ ...(scope.project_id !== undefined ? { projectId: scope.project_id } : {}), ...(scope.kind ? { kind: scope.kind.name } : {}) }, baseline.tasks, baseline.details, baseline.templates);
+      if (scope.kind !== undefined) return count;
+      if (scope.project_id === undefined) {
+        settings.replaceAll(startSettings);
+        outcomes.set(startRules);
+        faults.clear();
+        journal.clear();
+      } else {
+        const project = scope.project_id;
+        settings.clearProject(project);
+        outcomes.set(outcomes.list().filter((r) => r.project_id !== project));
+        faults.clear(project);
+        journal.clear(project);
+      }
+      return count;
+    },
+
+    addTasks(set) {
+      try {
+        store.addAll(set.tasks, set.details, set.templates);
+      } catch (error) {
+        if (error instanceof StoreClashError) throw invalidParameter(error.message);
+        throw error;
+      }
+    },
+
+    exportTasks(projectId, kind) {
+      lifecycle.settle();
+      return store.exportOwner(ownerOf(projectId), kind?.name);
+    },
+
+    getTask(kind, projectId, taskId) {
+      lifecycle.settle();
+      return store.getTask(kind.name, ownerOf(projectId), taskId);
+    },
+
+    patchTask(kind, projectId, taskId, patch, check) {
+      lifecycle.settle();
+      const owner = ownerOf(projectId);
+      return store.transaction(() => {
+        const task = store.getTask(kind.name, owner, taskId);
+        if (!task) return undefined;
+        for (const field of ['task_id', 'create_time'] as const) {
+          if (field in patch && patch[field] !== task[field]) throw invalidParameter(`${field} cannot change`);
+        }
+        const changed: Record<string, unknown> = { ...task };
+        for (const [field, value] of Object.entries(patch)) {
+          if (value === null) delete changed[field];
+          else changed[field] = value;
+        }
+        check(changed as TaskDocument);
+        store.updateTask(kind.name, owner, changed as TaskDocument);
+        // A task changed by hand stays as written, like a fixture.
+        lifecycle.forget(kind, owner, taskId);
+        return changed as TaskDocument;
+      });
+    },
+
+    removeTask(kind, projectId, taskId) {
+      return store.deleteTask(kind.name, ownerOf(projectId), taskId);
+    },
+
+    waitForTask(kind, projectId, taskId, status, timeoutMs) {
+      const owner = ownerOf(projectId);
+      const look = (): { task: TaskDocument } | { timedOut: string } | undefined => {
+        lifecycle.settle();
+        const task = store.getTask(kind.name, owner, taskId);
+        if (!task) return { timedOut: `task ${kind.path}/${taskId} does not exist` };
+        if (task.status === status) return { task };
+        if (kind.finalStatuses.includes(task.status)) return { timedOut: `task ${kind.path}/${taskId} is ${task.status}, a final state` };
+        return undefined;
+      };
+      const first = look();
+      if (first) return Promise.resolve(first);
+      // The clock moves by itself or by a control call: look again every few milliseconds until the deadline.
+      return new Promise((resolve) => {
+        const deadline = Date.now() + timeoutMs;
+        const finish = (result: { task: TaskDocument } | { timedOut: string }) => {
+          clearInterval(timer);
+          waits.delete(stop);
+          resolve(result);
+        };
+        const stop = () => finish({ timedOut: `task ${kind.path}/${taskId} to be ${status}: the mock is stopping` });
+        const timer = setInterval(() => {
+          const found = look();
+          if (found) finish(found);
+          else if (Date.now() >= deadline) finish({ timedOut: `task ${kind.path}/${taskId} to be ${status}` });
+        }, 20);
+        waits.add(stop);
+      });
+    },
+
+    cancelWaits() {
+      journal.cancelWaits();
+      for (const stop of [...waits]) stop();
     },
 
     lifecycleSettings: () => settings.list(),

@@ -30,5 +30,11 @@ export const systemError = () => new VendorError(500, 'MPC.10050', 'System error
 /** 400 MPC.10212: the operation cannot be done in the task's state (cancel a finished task). */
 export const operationFailed = (detail: string) => new VendorError(400, 'MPC.10212', `Operation failed, ${detail}.`, 'mpc');
 
-/** The control plane's own errors (SPEC 6): MOCK.0404 for a task it does not have. */
-export const mockTaskNotFound = (what: string) => new VendorError(404, 'MOCK.0404', `${what} not found`, 'mpc');
+/** The control plane's own errors (SPEC 6): MOCK.0404 for a task or rule it does not have. */
+export const mockNotFound = (what: string) => new VendorError(404, 'MOCK.0404', `${what} not found`, 'mpc');
+
+/** 408 MOCK.0408: a control-plane wait ran out of time. */
+export const mockTimeout = (what: string) => new VendorError(408, 'MOCK.0408', `Timed out waiting for ${what}`, 'mpc');
+
+/** 401 MOCK.0401: the control plane requires a token and the request did not carry the right one. */
+export const mockUnauthorized = () => new VendorError(401, 'MOCK.0401', 'Missing or wrong control token: send Authorization: Bearer <token>', 'mpc');

@@ -43,6 +43,20 @@ export interface StoredTemplate {
   template: TransTemplate;
 }
 
+/** A part of the store: one project's own rows (or, absent, every row), of one kind (or all). */
+export interface StoreScope {
+  projectId?: string;
+  kind?: TaskKindName;
+}
+
+/** An added task, detail or template that is already there (or would shadow a shared one). */
+export class StoreClashError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreClashError';
+  }
+}
+
 /**
  * Where a created task stands on its way to a final state (src/domain/lifecycle.ts). Only created tasks that are
  * not yet final have one; fixture tasks never do, so they stay as written.
@@ -63,8 +77,22 @@ export interface ProgressRow {
 }
 
 export interface TaskStore {
+  /** `new` when the store was empty (or rebuilt) and needs seeding from the fixtures; `existing` when it holds state. */
+  readonly opened: 'new' | 'existing';
   /** Replaces everything with the given tasks, details and templates, all or nothing; forgets progress. */
   replaceAll(tasks: readonly StoredTask[], details?: readonly StoredThumbnailDetails[], templates?: readonly StoredTemplate[]): void;
+  /**
+   * Replaces what a scope holds (a project's own rows, or every row with no project; one kind, or all) with the
+   * given tasks, details and templates, forgetting the progress of what it removes. All or nothing. Answers the
+   * number of tasks the scope holds afterwards.
+   */
+  replaceScope(scope: StoreScope, tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[]): number;
+  /** Adds tasks, details and templates, all or nothing; throws StoreClashError for one already there. */
+  addAll(tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[]): void;
+  /** What one owner holds (a project id, or SHARED_PROJECT), in the order a list returns tasks. */
+  exportOwner(owner: string, kind?: TaskKindName): { tasks: StoredTask[]; details: StoredThumbnailDetails[]; templates: StoredTemplate[] };
+  /** Removes one task and its progress; answers whether there was one. */
+  deleteTask(kind: TaskKindName, ownerProjectId: string, taskId: string): boolean;
   /** Runs fn in one transaction: everything it writes lands together or not at all. */
   transaction<T>(fn: () => T): T;
   /** The task stored under exactly this owner (a project id or SHARED_PROJECT). */
@@ -100,6 +128,25 @@ export interface TaskStore {
 export interface TaskStoreOptions {
   /** ':memory:' (the default) or a file path. */
   filename?: string;
+  /** Rebuild a file store from nothing, whatever it holds (--fresh). */
+  fresh?: boolean;
+}
+
+/**
+ * The layout of the store's tables. A file store records it (PRAGMA user_version) and is opened as it is only
+ * when it matches; bump it with every change to SCHEMA that an older file would not have.
+ */
+export const SCHEMA_VERSION = 2;
+
+/** A file store written by a version of mpc-mock whose tables differ from this one's. */
+export class StoreVersionError extends Error {
+  constructor(file: string, found: number) {
+    super(
+      `the task store ${file} is from an incompatible version of mpc-mock (schema ${found}, this version uses ${SCHEMA_VERSION}); ` +
+        'start with --fresh to rebuild it from the fixtures',
+    );
+    this.name = 'StoreVersionError';
+  }
 }
 
 /**
@@ -195,10 +242,31 @@ export const QUERY_SQL = {
     ORDER BY offset_s, position LIMIT @limit OFFSET @offset`,
 } as const;
 
+const TABLES = ['tasks', 'progress', 'templates', 'meta', 'thumbnail_details'];
+
 export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
   const db = new Database(options.filename ?? ':memory:');
-  if (db.name !== ':memory:') db.pragma('journal_mode = WAL');
-  db.exec(SCHEMA);
+  let opened: 'new' | 'existing' = 'new';
+  try {
+    if (db.name !== ':memory:') {
+      db.pragma('journal_mode = WAL');
+      // A write the mock has acknowledged is on disk: every commit is synced, WAL or not.
+      db.pragma('synchronous = FULL');
+      const hasTables = (db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get() as number) > 0;
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (hasTables && options.fresh) {
+        db.transaction(() => TABLES.forEach((t) => db.exec(`DROP TABLE IF EXISTS ${t}`)))();
+      } else if (hasTables) {
+        if (version !== SCHEMA_VERSION) throw new StoreVersionError(db.name, version);
+        opened = 'existing';
+      }
+    }
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 
   const statements = {
     insertTask: db.prepare(
@@ -234,6 +302,20 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     countReads: db.prepare(`UPDATE progress SET reads = reads + 1
       WHERE kind = @kind AND project_id = @project AND task_id IN (SELECT value FROM json_each(@ids)) RETURNING *`),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = @key').pluck(),
+    // Scoped statements: a null @project or @kind stands for all. Control-plane work, not on a request's path.
+    deleteScopeTasks: db.prepare('DELETE FROM tasks WHERE (@project IS NULL OR project_id = @project) AND (@kind IS NULL OR kind = @kind)'),
+    deleteScopeProgress: db.prepare('DELETE FROM progress WHERE (@project IS NULL OR project_id = @project) AND (@kind IS NULL OR kind = @kind)'),
+    deleteScopeDetails: db.prepare('DELETE FROM thumbnail_details WHERE (@project IS NULL OR project_id = @project)'),
+    deleteScopeTemplates: db.prepare('DELETE FROM templates WHERE (@project IS NULL OR project_id = @project)'),
+    countScope: db.prepare('SELECT count(*) FROM tasks WHERE (@project IS NULL OR project_id = @project) AND (@kind IS NULL OR kind = @kind)').pluck(),
+    ownerOfId: db.prepare('SELECT project_id FROM tasks WHERE kind = @kind AND task_id = @taskId AND project_id != @except LIMIT 1').pluck(),
+    hasDetails: db.prepare('SELECT 1 FROM thumbnail_details WHERE project_id = @project AND task_id = @taskId LIMIT 1').pluck(),
+    hasTemplate: db.prepare('SELECT 1 FROM templates WHERE project_id = @project AND template_id = @templateId').pluck(),
+    ownerTasks: db.prepare(`SELECT kind, project_id, doc FROM tasks WHERE project_id = @project AND (@kind IS NULL OR kind = @kind)
+      ORDER BY kind, create_time DESC, sort_key DESC`),
+    ownerDetails: db.prepare('SELECT task_id, offset_s, url FROM thumbnail_details WHERE project_id = @project ORDER BY task_id, offset_s, position'),
+    ownerTemplates: db.prepare('SELECT doc FROM templates WHERE project_id = @project ORDER BY template_id').pluck(),
+    deleteTask: db.prepare('DELETE FROM tasks WHERE kind = @kind AND project_id = @project AND task_id = @taskId'),
     setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (@key, @value)'),
   };
 
@@ -296,6 +378,48 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       insertRows(tasks, details, templates);
     },
   );
+  const inScope = (scope: StoreScope, projectId: string | null, kind?: TaskKindName) =>
+    (scope.projectId === undefined || (projectId ?? SHARED_PROJECT) === scope.projectId) && (scope.kind === undefined || kind === undefined || kind === scope.kind);
+  const replaceScope = db.transaction(
+    (scope: StoreScope, tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[]) => {
+      const bind = { project: scope.projectId ?? null, kind: scope.kind ?? null };
+      statements.deleteScopeTasks.run(bind);
+      statements.deleteScopeProgress.run(bind);
+      // Snapshot details go with snapshot tasks, templates with transcoding tasks.
+      const withDetails = scope.kind === undefined || scope.kind === 'snapshot';
+      const withTemplates = scope.kind === undefined || scope.kind === 'transcoding';
+      if (withDetails) statements.deleteScopeDetails.run(bind);
+      if (withTemplates) statements.deleteScopeTemplates.run(bind);
+      insertRows(
+        tasks.filter((t) => inScope(scope, t.projectId, t.kind)),
+        withDetails ? details.filter((d) => inScope(scope, d.projectId)) : [],
+        withTemplates ? templates.filter((t) => inScope(scope, t.projectId)) : [],
+      );
+      return statements.countScope.get(bind) as number;
+    },
+  );
+  const addAll = db.transaction((tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[]) => {
+    for (const { kind, projectId, task } of tasks) {
+      const owner = projectId ?? SHARED_PROJECT;
+      if (statements.docByKey.get({ kind, project_id: owner, task_id: task.task_id }) !== undefined) {
+        throw new StoreClashError(`${kind} task ${task.task_id} is already there`);
+      }
+      // A project's task may not shadow a shared one, nor a shared one hide behind a project's (SPEC 1.2).
+      const other = statements.ownerOfId.get({ kind, taskId: task.task_id, except: owner }) as string | undefined;
+      if (other !== undefined && (owner === SHARED_PROJECT || other === SHARED_PROJECT)) {
+        throw new StoreClashError(`${kind} task ${task.task_id} would shadow the ${other === SHARED_PROJECT ? 'shared task' : `task of project ${other}`} with that id`);
+      }
+    }
+    for (const d of details) {
+      if (statements.hasDetails.get({ project: d.projectId ?? SHARED_PROJECT, taskId: d.taskId })) throw new StoreClashError(`thumbnail_details for task ${d.taskId} are already there`);
+    }
+    for (const t of templates) {
+      if (statements.hasTemplate.get({ project: t.projectId ?? SHARED_PROJECT, templateId: t.template.template_id })) {
+        throw new StoreClashError(`transcoding template ${t.template.template_id} is already there`);
+      }
+    }
+    insertRows(tasks, details, templates);
+  });
   const nextTaskId = db.transaction(() => {
     raiseNextId(0);
     const id = statements.getMeta.get({ key: NEXT_ID }) as number;
@@ -307,8 +431,38 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
   const bind = (q: TaskCountQuery) => ({ kind: q.kind, project: q.projectId, status: q.status, from: q.from, to: q.to });
 
   return {
+    opened,
     replaceAll: (tasks, details = [], templates = []) => replaceAll(tasks, details, templates),
     transaction: (fn) => db.transaction(fn)(),
+    replaceScope: (scope, tasks, details, templates) => replaceScope(scope, tasks, details, templates),
+    addAll: (tasks, details, templates) => addAll(tasks, details, templates),
+    exportOwner(owner, kind) {
+      const projectId = owner === SHARED_PROJECT ? null : owner;
+      const tasks = (statements.ownerTasks.all({ project: owner, kind: kind ?? null }) as Array<{ kind: TaskKindName; doc: string }>).map((r) => ({
+        kind: r.kind,
+        projectId,
+        task: JSON.parse(r.doc) as TaskDocument,
+      }));
+      const details: StoredThumbnailDetails[] = [];
+      if (kind === undefined || kind === 'snapshot') {
+        for (const row of statements.ownerDetails.all({ project: owner }) as Array<{ task_id: string; offset_s: number; url: string }>) {
+          const last = details.at(-1);
+          const entry = last && last.taskId === row.task_id ? last : (details.push({ projectId, taskId: row.task_id, thumbnails: [] }), details.at(-1)!);
+          entry.thumbnails.push({ offset: row.offset_s, url: row.url });
+        }
+      }
+      const templates =
+        kind === undefined || kind === 'transcoding'
+          ? (statements.ownerTemplates.all({ project: owner }) as string[]).map((doc) => ({ projectId, template: JSON.parse(doc) as TransTemplate }))
+          : [];
+      return { tasks, details, templates };
+    },
+    deleteTask(kind, owner, taskId) {
+      return db.transaction(() => {
+        statements.deleteProgress.run(key(kind, owner, taskId));
+        return statements.deleteTask.run(key(kind, owner, taskId)).changes > 0;
+      })();
+    },
     getTask(kind, owner, taskId) {
       const doc = statements.docByKey.get({ kind, project_id: owner, task_id: taskId }) as string | undefined;
       return doc === undefined ? undefined : (JSON.parse(doc) as TaskDocument);

@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { Contract } from '../../contract/openapi.js';
 
-export async function registerApiDocs(app: FastifyInstance, contract: Contract): Promise<void> {
+export async function registerApiDocs(app: FastifyInstance, contract: Contract, withControlPlane = true): Promise<void> {
   await app.register(swagger, { mode: 'static', specification: { document: contract.document as never } });
   // The document's only server is `/`, so "Try it out" goes to whichever host served the page. The time
   // parameters carry no example on purpose: Swagger UI would pre-fill them and hide every task.
@@ -17,7 +17,7 @@ export async function registerApiDocs(app: FastifyInstance, contract: Contract):
       deepLinking: true,
       urls: [
         { url: '/openapi.json', name: 'MPC API (emulated)' },
-        { url: '/_mock/openapi.json', name: 'mpc-mock control plane' },
+        ...(withControlPlane ? [{ url: '/_mock/openapi.json', name: 'mpc-mock control plane' }] : []),
       ],
       'urls.primaryName': 'MPC API (emulated)',
     } as never,

@@ -1,0 +1,150 @@
+// The request journal (SPEC 6.4): the last N requests to the vendor API, oldest first, with what a test needs
+// to assert on them, and waits that return once enough matching requests have arrived. The HTTP layer records
+// entries; the control plane reads and waits. Control calls are never journaled.
+
+export interface JournalEntry {
+  request_id: string;
+  /** ISO 8601 on the mock's clock. */
+  time: string;
+  method: string;
+  path: string;
+  query: Record<string, string[]>;
+  status: number;
+  duration_ms: number;
+  project_id?: string;
+  /** The kind's path word. */
+  kind?: string;
+  task_id?: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  /** The fault rule that answered the request, if one did. */
+  fault?: string;
+}
+
+export interface JournalFilter {
+  method?: string;
+  kind?: string;
+  status?: number;
+  project_id?: string;
+  task_id?: string;
+  /** A glob over the path: `*` within a segment, `**` across segments. */
+  path?: string;
+}
+
+/** Headers whose values are secrets: kept out of the journal (SPEC 6.4) as out of the log. */
+export const SECRET_HEADERS: ReadonlySet<string> = new Set(['authorization', 'x-auth-token', 'x-security-token']);
+export const REDACTED = '[redacted]';
+
+export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/** `*` matches within one path segment, `**` across segments; everything else literally. */
+export function pathGlob(glob: string): RegExp {
+  const body = glob
+    .split('**')
+    .map((part) => part.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replace(/\*/g, '[^/]*'))
+    .join('.*');
+  return new RegExp(`^${body}$`, 'u');
+}
+
+export function entryMatches(filter: JournalFilter, entry: Pick<JournalEntry, 'method' | 'path' | 'kind' | 'status' | 'project_id' | 'task_id'>, glob?: RegExp): boolean {
+  if (filter.method !== undefined && filter.method.toUpperCase() !== entry.method) return false;
+  if (filter.kind !== undefined && filter.kind !== entry.kind) return false;
+  if (filter.status !== undefined && filter.status !== entry.status) return false;
+  if (filter.project_id !== undefined && filter.project_id !== entry.project_id) return false;
+  if (filter.task_id !== undefined && filter.task_id !== entry.task_id) return false;
+  if (filter.path !== undefined && !(glob ?? pathGlob(filter.path)).test(entry.path)) return false;
+  return true;
+}
+
+interface Waiter {
+  filter: JournalFilter;
+  glob: RegExp | undefined;
+  count: number;
+  found: JournalEntry[];
+  resolve(entries: JournalEntry[] | undefined): void;
+}
+
+export class Journal {
+  private entries: JournalEntry[] = [];
+  private droppedCount = 0;
+  private readonly waiters = new Set<Waiter>();
+
+  constructor(readonly size: number) {}
+
+  record(entry: JournalEntry): void {
+    if (this.size > 0) {
+      this.entries.push(entry);
+      if (this.entries.length > this.size) {
+        this.entries.splice(0, this.entries.length - this.size);
+        this.droppedCount++;
+      }
+    }
+    for (const w of this.waiters) {
+      if (!entryMatches(w.filter, entry, w.glob)) continue;
+      w.found.push(entry);
+      if (w.found.length >= w.count) {
+        this.waiters.delete(w);
+        w.resolve(w.found);
+      }
+    }
+  }
+
+  list(filter: JournalFilter = {}): JournalEntry[] {
+    const glob = filter.path === undefined ? undefined : pathGlob(filter.path);
+    return this.entries.filter((e) => entryMatches(filter, e, glob));
+  }
+
+  /** Entries pushed out of the bounded journal since it was last cleared. */
+  dropped(): number {
+    return this.droppedCount;
+  }
+
+  /** Forgets every entry, or a project's. */
+  clear(projectId?: string): void {
+    if (projectId === undefined) {
+      this.entries = [];
+      this.droppedCount = 0;
+    } else {
+      this.entries = this.entries.filter((e) => e.project_id !== projectId);
+    }
+  }
+
+  /**
+   * Resolves with the matching entries once `count` have arrived (those already in the journal count), or with
+   * undefined after `timeoutMs`, or when the mock stops.
+   */
+  waitFor(filter: JournalFilter, count: number, timeoutMs: number): Promise<JournalEntry[] | undefined> {
+    const found = this.list(filter);
+    if (found.length >= count) return Promise.resolve(found.slice(0, count));
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        resolve(undefined);
+      }, timeoutMs);
+      const waiter: Waiter = {
+        filter,
+        glob: filter.path === undefined ? undefined : pathGlob(filter.path),
+        count,
+        found,
+        resolve: (entries) => {
+          clearTimeout(timer);
+          resolve(entries);
+        },
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Ends every wait (the mock is stopping): each resolves as timed out. */
+  cancelWaits(): void {
+    for (const w of this.waiters) w.resolve(undefined);
+    this.waiters.clear();
+  }
+}
