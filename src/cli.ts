@@ -29,9 +29,14 @@ async function generateCommand(argv: string[]): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) return void process.stdout.write(helpText() + '\n');
+  if (argv[0] !== 'ctl' && (argv.includes('--help') || argv.includes('-h'))) return void process.stdout.write(helpText() + '\n');
   if (argv.includes('--version')) return void process.stdout.write(version + '\n');
   if (argv[0] === 'generate') return generateCommand(argv.slice(1));
+  if (argv[0] === 'ctl') {
+    const { ctlMain } = await import('./control/ctl.js');
+    process.exitCode = await ctlMain(argv.slice(1), process.env);
+    return;
+  }
 
   let config;
   try {

@@ -145,6 +145,7 @@ export function helpText(): string {
   return [
     'Usage: mpc-mock [options]            start the mock',
     '       mpc-mock generate [--count <n>] [--seed <s>] [--project <id>]   print generated fixtures as JSON',
+    '       mpc-mock ctl [--url <url>] <command> ...   steer a running mock (mpc-mock ctl --help)',
     '',
     'Options:',
     ...rows,

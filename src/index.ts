@@ -7,3 +7,4 @@ export type { ClockControl, LifecycleControl, OutcomeControl, TaskControl, TaskK
 export type { LifecycleSetting } from './domain/lifecycle-settings.js';
 export type { OutcomeRule } from './domain/outcomes.js';
 export type { TaskDocument } from './domain/task-kinds.js';
+export { mockControl, MockControlError, type MockControl, type MockControlOptions } from './control/client.js';

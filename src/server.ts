@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ConfigError, resolveConfig, type Config } from './config.js';
 import { loadContract, loadControlContract, type Contract } from './contract/openapi.js';
+import { mockControl, type MockControl } from './control/client.js';
 import { inProcessControls, type InProcessControls } from './control/in-process.js';
 import { MockClock } from './domain/clock.js';
 import { LifecycleSettings, parseLifecycleList } from './domain/lifecycle-settings.js';
@@ -29,6 +30,8 @@ export type MpcMockOptions = Omit<Partial<Config>, 'outcomes'> & {
 
 /** The running mock, with the control plane's operations to call directly: clock, lifecycle, outcomes, tasks. */
 export interface RunningMpcMock extends InProcessControls {
+  /** The control plane's typed client, over HTTP, as `mockControl(url, { token })` gives it for a remote mock. */
+  control: MockControl;
   /** http://host:port, with 127.0.0.1 in place of a wildcard host. */
   url: string;
   port: number;
@@ -118,13 +121,15 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const running = app;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     host: config.host,
     app: running,
     store,
     ...inProcessControls(service!, controlContract),
+    control: mockControl(url, config.controlToken !== undefined ? { token: config.controlToken } : {}),
     async close() {
       await running.close();
       store.close();

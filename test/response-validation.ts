@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ValidateFunction } from 'ajv';
 import type { Contract } from '../src/contract/openapi.js';
 import { fastifyPath } from '../src/http/parameters.js';
+import { faultOf } from '../src/http/vendor-hooks.js';
 
 export const violations: string[] = [];
 
@@ -39,6 +40,8 @@ export function installResponseValidation(app: FastifyInstance, contracts: Contr
   const notFound = validatorFor(contracts[0]!, '404', { $ref: '#/components/responses/ApiNotFound' });
 
   app.addHook('onSend', async (request, reply, payload) => {
+    // A fault rule's answer is what the test asked for, on purpose outside the document.
+    if (faultOf(request) !== undefined) return payload;
     const found = operations.get(`${request.method} ${request.routeOptions.url}`);
     if (!found && reply.statusCode !== 404) return payload;
     const where = `${request.method} ${request.url} -> ${reply.statusCode}`;

@@ -128,13 +128,18 @@ export interface paths {
          * Read the outcome rules
          * @description The rules that decide how a created task ends, in order. The first rule that matches a task decides;
          *     a task that no rule matches succeeds. At start the rules are `[{"input_object": "fail-*", "outcome":
-         *     "fail"}]`: every task whose input object's file name starts with `fail-` fails.
+         *     "fail"}]`: every task whose input object's file name starts with `fail-` fails. With `project_id`, only
+         *     the rules of that project (those naming it).
          */
         get: operations["getOutcomes"];
         /**
          * Replace the outcome rules
          * @description Replaces every rule with the ones given (`{"rules": []}`: every task succeeds) and answers them. The
          *     first rule that matches a task decides; a task that no rule matches succeeds.
+         *
+         *     With `project_id`, replaces only that project's rules, so that tests running in parallel in their own
+         *     projects never touch each other's: every rule given applies to that project (a rule naming another is a
+         *     400), they go before every other rule, and the answer is the project's rules.
          */
         put: operations["setOutcomes"];
         post?: never;
@@ -160,12 +165,13 @@ export interface paths {
          *     `POST /_mock/tasks` are forgotten), the lifecycle settings and outcome rules as configured at start, no
          *     fault rules, an empty journal. The clock is left as it is.
          *
-         *     With `project_id`, only that project is reset: its own tasks are forgotten and its own fixture tasks
-         *     restored, and its scoped lifecycle settings, the outcome rules that name it, the fault rules that match
-         *     it and its journal entries are removed. The shared fixtures and other projects are untouched, so parallel
-         *     tests that each use their own project id can reset without disturbing one another.
+         *     With `project_id`, only that project's data is reset: its own tasks are forgotten and its own fixture
+         *     tasks restored, and the fault rules that match it and its journal entries are removed. Its lifecycle
+         *     settings and outcome rules stay: they are how the test set the project up, not what the test did. The
+         *     shared fixtures and other projects are untouched, so parallel tests that each use their own project id
+         *     can reset in a `beforeEach` without disturbing one another.
          *
-         *     With `kind`, the reset touches only tasks of that kind (of that project, with `project_id`).
+         *     With `kind`, the reset touches only tasks of that kind (of that project, with `project_id`), nothing else.
          *
          *     The reset is atomic: no request sees it half done. Answers the scope and how many tasks it holds now.
          */
@@ -1217,7 +1223,10 @@ export interface operations {
     };
     getOutcomes: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The project to act on. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1232,7 +1241,10 @@ export interface operations {
     };
     setOutcomes: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The project to act on. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+            };
             header?: never;
             path?: never;
             cookie?: never;

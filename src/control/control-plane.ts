@@ -118,8 +118,15 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
   bind(app, contract, 'clearLifecycle', ({ params }) => ({
     settings: service.clearLifecycle(params.project_id as string | undefined, params.kind as string | undefined),
   }));
-  bind(app, contract, 'getOutcomes', () => ({ rules: service.outcomes.list() }));
-  bind(app, contract, 'setOutcomes', ({ body }) => ({ rules: service.outcomes.set((body as { rules: OutcomeRule[] }).rules) }));
+  bind(app, contract, 'getOutcomes', ({ params }) => {
+    const projectId = params.project_id as string | undefined;
+    return { rules: projectId === undefined ? service.outcomes.list() : service.outcomes.listProject(projectId) };
+  });
+  bind(app, contract, 'setOutcomes', ({ params, body }) => {
+    const projectId = params.project_id as string | undefined;
+    const rules = (body as { rules: OutcomeRule[] }).rules;
+    return { rules: projectId === undefined ? service.outcomes.set(rules) : service.outcomes.setProject(projectId, rules) };
+  });
 
   // SPEC 6.2: state.
   bind(app, contract, 'resetState', ({ body }) => {

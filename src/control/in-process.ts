@@ -34,9 +34,10 @@ export interface LifecycleControl {
 }
 
 export interface OutcomeControl {
-  get(): Schemas['OutcomeRule'][];
-  /** Replaces every rule; the first that matches a created task decides its fate. */
-  set(rules: Schemas['OutcomeRule'][]): Schemas['OutcomeRule'][];
+  /** Every rule, or one project's. */
+  get(projectId?: string): Schemas['OutcomeRule'][];
+  /** Replaces every rule, or one project's; the first that matches a created task decides its fate. */
+  set(rules: Schemas['OutcomeRule'][], projectId?: string): Schemas['OutcomeRule'][];
 }
 
 export interface TaskControl {
@@ -78,8 +79,11 @@ export function inProcessControls(service: MpcService, contract: Contract): InPr
       clear: (scope) => service.clearLifecycle(scope.project_id, scope.kind),
     },
     outcomes: {
-      get: () => service.outcomes.list(),
-      set: (rules) => service.outcomes.set(outcomesBody({ rules: structuredClone(rules) }).rules),
+      get: (projectId) => (projectId === undefined ? service.outcomes.list() : service.outcomes.listProject(projectId)),
+      set(rules, projectId) {
+        const checked = outcomesBody({ rules: structuredClone(rules) }).rules;
+        return projectId === undefined ? service.outcomes.set(checked) : service.outcomes.setProject(projectId, checked);
+      },
     },
     tasks: {
       advance(word, taskId, projectId) {

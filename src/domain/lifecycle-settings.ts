@@ -66,11 +66,6 @@ export class LifecycleSettings {
     for (const s of rest) this.set(s);
   }
 
-  /** Removes every setting scoped to this project. */
-  clearProject(projectId: string): void {
-    for (const [key, s] of this.byScope) if (s.project_id === projectId) this.byScope.delete(key);
-  }
-
   /** Whether any setting counts reads: when none does, a read need not be written down. */
   countsReads(): boolean {
     for (const s of this.byScope.values()) if (s.mode === 'reads') return true;

@@ -66,7 +66,10 @@ export interface MpcService {
   /** Ends every wait at once (the mock is stopping). */
   cancelWaits(): void;
   lifecycleSettings(): LifecycleSetting[];
-  /** SPEC 6.2: back to the fixtures as loaded, for everything or one project and/or kind. Answers the scope's task count. */
+  /**
+   * SPEC 6.2: back to the fixtures as loaded. Everything: tasks, settings, rules, faults and journal as at start.
+   * A project: its tasks, fault rules and journal entries. A kind: its tasks alone. Answers the scope's task count.
+   */
   resetState(scope: { project_id?: string; kind?: TaskKind }): number;
   /** Adds tasks in the fixture format, all or nothing; they stay as written. Throws MPC.10202 on a clash. */
   addTasks(set: Baseline): void;
@@ -194,11 +197,10 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
         faults.clear();
         journal.clear();
       } else {
-        const project = scope.project_id;
-        settings.clearProject(project);
-        outcomes.set(outcomes.list().filter((r) => r.project_id !== project));
-        faults.clear(project);
-        journal.clear(project);
+        // A project's reset is its data: what the test did. Its lifecycle settings and outcome rules are how the
+        // test set the project up, and stay, so a beforeEach reset does not undo a beforeAll setup.
+        faults.clear(scope.project_id);
+        journal.clear(scope.project_id);
       }
       return count;
     },

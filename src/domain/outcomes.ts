@@ -51,6 +51,26 @@ export class OutcomeRules {
     return this.list();
   }
 
+  /** A project's rules: those that name it. */
+  listProject(projectId: string): OutcomeRule[] {
+    return this.list().filter((r) => r.project_id === projectId);
+  }
+
+  /**
+   * Replaces one project's rules, leaving every other rule as it is; they go first, so they decide for the
+   * project before any rule for everyone. Answers the project's rules.
+   */
+  setProject(projectId: string, rules: readonly OutcomeRule[]): OutcomeRule[] {
+    rules.forEach((rule, i) => {
+      if (rule.project_id !== undefined && rule.project_id !== projectId) {
+        throw invalidParameter(`rules[${i}].project_id must be ${projectId}, the project being set, or absent`);
+      }
+    });
+    const own = rules.map((r) => ({ ...r, project_id: projectId }));
+    this.set([...own, ...this.rules.filter((r) => r.project_id !== projectId)]);
+    return this.listProject(projectId);
+  }
+
   /** The outcome of a new task of this kind, in this project, reading this input object. */
   decide(kind: TaskKind, projectId: string, inputObject: string): Outcome {
     const fileName = inputObject.replace(/\/+$/, '').split('/').pop() ?? '';

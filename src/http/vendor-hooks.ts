@@ -46,6 +46,11 @@ function factsOf(request: FastifyRequest): Observed {
   };
 }
 
+/** The fault rule that answered (or broke) a request, if one did: what it sends is the rule's, not the API's. */
+export function faultOf(request: FastifyRequest): string | undefined {
+  return observed.get(request)?.fault?.ruleId;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultRules; journal: Journal; clock: Clock }): void {
