@@ -109,6 +109,7 @@ echo "PASS npx mpc-mock: SIGTERM to the mock, exit code 0 (through npx)"
 cat >check.mjs <<EOF
 import assert from 'node:assert/strict';
 import { startMpcMock } from 'mpc-mock';
+import { mockControl } from 'mpc-mock/control';
 
 const mock = await startMpcMock({ port: 0, logLevel: 'silent' });
 try {
@@ -116,6 +117,10 @@ try {
   assert.equal(response.status, 200);
   const body = await response.json();
   assert.equal(body.task_array[0].task_id, '$task');
+  // The control client, from its own entry point, as a compose-stack test imports it.
+  const control = mockControl(mock.url);
+  assert.equal((await control.clock.freeze('2026-01-01T00:00:00Z')).now, '2026-01-01T00:00:00.000Z');
+  assert.equal((await control.exportTasks({ kind: 'transcodings' })).transcodings.length > 0, true);
 } finally {
   await mock.close();
 }
@@ -126,11 +131,12 @@ out=$(node check.mjs </dev/null 2>&1) || {
   fail "node check.mjs"
 }
 echo "$out"
-echo "PASS import { startMpcMock } from 'mpc-mock': task_array[0].task_id is $task"
+echo "PASS import { startMpcMock } from 'mpc-mock': task_array[0].task_id is $task; mockControl from 'mpc-mock/control' steers it"
 
 # ---------------------------------------------------------------- (c) the published types
 cat >check.ts <<'EOF'
 import { startMpcMock, type RunningMpcMock } from 'mpc-mock';
+import { mockControl, type MockControl } from 'mpc-mock/control';
 
 const mock: RunningMpcMock = await startMpcMock({ port: 0, logLevel: 'silent', generate: 2, seed: 7 });
 const port: number = mock.port;
@@ -141,6 +147,9 @@ await mock.close();
 // The types are real, not any: a wrong option type must not compile.
 // @ts-expect-error port is a number
 await startMpcMock({ port: '8080' });
+const control: MockControl = mockControl('http://127.0.0.1:1');
+// @ts-expect-error the lifecycle modes come from the control document
+void control.lifecycle.set({ mode: 'sometimes' });
 EOF
 say "npm install typescript@~5.9 @types/node@20 (to type-check as a TypeScript user would)"
 quiet npm install --no-audit --no-fund --save-dev typescript@~5.9 @types/node@20
