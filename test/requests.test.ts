@@ -193,7 +193,7 @@ describe('requests that Node’s HTTP parser rejects', () => {
 });
 
 describe('logging', () => {
-  it('writes the request id to the request’s log line', async () => {
+  it('writes one line per request, with its id, method, path, status and time', async () => {
     const lines: Array<Record<string, unknown>> = [];
     const stream = new Writable({
       write(chunk, _enc, done) {
@@ -205,9 +205,10 @@ describe('logging', () => {
     try {
       const res = await t.request.get(`/v1/${PROJECT}/thumbnails?size=0`).expect(400);
       const id = res.headers['x-request-id'];
-      const completed = lines.find((l) => l.msg === 'request completed' && l.request_id === id);
-      expect(completed).toBeDefined();
-      expect((completed!.res as { statusCode: number }).statusCode).toBe(400);
+      const own = lines.filter((l) => l.request_id === id);
+      expect(own).toHaveLength(1);
+      expect(own[0]).toMatchObject({ level: 30, msg: 'request', method: 'GET', url: `/v1/${PROJECT}/thumbnails?size=0`, status: 400 });
+      expect(typeof own[0]!.ms).toBe('number');
     } finally {
       await t.close();
     }
