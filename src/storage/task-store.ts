@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 import type { components } from '../contract/mpc-api.generated.js';
 import type { TransTemplate } from '../domain/transcoding-templates.js';
+import { ANY_STATUS, COUNTS_SCHEMA, createTaskCounts } from './task-counts.js';
 import type { TaskDocument, TaskKindName } from '../domain/task-kinds.js';
 
 /** Fixture tasks that name no project are shared: every project sees them (SPEC 1.2). */
@@ -136,7 +137,7 @@ export interface TaskStoreOptions {
  * The layout of the store's tables. A file store records it (PRAGMA user_version) and is opened as it is only
  * when it matches; bump it with every change to SCHEMA that an older file would not have.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** A file store written by a version of mpc-mock whose tables differ from this one's. */
 export class StoreVersionError extends Error {
@@ -216,11 +217,6 @@ SELECT project_id, task_id, create_time, sort_key FROM tasks
 ORDER BY create_time DESC, sort_key DESC
 LIMIT @limit OFFSET @offset`;
 
-const countSql = (statusFilter: string) => `
-SELECT
-  (SELECT count(*) FROM tasks WHERE kind = @kind AND project_id = @project ${statusFilter} AND create_time BETWEEN @from AND @to) +
-  (SELECT count(*) FROM tasks WHERE kind = @kind AND project_id = '' ${statusFilter} AND create_time BETWEEN @from AND @to) AS n`;
-
 const STATUS = 'AND status = @status';
 
 /** The queries a request runs, by name; test/task-store.test.ts checks the plan of each. */
@@ -228,8 +224,6 @@ export const QUERY_SQL = {
   page: pageSql(''),
   pageByStatus: pageSql(STATUS),
   docByKey: 'SELECT doc FROM tasks WHERE kind = @kind AND project_id = @project_id AND task_id = @task_id',
-  count: countSql(''),
-  countByStatus: countSql(STATUS),
   // At most 10 ids in two projects: the final sort is of at most 20 rows.
   byIds: `SELECT doc FROM tasks
     WHERE kind = @kind AND project_id IN (@project, '') AND task_id IN (SELECT value FROM json_each(@ids))
@@ -242,7 +236,7 @@ export const QUERY_SQL = {
     ORDER BY offset_s, position LIMIT @limit OFFSET @offset`,
 } as const;
 
-const TABLES = ['tasks', 'progress', 'templates', 'meta', 'thumbnail_details'];
+const TABLES = ['tasks', 'progress', 'templates', 'meta', 'thumbnail_details', 'task_counts'];
 
 export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
   const db = new Database(options.filename ?? ':memory:');
@@ -262,6 +256,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       }
     }
     db.exec(SCHEMA);
+    db.exec(COUNTS_SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   } catch (error) {
     db.close();
@@ -281,8 +276,6 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     page: db.prepare(QUERY_SQL.page),
     pageByStatus: db.prepare(QUERY_SQL.pageByStatus),
     docByKey: db.prepare(QUERY_SQL.docByKey).pluck(),
-    count: db.prepare(QUERY_SQL.count).pluck(),
-    countByStatus: db.prepare(QUERY_SQL.countByStatus).pluck(),
     byIds: db.prepare(QUERY_SQL.byIds).pluck(),
     countDetails: db.prepare(QUERY_SQL.countDetails).pluck(),
     listDetails: db.prepare(QUERY_SQL.listDetails),
@@ -316,8 +309,11 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     ownerDetails: db.prepare('SELECT task_id, offset_s, url FROM thumbnail_details WHERE project_id = @project ORDER BY task_id, offset_s, position'),
     ownerTemplates: db.prepare('SELECT doc FROM templates WHERE project_id = @project ORDER BY template_id').pluck(),
     deleteTask: db.prepare('DELETE FROM tasks WHERE kind = @kind AND project_id = @project AND task_id = @taskId'),
+    statusOf: db.prepare('SELECT status, create_time FROM tasks WHERE kind = @kind AND project_id = @project AND task_id = @taskId'),
     setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (@key, @value)'),
   };
+
+  const counts = createTaskCounts(db);
 
   type ProgressRecord = { kind: TaskKindName; project_id: string; task_id: string; step: number; entered_at: number; due_at: number | null; reads: number; plan: string };
   const toProgress = (r: ProgressRecord): ProgressRow => ({
@@ -353,6 +349,11 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       doc: JSON.stringify(task),
     });
   };
+  /** One task, with its buckets counted (a bulk load recounts once at the end instead). */
+  const insertCounted = (stored: StoredTask) => {
+    insertTask(stored);
+    counts.bump(stored.kind, stored.projectId ?? SHARED_PROJECT, stored.task.status, stored.task.create_time, 1);
+  };
   const insertRows = (tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[]) => {
     let highest = 0;
     for (const stored of tasks) {
@@ -376,6 +377,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       statements.deleteTemplates.run();
       statements.deleteAllProgress.run();
       insertRows(tasks, details, templates);
+      counts.rebuild(null, null);
     },
   );
   const inScope = (scope: StoreScope, projectId: string | null, kind?: TaskKindName) =>
@@ -395,6 +397,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
         withDetails ? details.filter((d) => inScope(scope, d.projectId)) : [],
         withTemplates ? templates.filter((t) => inScope(scope, t.projectId)) : [],
       );
+      counts.rebuild(scope.kind ?? null, scope.projectId ?? null);
       return statements.countScope.get(bind) as number;
     },
   );
@@ -419,6 +422,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       }
     }
     insertRows(tasks, details, templates);
+    for (const t of tasks) counts.bump(t.kind, t.projectId ?? SHARED_PROJECT, t.task.status, t.task.create_time, 1);
   });
   const nextTaskId = db.transaction(() => {
     raiseNextId(0);
@@ -428,6 +432,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
   });
 
   const parseDocs = (rows: unknown[]) => rows.map((doc) => JSON.parse(doc as string) as TaskDocument);
+  const countScope = (q: TaskCountQuery) => ({ kind: q.kind, owners: [q.projectId, SHARED_PROJECT], status: q.status ?? ANY_STATUS });
   const bind = (q: TaskCountQuery) => ({ kind: q.kind, project: q.projectId, status: q.status, from: q.from, to: q.to });
 
   return {
@@ -460,16 +465,27 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     deleteTask(kind, owner, taskId) {
       return db.transaction(() => {
         statements.deleteProgress.run(key(kind, owner, taskId));
-        return statements.deleteTask.run(key(kind, owner, taskId)).changes > 0;
+        const before = statements.statusOf.get(key(kind, owner, taskId)) as { status: string; create_time: string } | undefined;
+        if (!before) return false;
+        statements.deleteTask.run(key(kind, owner, taskId));
+        counts.bump(kind, owner, before.status, before.create_time, -1);
+        return true;
       })();
     },
     getTask(kind, owner, taskId) {
       const doc = statements.docByKey.get({ kind, project_id: owner, task_id: taskId }) as string | undefined;
       return doc === undefined ? undefined : (JSON.parse(doc) as TaskDocument);
     },
-    insertTask,
+    insertTask: (task) => db.transaction(() => insertCounted(task))(),
     updateTask(kind, owner, task) {
-      statements.updateTask.run({ ...key(kind, owner, task.task_id), status: task.status, doc: JSON.stringify(task) });
+      db.transaction(() => {
+        const before = statements.statusOf.get(key(kind, owner, task.task_id)) as { status: string; create_time: string } | undefined;
+        statements.updateTask.run({ ...key(kind, owner, task.task_id), status: task.status, doc: JSON.stringify(task) });
+        if (before && before.status !== task.status) {
+          counts.bump(kind, owner, before.status, before.create_time, -1);
+          counts.bump(kind, owner, task.status, before.create_time, 1);
+        }
+      })();
     },
     nextTaskId: () => nextTaskId(),
     template(projectId, templateId) {
@@ -487,7 +503,9 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     countReads: (kind, project, taskIds) =>
       (statements.countReads.all({ kind, project, ids: JSON.stringify(taskIds) }) as ProgressRecord[]).map(toProgress),
     listTasks(q) {
-      const params = { ...bind(q), limit: q.limit, offset: q.offset };
+      // The buckets say below which create_time the page starts, so OFFSET skips at most one minute's tasks.
+      const start = counts.locate(countScope(q), q.from, q.to, q.offset);
+      const params = { ...bind(q), to: start.to, limit: q.limit, offset: start.offset };
       const { status: _unused, ...withoutStatus } = params;
       const keys = (q.status === undefined ? statements.page.all(withoutStatus) : statements.pageByStatus.all(params)) as Array<{
         project_id: string;
@@ -495,14 +513,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       }>;
       return parseDocs(keys.map((k) => statements.docByKey.get({ kind: q.kind, ...k })));
     },
-    countTasks(q) {
-      const params = bind(q);
-      if (q.status === undefined) {
-        const { status: _unused, ...rest } = params;
-        return statements.count.get(rest) as number;
-      }
-      return statements.countByStatus.get(params) as number;
-    },
+    countTasks: (q) => counts.count(countScope(q), q.from, q.to),
     findTasks(kind, projectId, taskIds, status) {
       if (taskIds.length === 0) return [];
       return parseDocs(
