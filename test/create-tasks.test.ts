@@ -224,3 +224,56 @@ describe('transcoding templates (SPEC 4.5)', () => {
     }
   });
 });
+
+describe('bodies no client should get away with', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ lifecycle: 'immediate' });
+  });
+  afterAll(() => t.close());
+
+  it('refuses a body nested deeper than 64 levels with MPC.10202, not a 5xx', async () => {
+    const deep = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
+    const body = JSON.stringify(CREATE_BODIES.transcodings).replace(/}$/, `,"thumbnail":${deep}}`);
+    const res = await t.request.post('/v1/deep/transcodings').set('Content-Type', 'application/json').send(body).expect(400);
+    expect(res.body).toEqual(invalid('the body nests deeper than 64 levels'));
+    await t.request.get('/_mock/requests').expect(200);
+  });
+
+  it.each([
+    ['input.object', { input: { bucket: 'b', location: 'cn-north-4', object: null } }, 'input.object must be string'],
+    ['input.bucket', { input: { bucket: false, location: 'cn-north-4', object: 'o' } }, 'input.bucket must be string'],
+    ['trans_template_id', { trans_template_id: [true] }, 'trans_template_id.0 must be integer'],
+    ['priority', { priority: '9.5' }, 'priority must be integer'],
+  ])('takes numeric strings only: %s of another type is refused', async (_name, change, detail) => {
+    expect((await t.request.post('/v1/types/transcodings').send({ ...CREATE_BODIES.transcodings, ...change }).expect(400)).body).toEqual(invalid(detail));
+  });
+
+  it('refuses an empty input object name', async () => {
+    const res = await t.request.post('/v1/types/encryptions').send({ ...CREATE_BODIES.encryptions, input: { bucket: 'b', location: 'l', object: '' } }).expect(400);
+    expect(res.body.error_msg).toContain('input.object');
+  });
+
+  it('refuses a clock change that is not a boolean, an impossible date, or a time MPC cannot write', async () => {
+    expect((await t.request.put('/_mock/clock').send({ frozen: null }).expect(400)).body).toEqual(invalid('frozen must be boolean'));
+    expect((await t.request.put('/_mock/clock').send({ frozen: 'true' }).expect(400)).body).toEqual(invalid('frozen must be boolean'));
+    expect((await t.request.put('/_mock/clock').send({ frozen: true, now: '2026-02-30T00:00:00Z' }).expect(400)).body.error_msg).toContain('now must match format');
+    await t.request.put('/_mock/clock').send({ frozen: true, now: '9999-12-31T23:59:00Z' }).expect(200);
+    expect((await t.request.post('/_mock/clock/advance').send({ seconds: 120 }).expect(400)).body).toEqual(
+      invalid('the clock must stay between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z'),
+    );
+    expect(() => t.clock.advance(Infinity)).toThrowError('seconds must be a number greater than 0');
+    expect(() => t.clock.freeze(1e20)).toThrowError('the clock must stay between');
+    await t.request.put('/_mock/clock').send({ frozen: true, now: '2026-11-25T10:00:00Z' }).expect(200);
+  });
+
+  it('takes a synchronous snapshot at any point it is given, and tells the point as asked', async () => {
+    const sync = (para: object) => t.request.post('/v1/types/thumbnails').send({ ...CREATE_BODIES.thumbnails, thumbnail_para: para, sync: 1 }).expect(200);
+    const late = (await sync({ type: 'DOTS', dots: [500] })).body;
+    expect(late).toMatchObject({ status: 'SUCCEEDED', output_file_name: '500.jpg', thumbnail_time: '500' });
+    const ms = (await sync({ type: 'DOTS_MS', dots_ms: [30000], dots: [5], output_filename: 'cover' })).body;
+    expect(ms).toMatchObject({ output_file_name: '30.jpg', thumbnail_time: '30000' });
+    const details = await t.request.get(`/v1/types/asset/thumbnail/details?task_id=${ms.task_id}`).expect(200);
+    expect(details.body.thumbnail_result[0].url).toMatch(/\/30\.jpg$/);
+  });
+});

@@ -2,6 +2,7 @@
 // on (never a sleep), after a number of reads, or by hand; outcome rules decide how they end.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TASK_KINDS, type TaskDocument, type TaskKind } from '../src/domain/task-kinds.js';
+import type { TransTemplate } from '../src/domain/transcoding-templates.js';
 import { CREATE_BODIES } from './create-bodies.js';
 import { buildTestApp, PROJECT, testContract, type TestApp } from './helper.js';
 
@@ -410,5 +411,111 @@ describe('the contract of created tasks', () => {
       const words = testContract().queryEnum(kind.listOperationId, 'status');
       for (const state of [...kind.states, 'FAILED', 'CANCELED']) expect(words).toContain(state);
     }
+  });
+});
+
+describe('settings, cancels and reads that meet a task the clock has moved', () => {
+  it('lets a project’s setting win over a kind’s', async () => {
+    t = await buildTestApp({ lifecycle: 'time:1,transcodings=immediate,project:p=manual' });
+    const id = await create(TASK_KINDS[0]!, 'p');
+    expect((await poll(TASK_KINDS[0]!, id, 'p')).status).toBe('WAITING');
+    expect((await poll(TASK_KINDS[0]!, await create(TASK_KINDS[0]!, 'q'), 'q')).status).toBe('SUCCEEDED');
+  });
+
+  it('moves a task the clock has moved before a settings change counts from now', async () => {
+    t = await buildTestApp({ lifecycle: 'time:1' });
+    const kind = TASK_KINDS[3]!;
+    const id = await create(kind);
+    t.clock.advance(10);
+    await t.request.put('/_mock/lifecycle').send({ mode: 'manual' }).expect(200);
+    expect((await poll(kind, id)).status).toBe('SUCCEEDED');
+  });
+
+  it('counts a new seconds_per_state from the change, fractions included', async () => {
+    t = await buildTestApp({ lifecycle: 'time:1' });
+    const kind = TASK_KINDS[1]!;
+    const id = await create(kind);
+    t.clock.advance(0.5);
+    await t.request.put('/_mock/lifecycle').send({ mode: 'time', seconds_per_state: 2.5 }).expect(200);
+    t.clock.advance(2.4);
+    expect((await poll(kind, id)).status).toBe('WAITING');
+    t.clock.advance(0.1);
+    expect((await poll(kind, id)).status).toBe('PROCESSING');
+  });
+
+  it('counts reads afresh after a change to reads mode', async () => {
+    t = await buildTestApp({ lifecycle: 'reads:2' });
+    const kind = TASK_KINDS[3]!;
+    const id = await create(kind);
+    await poll(kind, id);
+    await t.request.put('/_mock/lifecycle').send({ mode: 'reads', reads_per_state: 3 }).expect(200);
+    const seen = [];
+    for (let i = 0; i < 4; i++) seen.push((await poll(kind, id)).status);
+    expect(seen).toEqual(['WAITING', 'WAITING', 'WAITING', 'PROCESSING']);
+  });
+
+  it('refuses to cancel or advance a task the clock has finished though nobody read it', async () => {
+    t = await buildTestApp({ lifecycle: 'time:1' });
+    const kind = TASK_KINDS[0]!;
+    const id = await create(kind);
+    t.clock.advance(10);
+    expect((await t.request.delete(`/v1/${PROJECT}/transcodings?task_id=${id}`).expect(400)).body.error_code).toBe('MPC.10212');
+    expect((await t.request.post(`/_mock/tasks/transcodings/${id}/advance?project_id=${PROJECT}`).expect(400)).body.error_code).toBe('MPC.10212');
+    expect((await poll(kind, id)).status).toBe('SUCCEEDED');
+  });
+
+  it('serves the details of a snapshot the clock has finished, before any list reads it', async () => {
+    t = await buildTestApp({ lifecycle: 'time:1' });
+    const id = await create(TASK_KINDS[1]!);
+    t.clock.advance(10);
+    expect((await t.request.get(`/v1/${PROJECT}/asset/thumbnail/details?task_id=${id}`).expect(200)).body.total).toBe(6);
+  });
+
+  it('never ends a task before it began, when the clock is set back', async () => {
+    t = await buildTestApp({ lifecycle: 'manual' });
+    const kind = TASK_KINDS[2]!;
+    const moved = await create(kind);
+    const canceled = await create(kind);
+    t.clock.freeze(Date.parse('2026-11-25T09:00:00Z'));
+    for (let i = 0; i < 3; i++) t.tasks.advance('animated-graphics', moved, PROJECT);
+    await t.request.delete(`/v1/${PROJECT}/animated-graphics?task_id=${canceled}`).expect(204);
+    for (const id of [moved, canceled]) {
+      const task = await poll(kind, id);
+      expect(task.end_time! >= task.create_time).toBe(true);
+      expect(task.end_time).toBe('20261125100000');
+    }
+  });
+
+  it('uses a cancel rule’s own description, and finishes a created snapshot at once in immediate mode', async () => {
+    t = await buildTestApp({ lifecycle: 'immediate', outcomes: [{ input_object: '*.avi', outcome: 'cancel', description: 'Canceled by policy.' }] });
+    const body = { ...CREATE_BODIES.encryptions, input: { bucket: 'b', location: 'cn-north-4', object: 'x.avi' } };
+    expect((await poll(TASK_KINDS[3]!, await create(TASK_KINDS[3]!, PROJECT, body))).description).toBe('Canceled by policy.');
+    const snap = await t.request.post(`/v1/${PROJECT}/thumbnails`).send(CREATE_BODIES.thumbnails).expect(202);
+    expect(snap.body.status).toBe('SUCCEEDED');
+  });
+
+  it('reports a running transcoding task half way', async () => {
+    t = await buildTestApp({ lifecycle: 'manual' });
+    const id = await create(TASK_KINDS[0]!);
+    expect(t.tasks.advance('transcodings', id, PROJECT)).toMatchObject({ status: 'TRANSCODING', progress: 50 });
+  });
+
+  it('keeps at least one template’s output in a partial success, and succeeds a one-template task whole', async () => {
+    t = await buildTestApp({ lifecycle: 'immediate', outcomes: [{ outcome: 'partial', failed_templates: 9 }] });
+    const two = await poll(TASK_KINDS[0]!, await create(TASK_KINDS[0]!, PROJECT, { ...CREATE_BODIES.transcodings, trans_template_id: [7000522, 7000523] }));
+    expect((two.transcode_detail as { multitask_info: object[] }).multitask_info.map((m) => 'output_file' in m)).toEqual([true, false]);
+    const one = await poll(TASK_KINDS[0]!, await create(TASK_KINDS[0]!, PROJECT, { ...CREATE_BODIES.transcodings, trans_template_id: [7000522] }));
+    expect(one.output_file_name).toHaveLength(1);
+  });
+
+  it('follows av_parameters when a task also names templates, and a project’s own template over a shared one with its id', async () => {
+    const { defaultFixtures } = await import('./helper.js');
+    const base = defaultFixtures();
+    const own: TransTemplate = { template_id: 7000523, common: { pack_type: 4 }, video: { codec: 1, width: 320, height: 180, bitrate: 200 }, audio: { codec: 1, channels: 1, bitrate: 32 } };
+    t = await buildTestApp({ lifecycle: 'immediate', fixtures: { ...base, templates: [...base.templates, { projectId: 'mine', template: own }] } });
+    const av = await poll(TASK_KINDS[0]!, await create(TASK_KINDS[0]!, PROJECT, { ...CREATE_BODIES.transcodings, av_parameters: [{ common: { pack_type: 5 }, audio: { codec: 4, channels: 2 } }] }));
+    expect((av.transcode_detail as { multitask_info: Array<{ output_file: { format: string } }> }).multitask_info.map((m) => m.output_file.format)).toEqual(['MP3']);
+    const mine = await poll(TASK_KINDS[0]!, await create(TASK_KINDS[0]!, 'mine', { ...CREATE_BODIES.transcodings, trans_template_id: [7000523] }), 'mine');
+    expect((mine.transcode_detail as { multitask_info: Array<{ output_file: { format: string; video_info: { width: number } } }> }).multitask_info[0]!.output_file).toMatchObject({ format: 'MP4', video_info: { width: 320 } });
   });
 });

@@ -64,11 +64,24 @@ export interface Contract {
   /** The id under which the document's components resolve (`mpc-api`, `mock-control`). */
   id: string;
   /**
-   * The validator of an operation's JSON request body, compiled on first use. It reads bodies as real clients
-   * send them: numeric strings where an integer is due become numbers, fields the schema does not know are
-   * dropped, documented defaults are filled in. Undefined when the operation takes no body.
+   * The validator of an operation's JSON request body, compiled on first use: fields the schema does not know
+   * are dropped, documented defaults are filled in, and every error is reported. Undefined when the operation
+   * takes no body.
    */
   requestBody(operationId: string): ValidateFunction | undefined;
+}
+
+/** ISO 8601 with a zone, and a real date and time (2026-02-30 is not one). */
+export function isIsoTime(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?(Z|[+-](\d{2}):(\d{2}))$/i.exec(value);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return false;
+  if (h > 23 || mi > 59 || s > 59) return false;
+  if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return false;
+  return !Number.isNaN(Date.parse(value));
 }
 
 function createAjv(forRequests = false): Ajv2020 {
@@ -79,9 +92,10 @@ function createAjv(forRequests = false): Ajv2020 {
     allErrors: false,
     strict: true,
     validateSchema: false,
-    // Request bodies (SPEC 4.1): "556813" where an integer is due is 556813, unknown fields are ignored, and
-    // the schema's parent is kept on each error so an anyOf failure can be told as the rule it describes.
-    ...(forRequests ? { coerceTypes: true, removeAdditional: true, useDefaults: true, verbose: true } : {}),
+    // Request bodies (SPEC 4.1): unknown fields are ignored, documented defaults filled in, every error is
+    // collected (so numeric strings can be taken where a number is due, see src/http/request-body.ts), and the
+    // schema's parent is kept on each error so an anyOf failure can be told as the rule it describes.
+    ...(forRequests ? { allErrors: true, removeAdditional: true, useDefaults: true, verbose: true } : {}),
   });
   // `components` lets the document's own `#/components/...` pointers resolve inside Ajv; it validates nothing.
   ajv.addVocabulary(['components']);
@@ -89,10 +103,7 @@ function createAjv(forRequests = false): Ajv2020 {
   // A URL as the VOD API returns it; a strict RFC 3986 check buys nothing here.
   ajv.addFormat('uri', { type: 'string', validate: (s: string) => /^https?:\/\/\S+$/.test(s) });
   // Control-plane times: ISO 8601 in UTC with a zone, as Date reads them.
-  ajv.addFormat('date-time', {
-    type: 'string',
-    validate: (s: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
-  });
+  ajv.addFormat('date-time', { type: 'string', validate: isIsoTime });
   return ajv;
 }
 
@@ -160,7 +171,7 @@ export function loadContract(path: URL | string = MPC_API_DOCUMENT_PATH, id = 'm
       const schema = bound.get(operationId)?.operation.requestBody?.content?.['application/json']?.schema;
       let validate: ValidateFunction | undefined;
       if (schema) {
-        // A second Ajv, because coercion and stripping change the data they validate: never for fixtures.
+        // A second Ajv, because stripping and defaults change the data they validate: never for fixtures.
         if (!requestAjv) {
           requestAjv = createAjv(true);
           requestAjv.addSchema({ $id: id, components: document.components }, id);

@@ -1,6 +1,22 @@
 // The mock's clock. Every time the mock writes or compares (create_time, state changes, signature expiry) comes
 // from here, never from Date.now() directly, so that tests can freeze it and move it on instead of sleeping.
 
+import { invalidParameter } from './vendor-errors.js';
+
+/** The times MPC can write (yyyymmddhhmmss has four digits of year): the clock stays within them. */
+const FIRST = new Date(0);
+FIRST.setUTCFullYear(0, 0, 1);
+FIRST.setUTCHours(0, 0, 0, 0);
+const LAST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** Throws MPC.10202 unless `ms` is a time MPC can write. */
+export function checkClockTime(ms: number): number {
+  if (!Number.isFinite(ms) || ms < FIRST.getTime() || ms > LAST) {
+    throw invalidParameter('the clock must stay between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
+  }
+  return ms;
+}
+
 export interface Clock {
   /** Milliseconds since the epoch, as the mock sees it. */
   now(): number;
@@ -32,7 +48,7 @@ export class MockClock implements Clock {
 
   /** Stops the clock, at `at` if given (any time, earlier ones included), else where it stands. */
   freeze(at?: number): ClockState {
-    this.frozenAt = at ?? this.now();
+    this.frozenAt = checkClockTime(at ?? this.now());
     return this.state();
   }
 
@@ -46,7 +62,9 @@ export class MockClock implements Clock {
   }
 
   advance(seconds: number): ClockState {
+    if (!(seconds > 0) || !Number.isFinite(seconds)) throw invalidParameter('seconds must be a number greater than 0');
     const ms = Math.round(seconds * 1000);
+    checkClockTime(this.now() + ms);
     if (this.frozenAt !== undefined) this.frozenAt += ms;
     else this.offset += ms;
     return this.state();

@@ -103,7 +103,8 @@ export function createLifecycle(store: TaskStore, clock: Clock, settings: Lifecy
     while (current && (steps === 'due' ? current.dueAt !== null && current.dueAt <= now : moved < steps)) {
       // A due time on the clock is when the state changed (so times are exact however late the read);
       // a task moved by reads or by hand changes now.
-      const at: number = steps === 'due' && current.dueAt !== DUE_NOW ? current.dueAt! : now;
+      // Never before the state it leaves: a clock set back does not make a task end before it began.
+      const at: number = Math.max(current.enteredAt, steps === 'due' && current.dueAt !== DUE_NOW ? current.dueAt! : now);
       const index: number = current.step + 1;
       const status = plan.path[index]!;
       task = enterState(kind, task, plan, status, at);

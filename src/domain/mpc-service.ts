@@ -171,7 +171,10 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
           throw operationFailed(`task ${taskId} is a shared fixture task, which the mock keeps as written; create a task to cancel it`);
         }
         if (kind.finalStatuses.includes(own.status)) throw operationFailed(`task ${taskId} is already ${own.status}`);
-        const canceled: TaskDocument = { ...own, status: 'CANCELED', end_time: formatMpcTime(new Date(clock.now())), description: CANCELED_DESCRIPTION };
+        // A clock set back does not make a task end before it was created.
+        const now = formatMpcTime(new Date(clock.now()));
+        const endTime = [now, own.create_time, typeof own.start_time === 'string' ? own.start_time : ''].sort().at(-1)!;
+        const canceled: TaskDocument = { ...own, status: 'CANCELED', end_time: endTime, description: CANCELED_DESCRIPTION };
         store.updateTask(kind.name, projectId, canceled);
         lifecycle.forget(kind, projectId, taskId);
       });

@@ -47,8 +47,10 @@ const echo = (request: { user_data?: string }) => (request.user_data !== undefin
 
 /** The seconds at which a snapshot task takes its pictures. */
 function snapshotSeconds(para: Schemas['ThumbnailPara'], duration: number): number[] {
-  if (para.type === 'DOTS') return (para.dots ?? []).filter((s) => s <= duration);
-  if (para.type === 'DOTS_MS') return (para.dots_ms ?? []).filter((ms) => ms <= duration * 1000).map((ms) => Math.floor(ms / 1000));
+  // Deviation: the real service knows the video's length and has no picture past its end; the mock does not
+  // know it (probeInput), so it takes every time point it is given.
+  if (para.type === 'DOTS') return [...(para.dots ?? [])];
+  if (para.type === 'DOTS_MS') return (para.dots_ms ?? []).map((ms) => Math.floor(ms / 1000));
   const interval = para.time ?? 12;
   const start = para.start_time ?? 0;
   const end = Math.min(duration, para.duration !== undefined ? start + para.duration : duration);
@@ -95,7 +97,8 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
       const source = probeInput(r.input);
       const stem = stemOf(r.input.object);
       const specs = plan.outputs!;
-      const failing = plan.outcome.outcome === 'partial' ? Math.min(plan.outcome.failed_templates ?? 1, specs.length) : 0;
+      // Some templates fail, not all: at least the first succeeds (a one-template task succeeds whole).
+      const failing = plan.outcome.outcome === 'partial' ? Math.min(plan.outcome.failed_templates ?? 1, specs.length - 1) : 0;
       const renditions: Rendition[] = specs.map((spec, i) => {
         const templateId = spec.templateId ?? 0;
         if (i >= specs.length - failing) {
@@ -134,7 +137,7 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
       const pictures = snapshotPictures(snapshotSeconds(r.thumbnail_para, probeInput(r.input).duration));
       const fields: Record<string, unknown> = { thumbnail_info: pictures };
       // One file to name: the picture of a synchronous snapshot, or the tar that packs them all (tar 0).
-      if (r.sync === 1 && pictures[0]) fields.output_file_name = r.thumbnail_para.output_filename ?? pictures[0].pic_name;
+      if (r.sync === 1 && pictures[0]) fields.output_file_name = pictures[0].pic_name;
       else if (r.tar === 0) fields.output_file_name = `${r.thumbnail_para.output_filename ?? stemOf(r.input.object)}.tar`;
       void task;
       return fields;
@@ -144,7 +147,10 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
       const body: Record<string, unknown> = { task_id: task.task_id, status: task.status, create_time: task.create_time, output: task.output };
       if (typeof task.output_file_name === 'string') body.output_file_name = task.output_file_name;
       // The time point of a synchronous snapshot, as it was asked for: seconds for DOTS, ms for DOTS_MS.
-      if (r.sync === 1 && task.status === 'SUCCEEDED') body.thumbnail_time = String((r.thumbnail_para.dots ?? r.thumbnail_para.dots_ms)![0]);
+      if (r.sync === 1 && task.status === 'SUCCEEDED') {
+        const para = r.thumbnail_para;
+        body.thumbnail_time = String((para.type === 'DOTS_MS' ? para.dots_ms : para.dots)![0]);
+      }
       if (typeof task.description === 'string') body.description = task.description;
       return body;
     },

@@ -6,7 +6,7 @@ import type { Clock } from '../domain/clock.js';
 import type { FaultAction, FaultRules, RequestFacts } from '../domain/faults.js';
 import { redactHeaders, type Journal, type JournalEntry } from '../domain/journal.js';
 import { taskKindByPath } from '../domain/task-kinds.js';
-import { rawBodyOf } from './request-body.js';
+import { journaledBody, rawBodyOf } from './request-body.js';
 import { JSON_CONTENT_TYPE } from './vendor-envelope.js';
 
 interface Observed {
@@ -77,13 +77,7 @@ export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultR
     };
     if (WRITES.has(request.method)) {
       const raw = rawBodyOf(request);
-      if (raw !== undefined && raw !== '') {
-        try {
-          entry.body = JSON.parse(raw);
-        } catch {
-          entry.body = raw;
-        }
-      }
+      if (raw !== undefined && raw !== '') entry.body = journaledBody(raw);
     }
     deps.journal.record(entry);
   };
