@@ -1,0 +1,71 @@
+// npm run bench: how the cost of a list request grows with the store. The same requests run against stores of
+// growing size (generated tasks per kind, beside the default fixtures), and each figure is the server's CPU
+// time per request (process.cpuUsage over a batch of inject() calls) as a ratio to the same request on the
+// default fixtures alone, measured in the same run. BENCH_SCALE_SIZES=0,10000,100000 picks the sizes.
+import { buildApp } from '../src/app.js';
+import { loadContract, loadControlContract } from '../src/contract/openapi.js';
+import { MockClock } from '../src/domain/clock.js';
+import { createMpcService } from '../src/domain/mpc-service.js';
+import { mergeFixtureSets, parseFixtureFile, readFixtureFiles, DEFAULT_FIXTURES_DIR } from '../src/fixture-format/fixture-files.js';
+import { generateFixtures } from '../src/fixture-format/generate-fixtures.js';
+import { createTaskStore } from '../src/storage/task-store.js';
+
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '0,10000,100000').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 400);
+const contract = loadContract();
+const controlContract = loadControlContract();
+const defaults = mergeFixtureSets(readFixtureFiles(contract, DEFAULT_FIXTURES_DIR));
+
+const REQUESTS: Record<string, (perKind: number) => string> = {
+  'page 0, size 10': () => '/v1/p/transcodings',
+  'page 0, size 100': () => '/v1/p/transcodings?size=100',
+  'last page, size 100': (n) => `/v1/p/transcodings?size=100&page=${Math.max(0, Math.ceil((n + 13) / 100) - 1)}`,
+  'page 1000, size 100 (or the last)': (n) => `/v1/p/transcodings?size=100&page=${Math.min(1000, Math.max(0, Math.ceil((n + 13) / 100) - 1))}`,
+  'status filter': () => '/v1/p/thumbnails?status=FAILED',
+  'status + time window': () => '/v1/p/encryptions?status=SUCCEEDED&start_time=20251101000000&end_time=20251115000000',
+  'task_id poll': () => '/v1/p/transcodings?task_id=22123973',
+  'snapshot details': () => '/v1/p/asset/thumbnail/details?task_id=7684',
+  '400 (size=0)': () => '/v1/p/transcodings?size=0',
+};
+
+async function measure(perKind: number): Promise<Record<string, number>> {
+  const sets = [{ name: 'defaults', set: defaults }];
+  if (perKind > 0) sets.push({ name: 'generated', set: parseFixtureFile(contract, 'generated', generateFixtures({ count: perKind, seed: 1 })) });
+  const set = mergeFixtureSets(sets);
+  const store = createTaskStore();
+  store.replaceAll(set.tasks, set.details, set.templates);
+  const app = await buildApp({ contract, controlContract, service: createMpcService({ store, clock: new MockClock() }) });
+  const result: Record<string, number> = {};
+  for (const [name, url] of Object.entries(REQUESTS)) {
+    const path = url(perKind);
+    for (let i = 0; i < ROUNDS / 4; i++) await app.inject({ method: 'GET', url: path });
+    const batches: number[] = [];
+    for (let b = 0; b < 5; b++) {
+      const cpu0 = process.cpuUsage();
+      for (let i = 0; i < ROUNDS / 5; i++) await app.inject({ method: 'GET', url: path });
+      const cpu = process.cpuUsage(cpu0);
+      batches.push((cpu.user + cpu.system) / (ROUNDS / 5));
+    }
+    result[name] = batches.sort((a, b) => a - b)[2]!;
+  }
+  await app.close();
+  store.close();
+  return result;
+}
+
+const bySize = new Map<number, Record<string, number>>();
+// A first pass warms the JIT, so the baseline is not the one measured cold.
+await measure(SIZES[0]!);
+for (const size of SIZES) bySize.set(size, await measure(size));
+const base = bySize.get(SIZES[0]!)!;
+// A page of 100 tasks costs more to write than the default fixtures' 13 whatever the store: compare those
+// rows across the larger sizes, where the pages are full.
+console.log(`CPU µs per request (median of 5 batches of ${ROUNDS / 5}), and × the same request on ${SIZES[0] === 0 ? 'the default fixtures' : `${SIZES[0]} per kind`}`);
+console.log(['request'.padEnd(36), ...SIZES.map((s) => `${s} per kind`.padStart(22))].join(''));
+for (const name of Object.keys(REQUESTS)) {
+  const cells = SIZES.map((s) => {
+    const v = bySize.get(s)![name]!;
+    return `${v.toFixed(0)} µs ${(v / base[name]!).toFixed(2)}×`.padStart(22);
+  });
+  console.log([name.padEnd(36), ...cells].join(''));
+}
