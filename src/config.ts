@@ -2,8 +2,23 @@
 // default and help text); the Config type, the parser and --help all derive from it.
 
 import { LIFECYCLE_LIST_SYNTAX, parseLifecycleList } from './domain/lifecycle-settings.js';
+import { TASK_KINDS, type TaskKind } from './domain/task-kinds.js';
 
-type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level' | 'lifecycle';
+/** --generate: `n` tasks of every kind, or `transcodings=1000000,thumbnails=100000,...`; undefined when neither. */
+export function parseGenerateCount(text: string): number | Partial<Record<TaskKind['path'], number>> | undefined {
+  const limit = 10_000_000;
+  if (/^[0-9]+$/.test(text)) return Number(text) <= limit ? Number(text) : undefined;
+  const counts: Partial<Record<TaskKind['path'], number>> = {};
+  for (const entry of text.split(',')) {
+    const m = /^([a-z-]+)=([0-9]+)$/.exec(entry);
+    const kind = m && TASK_KINDS.find((k) => k.path === m[1]);
+    if (!m || !kind || Number(m[2]) > limit || counts[kind.path] !== undefined) return undefined;
+    counts[kind.path] = Number(m[2]);
+  }
+  return counts;
+}
+
+type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level' | 'lifecycle' | 'counts';
 interface OptionSpec {
   flag: string;
   type: OptionType;
@@ -20,7 +35,12 @@ export const OPTIONS = {
   fresh: { flag: '--fresh', type: 'boolean', default: false, help: 'rebuild a --db file from the fixtures, whatever it holds' },
   fixtures: { flag: '--fixtures', type: 'string', help: 'a directory of fixture files to load beside the default ones' },
   noDefaultFixtures: { flag: '--no-default-fixtures', type: 'boolean', default: false, help: 'do not load the bundled default fixtures' },
-  generate: { flag: '--generate', type: 'count', default: 0, help: 'also generate this many tasks per kind with faker' },
+  generate: {
+    flag: '--generate',
+    type: 'counts',
+    default: '0',
+    help: 'also generate tasks with faker: n per kind, or per kind (transcodings=1000000,thumbnails=100000,...)',
+  },
   seed: { flag: '--seed', type: 'integer', default: 1, help: 'seed for --generate; the same seed gives the same tasks' },
   logLevel: { flag: '--log-level', type: 'log-level', default: 'info', help: `one of ${LOG_LEVELS.join(', ')} (startMpcMock: warn)` },
   lifecycle: {
@@ -83,6 +103,10 @@ function convert(key: string, spec: OptionSpec, raw: string, source: string): nu
     }
     case 'log-level': {
       if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw bad(`one of ${LOG_LEVELS.join(', ')}`);
+      return raw;
+    }
+    case 'counts': {
+      if (parseGenerateCount(raw) === undefined) throw bad('a whole number, or kind=n pairs such as transcodings=1000000,thumbnails=100000');
       return raw;
     }
     case 'lifecycle': {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { ConfigError, resolveConfig, type Config } from './config.js';
+import { ConfigError, parseGenerateCount, resolveConfig, type Config } from './config.js';
 import { loadContract, loadControlContract, type Contract } from './contract/openapi.js';
 import { mockControl, type MockControl } from './control/client.js';
 import { inProcessControls, type InProcessControls } from './control/in-process.js';
@@ -13,15 +13,15 @@ import { OutcomeRules, type OutcomeRule } from './domain/outcomes.js';
 import { VendorError } from './domain/vendor-errors.js';
 import {
   DEFAULT_FIXTURES_DIR,
+  FixtureError,
   mergeFixtureSets,
-  parseFixtureFile,
   PRESET_TEMPLATES_FILE,
   readFixtureFile,
   readFixtureFiles,
   type FixtureSet,
 } from './fixture-format/fixture-files.js';
 import { bindBody } from './http/request-body.js';
-import { createTaskStore, StoreVersionError, type TaskStore } from './storage/task-store.js';
+import { createTaskStore, StoreVersionError, type StoredTask, type TaskStore } from './storage/task-store.js';
 
 export type MpcMockOptions = Omit<Partial<Config>, 'outcomes'> & {
   /** Outcome rules: a JSON file of `{"rules": [...]}` (as --outcomes takes it), or the rules themselves. */
@@ -49,13 +49,22 @@ export async function collectFixtures(config: Config, contract = loadContract())
   const sets: Array<{ name: string; set: FixtureSet }> = [readFixtureFile(contract, PRESET_TEMPLATES_FILE)];
   if (!config.noDefaultFixtures) sets.push(...readFixtureFiles(contract, DEFAULT_FIXTURES_DIR));
   if (config.fixtures !== undefined) sets.push(...readFixtureFiles(contract, config.fixtures));
-  if (config.generate > 0) {
-    // Loaded only when asked for: importing faker costs more than the rest of the start-up's imports.
-    const { generateFixtures } = await import('./fixture-format/generate-fixtures.js');
-    const name = `generated (seed ${config.seed})`;
-    sets.push({ name, set: parseFixtureFile(contract, name, generateFixtures({ count: config.generate, seed: config.seed })) });
-  }
   return mergeFixtureSets(sets);
+}
+
+/**
+ * The generated tasks a configuration asks for, as a stream that can be made again (a reset needs them again):
+ * a million tasks go into the store without being held in memory, and without the fixture check, which the
+ * generator's own tests stand for. Undefined when none are asked for.
+ */
+export async function generatedTasks(config: Config): Promise<(() => Iterable<StoredTask>) | undefined> {
+  const count = parseGenerateCount(config.generate) ?? 0;
+  if (count === 0 || (typeof count === 'object' && Object.values(count).every((n) => n === 0))) return undefined;
+  // Loaded only when asked for: importing faker costs more than the rest of the start-up's imports.
+  const { generateTasks } = await import('./fixture-format/generate-fixtures.js');
+  return function* () {
+    for (const { kind, task } of generateTasks({ count, seed: config.seed })) yield { kind: kind.name, projectId: null, task };
+  };
 }
 
 /** The outcome rules a configuration asks for, checked by the control plane's document. Throws ConfigError. */
@@ -79,6 +88,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   const controlContract = loadControlContract();
   // Everything is read and validated before the store is touched: a bad fixture stops the start whole.
   const fixtures = await collectFixtures(config, contract);
+  const generated = await generatedTasks(config);
   const outcomeRules = loadOutcomeRules(outcomes, controlContract);
   const lifecycle = new LifecycleSettings();
   for (const setting of parseLifecycleList(config.lifecycle) ?? []) lifecycle.set(setting);
@@ -94,11 +104,20 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   try {
     // A new (or --fresh) store is seeded from the fixtures; a file that holds state is opened as it is. The
     // fixtures are read either way: a reset goes back to them.
-    if (store.opened === 'new') store.replaceAll(fixtures.tasks, fixtures.details, fixtures.templates);
+    if (store.opened === 'new') {
+      try {
+        store.seed(fixtures.tasks, fixtures.details, fixtures.templates, generated?.() ?? []);
+      } catch (error) {
+        if (/UNIQUE constraint failed: tasks/.test((error as Error).message)) {
+          throw new FixtureError(`Invalid fixture generated (seed ${config.seed}): a generated task id is already a fixture task's`);
+        }
+        throw error;
+      }
+    }
     service = createMpcService({
       store,
       clock: new MockClock(),
-      baseline: fixtures,
+      baseline: { ...fixtures, ...(generated ? { more: generated } : {}) },
       journalSize: config.journalSize,
       lifecycle,
       outcomes: outcomeRules,

@@ -46,7 +46,7 @@ function start(args: string[], env: Record<string, string> = {}) {
 
 describe('configuration', () => {
   it('takes defaults, then environment variables, then flags', () => {
-    expect(parseConfig([])).toMatchObject({ port: 8080, host: '127.0.0.1', db: ':memory:', generate: 0, seed: 1, logLevel: 'info', noDefaultFixtures: false });
+    expect(parseConfig([])).toMatchObject({ port: 8080, host: '127.0.0.1', db: ':memory:', generate: '0', seed: 1, logLevel: 'info', noDefaultFixtures: false });
     const env = { MPC_MOCK_PORT: '9001', MPC_MOCK_SEED: '7', MPC_MOCK_NO_DEFAULT_FIXTURES: 'true' };
     expect(parseConfig([], env)).toMatchObject({ port: 9001, seed: 7, noDefaultFixtures: true });
     expect(parseConfig(['--port', '9002', '--seed=8'], env)).toMatchObject({ port: 9002, seed: 8, noDefaultFixtures: true });
@@ -55,7 +55,8 @@ describe('configuration', () => {
   it.each([
     [['--port', '70000'], /--port: "70000" is not a port number/],
     [['--port', 'abc'], /--port: "abc" is not a port number/],
-    [['--generate', '-1'], /--generate: "-1" is not a whole number/],
+    [['--generate', '-1'], /--generate: "-1" is not a whole number, or kind=n pairs/],
+    [['--generate', 'remuxes=5'], /--generate: "remuxes=5" is not a whole number, or kind=n pairs/],
     [['--log-level', 'loud'], /--log-level: "loud" is not one of fatal/],
     [['--seed', '1.5'], /--seed: "1.5" is not an integer/],
     [['--nope'], /unknown option --nope/],

@@ -163,8 +163,28 @@ describe('generated fixtures', () => {
     }
   });
 
-  it('load beside the default fixtures without id clashes (--generate)', async () => {
-    const set = await collectFixtures(parseConfig(['--generate', '20', '--seed', '5']));
-    expect(set.tasks.length).toBe(defaultFixtures().tasks.length + 20 * TASK_KINDS.length);
+  it('load beside the default fixtures without id clashes (--generate), as many per kind as asked', async () => {
+    const mock = await startMpcMock({ port: 0, generate: 'transcodings=30,encryptions=5', seed: 5 });
+    try {
+      const total = async (path: string) => ((await (await fetch(`${mock.url}/v1/p/${path}?size=1`)).json()) as { total: number }).total;
+      const shared = (kind: string) => defaultFixtures().tasks.filter((t) => t.kind === kind && t.projectId === null).length;
+      expect(await total('transcodings')).toBe(shared('transcoding') + 30);
+      expect(await total('encryptions')).toBe(shared('encryption') + 5);
+      expect(await total('thumbnails')).toBe(shared('snapshot'));
+      // A reset makes them again, the same.
+      const before = JSON.stringify(await mock.control.exportTasks({ kind: 'transcodings' }));
+      await mock.control.reset({ kind: 'transcodings' });
+      expect(JSON.stringify(await mock.control.exportTasks({ kind: 'transcodings' }))).toBe(before);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('stream the same tasks in the same order as the file they make', async () => {
+    const { generateTasks } = await import('../src/fixture-format/generate-fixtures.js');
+    const file = generateFixtures({ count: { thumbnails: 7, 'animated-graphics': 3 }, seed: 11 });
+    const streamed = [...generateTasks({ count: { thumbnails: 7, 'animated-graphics': 3 }, seed: 11 })];
+    expect(streamed.map((s) => s.task)).toEqual([...file.thumbnails!, ...file['animated-graphics']!]);
+    expect(Object.keys(file)).toEqual(['thumbnails', 'animated-graphics']);
   });
 });

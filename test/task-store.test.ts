@@ -21,12 +21,12 @@ describe('the task store', () => {
     store.replaceAll(defaultFixtures().tasks, defaultFixtures().details);
     store.close();
     const db = new Database(file, { readonly: true });
-    const params = { kind: 'snapshot', project: 'p', project_id: 'p', task_id: '1', status: 'SUCCEEDED', from: '0', to: '9', limit: 10, offset: 0, ids: '["1"]', taskId: '1', now: 0 };
+    const params = { kind: 'snapshot', project: 'p', project_id: 'p', task_id: '1', status: 'SUCCEEDED', from: '0', to: '9', limit: 10, offset: 0, ids: '["1"]', taskId: '1', now: 0, id: 1 };
     const statement = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
     const used = Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`@${k}\\b`).test(sql)));
     const plan = (statement.all(used) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
     db.close();
-    expect(plan, plan).toMatch(/SEARCH (tasks|thumbnail_details|progress) USING (COVERING )?(INDEX|PRIMARY KEY)/);
+    expect(plan, plan).toMatch(/SEARCH (tasks|thumbnail_details|progress) USING (COVERING )?(INDEX|PRIMARY KEY|INTEGER PRIMARY KEY)/);
     expect(plan, plan).not.toMatch(/SCAN (tasks|thumbnail_details|progress)/);
     // Only the task_id lookup sorts, and at most 20 rows (10 ids in two projects).
     if (name !== 'byIds') expect(plan, plan).not.toMatch(/TEMP B-TREE/);

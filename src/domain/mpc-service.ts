@@ -29,6 +29,8 @@ export interface Baseline {
   tasks: readonly StoredTask[];
   details: readonly StoredThumbnailDetails[];
   templates: readonly StoredTemplate[];
+  /** Tasks too many to hold (generated ones): made again, the same, whenever a reset needs them. */
+  more?: () => Iterable<StoredTask>;
 }
 
 export interface MpcServiceOptions {
@@ -192,7 +194,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     },
 
     resetState(scope) {
-      const count = store.replaceScope({ ...(scope.project_id !== undefined ? { projectId: scope.project_id } : {}), ...(scope.kind ? { kind: scope.kind.name } : {}) }, baseline.tasks, baseline.details, baseline.templates);
+      const storeScope = { ...(scope.project_id !== undefined ? { projectId: scope.project_id } : {}), ...(scope.kind ? { kind: scope.kind.name } : {}) };
+      const count = store.replaceScope(storeScope, baseline.tasks, baseline.details, baseline.templates, baseline.more?.() ?? []);
       if (scope.kind !== undefined) return count;
       if (scope.project_id === undefined) {
         settings.replaceAll(startSettings);

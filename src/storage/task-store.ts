@@ -80,14 +80,29 @@ export interface ProgressRow {
 export interface TaskStore {
   /** `new` when the store was empty (or rebuilt) and needs seeding from the fixtures; `existing` when it holds state. */
   readonly opened: 'new' | 'existing';
-  /** Replaces everything with the given tasks, details and templates, all or nothing; forgets progress. */
-  replaceAll(tasks: readonly StoredTask[], details?: readonly StoredThumbnailDetails[], templates?: readonly StoredTemplate[]): void;
+  /**
+   * Fills a new store: the given tasks, details and templates and a stream of more (generated) tasks, in
+   * batches, with the indexes built once at the end, then marks the store seeded. A file whose seeding was cut
+   * short is seeded again when next opened.
+   */
+  seed(tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[], more?: Iterable<StoredTask>): void;
+  /**
+   * Replaces everything with the given tasks, details and templates, all or nothing; forgets progress. `more`
+   * streams further tasks (generated ones) into the same transaction without holding them in memory.
+   */
+  replaceAll(tasks: readonly StoredTask[], details?: readonly StoredThumbnailDetails[], templates?: readonly StoredTemplate[], more?: Iterable<StoredTask>): void;
   /**
    * Replaces what a scope holds (a project's own rows, or every row with no project; one kind, or all) with the
    * given tasks, details and templates, forgetting the progress of what it removes. All or nothing. Answers the
    * number of tasks the scope holds afterwards.
    */
-  replaceScope(scope: StoreScope, tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[]): number;
+  replaceScope(
+    scope: StoreScope,
+    tasks: readonly StoredTask[],
+    details: readonly StoredThumbnailDetails[],
+    templates: readonly StoredTemplate[],
+    more?: Iterable<StoredTask>,
+  ): number;
   /** Adds tasks, details and templates, all or nothing; throws StoreClashError for one already there. */
   addAll(tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[]): void;
   /** What one owner holds (a project id, or SHARED_PROJECT), in the order a list returns tasks. */
@@ -137,7 +152,7 @@ export interface TaskStoreOptions {
  * The layout of the store's tables. A file store records it (PRAGMA user_version) and is opened as it is only
  * when it matches; bump it with every change to SCHEMA that an older file would not have.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** A file store written by a version of mpc-mock whose tables differ from this one's. */
 export class StoreVersionError extends Error {
@@ -167,9 +182,11 @@ CREATE TABLE IF NOT EXISTS tasks (
   status TEXT NOT NULL,
   create_time TEXT NOT NULL,
   sort_key TEXT NOT NULL,
-  doc TEXT NOT NULL,
-  PRIMARY KEY (kind, project_id, task_id)
-) WITHOUT ROWID;
+  doc TEXT NOT NULL
+);
+-- A rowid table: a task's document (a kilobyte or more) sits in its row, where a WITHOUT ROWID table would
+-- spill each onto an overflow page of its own and take three times the disk.
+CREATE UNIQUE INDEX IF NOT EXISTS tasks_by_key ON tasks (kind, project_id, task_id);
 CREATE INDEX IF NOT EXISTS tasks_by_time ON tasks (kind, project_id, create_time DESC, sort_key DESC);
 CREATE INDEX IF NOT EXISTS tasks_by_status_time ON tasks (kind, project_id, status, create_time DESC, sort_key DESC);
 CREATE TABLE IF NOT EXISTS progress (
@@ -209,10 +226,10 @@ CREATE TABLE IF NOT EXISTS thumbnail_details (
 // found on the covering indexes alone (rows skipped by OFFSET never touch a document), then only its
 // documents are read by primary key.
 const pageSql = (statusFilter: string) => `
-SELECT project_id, task_id, create_time, sort_key FROM tasks
+SELECT rowid AS id, create_time, sort_key FROM tasks
   WHERE kind = @kind AND project_id = @project ${statusFilter} AND create_time BETWEEN @from AND @to
 UNION ALL
-SELECT project_id, task_id, create_time, sort_key FROM tasks
+SELECT rowid AS id, create_time, sort_key FROM tasks
   WHERE kind = @kind AND project_id = '' ${statusFilter} AND create_time BETWEEN @from AND @to
 ORDER BY create_time DESC, sort_key DESC
 LIMIT @limit OFFSET @offset`;
@@ -224,6 +241,7 @@ export const QUERY_SQL = {
   page: pageSql(''),
   pageByStatus: pageSql(STATUS),
   docByKey: 'SELECT doc FROM tasks WHERE kind = @kind AND project_id = @project_id AND task_id = @task_id',
+  docById: 'SELECT doc FROM tasks WHERE rowid = @id',
   // At most 10 ids in two projects: the final sort is of at most 20 rows.
   byIds: `SELECT doc FROM tasks
     WHERE kind = @kind AND project_id IN (@project, '') AND task_id IN (SELECT value FROM json_each(@ids))
@@ -248,10 +266,18 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       db.pragma('synchronous = FULL');
       const hasTables = (db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get() as number) > 0;
       const version = db.pragma('user_version', { simple: true }) as number;
-      if (hasTables && options.fresh) {
+      // A file whose seeding did not finish (the process was killed during it) is seeded again from nothing.
+      const seeded = () => {
+        try {
+          return db.prepare("SELECT value FROM meta WHERE key = 'seeded'").pluck().get() === 1;
+        } catch {
+          return false;
+        }
+      };
+      if (hasTables && !options.fresh && version !== SCHEMA_VERSION) throw new StoreVersionError(db.name, version);
+      if (hasTables && (options.fresh || !seeded())) {
         db.transaction(() => TABLES.forEach((t) => db.exec(`DROP TABLE IF EXISTS ${t}`)))();
       } else if (hasTables) {
-        if (version !== SCHEMA_VERSION) throw new StoreVersionError(db.name, version);
         opened = 'existing';
       }
     }
@@ -276,6 +302,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     page: db.prepare(QUERY_SQL.page),
     pageByStatus: db.prepare(QUERY_SQL.pageByStatus),
     docByKey: db.prepare(QUERY_SQL.docByKey).pluck(),
+    docById: db.prepare(QUERY_SQL.docById).pluck(),
     byIds: db.prepare(QUERY_SQL.byIds).pluck(),
     countDetails: db.prepare(QUERY_SQL.countDetails).pluck(),
     listDetails: db.prepare(QUERY_SQL.listDetails),
@@ -354,7 +381,11 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     insertTask(stored);
     counts.bump(stored.kind, stored.projectId ?? SHARED_PROJECT, stored.task.status, stored.task.create_time, 1);
   };
-  const insertRows = (tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[]) => {
+  const insertRows = (
+    tasks: Iterable<StoredTask>,
+    details: readonly StoredThumbnailDetails[],
+    templates: readonly StoredTemplate[],
+  ) => {
     let highest = 0;
     for (const stored of tasks) {
       insertTask(stored);
@@ -370,20 +401,32 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       );
     }
   };
+  function* chain<T>(...parts: Array<Iterable<T>>): Generator<T> {
+    for (const part of parts) yield* part;
+  }
   const replaceAll = db.transaction(
-    (tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[]) => {
+    (tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[], more: Iterable<StoredTask>) => {
       statements.deleteTasks.run();
       statements.deleteDetails.run();
       statements.deleteTemplates.run();
       statements.deleteAllProgress.run();
-      insertRows(tasks, details, templates);
+      insertRows(chain(tasks, more), details, templates);
       counts.rebuild(null, null);
     },
   );
   const inScope = (scope: StoreScope, projectId: string | null, kind?: TaskKindName) =>
     (scope.projectId === undefined || (projectId ?? SHARED_PROJECT) === scope.projectId) && (scope.kind === undefined || kind === undefined || kind === scope.kind);
+  function* within(scope: StoreScope, tasks: Iterable<StoredTask>): Generator<StoredTask> {
+    for (const t of tasks) if (inScope(scope, t.projectId, t.kind)) yield t;
+  }
   const replaceScope = db.transaction(
-    (scope: StoreScope, tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[]) => {
+    (
+      scope: StoreScope,
+      tasks: readonly StoredTask[],
+      details: readonly StoredThumbnailDetails[],
+      templates: readonly StoredTemplate[],
+      more: Iterable<StoredTask>,
+    ) => {
       const bind = { project: scope.projectId ?? null, kind: scope.kind ?? null };
       statements.deleteScopeTasks.run(bind);
       statements.deleteScopeProgress.run(bind);
@@ -393,7 +436,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       if (withDetails) statements.deleteScopeDetails.run(bind);
       if (withTemplates) statements.deleteScopeTemplates.run(bind);
       insertRows(
-        tasks.filter((t) => inScope(scope, t.projectId, t.kind)),
+        within(scope, chain(tasks, more)),
         withDetails ? details.filter((d) => inScope(scope, d.projectId)) : [],
         withTemplates ? templates.filter((t) => inScope(scope, t.projectId)) : [],
       );
@@ -424,6 +467,38 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     insertRows(tasks, details, templates);
     for (const t of tasks) counts.bump(t.kind, t.projectId ?? SHARED_PROJECT, t.task.status, t.task.create_time, 1);
   });
+  const SECONDARY_INDEXES = ['tasks_by_time', 'tasks_by_status_time'];
+  const seed = (tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[], more: Iterable<StoredTask>) => {
+    const indexSql = SECONDARY_INDEXES.map((name) => db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").pluck().get(name) as string);
+    const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+    // Building the time indexes once from sorted data is far cheaper than keeping them in order row by row.
+    db.pragma('cache_size = -65536');
+    try {
+      db.transaction(() => {
+        for (const name of SECONDARY_INDEXES) db.exec(`DROP INDEX IF EXISTS ${name}`);
+        statements.setMeta.run({ key: 'seeded', value: 0 });
+        insertRows(tasks, details, templates);
+      })();
+      // Batches keep a file's write-ahead log small while a million generated tasks go in.
+      const batch: StoredTask[] = [];
+      const flush = db.transaction(() => {
+        insertRows(batch, [], []);
+        batch.length = 0;
+      });
+      for (const task of more) {
+        batch.push(task);
+        if (batch.length >= 20_000) flush();
+      }
+      if (batch.length > 0) flush();
+      db.transaction(() => {
+        for (const sql of indexSql) db.exec(sql);
+        counts.rebuild(null, null);
+        statements.setMeta.run({ key: 'seeded', value: 1 });
+      })();
+    } finally {
+      db.pragma(`cache_size = ${cacheSize}`);
+    }
+  };
   const nextTaskId = db.transaction(() => {
     raiseNextId(0);
     const id = statements.getMeta.get({ key: NEXT_ID }) as number;
@@ -437,9 +512,10 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
 
   return {
     opened,
-    replaceAll: (tasks, details = [], templates = []) => replaceAll(tasks, details, templates),
+    seed: (tasks, details, templates, more = []) => seed(tasks, details, templates, more),
+    replaceAll: (tasks, details = [], templates = [], more = []) => replaceAll(tasks, details, templates, more),
     transaction: (fn) => db.transaction(fn)(),
-    replaceScope: (scope, tasks, details, templates) => replaceScope(scope, tasks, details, templates),
+    replaceScope: (scope, tasks, details, templates, more = []) => replaceScope(scope, tasks, details, templates, more),
     addAll: (tasks, details, templates) => addAll(tasks, details, templates),
     exportOwner(owner, kind) {
       const projectId = owner === SHARED_PROJECT ? null : owner;
@@ -507,11 +583,8 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       const start = counts.locate(countScope(q), q.from, q.to, q.offset);
       const params = { ...bind(q), to: start.to, limit: q.limit, offset: start.offset };
       const { status: _unused, ...withoutStatus } = params;
-      const keys = (q.status === undefined ? statements.page.all(withoutStatus) : statements.pageByStatus.all(params)) as Array<{
-        project_id: string;
-        task_id: string;
-      }>;
-      return parseDocs(keys.map((k) => statements.docByKey.get({ kind: q.kind, ...k })));
+      const keys = (q.status === undefined ? statements.page.all(withoutStatus) : statements.pageByStatus.all(params)) as Array<{ id: number }>;
+      return parseDocs(keys.map((k) => statements.docById.get({ id: k.id })));
     },
     countTasks: (q) => counts.count(countScope(q), q.from, q.to),
     findTasks(kind, projectId, taskIds, status) {
