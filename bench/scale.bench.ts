@@ -1,16 +1,21 @@
 // npm run bench: how the cost of a list request grows with the store. The same requests run against stores of
 // growing size (generated tasks per kind, beside the default fixtures), and each figure is the server's CPU
 // time per request (process.cpuUsage over a batch of inject() calls) as a ratio to the same request on the
-// default fixtures alone, measured in the same run. BENCH_SCALE_SIZES=0,10000,100000 picks the sizes.
+// default fixtures alone, measured in the same run. BENCH_SCALE_SIZES=0,10000,100000 picks the sizes; the size
+// `large` is a file store with 1,000,000 transcoding tasks and 100,000 of each other kind (about a minute to build).
 import { buildApp } from '../src/app.js';
 import { loadContract, loadControlContract } from '../src/contract/openapi.js';
 import { MockClock } from '../src/domain/clock.js';
 import { createMpcService } from '../src/domain/mpc-service.js';
 import { mergeFixtureSets, parseFixtureFile, readFixtureFiles, DEFAULT_FIXTURES_DIR } from '../src/fixture-format/fixture-files.js';
-import { generateFixtures } from '../src/fixture-format/generate-fixtures.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateFixtures, generateTasks } from '../src/fixture-format/generate-fixtures.js';
 import { createTaskStore } from '../src/storage/task-store.js';
 
-const SIZES = (process.env.BENCH_SCALE_SIZES ?? '0,10000,100000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '0,10000,100000').split(',').map((s) => (s === 'large' ? -1 : Number(s)));
+const LARGE = { transcodings: 1_000_000, thumbnails: 100_000, 'animated-graphics': 100_000, encryptions: 100_000 };
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 400);
 const contract = loadContract();
 const controlContract = loadControlContract();
@@ -28,12 +33,24 @@ const REQUESTS: Record<string, (perKind: number) => string> = {
   '400 (size=0)': () => '/v1/p/transcodings?size=0',
 };
 
-async function measure(perKind: number): Promise<Record<string, number>> {
-  const sets = [{ name: 'defaults', set: defaults }];
-  if (perKind > 0) sets.push({ name: 'generated', set: parseFixtureFile(contract, 'generated', generateFixtures({ count: perKind, seed: 1 })) });
-  const set = mergeFixtureSets(sets);
-  const store = createTaskStore();
-  store.replaceAll(set.tasks, set.details, set.templates);
+async function measure(size: number): Promise<Record<string, number>> {
+  const perKind = size === -1 ? LARGE.transcodings : size;
+  let store;
+  if (size === -1) {
+    const dir = mkdtempSync(join(tmpdir(), 'mpc-scale-'));
+    store = createTaskStore({ filename: join(dir, 'large.db') });
+    const started = performance.now();
+    store.seed(defaults.tasks, defaults.details, defaults.templates, (function* () {
+      for (const { kind, task } of generateTasks({ count: LARGE, seed: 1 })) yield { kind: kind.name, projectId: null, task };
+    })());
+    console.log(`large file store: ${Object.values(LARGE).reduce((a, b) => a + b)} generated tasks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } else {
+    const sets = [{ name: 'defaults', set: defaults }];
+    if (perKind > 0) sets.push({ name: 'generated', set: parseFixtureFile(contract, 'generated', generateFixtures({ count: perKind, seed: 1 })) });
+    const set = mergeFixtureSets(sets);
+    store = createTaskStore();
+    store.replaceAll(set.tasks, set.details, set.templates);
+  }
   const app = await buildApp({ contract, controlContract, service: createMpcService({ store, clock: new MockClock() }) });
   const result: Record<string, number> = {};
   for (const [name, url] of Object.entries(REQUESTS)) {
@@ -61,7 +78,7 @@ const base = bySize.get(SIZES[0]!)!;
 // A page of 100 tasks costs more to write than the default fixtures' 13 whatever the store: compare those
 // rows across the larger sizes, where the pages are full.
 console.log(`CPU µs per request (median of 5 batches of ${ROUNDS / 5}), and × the same request on ${SIZES[0] === 0 ? 'the default fixtures' : `${SIZES[0]} per kind`}`);
-console.log(['request'.padEnd(36), ...SIZES.map((s) => `${s} per kind`.padStart(22))].join(''));
+console.log(['request'.padEnd(36), ...SIZES.map((s) => (s === -1 ? 'large (1M + 3×100k)' : `${s} per kind`).padStart(22))].join(''));
 for (const name of Object.keys(REQUESTS)) {
   const cells = SIZES.map((s) => {
     const v = bySize.get(s)![name]!;

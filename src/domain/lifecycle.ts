@@ -75,7 +75,7 @@ export interface Lifecycle {
   /** Brings every task that is due up to date with the clock. Run before anything reads tasks. */
   settle(): void;
   /** Counts one read of each task in an answer of the vendor API (reads mode moves them at the next one). */
-  recordReads(kind: TaskKind, projectId: string, tasks: readonly TaskDocument[]): void;
+  recordReads(kind: TaskKind, projectId: string, tasks: ReadonlyArray<{ task_id: string; status: string }>): void;
   /** Starts a created task's progress (or finishes it at once in immediate mode). Answers its document. */
   start(kind: TaskKind, projectId: string, task: TaskDocument, plan: TaskPlan): TaskDocument;
   /** Moves a created task one state on, whatever the mode. Undefined when it has no progress. */

@@ -2,8 +2,8 @@
 // the create_time window, paging, total and is_truncated. Parameters arrive already checked against the
 // OpenAPI document; only rules that span parameters are checked here.
 import type { operations } from '../contract/mpc-api.generated.js';
-import type { TaskStore } from '../storage/task-store.js';
-import type { TaskDocument, TaskKind } from './task-kinds.js';
+import type { TaskRow, TaskStore } from '../storage/task-store.js';
+import type { TaskKind } from './task-kinds.js';
 import { invalidParameter } from './vendor-errors.js';
 
 type ListQuery = NonNullable<operations['ListEncryptTask']['parameters']['query']>;
@@ -11,7 +11,7 @@ type ListQuery = NonNullable<operations['ListEncryptTask']['parameters']['query'
 export type ListTasksParams = Omit<ListQuery, 'status' | 'page' | 'size'> & { status?: string; page: number; size: number };
 
 export interface TaskListPage {
-  tasks: TaskDocument[];
+  tasks: TaskRow[];
   total: number;
   isTruncated: boolean;
 }
@@ -39,9 +39,11 @@ export function listTasks(store: TaskStore, kind: TaskKind, projectId: string, p
   return { tasks, total, isTruncated: offset + tasks.length < total };
 }
 
-/** The list response body in the kind's own envelope (list key, is_truncated or not). */
-export function taskListBody(kind: TaskKind, page: TaskListPage): Record<string, unknown> {
-  const body: Record<string, unknown> = { [kind.listKey]: page.tasks, total: page.total };
-  if (kind.hasIsTruncated) body.is_truncated = page.isTruncated ? 1 : 0;
-  return body;
+/**
+ * The list response body in the kind's own envelope (list key, is_truncated or not), as JSON text: the tasks'
+ * documents go in as stored, which spares parsing and writing again a hundred documents a page.
+ */
+export function taskListBody(kind: TaskKind, page: TaskListPage): string {
+  const tail = kind.hasIsTruncated ? `,"is_truncated":${page.isTruncated ? 1 : 0}` : '';
+  return `{"${kind.listKey}":[${page.tasks.map((t) => t.json).join(',')}],"total":${page.total}${tail}}`;
 }

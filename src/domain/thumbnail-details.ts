@@ -1,7 +1,7 @@
 // The VOD snapshot-details query (SPEC section 3). A task's details are the ones a fixture gave explicitly,
 // or else the pictures of a succeeded snapshot task with that id, with offsets and URLs derived from it.
 import type { operations } from '../contract/mpc-api.generated.js';
-import { SHARED_PROJECT, type TaskStore, type ThumbnailDetail } from '../storage/task-store.js';
+import { SHARED_PROJECT, taskOf, type TaskStore, type ThumbnailDetail } from '../storage/task-store.js';
 import { taskKind, type TaskDocument } from './task-kinds.js';
 
 /** The query as the document defines it, with offset and limit defaulted. */
@@ -54,8 +54,8 @@ export function listThumbnailDetails(store: TaskStore, projectId: string, params
     if (total > 0) return { total, thumbnails: store.listThumbnailDetails(owner, taskId, limit, offset) };
   }
 
-  const [task] = store.findTasks(SNAPSHOT.name, projectId, [taskId], SNAPSHOT.succeededStatus);
-  const all = task ? snapshotTaskDetails(task) : [];
+  const [row] = store.findTasks(SNAPSHOT.name, projectId, [taskId], SNAPSHOT.succeededStatus);
+  const all = row ? snapshotTaskDetails(taskOf(row)) : [];
   if (all.length === 0) return { total: 0, thumbnails: null };
   return { total: all.length, thumbnails: all.slice(offset, offset + limit) };
 }

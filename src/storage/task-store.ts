@@ -25,6 +25,19 @@ export interface StoredThumbnailDetails {
   thumbnails: ThumbnailDetail[];
 }
 
+/**
+ * A task as a list answers it: its document as stored (JSON text, written into the answer as it is, never
+ * parsed and written again) and the two fields the lifecycle needs to know of it.
+ */
+export interface TaskRow {
+  task_id: string;
+  status: string;
+  json: string;
+}
+
+/** A row's document, parsed: for the few callers that read a task's fields. */
+export const taskOf = (row: TaskRow): TaskDocument => JSON.parse(row.json) as TaskDocument;
+
 export interface TaskPageQuery {
   kind: TaskKindName;
   projectId: string;
@@ -129,10 +142,10 @@ export interface TaskStore {
   /** Counts one read of each of these tasks that has progress; answers the rows as they are afterwards. */
   countReads(kind: TaskKindName, projectId: string, taskIds: readonly string[]): ProgressRow[];
   /** One page of the tasks a project sees, newest first. */
-  listTasks(query: TaskPageQuery): TaskDocument[];
+  listTasks(query: TaskPageQuery): TaskRow[];
   countTasks(query: TaskCountQuery): number;
   /** The tasks with these ids that a project sees, newest first; unknown ids are simply absent. */
-  findTasks(kind: TaskKindName, projectId: string, taskIds: readonly string[], status?: string): TaskDocument[];
+  findTasks(kind: TaskKindName, projectId: string, taskIds: readonly string[], status?: string): TaskRow[];
   /** Explicit snapshot details stored under exactly this owner (a project id or SHARED_PROJECT). */
   countThumbnailDetails(ownerProjectId: string, taskId: string): number;
   listThumbnailDetails(ownerProjectId: string, taskId: string, limit: number, offset: number): ThumbnailDetail[];
@@ -241,9 +254,9 @@ export const QUERY_SQL = {
   page: pageSql(''),
   pageByStatus: pageSql(STATUS),
   docByKey: 'SELECT doc FROM tasks WHERE kind = @kind AND project_id = @project_id AND task_id = @task_id',
-  docById: 'SELECT doc FROM tasks WHERE rowid = @id',
+  rowById: 'SELECT task_id, status, doc AS json FROM tasks WHERE rowid = @id',
   // At most 10 ids in two projects: the final sort is of at most 20 rows.
-  byIds: `SELECT doc FROM tasks
+  byIds: `SELECT task_id, status, doc AS json FROM tasks
     WHERE kind = @kind AND project_id IN (@project, '') AND task_id IN (SELECT value FROM json_each(@ids))
       AND (@status IS NULL OR status = @status)
     ORDER BY create_time DESC, sort_key DESC`,
@@ -302,8 +315,8 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     page: db.prepare(QUERY_SQL.page),
     pageByStatus: db.prepare(QUERY_SQL.pageByStatus),
     docByKey: db.prepare(QUERY_SQL.docByKey).pluck(),
-    docById: db.prepare(QUERY_SQL.docById).pluck(),
-    byIds: db.prepare(QUERY_SQL.byIds).pluck(),
+    rowById: db.prepare(QUERY_SQL.rowById),
+    byIds: db.prepare(QUERY_SQL.byIds),
     countDetails: db.prepare(QUERY_SQL.countDetails).pluck(),
     listDetails: db.prepare(QUERY_SQL.listDetails),
     all: db.prepare('SELECT kind, project_id, doc FROM tasks ORDER BY kind, project_id, create_time DESC, sort_key DESC'),
@@ -506,7 +519,6 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     return String(id);
   });
 
-  const parseDocs = (rows: unknown[]) => rows.map((doc) => JSON.parse(doc as string) as TaskDocument);
   const countScope = (q: TaskCountQuery) => ({ kind: q.kind, owners: [q.projectId, SHARED_PROJECT], status: q.status ?? ANY_STATUS });
   const bind = (q: TaskCountQuery) => ({ kind: q.kind, project: q.projectId, status: q.status, from: q.from, to: q.to });
 
@@ -584,14 +596,12 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       const params = { ...bind(q), to: start.to, limit: q.limit, offset: start.offset };
       const { status: _unused, ...withoutStatus } = params;
       const keys = (q.status === undefined ? statements.page.all(withoutStatus) : statements.pageByStatus.all(params)) as Array<{ id: number }>;
-      return parseDocs(keys.map((k) => statements.docById.get({ id: k.id })));
+      return keys.map((k) => statements.rowById.get({ id: k.id }) as TaskRow);
     },
     countTasks: (q) => counts.count(countScope(q), q.from, q.to),
     findTasks(kind, projectId, taskIds, status) {
       if (taskIds.length === 0) return [];
-      return parseDocs(
-        statements.byIds.all({ kind, project: projectId, ids: JSON.stringify(taskIds), status: status ?? null }),
-      );
+      return statements.byIds.all({ kind, project: projectId, ids: JSON.stringify(taskIds), status: status ?? null }) as TaskRow[];
     },
     countThumbnailDetails: (project, taskId) => statements.countDetails.get({ project, taskId }) as number,
     listThumbnailDetails: (project, taskId, limit, offset) =>

@@ -10,9 +10,9 @@ export function registerTaskListRoutes(app: FastifyInstance, deps: { contract: C
   for (const kind of TASK_KINDS) {
     const op = deps.contract.operation(kind.listOperationId);
     const readParams = bindParameters<ListTasksParams & { project_id: string }>(op);
-    app.get(fastifyPath(op.path), async (request) => {
+    app.get(fastifyPath(op.path), async (request, reply) => {
       const params = readParams(request.params as Record<string, string>, request.query as RawQuery);
-      return taskListBody(kind, deps.service.listTasks(kind, params.project_id, params));
+      return reply.type('application/json').send(taskListBody(kind, deps.service.listTasks(kind, params.project_id, params)));
     });
   }
 }
