@@ -83,8 +83,6 @@ export class LifecycleSettings {
   }
 }
 
-export const LIFECYCLE_SYNTAX = 'immediate, time:<seconds>, reads:<n> or manual';
-
 /** `immediate`, `time:<seconds>`, `reads:<n>` or `manual`, as --lifecycle takes it; undefined when it is none. */
 export function parseLifecycle(text: string): LifecycleSetting | undefined {
   const m = /^(?:(immediate|manual)|time(?::([0-9]+(?:\.[0-9]+)?))?|reads(?::([0-9]+))?)$/.exec(text);
