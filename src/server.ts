@@ -10,6 +10,7 @@ import { MockClock } from './domain/clock.js';
 import { LifecycleSettings, parseLifecycleList } from './domain/lifecycle-settings.js';
 import { createMpcService, type MpcService } from './domain/mpc-service.js';
 import { OutcomeRules, type OutcomeRule } from './domain/outcomes.js';
+import type { TaskKind } from './domain/task-kinds.js';
 import { VendorError } from './domain/vendor-errors.js';
 import {
   DEFAULT_FIXTURES_DIR,
@@ -23,9 +24,11 @@ import {
 import { bindBody } from './http/request-body.js';
 import { createTaskStore, StoreVersionError, type StoredTask, type TaskStore } from './storage/task-store.js';
 
-export type MpcMockOptions = Omit<Partial<Config>, 'outcomes'> & {
+export type MpcMockOptions = Omit<Partial<Config>, 'outcomes' | 'generate'> & {
   /** Outcome rules: a JSON file of `{"rules": [...]}` (as --outcomes takes it), or the rules themselves. */
   outcomes?: string | OutcomeRule[];
+  /** Generated tasks: n per kind, or a count per kind (`{ transcodings: 1000000 }`), or as --generate takes it. */
+  generate?: number | string | Partial<Record<TaskKind['path'], number>>;
 };
 
 /** The running mock, with the control plane's operations to call directly: clock, lifecycle, outcomes, tasks. */
@@ -81,9 +84,20 @@ export function loadOutcomeRules(source: string | OutcomeRule[] | undefined, con
 }
 
 export async function startMpcMock(options: MpcMockOptions = {}): Promise<RunningMpcMock> {
-  const { outcomes, ...rest } = options;
+  const { outcomes, generate, ...rest } = options;
+  const generateText =
+    generate === undefined || typeof generate !== 'object'
+      ? generate
+      : Object.entries(generate)
+          .map(([kind, n]) => `${kind}=${n}`)
+          .join(',');
   // In-process, the log defaults to warnings: a test run is not a server log. The CLI passes info.
-  const config = resolveConfig({ logLevel: 'warn', ...rest, ...(typeof outcomes === 'string' ? { outcomes } : {}) });
+  const config = resolveConfig({
+    logLevel: 'warn',
+    ...rest,
+    ...(generateText !== undefined ? { generate: String(generateText) } : {}),
+    ...(typeof outcomes === 'string' ? { outcomes } : {}),
+  });
   const contract = loadContract();
   const controlContract = loadControlContract();
   // Everything is read and validated before the store is touched: a bad fixture stops the start whole.

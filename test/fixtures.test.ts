@@ -164,7 +164,7 @@ describe('generated fixtures', () => {
   });
 
   it('load beside the default fixtures without id clashes (--generate), as many per kind as asked', async () => {
-    const mock = await startMpcMock({ port: 0, generate: 'transcodings=30,encryptions=5', seed: 5 });
+    const mock = await startMpcMock({ port: 0, generate: { transcodings: 30, encryptions: 5 }, seed: 5 });
     try {
       const total = async (path: string) => ((await (await fetch(`${mock.url}/v1/p/${path}?size=1`)).json()) as { total: number }).total;
       const shared = (kind: string) => defaultFixtures().tasks.filter((t) => t.kind === kind && t.projectId === null).length;

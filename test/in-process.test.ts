@@ -5,7 +5,7 @@ import { startMpcMock } from '../src/index.js';
 describe('startMpcMock', () => {
   it('starts on a free port, serves the default fixtures, and closes', async () => {
     const a = await startMpcMock({ port: 0, logLevel: 'silent' });
-    const b = await startMpcMock({ port: 0, logLevel: 'silent', noDefaultFixtures: true, generate: '5', seed: 2 });
+    const b = await startMpcMock({ port: 0, logLevel: 'silent', noDefaultFixtures: true, generate: 5, seed: 2 });
     try {
       expect(a.port).toBeGreaterThan(0);
       expect(a.url).toBe(`http://127.0.0.1:${a.port}`);
