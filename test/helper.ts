@@ -61,10 +61,12 @@ export interface TestAppOptions {
   strictTemplates?: boolean;
   journalSize?: number;
   controlPlane?: ControlPlaneOptions;
+  /** See TaskStoreOptions.nearTop. */
+  nearTop?: number;
 }
 
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const store = createTaskStore();
+  const store = createTaskStore(options.nearTop !== undefined ? { nearTop: options.nearTop } : {});
   const fixtures = options.fixtures ?? defaultFixtures();
   store.replaceAll(fixtures.tasks, fixtures.details, fixtures.templates);
   const clock = new MockClock();

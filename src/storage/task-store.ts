@@ -159,6 +159,8 @@ export interface TaskStoreOptions {
   filename?: string;
   /** Rebuild a file store from nothing, whatever it holds (--fresh). */
   fresh?: boolean;
+  /** Page offsets below this are walked in the index rather than located through the count buckets. */
+  nearTop?: number;
 }
 
 /**
@@ -353,7 +355,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (@key, @value)'),
   };
 
-  const counts = createTaskCounts(db);
+  const counts = createTaskCounts(db, options.nearTop);
 
   type ProgressRecord = { kind: TaskKindName; project_id: string; task_id: string; step: number; entered_at: number; due_at: number | null; reads: number; plan: string };
   const toProgress = (r: ProgressRecord): ProgressRow => ({
