@@ -258,6 +258,10 @@ export const QUERY_SQL = {
   docByKey: 'SELECT doc FROM tasks WHERE kind = @kind AND project_id = @project_id AND task_id = @task_id',
   rowById: 'SELECT task_id, status, doc AS json FROM tasks WHERE rowid = @id',
   // At most 10 ids in two projects: the final sort is of at most 20 rows.
+  // One id, as a client's poll asks: at most two rows (the project's and a shared one), no list to unpack.
+  byId: `SELECT task_id, status, doc AS json FROM tasks
+    WHERE kind = @kind AND project_id IN (@project, '') AND task_id = @id AND (@status IS NULL OR status = @status)
+    ORDER BY create_time DESC, sort_key DESC`,
   byIds: `SELECT task_id, status, doc AS json FROM tasks
     WHERE kind = @kind AND project_id IN (@project, '') AND task_id IN (SELECT value FROM json_each(@ids))
       AND (@status IS NULL OR status = @status)
@@ -319,6 +323,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     docByKey: db.prepare(QUERY_SQL.docByKey).pluck(),
     rowById: db.prepare(QUERY_SQL.rowById),
     byIds: db.prepare(QUERY_SQL.byIds),
+    byId: db.prepare(QUERY_SQL.byId),
     countDetails: db.prepare(QUERY_SQL.countDetails).pluck(),
     listDetails: db.prepare(QUERY_SQL.listDetails),
     all: db.prepare('SELECT kind, project_id, doc FROM tasks ORDER BY kind, project_id, create_time DESC, sort_key DESC'),
@@ -603,6 +608,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     countTasks: (q) => counts.count(countScope(q), q.from, q.to),
     findTasks(kind, projectId, taskIds, status) {
       if (taskIds.length === 0) return [];
+      if (taskIds.length === 1) return statements.byId.all({ kind, project: projectId, id: taskIds[0], status: status ?? null }) as TaskRow[];
       return statements.byIds.all({ kind, project: projectId, ids: JSON.stringify(taskIds), status: status ?? null }) as TaskRow[];
     },
     countThumbnailDetails: (project, taskId) => statements.countDetails.get({ project, taskId }) as number,
