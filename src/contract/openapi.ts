@@ -2,10 +2,11 @@
 // task documents and fixture files are all validated against the schemas read from it here.
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
-import { parse as parseYaml } from 'yaml';
 import { isMpcTime } from '../domain/mpc-time.js';
 
 export const MPC_API_DOCUMENT_PATH = new URL('../../openapi/mpc-api.yaml', import.meta.url);
+/** What the mock reads at start: JSON derived from the YAML (scripts/derive-documents.ts; CI checks it is current). */
+const derived = (yaml: URL) => new URL(yaml.href.replace(/\.yaml$/, '.json'));
 /** The control plane's own document (SPEC 6), beside the vendor API's. */
 export const MOCK_CONTROL_DOCUMENT_PATH = new URL('../../openapi/mock-control.yaml', import.meta.url);
 
@@ -107,8 +108,8 @@ function createAjv(forRequests = false): Ajv2020 {
   return ajv;
 }
 
-export function loadContract(path: URL | string = MPC_API_DOCUMENT_PATH, id = 'mpc-api'): Contract {
-  const document = parseYaml(readFileSync(path, 'utf8')) as OpenApiDocument;
+export function loadContract(path: URL = derived(MPC_API_DOCUMENT_PATH), id = 'mpc-api'): Contract {
+  const document = JSON.parse(readFileSync(path, 'utf8')) as OpenApiDocument;
   const ajv = createAjv();
   ajv.addSchema({ $id: id, components: document.components }, id);
   let requestAjv: Ajv2020 | undefined;
@@ -186,7 +187,7 @@ export function loadContract(path: URL | string = MPC_API_DOCUMENT_PATH, id = 'm
 
 /** The control plane's document, as a contract of its own. */
 export function loadControlContract(): Contract {
-  return loadContract(MOCK_CONTROL_DOCUMENT_PATH, 'mock-control');
+  return loadContract(derived(MOCK_CONTROL_DOCUMENT_PATH), 'mock-control');
 }
 
 /** One Ajv error as "field: message", with the JSON pointer turned into a dotted field path. */
