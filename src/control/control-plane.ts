@@ -10,8 +10,8 @@ import type { JournalFilter } from '../domain/journal.js';
 import type { MpcService } from '../domain/mpc-service.js';
 import type { LifecycleSetting } from '../domain/lifecycle-settings.js';
 import type { OutcomeRule } from '../domain/outcomes.js';
-import { taskKindByPath, type TaskDocument, type TaskKind } from '../domain/task-kinds.js';
-import { invalidParameter, mockNotFound, mockTimeout, mockUnauthorized } from '../domain/vendor-errors.js';
+import { requireTaskKindByPath, taskKindByPath, type TaskDocument, type TaskKind } from '../domain/task-kinds.js';
+import { invalidParameter, mockNotFound, mockTaskNotFound, mockTimeout, mockUnauthorized } from '../domain/vendor-errors.js';
 import { checkTaskDocument, FixtureError, parseFixtureFile, toFixtureFile } from '../fixture-format/fixture-files.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../http/parameters.js';
 import { bindBody } from '../http/request-body.js';
@@ -62,12 +62,7 @@ function sameSecret(given: string, expected: string): boolean {
 
 const withoutLocation = (detail: string) => detail.replace(/^[\w-]+\[0\](?: \(task_id [^)]*\))?: /, '');
 
-const kindOf = (word: unknown): TaskKind => {
-  const kind = taskKindByPath(String(word));
-  // The document's enum has already refused anything else; this is the lookup, not a second check.
-  if (!kind) throw invalidParameter(`kind ${String(word)} is not a task kind`);
-  return kind;
-};
+const kindOf = (word: unknown): TaskKind => requireTaskKindByPath(String(word));
 
 export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDependencies): void {
   const { controlContract: contract, service } = deps;
@@ -170,8 +165,7 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
     const kind = params.kind === undefined ? undefined : kindOf(params.kind);
     return toFixtureFile(service.exportTasks(projectId, kind), projectId ?? null);
   });
-  const taskNotFound = (kind: TaskKind, taskId: unknown, projectId: string | undefined) =>
-    mockNotFound(`Task ${kind.path}/${String(taskId)} ${projectId ? `in project ${projectId}` : 'among the shared fixtures'}`);
+  const taskNotFound = (kind: TaskKind, taskId: unknown, projectId: string | undefined) => mockTaskNotFound(kind.path, String(taskId), projectId);
   bind(app, contract, 'getTask', ({ params }) => {
     const kind = kindOf(params.kind);
     const projectId = params.project_id as string | undefined;

@@ -5,8 +5,8 @@ import type { components } from '../contract/mock-control.generated.js';
 import type { MpcService } from '../domain/mpc-service.js';
 import type { LifecycleSetting } from '../domain/lifecycle-settings.js';
 import type { OutcomeRule } from '../domain/outcomes.js';
-import { taskKindByPath, type TaskDocument } from '../domain/task-kinds.js';
-import { invalidParameter, mockNotFound } from '../domain/vendor-errors.js';
+import { requireTaskKindByPath, type TaskDocument } from '../domain/task-kinds.js';
+import { invalidParameter, mockTaskNotFound } from '../domain/vendor-errors.js';
 import { bindBody } from '../http/request-body.js';
 
 type Schemas = components['schemas'];
@@ -84,10 +84,8 @@ export function inProcessControls(service: MpcService, contract: Contract): InPr
     },
     tasks: {
       advance(word, taskId, projectId) {
-        const kind = taskKindByPath(word);
-        if (!kind) throw invalidParameter(`kind ${word} is not a task kind`);
-        const task = service.advanceTask(kind, projectId, taskId);
-        if (!task) throw mockNotFound(`Task ${word}/${taskId} ${projectId ? `in project ${projectId}` : 'among the shared fixtures'}`);
+        const task = service.advanceTask(requireTaskKindByPath(word), projectId, taskId);
+        if (!task) throw mockTaskNotFound(word, taskId, projectId);
         return task;
       },
     },

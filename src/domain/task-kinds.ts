@@ -1,5 +1,6 @@
 // The four MPC task kinds share one implementation of every behaviour; what differs is this descriptor.
 // The status words each list accepts live in the OpenAPI document (the operation's `status` enum), not here.
+import { invalidParameter } from './vendor-errors.js';
 
 export type TaskKindName = 'transcoding' | 'snapshot' | 'animated_gif' | 'encryption';
 
@@ -109,6 +110,13 @@ export const TASK_KINDS: readonly TaskKind[] = [
 /** A kind by the word of its path (`transcodings`, ...), as the control plane names kinds. */
 export function taskKindByPath(path: string): TaskKind | undefined {
   return TASK_KINDS.find((k) => k.path === path);
+}
+
+/** A kind by its path word, or 400 MPC.10202 naming the word (the control plane's kind parameter). */
+export function requireTaskKindByPath(word: string): TaskKind {
+  const kind = taskKindByPath(word);
+  if (!kind) throw invalidParameter(`kind ${word} is not a task kind`);
+  return kind;
 }
 
 export function taskKind(name: TaskKindName): TaskKind {

@@ -33,6 +33,10 @@ export const operationFailed = (detail: string) => new VendorError(400, 'MPC.102
 /** The control plane's own errors (SPEC 6): MOCK.0404 for a task or rule it does not have. */
 export const mockNotFound = (what: string) => new VendorError(404, 'MOCK.0404', `${what} not found`, 'mpc');
 
+/** 404 MOCK.0404 for one task of the control plane, in a project or among the shared fixtures. */
+export const mockTaskNotFound = (kindPath: string, taskId: string, projectId: string | undefined) =>
+  mockNotFound(`Task ${kindPath}/${taskId} ${projectId ? `in project ${projectId}` : 'among the shared fixtures'}`);
+
 /** 408 MOCK.0408: a control-plane wait ran out of time. */
 export const mockTimeout = (what: string) => new VendorError(408, 'MOCK.0408', `Timed out waiting for ${what}`, 'mpc');
 

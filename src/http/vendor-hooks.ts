@@ -6,6 +6,7 @@ import type { Clock } from '../domain/clock.js';
 import type { FaultAction, FaultRules, RequestFacts } from '../domain/faults.js';
 import { redactHeaders, type Journal, type JournalEntry } from '../domain/journal.js';
 import { taskKindByPath } from '../domain/task-kinds.js';
+import { parseQueryString } from './parameters.js';
 import { journaledBody, rawBodyOf } from './request-body.js';
 import { JSON_CONTENT_TYPE } from './vendor-envelope.js';
 
@@ -30,9 +31,7 @@ function factsOf(request: FastifyRequest): Observed {
   } catch {
     // A path that is not valid percent-encoding is journaled as it came.
   }
-  // A null-prototype object, so that names such as __proto__ or constructor are plain names.
-  const query = Object.create(null) as Record<string, string[]>;
-  for (const [name, value] of new URLSearchParams(queryPart)) (query[name] ??= []).push(value);
+  const query = parseQueryString(queryPart);
   const ids = query.task_id;
   return {
     facts: {
