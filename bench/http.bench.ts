@@ -71,8 +71,11 @@ for (const path of Object.values(REQUESTS)) {
 }
 const bare = await start(['-e', BARE, JSON.stringify(answers)], /bare listening on (http:\/\/\S+)/);
 
+// BENCH_HTTP_ONLY=<substring>: only the requests whose name contains it (for a quick look; nothing is written).
+const ONLY = process.env.BENCH_HTTP_ONLY;
 const rows: Array<{ request: string; mock: Awaited<ReturnType<typeof load>>; bare: Awaited<ReturnType<typeof load>> }> = [];
 for (const [name, path] of Object.entries(REQUESTS)) {
+  if (ONLY && !name.includes(ONLY)) continue;
   // Warm both, then measure each.
   await autocannon({ url: mock.url + path, connections: CONNECTIONS, duration: 1 });
   await autocannon({ url: bare.url + path, connections: CONNECTIONS, duration: 1 });
@@ -87,6 +90,7 @@ for (const [name, path] of Object.entries(REQUESTS)) {
 }
 mock.child.kill('SIGTERM');
 bare.child.kill('SIGTERM');
+if (ONLY) process.exit(0);
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`;
 const date = new Date().toISOString();

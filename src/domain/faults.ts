@@ -119,6 +119,11 @@ export class FaultRules {
   }
 
   /** The first rule that fires on this request, counting the match on every rule that matches it. */
+  /** Whether any rule is set: with none, a request need not be looked at. */
+  active(): boolean {
+    return this.rules.length > 0;
+  }
+
   decide(request: RequestFacts, requestId: string): FaultAction | undefined {
     if (this.rules.length === 0) return undefined;
     const facts = { ...request, status: undefined as number | undefined };

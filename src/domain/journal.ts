@@ -71,24 +71,35 @@ interface Waiter {
   resolve(entries: JournalEntry[] | undefined): void;
 }
 
+/**
+ * An entry as the HTTP layer hands it over: made whole only when someone reads the journal or waits on it.
+ * Most requests are never read back, and building an entry (the path decoded, the query parsed, the headers
+ * copied and redacted, the time formatted) cost a request a tenth of its CPU.
+ */
+export type LazyJournalEntry = () => JournalEntry;
+type Slot = JournalEntry | LazyJournalEntry;
+
 export class Journal {
-  private entries: JournalEntry[] = [];
+  /** The last `size` slots are the journal; older ones are cut off in bulk, so a push stays O(1). */
+  private slots: Slot[] = [];
   private droppedCount = 0;
   private readonly waiters = new Set<Waiter>();
 
   constructor(readonly size: number) {}
 
-  record(entry: JournalEntry): void {
+  record(entry: JournalEntry | LazyJournalEntry): void {
     if (this.size > 0) {
-      this.entries.push(entry);
-      if (this.entries.length > this.size) {
-        this.entries.splice(0, this.entries.length - this.size);
+      this.slots.push(entry);
+      if (this.slots.length > this.size) {
         this.droppedCount++;
+        if (this.slots.length >= 2 * this.size) this.slots = this.slots.slice(-this.size);
       }
     }
+    if (this.waiters.size === 0) return;
+    const whole = this.size > 0 ? this.whole(this.slots.length - 1) : typeof entry === 'function' ? entry() : entry;
     for (const w of this.waiters) {
-      if (!entryMatches(w.filter, entry, w.glob)) continue;
-      w.found.push(entry);
+      if (!entryMatches(w.filter, whole, w.glob)) continue;
+      w.found.push(whole);
       if (w.found.length >= w.count) {
         this.waiters.delete(w);
         w.resolve(w.found);
@@ -96,9 +107,24 @@ export class Journal {
     }
   }
 
+  /** The slot at i, made whole once and kept so. */
+  private whole(i: number): JournalEntry {
+    const slot = this.slots[i]!;
+    if (typeof slot !== 'function') return slot;
+    const entry = slot();
+    this.slots[i] = entry;
+    return entry;
+  }
+
+  private all(): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    for (let i = Math.max(0, this.slots.length - this.size); i < this.slots.length; i++) out.push(this.whole(i));
+    return out;
+  }
+
   list(filter: JournalFilter = {}): JournalEntry[] {
     const glob = filter.path === undefined ? undefined : pathGlob(filter.path);
-    return this.entries.filter((e) => entryMatches(filter, e, glob));
+    return this.all().filter((e) => entryMatches(filter, e, glob));
   }
 
   /** Entries pushed out of the bounded journal since it was last cleared. */
@@ -109,10 +135,10 @@ export class Journal {
   /** Forgets every entry, or a project's. */
   clear(projectId?: string): void {
     if (projectId === undefined) {
-      this.entries = [];
+      this.slots = [];
       this.droppedCount = 0;
     } else {
-      this.entries = this.entries.filter((e) => e.project_id !== projectId);
+      this.slots = this.all().filter((e) => e.project_id !== projectId);
     }
   }
 

@@ -44,6 +44,13 @@ export function listTasks(store: TaskStore, kind: TaskKind, projectId: string, p
  * documents go in as stored, which spares parsing and writing again a hundred documents a page.
  */
 export function taskListBody(kind: TaskKind, page: TaskListPage): string {
+  // A page answered again from the answer cache is the same object: its text is made once.
+  const made = bodies.get(page);
+  if (made !== undefined) return made;
   const tail = kind.hasIsTruncated ? `,"is_truncated":${page.isTruncated ? 1 : 0}` : '';
-  return `{"${kind.listKey}":[${page.tasks.map((t) => t.json).join(',')}],"total":${page.total}${tail}}`;
+  const body = `{"${kind.listKey}":[${page.tasks.map((t) => t.json).join(',')}],"total":${page.total}${tail}}`;
+  bodies.set(page, body);
+  return body;
 }
+
+const bodies = new WeakMap<TaskListPage, string>();

@@ -15,6 +15,7 @@ import { Journal } from './journal.js';
 import type { MockClock } from './clock.js';
 import { createLifecycle, enterState, CANCELED_DESCRIPTION, type Lifecycle } from './lifecycle.js';
 import { LifecycleSettings, type EffectiveSetting, type LifecycleSetting } from './lifecycle-settings.js';
+import { AnswerCache } from './answer-cache.js';
 import { listTasks, type ListTasksParams, type TaskListPage } from './list-tasks.js';
 import { formatMpcTime } from './mpc-time.js';
 import { OutcomeRules } from './outcomes.js';
@@ -107,6 +108,10 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   const faults = new FaultRules(() => new Date(clock.now()).toISOString());
   const ownerOf = (projectId: string | undefined) => projectId ?? SHARED_PROJECT;
   const waits = new Set<() => void>();
+  // Read answers kept while the store is unchanged (exact: see answer-cache.ts); settle() always runs first.
+  const version = () => store.version();
+  const lists = new AnswerCache<TaskListPage>({ version }, (page) => page.tasks.reduce((n, t) => n + t.json.length, 64));
+  const details = new AnswerCache<ThumbnailDetailsPage>({ version }, (page) => 64 + (page.thumbnails?.reduce((n, t) => n + t.url.length + 16, 0) ?? 0));
 
   /** A settings change counts from now for every task whose effective setting it changed. */
   const changeSettings = (change: () => void) => {
@@ -129,14 +134,16 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
 
     listTasks(kind, projectId, params) {
       lifecycle.settle();
-      const page = listTasks(store, kind, projectId, params);
+      const key = [kind.name, projectId, params.status, params.start_time, params.end_time, params.page, params.size, params.task_id?.join('\u0001')].join('\u0000');
+      const page = lists.get(key, () => listTasks(store, kind, projectId, params));
       lifecycle.recordReads(kind, projectId, page.tasks);
       return page;
     },
 
     listThumbnailDetails(projectId, params) {
       lifecycle.settle();
-      return listThumbnailDetails(store, projectId, params);
+      const key = [projectId, params.task_id, params.offset, params.limit].join('\u0000');
+      return details.get(key, () => listThumbnailDetails(store, projectId, params));
     },
 
     createTask(kind, projectId, request) {

@@ -4,24 +4,26 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import type { FaultAction, FaultRules, RequestFacts } from '../domain/faults.js';
-import { redactHeaders, type Journal, type JournalEntry } from '../domain/journal.js';
+import { redactHeaders, type Journal } from '../domain/journal.js';
 import { taskKindByPath } from '../domain/task-kinds.js';
 import { parseQueryString } from './parameters.js';
 import { journaledBody, rawBodyOf } from './request-body.js';
 import { JSON_CONTENT_TYPE } from './vendor-envelope.js';
 
 interface Observed {
-  facts: RequestFacts;
-  query: Record<string, string[]>;
+  /** Worked out from the URL only when a fault rule needs them before the answer; else when the journal is read. */
+  facts?: RequestFacts;
   fault?: FaultAction;
+  /** The id a create answered with. */
+  createdId?: string;
 }
 
 const observed = new WeakMap<FastifyRequest, Observed>();
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** The facts of a vendor request from its URL alone: /v1/{project_id}/{kind path}?task_id=... */
-function factsOf(request: FastifyRequest): Observed {
-  const [pathPart = '', queryPart = ''] = request.url.split('?', 2);
+function factsOf(method: string, url: string): { facts: RequestFacts; query: Record<string, string[]> } {
+  const [pathPart = '', queryPart = ''] = url.split('?', 2);
   const segments = pathPart.split('/');
   let path = pathPart;
   let project: string | undefined;
@@ -35,7 +37,7 @@ function factsOf(request: FastifyRequest): Observed {
   const ids = query.task_id;
   return {
     facts: {
-      method: request.method,
+      method,
       path,
       project_id: project,
       kind: segments.length === 4 ? taskKindByPath(segments[3]!)?.path : undefined,
@@ -50,76 +52,91 @@ export function faultOf(request: FastifyRequest): string | undefined {
   return observed.get(request)?.fault?.ruleId;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultRules; journal: Journal; clock: Clock }): void {
   const isVendor = (request: FastifyRequest) => request.url.startsWith('/v1/');
 
-  const record = (request: FastifyRequest, status: number, extra: Partial<JournalEntry> = {}) => {
+  // What the journal keeps of a request is taken now, as plain values (never the request, which holds its
+  // socket); the entry is made from them only if it is read.
+  const record = (request: FastifyRequest, status: number, durationMs: number) => {
     const seen = observed.get(request);
     if (!seen) return;
-    const { facts } = seen;
-    const entry: JournalEntry = {
-      request_id: request.id,
-      time: new Date(deps.clock.now()).toISOString(),
-      method: facts.method,
-      path: facts.path,
-      query: seen.query,
-      status,
-      duration_ms: 0,
-      ...(facts.project_id !== undefined ? { project_id: facts.project_id } : {}),
-      ...(facts.kind !== undefined ? { kind: facts.kind } : {}),
-      ...(facts.task_id !== undefined ? { task_id: facts.task_id } : {}),
-      headers: redactHeaders(request.headers),
-      ...(seen.fault ? { fault: seen.fault.ruleId } : {}),
-      ...extra,
-    };
-    if (WRITES.has(request.method)) {
+    const { id, method, url, headers } = request;
+    const timeMs = deps.clock.now();
+    const fault = seen.fault?.ruleId;
+    const createdId = seen.createdId;
+    let body: unknown;
+    if (WRITES.has(method)) {
       const raw = rawBodyOf(request);
-      if (raw !== undefined && raw !== '') entry.body = journaledBody(raw);
+      if (raw !== undefined && raw !== '') body = journaledBody(raw);
     }
-    deps.journal.record(entry);
+    deps.journal.record(() => {
+      const { facts, query } = factsOf(method, url);
+      const taskId = createdId ?? facts.task_id;
+      return {
+        request_id: id,
+        time: new Date(timeMs).toISOString(),
+        method,
+        path: facts.path,
+        query,
+        status,
+        duration_ms: durationMs,
+        ...(facts.project_id !== undefined ? { project_id: facts.project_id } : {}),
+        ...(facts.kind !== undefined ? { kind: facts.kind } : {}),
+        ...(taskId !== undefined ? { task_id: taskId } : {}),
+        headers: redactHeaders(headers),
+        ...(fault !== undefined ? { fault } : {}),
+        ...(body !== undefined ? { body } : {}),
+      };
+    });
   };
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!isVendor(request)) return;
-    const seen = factsOf(request);
+  // Hooks in callback style: an async hook costs every request a promise and a microtask turn.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!isVendor(request)) return done();
+    const seen: Observed = {};
     observed.set(request, seen);
+    if (!deps.faults.active()) return done();
+    seen.facts = factsOf(request.method, request.url).facts;
     const action = deps.faults.decide(seen.facts, request.id);
-    if (!action) return;
+    if (!action) return done();
     seen.fault = action;
-    if (action.delayMs > 0) await sleep(action.delayMs);
-    if (action.drop) {
-      // No answer at all: the connection closes under the client, as a broken network does.
-      record(request, 0);
-      reply.hijack();
-      request.raw.socket.destroy();
-      return reply;
-    }
-    if (action.response) {
-      return reply.code(action.response.status).headers(action.response.headers).type(JSON_CONTENT_TYPE).send(action.response.body as object);
-    }
-    return undefined;
+    const act = () => {
+      if (action.drop) {
+        // No answer at all: the connection closes under the client, as a broken network does.
+        record(request, 0, 0);
+        reply.hijack();
+        request.raw.socket.destroy();
+        return;
+      }
+      if (action.response) {
+        reply.code(action.response.status).headers(action.response.headers).type(JSON_CONTENT_TYPE).send(action.response.body as object);
+        return;
+      }
+      done();
+    };
+    if (action.delayMs > 0) setTimeout(act, action.delayMs);
+    else act();
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const seen = observed.get(request);
-    if (!seen) return payload;
+    if (!seen) return done(null, payload);
     // A created task's id is known once it is answered.
-    if (request.method === 'POST' && seen.facts.kind && reply.statusCode < 300 && typeof payload === 'string') {
+    if (request.method === 'POST' && reply.statusCode < 300 && typeof payload === 'string') {
       try {
         const id = (JSON.parse(payload) as { task_id?: unknown }).task_id;
-        if (id !== undefined) seen.facts.task_id = String(id);
+        if (id !== undefined) seen.createdId = String(id);
       } catch {
         // not JSON: nothing to learn
       }
     }
     // A broken body: the answer's JSON cut short, with a length that matches what is sent.
-    if (seen.fault?.brokenBody && typeof payload === 'string' && payload.length > 1) return payload.slice(0, Math.floor(payload.length / 2));
-    return payload;
+    if (seen.fault?.brokenBody && typeof payload === 'string' && payload.length > 1) return done(null, payload.slice(0, Math.floor(payload.length / 2)));
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    record(request, reply.statusCode, { duration_ms: Math.round(reply.elapsedTime * 1000) / 1000 });
+  app.addHook('onResponse', (request, reply, done) => {
+    record(request, reply.statusCode, Math.round(reply.elapsedTime * 1000) / 1000);
+    done();
   });
 }

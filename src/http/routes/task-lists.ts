@@ -5,14 +5,18 @@ import { taskListBody, type ListTasksParams } from '../../domain/list-tasks.js';
 import { TASK_KINDS } from '../../domain/task-kinds.js';
 import type { MpcService } from '../../domain/mpc-service.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../parameters.js';
+import { JSON_CONTENT_TYPE, vendorHandler } from '../vendor-envelope.js';
 
 export function registerTaskListRoutes(app: FastifyInstance, deps: { contract: Contract; service: MpcService }): void {
   for (const kind of TASK_KINDS) {
     const op = deps.contract.operation(kind.listOperationId);
     const readParams = bindParameters<ListTasksParams & { project_id: string }>(op);
-    app.get(fastifyPath(op.path), async (request, reply) => {
-      const params = readParams(request.params as Record<string, string>, request.query as RawQuery);
-      return reply.type('application/json').send(taskListBody(kind, deps.service.listTasks(kind, params.project_id, params)));
-    });
+    app.get(
+      fastifyPath(op.path),
+      vendorHandler((request, reply) => {
+        const params = readParams(request.params as Record<string, string>, request.query as RawQuery);
+        reply.type(JSON_CONTENT_TYPE).send(taskListBody(kind, deps.service.listTasks(kind, params.project_id, params)));
+      }),
+    );
   }
 }

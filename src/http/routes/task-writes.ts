@@ -7,25 +7,32 @@ import { createResponse, type CreateRequest } from '../../domain/task-documents.
 import { TASK_KINDS } from '../../domain/task-kinds.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../parameters.js';
 import { bindBody } from '../request-body.js';
+import { vendorHandler } from '../vendor-envelope.js';
 
 export function registerTaskWriteRoutes(app: FastifyInstance, deps: { contract: Contract; service: MpcService }): void {
   for (const kind of TASK_KINDS) {
     const create = deps.contract.operation(kind.createOperationId);
     const readCreateParams = bindParameters<{ project_id: string }>(create);
     const readBody = bindBody<CreateRequest>(deps.contract, kind.createOperationId);
-    app.post(fastifyPath(create.path), async (request, reply) => {
-      const { project_id } = readCreateParams(request.params as Record<string, string>, request.query as RawQuery);
-      const body = readBody(request.body);
-      const created = deps.service.createTask(kind, project_id, body);
-      return reply.code(created.synchronous ? 200 : 202).send(createResponse(kind, created.task, body));
-    });
+    app.post(
+      fastifyPath(create.path),
+      vendorHandler((request, reply) => {
+        const { project_id } = readCreateParams(request.params as Record<string, string>, request.query as RawQuery);
+        const body = readBody(request.body);
+        const created = deps.service.createTask(kind, project_id, body);
+        reply.code(created.synchronous ? 200 : 202).send(createResponse(kind, created.task, body));
+      }),
+    );
 
     const cancel = deps.contract.operation(kind.cancelOperationId);
     const readCancelParams = bindParameters<{ project_id: string; task_id: string }>(cancel);
-    app.delete(fastifyPath(cancel.path), async (request, reply) => {
-      const { project_id, task_id } = readCancelParams(request.params as Record<string, string>, request.query as RawQuery);
-      deps.service.cancelTask(kind, project_id, task_id);
-      return reply.code(204).send();
-    });
+    app.delete(
+      fastifyPath(cancel.path),
+      vendorHandler((request, reply) => {
+        const { project_id, task_id } = readCancelParams(request.params as Record<string, string>, request.query as RawQuery);
+        deps.service.cancelTask(kind, project_id, task_id);
+        reply.code(204).send();
+      }),
+    );
   }
 }
