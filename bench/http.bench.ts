@@ -4,10 +4,10 @@
 // the run, divided by the requests it answered), as a ratio to the bare server's. On 2 cores the load
 // generator caps the bare baseline's req/s, so the CPU per request is the figure that says what the mock costs.
 // Results go to bench/results.json and BENCHMARKS.md, with a chart (bench/results.svg).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
+import { load as loadServer, startServer, type Server } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 10);
@@ -24,25 +24,6 @@ const REQUESTS: Record<string, string> = {
   '404 (unknown path)': `/v1/${P}/remuxes`,
 };
 
-const TICKS = 100; // USER_HZ on Linux
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS;
-}
-
-function start(command: string[], ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, command, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += String(chunk);
-      const m = ready.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.on('exit', (code) => reject(new Error(`${command.join(' ')} exited ${code}: ${out}`)));
-  });
-}
-
 // The bare baseline: Fastify 5 answering each path with the bytes the mock answers, from memory.
 const BARE = `
 const Fastify = require('fastify');
@@ -55,21 +36,15 @@ app.get('/*', (request, reply) => {
 app.listen({ port: 0, host: '127.0.0.1' }).then((url) => console.log('bare listening on ' + url));
 `;
 
-async function load(url: string, pid: number) {
-  const cpu0 = cpuSeconds(pid);
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
-  const cpu = cpuSeconds(pid) - cpu0;
-  const requests = result.requests.total;
-  return { rps: result.requests.average, cpuUsPerRequest: (cpu * 1e6) / Math.max(1, requests), p99: result.latency.p99, errors: result.errors + result.non2xx * 0 };
-}
+const load = (server: Server, path: string) => loadServer(server, path, CONNECTIONS, SECONDS);
 
-const mock = await start(['dist/cli.js', '--port', '0', '--log-level', 'warn'], /listening on (http:\/\/\S+)/);
+const mock = await startServer(['dist/cli.js', '--port', '0', '--log-level', 'warn'], /listening on (http:\/\/\S+)/);
 const answers: Record<string, { status: number; body: string }> = {};
 for (const path of Object.values(REQUESTS)) {
   const res = await fetch(mock.url + path);
   answers[path] = { status: res.status, body: await res.text() };
 }
-const bare = await start(['-e', BARE, JSON.stringify(answers)], /bare listening on (http:\/\/\S+)/);
+const bare = await startServer(['-e', BARE, JSON.stringify(answers)], /bare listening on (http:\/\/\S+)/);
 
 // BENCH_HTTP_ONLY=<substring>: only the requests whose name contains it (for a quick look; nothing is written).
 const ONLY = process.env.BENCH_HTTP_ONLY;
@@ -79,8 +54,8 @@ for (const [name, path] of Object.entries(REQUESTS)) {
   // Warm both, then measure each.
   await autocannon({ url: mock.url + path, connections: CONNECTIONS, duration: 1 });
   await autocannon({ url: bare.url + path, connections: CONNECTIONS, duration: 1 });
-  const m = await load(mock.url + path, mock.child.pid!);
-  const b = await load(bare.url + path, bare.child.pid!);
+  const m = await load(mock, path);
+  const b = await load(bare, path);
   rows.push({ request: name, mock: m, bare: b });
   console.log(
     `${name.padEnd(24)} mock ${m.rps.toFixed(0).padStart(6)} req/s ${m.cpuUsPerRequest.toFixed(0).padStart(5)} µs CPU/req | ` +
@@ -88,8 +63,8 @@ for (const [name, path] of Object.entries(REQUESTS)) {
       `CPU ${(m.cpuUsPerRequest / b.cpuUsPerRequest).toFixed(2)}×, req/s ${(m.rps / b.rps).toFixed(2)}×`,
   );
 }
-mock.child.kill('SIGTERM');
-bare.child.kill('SIGTERM');
+await mock.stop();
+await bare.stop();
 if (ONLY) process.exit(0);
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`;
@@ -147,6 +122,51 @@ ${table}
 ![CPU per request](bench/results.svg)
 
 Raw figures: \`bench/results.json\`.
-`,
+${scaleSection()}`,
 );
 console.log('wrote bench/results.json, bench/results.svg and BENCHMARKS.md');
+
+/** The at-scale figures of bench/scale-http.bench.ts, when it has run (npm run bench runs it first). */
+function scaleSection(): string {
+  if (!existsSync('bench/scale-results.json')) return '';
+  type L = { rps: number; cpuUsPerRequest: number; p99: number; max: number; errors: number; non2xx: number };
+  const r = JSON.parse(readFileSync('bench/scale-results.json', 'utf8')) as {
+    date: string;
+    seconds: number;
+    large: { spec: string; built: boolean; readyMs: number; rssMb: number };
+    rows: Array<Record<string, L> & { request: string }>;
+    burst: L;
+    prism?: { request: string; prism: L; mock: L; prismRssMb: number; mockRssMb: number };
+  };
+  const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const lines = r.rows.map(
+    (row) =>
+      `| ${String(row.request)} | ${row.smallRepeated!.cpuUsPerRequest.toFixed(0)} | ${row.largeRepeated!.cpuUsPerRequest.toFixed(0)} | ${x(row.largeRepeated!.cpuUsPerRequest, row.smallRepeated!.cpuUsPerRequest)} | ` +
+      `${row.smallRepeated50!.p99} / ${row.largeRepeated50!.p99} | ${row.smallDistinct!.cpuUsPerRequest.toFixed(0)} | ${row.largeDistinct!.cpuUsPerRequest.toFixed(0)} | ` +
+      `${x(row.largeDistinct!.cpuUsPerRequest, row.smallDistinct!.cpuUsPerRequest)} | ${row.smallDistinct50!.p99} / ${row.largeDistinct50!.p99} |`,
+  );
+  const prism = r.prism
+    ? `Prism (\`prism mock openapi/mpc-api.yaml\`, ${r.prism.request}, same run): ${r.prism.prism.rps.toFixed(0)} req/s and ${r.prism.prism.cpuUsPerRequest.toFixed(0)} µs CPU per ` +
+      `request, RSS ${r.prism.prismRssMb.toFixed(0)} MB; the mock ${r.prism.mock.rps.toFixed(0)} req/s and ${r.prism.mock.cpuUsPerRequest.toFixed(0)} µs, RSS ${r.prism.mockRssMb.toFixed(0)} MB: ` +
+      `${x(r.prism.mock.rps, r.prism.prism.rps)} Prism's requests per second at ${x(r.prism.mock.cpuUsPerRequest, r.prism.prism.cpuUsPerRequest)} its CPU per request.\n`
+    : 'Prism was not run.\n';
+  return `
+## At scale (\`bench/scale-http.bench.ts\`, ${r.date})
+
+The default fixtures beside a file store of ${r.large.spec.replaceAll(',', ', ')} (${r.large.built ? 'built' : 'opened'}
+and ready in ${(r.large.readyMs / 1000).toFixed(1)} s; RSS after the run ${r.large.rssMb.toFixed(0)} MB), the same requests against both,
+${r.seconds} s each at 10 connections (CPU µs per request) and at 50 (p99 ms). "Repeated" asks the same request again and
+again, as a polling suite does: it is answered from the answer cache. "Distinct" makes every request different (a new
+\`end_time\` or task id), so that each runs its queries.
+
+| request | repeated CPU default | large | × | p99 at 50, default / large | distinct CPU default | large | × | p99 at 50, default / large |
+|---|---|---|---|---|---|---|---|---|
+${lines.join('\n')}
+
+200 connections opened at once against the large store, distinct requests of every kind: ${r.burst.rps.toFixed(0)} req/s,
+p99 ${r.burst.p99} ms, longest wait ${r.burst.max} ms, ${r.burst.errors} errors, ${r.burst.non2xx} non-2xx.
+
+${prism}
+Raw figures: \`bench/scale-results.json\`.
+`;
+}

@@ -9,9 +9,22 @@ import { invalidParameter } from '../domain/vendor-errors.js';
 /** A query string as repeated keys: every name maps to all of its values, in order. */
 export type RawQuery = Record<string, string[]>;
 
+/** Printable ASCII without `%` and `+`, not led by `?` (which URLSearchParams drops): nothing to decode. */
+const PLAIN_QUERY = /^(?!\?)[!-$&-*,-~]*$/;
+
 export function parseQueryString(queryString: string): RawQuery {
   // A null-prototype object, so that names such as __proto__ or constructor are plain names.
   const query = Object.create(null) as RawQuery;
+  if (PLAIN_QUERY.test(queryString)) {
+    // What URLSearchParams does when there is nothing to decode (empty pairs skipped, a pair without `=` has
+    // an empty value), at a fifth of its cost: the query strings clients send are nearly all like this.
+    for (const pair of queryString.split('&')) {
+      if (pair === '') continue;
+      const eq = pair.indexOf('=');
+      (query[eq === -1 ? pair : pair.slice(0, eq)] ??= []).push(eq === -1 ? '' : pair.slice(eq + 1));
+    }
+    return query;
+  }
   for (const [name, value] of new URLSearchParams(queryString)) (query[name] ??= []).push(value);
   return query;
 }
@@ -57,8 +70,12 @@ function checkScalar(name: string, schema: ParameterSchema, raw: string): string
   return raw;
 }
 
+const NONE: readonly string[] = [];
+
 function readQueryParameter(p: ParameterObject, query: RawQuery): unknown {
-  const values = (query[p.name] ?? []).filter((v) => v !== '');
+  const given = query[p.name];
+  // (The usual cases, absent or given once, without a new array.)
+  const values = given === undefined ? NONE : given.length === 1 ? (given[0] === '' ? NONE : given) : given.filter((v) => v !== '');
   const schema = p.schema;
   if (values.length === 0) {
     if (p.required) throw invalidParameter(`${p.name} is required`);
@@ -84,7 +101,7 @@ export function bindParameters<T>(op: BoundOperation): ParameterReader<T> {
   return (pathParams, rawQuery) => {
     const values: Record<string, unknown> = {};
     for (const p of path) values[p.name] = checkScalar(p.name, p.schema, pathParams[p.name] ?? '');
-    const present = (name: string) => (rawQuery[name] ?? []).some((v) => v !== '');
+    const present = (name: string) => rawQuery[name]?.some((v) => v !== '') === true;
     for (const p of query) {
       const ignoredWith = p['x-ignored-when-present'];
       if (ignoredWith !== undefined && present(ignoredWith)) continue;

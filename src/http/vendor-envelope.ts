@@ -78,13 +78,11 @@ export function clientErrorHandler(ids: IdSource) {
 }
 
 export function registerVendorEnvelope(app: FastifyInstance): void {
-  // Callback-style hooks: an async hook costs every request a promise and a microtask turn.
-  app.addHook('onRequest', (request, reply, done) => {
+  // Every answer carries its request id, and every JSON body the vendor's content type (SPEC 1.5), including
+  // Fastify's serialised route results. One callback-style hook: an async hook costs every request a promise
+  // and a microtask turn. (Answers written before any hook runs, framework errors, set both in sendVendorError.)
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
-    done();
-  });
-  // Every JSON body in the vendor's content type (SPEC 1.5), including Fastify's serialised route results.
-  app.addHook('onSend', (_request, reply, payload, done) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type !== JSON_CONTENT_TYPE && type.startsWith('application/json')) reply.header('content-type', JSON_CONTENT_TYPE);
     done(null, payload);
