@@ -11,6 +11,7 @@ import { registerJsonBodyParser } from './http/request-body.js';
 import { registerTaskListRoutes } from './http/routes/task-lists.js';
 import { registerTaskWriteRoutes } from './http/routes/task-writes.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
+import { FairTurns } from './http/fair-turns.js';
 import { registerVendorHooks } from './http/vendor-hooks.js';
 import { clientErrorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH, registerVendorEnvelope } from './http/vendor-envelope.js';
 
@@ -66,6 +67,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
   });
   app.decorate('routeTable', routeTable);
+
+  // First of all: under load, requests past the loop turn's budget wait for a later turn, so that new
+  // connections are accepted and answered too (src/http/fair-turns.ts).
+  const turns = new FairTurns();
+  app.addHook('onRequest', (_request, _reply, done) => turns.admit(done));
 
   // The request's one log line: its id (also its X-Request-Id), method, path, status and time (SPEC 1.5).
   // Above info, the line is never written: not even its fields are gathered.
