@@ -58,20 +58,11 @@ export function createTaskCounts(db: Database.Database, nearTop = NEAR_TOP): Tas
      ON CONFLICT (kind, project_id, status, level, prefix) DO UPDATE SET n = n + excluded.n`,
   );
   const dropEmpty = db.prepare('DELETE FROM task_counts WHERE kind = @kind AND project_id = @owner AND status = @status AND level = @level AND prefix = @prefix AND n <= 0');
-  const bucket = db.prepare('SELECT n FROM task_counts WHERE kind = @kind AND project_id = @owner AND status = @status AND level = @level AND prefix = @prefix').pluck();
-  const between = db.prepare(
-    `SELECT coalesce(sum(n), 0) FROM task_counts
-     WHERE kind = @kind AND project_id = @owner AND status = @status AND level = @level AND prefix > @lo AND prefix < @hi`,
-  ).pluck();
   const bucketsDesc = db.prepare(
     `SELECT prefix, n FROM task_counts
      WHERE kind = @kind AND project_id = @owner AND status = @status AND level = @level AND prefix >= @lo AND prefix <= @hi
      ORDER BY prefix DESC`,
   );
-  const exactAny = db.prepare('SELECT count(*) FROM tasks WHERE kind = @kind AND project_id = @owner AND create_time BETWEEN @lo AND @hi').pluck();
-  const exactStatus = db.prepare(
-    'SELECT count(*) FROM tasks WHERE kind = @kind AND project_id = @owner AND status = @status AND create_time BETWEEN @lo AND @hi',
-  ).pluck();
   const deleteScope = db.prepare('DELETE FROM task_counts WHERE (@kind IS NULL OR kind = @kind) AND (@owner IS NULL OR project_id = @owner)');
   const rebuildLevel = (level: number, byStatus: boolean) =>
     db.prepare(
@@ -82,33 +73,51 @@ export function createTaskCounts(db: Database.Database, nearTop = NEAR_TOP): Tas
     );
   const rebuilds = LEVELS.flatMap((level) => [rebuildLevel(level, false), rebuildLevel(level, true)]);
 
-  /** The tasks of one owner in [lo, hi], where lo and hi share their first `LEVELS[li - 1]` digits. */
-  const countOwner = (kind: string, owner: string, status: string, lo: string, hi: string, li = 0): number => {
+  // A count over a window reads the owners' buckets together (a project's and the shared ones: one statement
+  // where there were two), and skips an edge whose whole bucket is empty instead of walking down into it.
+  const pair = (scope: CountScope) => ({ kind: scope.kind, a: scope.owners[0], b: scope.owners[1] ?? scope.owners[0], status: scope.status });
+  const bucketPair = db.prepare(
+    'SELECT coalesce(sum(n), 0) FROM task_counts WHERE kind = @kind AND project_id IN (@a, @b) AND status = @status AND level = @level AND prefix = @prefix',
+  ).pluck();
+  const betweenPair = db.prepare(
+    `SELECT coalesce(sum(n), 0) FROM task_counts
+     WHERE kind = @kind AND project_id IN (@a, @b) AND status = @status AND level = @level AND prefix > @lo AND prefix < @hi`,
+  ).pluck();
+  const exactAnyPair = db.prepare('SELECT count(*) FROM tasks WHERE kind = @kind AND project_id IN (@a, @b) AND create_time BETWEEN @lo AND @hi').pluck();
+  const exactStatusPair = db.prepare(
+    'SELECT count(*) FROM tasks WHERE kind = @kind AND project_id IN (@a, @b) AND status = @status AND create_time BETWEEN @lo AND @hi',
+  ).pluck();
+
+  /** The tasks of the owners in [lo, hi], where lo and hi share their first `LEVELS[li - 1]` digits. */
+  const countWindow = (owners: ReturnType<typeof pair>, lo: string, hi: string, li = 0): number => {
     if (lo > hi) return 0;
     if (li === LEVELS.length) {
       // Within one minute: the index counts the few tasks there are.
-      return (status === ANY_STATUS ? exactAny.get({ kind, owner, lo, hi }) : exactStatus.get({ kind, owner, status, lo, hi })) as number;
+      return (owners.status === ANY_STATUS ? exactAnyPair.get({ ...owners, lo, hi }) : exactStatusPair.get({ ...owners, lo, hi })) as number;
     }
     const level = LEVELS[li]!;
     const pLo = lo.slice(0, level);
     const pHi = hi.slice(0, level);
-    if (pLo === pHi) return countOwner(kind, owner, status, lo, hi, li + 1);
-    const whole = (prefix: string) => ((bucket.get({ kind, owner, status, level, prefix }) as number | undefined) ?? 0);
-    const left = lo === pLo + EARLIEST.slice(level) ? whole(pLo) : countOwner(kind, owner, status, lo, pLo + LATEST.slice(level), li + 1);
-    const right = hi === pHi + LATEST.slice(level) ? whole(pHi) : countOwner(kind, owner, status, pHi + EARLIEST.slice(level), hi, li + 1);
-    const middle = between.get({ kind, owner, status, level, lo: pLo, hi: pHi }) as number;
+    if (pLo === pHi) return countWindow(owners, lo, hi, li + 1);
+    const whole = (prefix: string) => bucketPair.get({ ...owners, level, prefix }) as number;
+    const edge = (prefix: string, from: string, to: string, all: boolean) => {
+      const n = whole(prefix);
+      return all || n === 0 ? n : countWindow(owners, from, to, li + 1);
+    };
+    const left = edge(pLo, lo, pLo + LATEST.slice(level), lo === pLo + EARLIEST.slice(level));
+    const right = edge(pHi, pHi + EARLIEST.slice(level), hi, hi === pHi + LATEST.slice(level));
+    const middle = betweenPair.get({ ...owners, level, lo: pLo, hi: pHi }) as number;
     return left + middle + right;
   };
 
   const allTime = db.prepare(
     'SELECT coalesce(sum(n), 0) FROM task_counts WHERE kind = @kind AND project_id IN (@a, @b) AND status = @status AND level = 4',
   ).pluck();
-  const count = (scope: CountScope, from: string, to: string) => {
+  const count = (scope: CountScope, from: string, to: string): number => {
+    if (scope.owners.length > 2) return scope.owners.reduce((sum, owner) => sum + count({ ...scope, owners: [owner] }, from, to), 0);
     // No window (most lists): the year buckets of both owners, in one statement.
-    if (from === EARLIEST && to === LATEST && scope.owners.length <= 2) {
-      return allTime.get({ kind: scope.kind, a: scope.owners[0], b: scope.owners[1] ?? scope.owners[0], status: scope.status }) as number;
-    }
-    return scope.owners.reduce((sum, owner) => sum + countOwner(scope.kind, owner, scope.status, from, to), 0);
+    if (from === EARLIEST && to === LATEST) return allTime.get(pair(scope)) as number;
+    return countWindow(pair(scope), from, to);
   };
 
   return {
