@@ -82,7 +82,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     }
     done();
   });
-  registerVendorEnvelope(app);
+  registerVendorEnvelope(app, ids);
   registerJsonBodyParser(app);
   // Fault rules and the journal see every request to the vendor API (through the domain, not the routes).
   registerVendorHooks(app, { faults: deps.service.faults, journal: deps.service.journal, clock: deps.service.clock });

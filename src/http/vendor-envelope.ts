@@ -1,6 +1,7 @@
 // One place that writes errors in the vendor's envelope: the root error handler, the not-found handler,
 // Fastify's framework errors (a URL that is not valid percent-encoding) and Node's HTTP parser errors (a
 // request it cannot parse at all) all end here.
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IdSource } from '../domain/ids.js';
@@ -57,27 +58,61 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
   sendVendorError(request, reply, asVendorError(error, request));
 }
 
+/** An answer in the envelope written straight to a socket that Node's HTTP server will not answer on. */
+function endRaw(socket: Socket, status: number, body: string, requestId: string): void {
+  if (!socket.writable) return;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\nX-Request-Id: ${requestId}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 /**
  * Requests Node's HTTP parser rejects before Fastify sees them (a raw non-ASCII byte in the path, no Host,
  * headers over 16 KiB) still get the vendor's envelope and a request id, written straight to the socket.
  */
 export function clientErrorHandler(ids: IdSource) {
-  return (error: NodeJS.ErrnoException, socket: Socket): void => {
+  // A function, not an arrow: Fastify calls it with the instance as `this`, whose logger it uses.
+  return function (this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket): void {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
     const requestId = ids.requestId();
+    // The one line of this request too (SPEC 1.5), so that its X-Request-Id can be looked up; no method or
+    // path, as the parser could not read them.
+    this.log.info({ request_id: requestId, status: 400, error: error.code ?? error.message }, 'request refused by the HTTP parser');
     const detail = error.code === 'HPE_HEADER_OVERFLOW' ? 'the request line or headers are too large' : 'the request is not valid HTTP';
     const body = JSON.stringify(vendorErrorBody(invalidParameter(detail), requestId));
-    socket.end(
-      `HTTP/1.1 400 Bad Request\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\nX-Request-Id: ${requestId}\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    const answer = () => endRaw(socket, 400, body, requestId);
+    // A request pipelined before the bad one may still be being answered: its answer goes out whole first,
+    // and only then this one (written straight away, it landed in the middle of the other's body).
+    const owed = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (owed && !owed.writableEnded) owed.once('finish', answer).once('close', answer);
+    else answer();
   };
 }
 
-export function registerVendorEnvelope(app: FastifyInstance): void {
+/** 417 for an Expect the mock does not meet. The gateway's answer is not documented; this is its generic error. */
+const expectationFailed = () => new VendorError(417, 'APIGW.0201', 'API request error.', 'apigw');
+
+export function registerVendorEnvelope(app: FastifyInstance, ids: IdSource): void {
+  // Node answers these two itself, outside Fastify and outside the envelope, unless told otherwise: an Expect
+  // other than 100-continue with a bare 417, a CONNECT by closing the socket without a word. Both get the
+  // envelope, a request id and their log line; CONNECT is a method the API does not have (SPEC 1.6).
+  app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const requestId = ids.requestId();
+    const body = JSON.stringify(vendorErrorBody(expectationFailed(), requestId));
+    app.log.info({ request_id: requestId, method: request.method, url: request.url, status: 417 }, 'request');
+    response.writeHead(417, { 'content-type': JSON_CONTENT_TYPE, 'x-request-id': requestId, 'content-length': Buffer.byteLength(body), connection: 'close' });
+    response.end(body);
+  });
+  app.server.on('connect', (request: IncomingMessage, socket: Socket) => {
+    const requestId = ids.requestId();
+    app.log.info({ request_id: requestId, method: request.method, url: request.url, status: 404 }, 'request');
+    endRaw(socket, 404, JSON.stringify(vendorErrorBody(apiNotFound(), requestId)), requestId);
+  });
+
   // Every answer carries its request id, and every JSON body the vendor's content type (SPEC 1.5), including
   // Fastify's serialised route results. One callback-style hook: an async hook costs every request a promise
   // and a microtask turn. (Answers written before any hook runs, framework errors, set both in sendVendorError.)

@@ -1,0 +1,127 @@
+// What the HTTP server does at its edges, seen from a raw socket: pipelining, parser errors, keep-alive.
+import { connect } from 'node:net';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, PROJECT, type TestApp } from './helper.js';
+
+let t: TestApp;
+let port: number;
+let logLines: Array<Record<string, unknown>>;
+beforeEach(async () => {
+  logLines = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+      done();
+    },
+  });
+  t = await buildTestApp({ logger: { level: 'info', stream } });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (t.app.server.address() as { port: number }).port;
+});
+afterEach(() => t.close());
+
+/** Writes `raw` on one connection and reads until the server closes it or `quietMs` pass without a byte. */
+function exchange(raw: string | Buffer, quietMs = 400): Promise<{ text: string; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(raw));
+    let text = '';
+    let timer = setTimeout(() => finish(false), quietMs);
+    const finish = (closed: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ text, closed });
+    };
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1');
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(false), quietMs);
+    });
+    socket.on('close', () => finish(true));
+    socket.on('error', reject);
+  });
+}
+
+/** Splits a stream of HTTP/1.1 answers by their Content-Length: each must be whole, in order. */
+function answers(text: string): Array<{ status: number; headers: Record<string, string>; body: string }> {
+  const out = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const head = rest.indexOf('\r\n\r\n');
+    expect(head, `an answer's head in ${JSON.stringify(rest.slice(0, 200))}`).toBeGreaterThan(0);
+    const lines = rest.slice(0, head).split('\r\n');
+    const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(lines[0]!)?.[1]);
+    expect(status, lines[0]).toBeGreaterThan(0);
+    const headers = Object.fromEntries(lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    const length = Number(headers['content-length'] ?? 0);
+    out.push({ status, headers, body: rest.slice(head + 4, head + 4 + length) });
+    rest = rest.slice(head + 4 + length);
+  }
+  return out;
+}
+
+const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: mock\r\n\r\n`;
+
+describe('pipelining', () => {
+  it('answers a malformed request only after the answer still owed before it, whole', async () => {
+    // The first answer is held back (a fault's delay) while the garbage behind it is already read.
+    await t.request.post('/_mock/faults').send({ match: { kind: 'transcodings' }, delay_ms: 150 }).expect(201);
+    const { text, closed } = await exchange(get(`/v1/${PROJECT}/transcodings?size=100`) + 'GARBAGE\u0001 /\r\n\r\n', 600);
+    const [first, second, ...more] = answers(text);
+    expect(more).toEqual([]);
+    expect(first!.status).toBe(200);
+    expect(JSON.parse(first!.body).total).toBeGreaterThan(0);
+    expect(second!.status).toBe(400);
+    expect(JSON.parse(second!.body).error_code).toBe('MPC.10202');
+    expect(second!.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(closed).toBe(true);
+  });
+
+  it.each(['', 'Content-Length: 0\r\n', 'Transfer-Encoding: chunked\r\n'])(
+    'keeps the connection open after a body-less DELETE with Content-Type: application/json (%j), as the SDKs send cancels',
+    async (framing) => {
+      const body = framing.startsWith('Transfer') ? '0\r\n\r\n' : '';
+      const cancel = `DELETE /v1/${PROJECT}/transcodings?task_id=1 HTTP/1.1\r\nHost: mock\r\nContent-Type: application/json\r\n${framing}\r\n${body}`;
+      const { text, closed } = await exchange(cancel + get(`/v1/${PROJECT}/transcodings?task_id=1`));
+      const [first, second] = answers(text);
+      expect(first!.status).toBe(400);
+      expect(first!.headers.connection).toBe('keep-alive');
+      expect(second!.status).toBe(200);
+      expect(closed).toBe(false);
+    },
+  );
+});
+
+describe('requests the HTTP parser refuses', () => {
+  it('get a log line that carries the request id they were answered with', async () => {
+    const { text } = await exchange('GET /v1/\u00ff HTTP/1.1\r\nHost: mock\r\n\r\n');
+    const [answer] = answers(text);
+    expect(answer!.status).toBe(400);
+    const id = answer!.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(logLines.filter((l) => l.request_id === id)).toEqual([expect.objectContaining({ level: 30, status: 400 })]);
+  });
+});
+
+describe('what Node would answer on its own', () => {
+  it('answers an Expect other than 100-continue with 417 in the envelope, with a request id and its log line', async () => {
+    const { text } = await exchange(`GET /v1/${PROJECT}/transcodings HTTP/1.1\r\nHost: mock\r\nExpect: the-impossible\r\n\r\n`);
+    const [answer, ...more] = answers(text);
+    expect(more).toEqual([]);
+    expect(answer!.status).toBe(417);
+    expect(answer!.headers['content-type']).toBe('application/json;charset=UTF-8');
+    const id = answer!.headers['x-request-id'];
+    expect(JSON.parse(answer!.body)).toEqual({ error_code: 'APIGW.0201', error_msg: 'API request error.', request_id: id });
+    expect(logLines.filter((l) => l.request_id === id)).toEqual([expect.objectContaining({ status: 417 })]);
+  });
+
+  it('answers CONNECT, a method the API does not have, with 404 APIGW.0101 in the envelope', async () => {
+    const { text, closed } = await exchange('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+    const [answer] = answers(text);
+    expect(answer!.status).toBe(404);
+    const id = answer!.headers['x-request-id'];
+    expect(JSON.parse(answer!.body)).toMatchObject({ error_code: 'APIGW.0101', request_id: id });
+    expect(logLines.filter((l) => l.request_id === id)).toEqual([expect.objectContaining({ status: 404, method: 'CONNECT' })]);
+    expect(closed).toBe(true);
+  });
+});
