@@ -13,7 +13,7 @@ import { registerTaskWriteRoutes } from './http/routes/task-writes.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
 import { FairTurns } from './http/fair-turns.js';
 import { registerVendorHooks } from './http/vendor-hooks.js';
-import { clientErrorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH, registerVendorEnvelope } from './http/vendor-envelope.js';
+import { clientErrorHandler, frameworkErrorHandler, MAX_BODY_BYTES, MAX_PARAM_LENGTH, registerVendorEnvelope } from './http/vendor-envelope.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,12 +32,15 @@ export interface AppDependencies {
   controlPlane?: ControlPlaneOptions;
   ids?: IdSource;
   logger?: FastifyServerOptions['logger'];
+  /** How long a client may take to send its whole request; default 50 s (checked every 5 s: dropped within 60). */
+  requestTimeoutMs?: number;
   /** Called after the routes are registered and before the app is ready: where tests add their hooks. */
   beforeReady?: (app: FastifyInstance) => void;
 }
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const ids = deps.ids ?? randomIds;
+  const requestTimeout = deps.requestTimeoutMs ?? 50_000;
   const app = Fastify({
     logger: deps.logger ?? false,
     // The request id is ours (32 hex digits), never taken from the caller.
@@ -57,7 +60,20 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     frameworkErrors: frameworkErrorHandler,
     // Node would answer a request without Host with a bare 400 of its own, outside the vendor's envelope;
     // the mock answers it like any other.
-    http: { requireHostHeader: false },
+    // A client that stalls in its request (headers or body) is dropped within a minute (checked every 5 s).
+    // Given to Node when the server is made: set afterwards (as Fastify's own option does), Node applies the
+    // request timeout to stalled headers but not to a stalled body.
+    http: {
+      requireHostHeader: false,
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.min(5_000, requestTimeout),
+    },
+    requestTimeout,
+    // The gateway's limit (SPEC 1.6 and error-codes.md: 413 APIGW.0201 over 12 MB).
+    bodyLimit: MAX_BODY_BYTES,
+    // At shutdown, requests still arriving get the envelope's 503 (registerVendorEnvelope), not Fastify's body.
+    return503OnClosing: false,
     clientErrorHandler: clientErrorHandler(ids),
   });
 

@@ -60,6 +60,8 @@ export interface TestAppOptions {
   outcomes?: OutcomeRule[];
   strictTemplates?: boolean;
   journalSize?: number;
+  /** See AppDependencies.requestTimeoutMs. */
+  requestTimeoutMs?: number;
   controlPlane?: ControlPlaneOptions;
   /** See TaskStoreOptions.nearTop. */
   nearTop?: number;
@@ -88,6 +90,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     service,
     ...(options.controlPlane ? { controlPlane: options.controlPlane } : {}),
     ids: sequentialIds(),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     beforeReady: (instance) => installResponseValidation(instance, [testContract(), testControlContract()]),
   });

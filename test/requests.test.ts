@@ -150,7 +150,9 @@ describe('every request', () => {
       const url = `/v1/${PROJECT}/${faker.helpers.arrayElement(paths)}?${query}`;
       const res = await t.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBeLessThan(500);
-      expect(['MPC.10202', undefined]).toContain(res.json().error_code);
+      // A request line over 8 KiB is the gateway's 414 (test/http-edges.test.ts), whatever it asks.
+      if (url.length + 'GET  HTTP/1.1'.length > 8192) expect(res.json(), url).toMatchObject({ error_code: 'APIGW.0201', error_msg: 'Request URI too large.' });
+      else expect(['MPC.10202', undefined]).toContain(res.json().error_code);
     }
   });
 });
@@ -174,7 +176,6 @@ describe('requests that Node’s HTTP parser rejects', () => {
 
   it.each([
     ['a raw non-ASCII byte in the path', Buffer.concat([Buffer.from('GET /v1/'), Buffer.from([0xe4, 0xb8, 0xad]), Buffer.from('/transcodings HTTP/1.1\r\nHost: x\r\n\r\n')]), 'the request is not valid HTTP'],
-    ['headers over 16 KiB', `GET /v1/p/transcodings HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\n\r\n`, 'the request line or headers are too large'],
   ])('answers %s with 400 MPC.10202 in the vendor’s envelope', async (_what, bytes, detail) => {
     const answer = await raw(bytes);
     const [head, body] = answer.split('\r\n\r\n') as [string, string];

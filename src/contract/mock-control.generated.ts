@@ -799,6 +799,20 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description Answered before the API sees the request, as the gateway does (error-codes.md §2), always with APIGW.0201:
+         *     408 the client did not send its whole request within 50 s; 413 a body over 12 MB; 414 a request line over
+         *     8 KiB; 494 headers over 16 KiB; 503 the mock is shutting down.
+         */
+        GatewayLimit: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ApigwError"];
+            };
+        };
         /** @description The clock's state (after the change, for a change). */
         ClockState: {
             headers: {
@@ -1067,7 +1081,12 @@ export interface operations {
                 };
             };
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     headHealth: {
@@ -1095,6 +1114,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             /** @description Something unexpected inside the mock (no body, as for every HEAD). */
             500: {
                 headers: {
@@ -1103,6 +1126,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            503: components["responses"]["GatewayLimit"];
         };
     };
     getClock: {
@@ -1117,7 +1141,12 @@ export interface operations {
             200: components["responses"]["ClockState"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     setClock: {
@@ -1137,7 +1166,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     advanceClock: {
@@ -1162,7 +1196,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     getLifecycle: {
@@ -1177,7 +1216,12 @@ export interface operations {
             200: components["responses"]["LifecycleSettings"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     setLifecycle: {
@@ -1197,7 +1241,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     clearLifecycle: {
@@ -1218,7 +1267,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     getOutcomes: {
@@ -1236,7 +1290,12 @@ export interface operations {
             200: components["responses"]["OutcomeRules"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     setOutcomes: {
@@ -1259,7 +1318,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     resetState: {
@@ -1294,7 +1358,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     exportTasks: {
@@ -1349,7 +1418,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     addTasks: {
@@ -1435,7 +1509,12 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     getTask: {
@@ -1491,7 +1570,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["TaskNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     removeTask: {
@@ -1525,7 +1609,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["TaskNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     updateTask: {
@@ -1606,7 +1695,12 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["TaskNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     advanceTask: {
@@ -1662,7 +1756,12 @@ export interface operations {
             400: components["responses"]["InvalidOrNotAllowed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["TaskNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     listFaults: {
@@ -1677,7 +1776,12 @@ export interface operations {
             200: components["responses"]["FaultRules"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     addFault: {
@@ -1723,7 +1827,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     clearFaults: {
@@ -1742,7 +1851,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     removeFault: {
@@ -1771,7 +1885,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["FaultRuleNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     listRequests: {
@@ -1867,7 +1986,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     clearRequests: {
@@ -1893,7 +2017,12 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     waitForRequests: {
@@ -1923,7 +2052,11 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["WaitTimeout"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
 }

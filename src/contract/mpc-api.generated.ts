@@ -665,6 +665,20 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description Answered before the API sees the request, as the gateway does (error-codes.md §2), always with APIGW.0201:
+         *     408 the client did not send its whole request within 50 s; 413 a body over 12 MB; 414 a request line over
+         *     8 KiB; 494 headers over 16 KiB; 503 the mock is shutting down.
+         */
+        GatewayLimit: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ApigwError"];
+            };
+        };
         /** @description A parameter is missing, malformed or out of range. */
         InvalidRequest: {
             headers: {
@@ -811,7 +825,12 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     CreateTranscodingTask: {
@@ -854,7 +873,12 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     DeleteTranscodingTask: {
@@ -894,7 +918,12 @@ export interface operations {
             };
             400: components["responses"]["CannotCancel"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     ListThumbnailsTask: {
@@ -948,7 +977,12 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     CreateThumbnailsTask: {
@@ -1001,7 +1035,12 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     DeleteThumbnailsTask: {
@@ -1041,7 +1080,12 @@ export interface operations {
             };
             400: components["responses"]["CannotCancel"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     ListAnimatedGraphicsTask: {
@@ -1095,7 +1139,12 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     CreateAnimatedGraphicsTask: {
@@ -1138,7 +1187,12 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     DeleteAnimatedGraphicsTask: {
@@ -1178,7 +1232,12 @@ export interface operations {
             };
             400: components["responses"]["CannotCancel"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     ListEncryptTask: {
@@ -1230,7 +1289,12 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     CreateEncryptTask: {
@@ -1273,7 +1337,12 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     DeleteEncryptTask: {
@@ -1313,7 +1382,12 @@ export interface operations {
             };
             400: components["responses"]["CannotCancel"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
     ListThumbnailDetails: {
@@ -1359,7 +1433,12 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
             500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
         };
     };
 }

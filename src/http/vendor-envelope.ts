@@ -12,6 +12,22 @@ export const MAX_PARAM_LENGTH = 2048;
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 
+/** The gateway's limits (error-codes.md §2): a body over 12 MB, a request line over 8 KiB. */
+export const MAX_BODY_BYTES = 12 * 1024 * 1024;
+export const MAX_REQUEST_LINE = 8192;
+
+const gatewayError = (status: number, message: string) => new VendorError(status, 'APIGW.0201', message, 'apigw');
+const entityTooLarge = () => gatewayError(413, 'Request entity too large.');
+const uriTooLarge = () => gatewayError(414, 'Request URI too large.');
+const headersTooLarge = () => gatewayError(494, 'Request headers too large.');
+/** 408 for a client that did not finish its request in time; the gateway's own answer is not documented. */
+const requestTimedOut = () => gatewayError(408, 'Request timeout.');
+/** 503 while the mock shuts down. */
+const shuttingDown = () => gatewayError(503, 'Backend unavailable.');
+
+/** `GET <url> HTTP/1.1`: the request line as the client sent it, as long. */
+const requestLineLength = (request: FastifyRequest) => request.raw.method!.length + request.raw.url!.length + 10;
+
 /** The vendor's error body: two fields from MPC, three (with the request id) from the API gateway. */
 export function vendorErrorBody(error: VendorError, requestId: string): Record<string, string> {
   const body: Record<string, string> = { error_code: error.errorCode, error_msg: error.errorMsg };
@@ -42,6 +58,8 @@ export function vendorHandler(answer: (request: FastifyRequest, reply: FastifyRe
 
 /** Fastify's own 4xx errors (an unreadable body, a URL that does not decode) as MPC.10202. */
 function asVendorError(error: FastifyError, request: FastifyRequest): VendorError {
+  if (requestLineLength(request) > MAX_REQUEST_LINE) return uriTooLarge();
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return entityTooLarge();
   if (error.code === 'FST_ERR_BAD_URL') return invalidParameter('the URL path is not valid percent-encoding');
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return invalidParameter(`a path parameter is longer than ${MAX_PARAM_LENGTH} characters`);
   // A path or method that does not exist is that, whatever its body: Fastify reads the body of a request
@@ -58,11 +76,21 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
   sendVendorError(request, reply, asVendorError(error, request));
 }
 
+/** Node's 16 KiB for the request line and headers, overrun: by the line (414) or by the headers (494). */
+function overflowOf(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): VendorError {
+  const raw = error.rawPacket;
+  const lineEnd = raw ? raw.indexOf('\r\n') : -1;
+  return lineEnd === -1 || lineEnd > MAX_REQUEST_LINE ? uriTooLarge() : headersTooLarge();
+}
+
+/** Reason phrases Node does not know: 494 is nginx's, which the gateway answers with. */
+const REASONS: Record<number, string> = { 494: 'Request Header Or Cookie Too Large' };
+
 /** An answer in the envelope written straight to a socket that Node's HTTP server will not answer on. */
 function endRaw(socket: Socket, status: number, body: string, requestId: string): void {
   if (!socket.writable) return;
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\nX-Request-Id: ${requestId}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? REASONS[status] ?? 'Error'}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\nX-Request-Id: ${requestId}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
@@ -78,13 +106,21 @@ export function clientErrorHandler(ids: IdSource) {
       socket.destroy();
       return;
     }
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'ERR_HTTP_HEADERS_TIMEOUT') {
+      // The client stalled: it is told, and dropped.
+      const requestId = ids.requestId();
+      this.log.info({ request_id: requestId, status: 408, error: error.code }, 'request timed out');
+      endRaw(socket, 408, JSON.stringify(vendorErrorBody(requestTimedOut(), requestId)), requestId);
+      socket.destroySoon();
+      return;
+    }
     const requestId = ids.requestId();
     // The one line of this request too (SPEC 1.5), so that its X-Request-Id can be looked up; no method or
     // path, as the parser could not read them.
     this.log.info({ request_id: requestId, status: 400, error: error.code ?? error.message }, 'request refused by the HTTP parser');
-    const detail = error.code === 'HPE_HEADER_OVERFLOW' ? 'the request line or headers are too large' : 'the request is not valid HTTP';
-    const body = JSON.stringify(vendorErrorBody(invalidParameter(detail), requestId));
-    const answer = () => endRaw(socket, 400, body, requestId);
+    const refusal = error.code === 'HPE_HEADER_OVERFLOW' ? overflowOf(error) : invalidParameter('the request is not valid HTTP');
+    const body = JSON.stringify(vendorErrorBody(refusal, requestId));
+    const answer = () => endRaw(socket, refusal.statusCode, body, requestId);
     // A request pipelined before the bad one may still be being answered: its answer goes out whole first,
     // and only then this one (written straight away, it landed in the middle of the other's body).
     const owed = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
@@ -122,9 +158,26 @@ export function registerVendorEnvelope(app: FastifyInstance, ids: IdSource): voi
     if (typeof type === 'string' && type !== JSON_CONTENT_TYPE && type.startsWith('application/json')) reply.header('content-type', JSON_CONTENT_TYPE);
     done(null, payload);
   });
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    if (requestLineLength(request) > MAX_REQUEST_LINE) return sendVendorError(request, reply, uriTooLarge());
+    // Requests on connections still open at shutdown: answered, and the connection closed after.
+    if (closing) return sendVendorError(request, reply.header('connection', 'close'), shuttingDown());
+    done();
+  });
   app.setNotFoundHandler((request, reply) => sendVendorError(request, reply, apiNotFound()));
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const vendorError = asVendorError(error, request);
+    // Fastify closes the connection after a body it would not read; the client, still sending, would see a
+    // reset instead of the 413. Kept open, Node reads the rest of the body and drops it, and the answer arrives.
+    if (vendorError.statusCode === 413) {
+      reply.removeHeader('connection');
+      request.raw.resume();
+    }
     if (vendorError.statusCode >= 500) request.log.error({ err: error }, 'unexpected error');
     sendVendorError(request, reply, vendorError);
   });
