@@ -8,6 +8,7 @@ import { registerApiDocs } from './http/routes/api-docs.js';
 import { registerControlPlane, type ControlPlaneOptions } from './control/control-plane.js';
 import type { MpcService } from './domain/mpc-service.js';
 import { registerJsonBodyParser } from './http/request-body.js';
+import { lazySchemaCompilers } from './http/schema-compilers.js';
 import { registerTaskListRoutes } from './http/routes/task-lists.js';
 import { registerTaskWriteRoutes } from './http/routes/task-writes.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
@@ -58,6 +59,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // the mock answers it like any other.
     http: { requireHostHeader: false },
     clientErrorHandler: clientErrorHandler(ids),
+    // Loaded only if a route ever carries a schema: none of the mock's do.
+    schemaController: lazySchemaCompilers,
   });
 
   // The route table, so that tests can hold it against the document both ways.

@@ -63,6 +63,8 @@ export interface TestAppOptions {
   controlPlane?: ControlPlaneOptions;
   /** See TaskStoreOptions.nearTop. */
   nearTop?: number;
+  /** Routes or hooks a test adds before the app is ready (after the response check is installed). */
+  beforeReady?: (app: FastifyInstance) => void;
 }
 
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -89,7 +91,10 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.controlPlane ? { controlPlane: options.controlPlane } : {}),
     ids: sequentialIds(),
     ...(options.logger ? { logger: options.logger } : {}),
-    beforeReady: (instance) => installResponseValidation(instance, [testContract(), testControlContract()]),
+    beforeReady: (instance) => {
+      installResponseValidation(instance, [testContract(), testControlContract()]);
+      options.beforeReady?.(instance);
+    },
   });
   return {
     app,
