@@ -1,8 +1,9 @@
 // Builds the Fastify application from the dependencies it is given. It never reads process.env and never
 // listens: src/server.ts does that.
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Contract } from './contract/openapi.js';
 import { randomIds, type IdSource } from './domain/ids.js';
+import { Fastify, LogController } from './http/fastify.js';
 import { parseQueryString } from './http/parameters.js';
 import { registerApiDocs } from './http/routes/api-docs.js';
 import { registerControlPlane, type ControlPlaneOptions } from './control/control-plane.js';

@@ -5,8 +5,9 @@
 // @fastify/swagger-ui (with @fastify/static, glob, yaml) took a quarter of the time to the first answer, for
 // pages most runs of the mock never open. Fastify takes no routes once it is ready, so they live in a small
 // Fastify app of their own, made on demand, and the main app forwards /docs to it in-process.
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Contract } from '../../contract/openapi.js';
+import { Fastify, LogController } from '../fastify.js';
 import { lazySchemaCompilers } from '../schema-compilers.js';
 import { registerVendorEnvelope } from '../vendor-envelope.js';
 
