@@ -63,6 +63,7 @@ describe('a start', () => {
       control: string[];
     };
     // The default fixtures were checked (by the precompiled validator) and the store seeded, with none of them.
+    // (Ajv here most likely means src/contract/fixture-validator.generated.ts is stale: npm run generate:types.)
     expect(stages.start).toEqual([]);
     // The documents are served from the JSON already loaded.
     expect(stages.documents).toEqual({ status: 200, loaded: [] });
