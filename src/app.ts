@@ -1,13 +1,15 @@
 // Builds the Fastify application from the dependencies it is given. It never reads process.env and never
 // listens: src/server.ts does that.
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Contract } from './contract/openapi.js';
 import { randomIds, type IdSource } from './domain/ids.js';
+import { Fastify, LogController } from './http/fastify.js';
 import { parseQueryString } from './http/parameters.js';
 import { registerApiDocs } from './http/routes/api-docs.js';
 import { registerControlPlane, type ControlPlaneOptions } from './control/control-plane.js';
 import type { MpcService } from './domain/mpc-service.js';
 import { registerJsonBodyParser } from './http/request-body.js';
+import { lazySchemaCompilers } from './http/schema-compilers.js';
 import { registerTaskListRoutes } from './http/routes/task-lists.js';
 import { registerTaskWriteRoutes } from './http/routes/task-writes.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
@@ -75,6 +77,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // At shutdown, requests still arriving get the envelope's 503 (registerVendorEnvelope), not Fastify's body.
     return503OnClosing: false,
     clientErrorHandler: clientErrorHandler(ids),
+    // Loaded only if a route ever carries a schema: none of the mock's do.
+    schemaController: lazySchemaCompilers,
   });
 
   // The route table, so that tests can hold it against the document both ways.

@@ -155,6 +155,9 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const running = app;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Made on first use: the typed client reads globalThis.fetch, which loads Node's fetch (undici), a tenth of
+  // the time to the first answer, and the CLI never uses it.
+  let control: MockControl | undefined;
   return {
     url,
     port,
@@ -162,7 +165,10 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
     app: running,
     store,
     ...inProcessControls(service!, controlContract),
-    control: mockControl(url, config.controlToken !== undefined ? { token: config.controlToken } : {}),
+    get control() {
+      control ??= mockControl(url, config.controlToken !== undefined ? { token: config.controlToken } : {});
+      return control;
+    },
     async close() {
       await running.close();
       store.close();

@@ -65,6 +65,8 @@ export interface TestAppOptions {
   controlPlane?: ControlPlaneOptions;
   /** See TaskStoreOptions.nearTop. */
   nearTop?: number;
+  /** Routes or hooks a test adds before the app is ready (after the response check is installed). */
+  beforeReady?: (app: FastifyInstance) => void;
 }
 
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -92,7 +94,10 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     ids: sequentialIds(),
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
-    beforeReady: (instance) => installResponseValidation(instance, [testContract(), testControlContract()]),
+    beforeReady: (instance) => {
+      installResponseValidation(instance, [testContract(), testControlContract()]);
+      options.beforeReady?.(instance);
+    },
   });
   return {
     app,

@@ -1,8 +1,11 @@
 // The emulated API's OpenAPI document is the single source of truth for shapes: request parameters,
 // task documents and fixture files are all validated against the schemas read from it here.
+import { createHash, type Hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
-import { isMpcTime } from '../domain/mpc-time.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020, CodeOptions, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import * as precompiled from './fixture-validator.generated.js';
+import { FORMATS } from './formats.js';
 
 export const MPC_API_DOCUMENT_PATH = new URL('../../openapi/mpc-api.yaml', import.meta.url);
 /** What the mock reads at start: JSON derived from the YAML (scripts/derive-documents.ts; CI checks it is current). */
@@ -72,46 +75,54 @@ export interface Contract {
   requestBody(operationId: string): ValidateFunction | undefined;
 }
 
-/** ISO 8601 with a zone, and a real date and time (2026-02-30 is not one). */
-export function isIsoTime(value: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?(Z|[+-](\d{2}):(\d{2}))$/i.exec(value);
-  if (!m) return false;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(0);
-  date.setUTCFullYear(y, mo - 1, d);
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return false;
-  if (h > 23 || mi > 59 || s > 59) return false;
-  if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return false;
-  return !Number.isNaN(Date.parse(value));
-}
+const require = createRequire(import.meta.url);
+let ajvClass: typeof Ajv2020 | undefined;
 
-function createAjv(forRequests = false): Ajv2020 {
+/**
+ * A new Ajv for the documents. Ajv is loaded here, on the first schema that needs compiling, not when this
+ * module is: importing it costs a start ~45 ms, and a start with the default fixtures compiles nothing (their
+ * validator is precompiled, see `compile` below; request bodies compile on their operation's first request).
+ * `code` is for scripts/derive-documents.ts, which writes that precompiled validator with these same options.
+ */
+export function createAjv(options: { forRequests?: boolean; id?: string; document?: OpenApiDocument; code?: CodeOptions } = {}): Ajv2020 {
+  ajvClass ??= (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).Ajv2020;
   // strict mode stays on: an unknown keyword in the document is a mistake in the document.
   // The document is linted against the OpenAPI schema in CI (npm run lint:openapi); checking it against
   // the JSON Schema meta-schema again at every start would cost a third of the contract's load time.
-  const ajv = new Ajv2020({
+  const ajv = new ajvClass({
     allErrors: false,
     strict: true,
     validateSchema: false,
     // Request bodies (SPEC 4.1): unknown fields are ignored, documented defaults filled in, every error is
     // collected (so numeric strings can be taken where a number is due, see src/http/request-body.ts), and the
     // schema's parent is kept on each error so an anyOf failure can be told as the rule it describes.
-    ...(forRequests ? { allErrors: true, removeAdditional: true, useDefaults: true, verbose: true } : {}),
+    ...(options.forRequests ? { allErrors: true, removeAdditional: true, useDefaults: true, verbose: true } : {}),
+    ...(options.code ? { code: options.code } : {}),
   });
   // `components` lets the document's own `#/components/...` pointers resolve inside Ajv; it validates nothing.
   ajv.addVocabulary(['components']);
-  ajv.addFormat('yyyymmddhhmmss', { type: 'string', validate: isMpcTime });
-  // A URL as the VOD API returns it; a strict RFC 3986 check buys nothing here.
-  ajv.addFormat('uri', { type: 'string', validate: (s: string) => /^https?:\/\/\S+$/.test(s) });
-  // Control-plane times: ISO 8601 in UTC with a zone, as Date reads them.
-  ajv.addFormat('date-time', { type: 'string', validate: isIsoTime });
+  for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format);
+  if (options.document && options.id) ajv.addSchema({ $id: options.id, components: options.document.components }, options.id);
   return ajv;
 }
 
+/**
+ * What a precompiled validator is keyed on: the document's id and exact text and the schema. A validator
+ * compiled from anything else (a stale generated file, another document) never matches, and the schema is
+ * compiled by Ajv instead.
+ */
+export function validatorKey(id: string, documentText: string, schema: object): string {
+  return keyOf(documentHash(id, documentText), schema);
+}
+const documentHash = (id: string, documentText: string): Hash => createHash('sha256').update(`${id}\n${documentText}\n`);
+const keyOf = (base: Hash, schema: object) => base.copy().update(JSON.stringify(schema)).digest('hex');
+
 export function loadContract(path: URL = derived(MPC_API_DOCUMENT_PATH), id = 'mpc-api'): Contract {
-  const document = JSON.parse(readFileSync(path, 'utf8')) as OpenApiDocument;
-  const ajv = createAjv();
-  ajv.addSchema({ $id: id, components: document.components }, id);
+  const text = readFileSync(path, 'utf8');
+  const document = JSON.parse(text) as OpenApiDocument;
+  // Made on first use, like the request bodies' below.
+  let ajv: Ajv2020 | undefined;
+  let baseHash: Hash | undefined;
   let requestAjv: Ajv2020 | undefined;
   const bodies = new Map<string, ValidateFunction | undefined>();
   const localRefs = (schema: object) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${id}#/components/`)) as object;
@@ -165,7 +176,14 @@ export function loadContract(path: URL = derived(MPC_API_DOCUMENT_PATH), id = 'm
       if (!param?.schema.enum) throw new Error(`OpenAPI document: ${operationId} has no enumerated query parameter ${name}`);
       return param.schema.enum as string[];
     },
-    compile: (schema) => ajv.compile(schema),
+    compile(schema) {
+      // The fixture file's validator, checked at every start, comes precompiled when it was made from this very
+      // document and schema; anything else is compiled here.
+      baseHash ??= documentHash(id, text);
+      if (keyOf(baseHash, schema) === precompiled.key) return precompiled.validate as ValidateFunction;
+      ajv ??= createAjv({ id, document });
+      return ajv.compile(schema);
+    },
     id,
     requestBody(operationId) {
       if (bodies.has(operationId)) return bodies.get(operationId);
@@ -173,10 +191,7 @@ export function loadContract(path: URL = derived(MPC_API_DOCUMENT_PATH), id = 'm
       let validate: ValidateFunction | undefined;
       if (schema) {
         // A second Ajv, because stripping and defaults change the data they validate: never for fixtures.
-        if (!requestAjv) {
-          requestAjv = createAjv(true);
-          requestAjv.addSchema({ $id: id, components: document.components }, id);
-        }
+        requestAjv ??= createAjv({ forRequests: true, id, document });
         validate = requestAjv.compile(localRefs(schema));
       }
       bodies.set(operationId, validate);
