@@ -15,7 +15,7 @@ import { registerTaskWriteRoutes } from './http/routes/task-writes.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
 import { FairTurns } from './http/fair-turns.js';
 import { registerVendorHooks } from './http/vendor-hooks.js';
-import { clientErrorHandler, frameworkErrorHandler, MAX_BODY_BYTES, MAX_PARAM_LENGTH, registerVendorEnvelope } from './http/vendor-envelope.js';
+import { clientErrorHandler, frameworkErrorHandler, MAX_BODY_BYTES, MAX_PARAM_LENGTH, registerServerAnswers, registerVendorEnvelope } from './http/vendor-envelope.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -102,7 +102,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     }
     done();
   });
-  registerVendorEnvelope(app, ids);
+  registerVendorEnvelope(app);
+  registerServerAnswers(app, ids);
   registerJsonBodyParser(app);
   // Fault rules and the journal see every request to the vendor API (through the domain, not the routes).
   registerVendorHooks(app, { faults: deps.service.faults, journal: deps.service.journal, clock: deps.service.clock });

@@ -132,10 +132,12 @@ export function clientErrorHandler(ids: IdSource) {
 /** 417 for an Expect the mock does not meet. The gateway's answer is not documented; this is its generic error. */
 const expectationFailed = () => new VendorError(417, 'APIGW.0201', 'API request error.', 'apigw');
 
-export function registerVendorEnvelope(app: FastifyInstance, ids: IdSource): void {
-  // Node answers these two itself, outside Fastify and outside the envelope, unless told otherwise: an Expect
-  // other than 100-continue with a bare 417, a CONNECT by closing the socket without a word. Both get the
-  // envelope, a request id and their log line; CONNECT is a method the API does not have (SPEC 1.6).
+/**
+ * What Node answers on its own, outside Fastify and outside the envelope, unless told otherwise: an Expect other
+ * than 100-continue with a bare 417, a CONNECT by closing the socket without a word. Both get the envelope, a
+ * request id and their log line; CONNECT is a method the API does not have (SPEC 1.6).
+ */
+export function registerServerAnswers(app: FastifyInstance, ids: IdSource): void {
   app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
     const requestId = ids.requestId();
     const body = JSON.stringify(vendorErrorBody(expectationFailed(), requestId));
@@ -149,6 +151,9 @@ export function registerVendorEnvelope(app: FastifyInstance, ids: IdSource): voi
     endRaw(socket, 404, JSON.stringify(vendorErrorBody(apiNotFound(), requestId)), requestId);
   });
 
+}
+
+export function registerVendorEnvelope(app: FastifyInstance): void {
   // Every answer carries its request id, and every JSON body the vendor's content type (SPEC 1.5), including
   // Fastify's serialised route results. One callback-style hook: an async hook costs every request a promise
   // and a microtask turn. (Answers written before any hook runs, framework errors, set both in sendVendorError.)
@@ -158,6 +163,7 @@ export function registerVendorEnvelope(app: FastifyInstance, ids: IdSource): voi
     if (typeof type === 'string' && type !== JSON_CONTENT_TYPE && type.startsWith('application/json')) reply.header('content-type', JSON_CONTENT_TYPE);
     done(null, payload);
   });
+
   let closing = false;
   app.addHook('preClose', (done) => {
     closing = true;
