@@ -53,9 +53,6 @@ async function main(argv: string[]): Promise<void> {
     if (error instanceof FixtureError || error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  const bound = new URL(mock.url).hostname === mock.host ? '' : ` (bound to ${mock.host})`;
-  process.stdout.write(`mpc-mock ${version} listening on ${mock.url}${bound}\n`);
-
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -71,6 +68,9 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Ready only once a signal stops it cleanly: a script that kills it as soon as it reads this line gets exit 0.
+  const bound = new URL(mock.url).hostname === mock.host ? '' : ` (bound to ${mock.host})`;
+  process.stdout.write(`mpc-mock ${version} listening on ${mock.url}${bound}\n`);
 }
 
 await main(process.argv.slice(2));

@@ -1,6 +1,6 @@
 // The mpc-mock command and its configuration, run as a user runs it: as a separate process.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -123,6 +123,27 @@ describe('the mpc-mock command', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^mpc-mock: /);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 with one line for a store file it may not write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpc-cli-'));
+    const db = join(dir, 'tasks.db');
+    const made = start(['--port', '0', '--log-level', 'silent', '--db', db]);
+    expect((await fetch(`${await made.ready}/_mock/health`)).status).toBe(200);
+    made.child.kill('SIGTERM');
+    expect(await made.exited).toBe(0);
+    // root writes whatever the mode says: an immutable file is read-only for it too.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) expect(spawnSync('chattr', ['+i', db]).status, 'chattr +i (root needs an immutable file)').toBe(0);
+    else chmodSync(db, 0o444);
+    try {
+      const result = run(['--port', '0', '--db', db]);
+      expect(result.status).toBe(2);
+      const lines = result.stderr.split('\n').filter((l) => l && !l.startsWith('npm warn'));
+      expect(lines).toEqual([expect.stringMatching(/^mpc-mock: cannot open the task store .*tasks\.db: attempt to write a readonly database$/)]);
+    } finally {
+      if (asRoot) spawnSync('chattr', ['-i', db]);
+    }
   });
 
   it('exits 2 with one line when the port is taken', async () => {
