@@ -13,6 +13,7 @@ import { lazySchemaCompilers } from './http/schema-compilers.js';
 import { registerTaskListRoutes } from './http/routes/task-lists.js';
 import { registerTaskWriteRoutes } from './http/routes/task-writes.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
+import { registerCors } from './http/cors.js';
 import { FairTurns } from './http/fair-turns.js';
 import { registerVendorHooks } from './http/vendor-hooks.js';
 import { clientErrorHandler, frameworkErrorHandler, MAX_BODY_BYTES, MAX_PARAM_LENGTH, registerServerAnswers, registerVendorEnvelope } from './http/vendor-envelope.js';
@@ -34,6 +35,8 @@ export interface AppDependencies {
   controlPlane?: ControlPlaneOptions;
   ids?: IdSource;
   logger?: FastifyServerOptions['logger'];
+  /** Origins whose browsers may call the mock (--cors); none by default. */
+  corsOrigins?: readonly string[];
   /** How long a client may take to send its whole request; default 50 s (checked every 5 s: dropped within 60). */
   requestTimeoutMs?: number;
   /** Called after the routes are registered and before the app is ready: where tests add their hooks. */
@@ -104,6 +107,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   registerVendorEnvelope(app);
   registerServerAnswers(app, ids);
+  if (deps.corsOrigins?.length) registerCors(app, deps.corsOrigins);
   registerJsonBodyParser(app);
   // Fault rules and the journal see every request to the vendor API (through the domain, not the routes).
   registerVendorHooks(app, { faults: deps.service.faults, journal: deps.service.journal, clock: deps.service.clock });

@@ -68,6 +68,14 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Started by `npm start`, the mock is npm's child, and npm does not pass a signal on: `npm start & kill $!`
+  // would stop npm and leave the mock running. So it stops when npm does (its parent goes away).
+  if (process.env.npm_lifecycle_event === 'start') {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) stop('parent exited');
+    }, 250).unref();
+  }
   // Ready only once a signal stops it cleanly: a script that kills it as soon as it reads this line gets exit 0.
   const bound = new URL(mock.url).hostname === mock.host ? '' : ` (bound to ${mock.host})`;
   process.stdout.write(`mpc-mock ${version} listening on ${mock.url}${bound}\n`);

@@ -54,6 +54,7 @@ export const OPTIONS = {
   journalSize: { flag: '--journal-size', type: 'count', default: 1000, help: 'how many requests the journal keeps (GET /_mock/requests)' },
   noControlPlane: { flag: '--no-control-plane', type: 'boolean', default: false, help: 'switch the control plane off: /_mock/ answers 404, health excepted' },
   controlToken: { flag: '--control-token', type: 'string', help: 'require Authorization: Bearer <token> on the control plane (health excepted)' },
+  cors: { flag: '--cors', type: 'string', help: 'answer browsers from these origins (comma-separated, or *): local development of a web client; off by default' },
 } as const satisfies Record<string, OptionSpec>;
 
 type ValueOf<T extends OptionType> = T extends 'port' | 'count' | 'integer'

@@ -22,6 +22,7 @@ import {
   type FixtureSet,
 } from './fixture-format/fixture-files.js';
 import { bindBody } from './http/request-body.js';
+import { parseCorsOrigins } from './http/cors.js';
 import { createTaskStore, StoreVersionError, type StoredTask, type TaskStore } from './storage/task-store.js';
 
 export type MpcMockOptions = Omit<Partial<Config>, 'outcomes' | 'generate'> & {
@@ -138,7 +139,14 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
       strictTemplates: config.strictTemplates,
     });
     const controlPlane = { enabled: !config.noControlPlane, ...(config.controlToken !== undefined ? { token: config.controlToken } : {}) };
-    app = await buildApp({ contract, controlContract, service, controlPlane, logger: { level: config.logLevel } });
+    app = await buildApp({
+      contract,
+      controlContract,
+      service,
+      controlPlane,
+      logger: { level: config.logLevel },
+      ...(config.cors !== undefined ? { corsOrigins: parseCorsOrigins(config.cors) } : {}),
+    });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close();

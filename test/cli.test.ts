@@ -146,6 +146,31 @@ describe('the mpc-mock command', () => {
     }
   });
 
+  it.each(['SIGTERM', 'SIGKILL'] as const)('stops when the `npm start` that started it is stopped with %s (`npm start & kill $!`)', async (signal) => {
+    const npm = spawn('npm', ['start', '--silent', '--', '--port', '0', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      npm.stdout.on('data', (chunk) => {
+        out += String(chunk);
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      npm.on('exit', (code) => reject(new Error(`npm start exited ${code}: ${out}`)));
+    });
+    expect((await fetch(`${url}/_mock/health`)).status).toBe(200);
+    npm.kill(signal);
+    // Gone within a few seconds: the port no longer answers.
+    let answering = true;
+    for (let i = 0; i < 40 && answering; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      answering = await fetch(`${url}/_mock/health`).then(
+        () => true,
+        () => false,
+      );
+    }
+    expect(answering).toBe(false);
+  });
+
   it('exits 2 with one line when the port is taken', async () => {
     const first = start(['--port', '0', '--log-level', 'silent']);
     const url = await first.ready;

@@ -60,6 +60,8 @@ export interface TestAppOptions {
   outcomes?: OutcomeRule[];
   strictTemplates?: boolean;
   journalSize?: number;
+  /** See AppDependencies.corsOrigins. */
+  cors?: string[];
   /** See AppDependencies.requestTimeoutMs. */
   requestTimeoutMs?: number;
   controlPlane?: ControlPlaneOptions;
@@ -93,6 +95,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.controlPlane ? { controlPlane: options.controlPlane } : {}),
     ids: sequentialIds(),
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.cors ? { corsOrigins: options.cors } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     beforeReady: (instance) => {
       installResponseValidation(instance, [testContract(), testControlContract()]);
