@@ -4,7 +4,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../src/storage/sqlite.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockControl, MockControlError } from '../src/control/client.js';
 import { startMpcMock, type RunningMpcMock } from '../src/server.js';
@@ -50,10 +50,10 @@ describe('a --db file keeps its state', () => {
     const mock = await startMpcMock({ port: 0, db });
     try {
       const created = (await (await post(mock, '/v1/disk/encryptions', CREATE_BODIES.encryptions)).json()) as { task_id: string };
-      const reader = new Database(db, { readonly: true });
+      const reader = openDatabase(db, { readonly: true });
       expect(reader.prepare('SELECT count(*) FROM tasks WHERE project_id = ? AND task_id = ?').pluck().get('disk', created.task_id)).toBe(1);
       reader.close();
-      const check = new Database(db, { readonly: true });
+      const check = openDatabase(db, { readonly: true });
       expect(check.pragma('synchronous', { simple: true })).toBeDefined();
       check.close();
     } finally {
@@ -63,7 +63,7 @@ describe('a --db file keeps its state', () => {
 
   it('refuses a file from an incompatible version with one line, and --fresh rebuilds it', async () => {
     const db = tmp('old.db');
-    const old = new Database(db);
+    const old = openDatabase(db);
     old.exec('CREATE TABLE tasks (kind TEXT, project_id TEXT, task_id TEXT, status TEXT, create_time TEXT, sort_key TEXT, doc TEXT)');
     old.close();
     await expect(startMpcMock({ port: 0, db })).rejects.toThrowError(/from an incompatible version of mpc-mock \(schema 0, this version uses \d+\); start with --fresh/);

@@ -1,7 +1,7 @@
 // SPEC section 7: fixtures, their validation at load, and generated volume data.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../src/storage/sqlite.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,7 +82,7 @@ describe('a fixture that fails validation', () => {
     await expect(start).rejects.toThrowError(FixtureError);
     await expect(start).rejects.toThrowError(/z\.json: encryptions\[0\]: task_id must NOT have fewer than 1 characters/);
     // The store was not touched: neither emptied nor given a.json's task.
-    const file = new Database(db, { readonly: true });
+    const file = openDatabase(db, { readonly: true });
     expect((file.prepare('SELECT count(*) AS n FROM tasks').get() as { n: number }).n).toBe(before);
     expect((file.prepare("SELECT count(*) AS n FROM tasks WHERE project_id = 'new'").get() as { n: number }).n).toBe(0);
     file.close();

@@ -39,8 +39,8 @@ describe('startMpcMock', () => {
     } finally {
       await mock.close();
     }
-    const Database = (await import('better-sqlite3')).default;
-    const file = new Database(db, { readonly: true });
+    const { openDatabase } = await import('../src/storage/sqlite.js');
+    const file = openDatabase(db, { readonly: true });
     expect((file.prepare('SELECT count(*) AS n FROM tasks').get() as { n: number }).n).toBeGreaterThan(40);
     file.close();
   });

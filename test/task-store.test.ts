@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../src/storage/sqlite.js';
 import { describe, expect, it } from 'vitest';
 import { createTaskStore, QUERY_SQL, taskSortKey, type StoredTask } from '../src/storage/task-store.js';
 import { defaultFixtures } from './helper.js';
@@ -20,7 +20,7 @@ describe('the task store', () => {
     const store = createTaskStore({ filename: file });
     store.replaceAll(defaultFixtures().tasks, defaultFixtures().details);
     store.close();
-    const db = new Database(file, { readonly: true });
+    const db = openDatabase(file, { readonly: true });
     const params = { kind: 'snapshot', project: 'p', project_id: 'p', task_id: '1', status: 'SUCCEEDED', from: '0', to: '9', limit: 10, offset: 0, ids: '["1"]', taskId: '1', now: 0, id: 1 };
     const statement = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
     const used = Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`@${k}\\b`).test(sql)));
@@ -37,7 +37,7 @@ describe('the task store', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'mpc-store-')), 'wal.db');
     const store = createTaskStore({ filename: file });
     store.close();
-    const db = new Database(file, { readonly: true });
+    const db = openDatabase(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });

@@ -1,7 +1,8 @@
 // The SQLite task store. It knows tasks, projects and snapshot details, and nothing of HTTP.
 // Statements are prepared once; bulk loads run in one transaction; every list query is served by an index
 // in the order it returns (see test/task-store.test.ts, which checks the query plans).
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './sqlite.js';
 import type { components } from '../contract/mpc-api.generated.js';
 import type { TransTemplate } from '../domain/transcoding-templates.js';
 import { ANY_STATUS, COUNTS_SCHEMA, createTaskCounts } from './task-counts.js';
@@ -284,35 +285,8 @@ export const QUERY_SQL = {
 
 const TABLES = ['tasks', 'progress', 'templates', 'meta', 'thumbnail_details', 'task_counts'];
 
-/**
- * Node 24.19 and later abort the process when the garbage collector finalises a better-sqlite3 (12.x) Statement
- * or Database outside a JavaScript context (`Assertion failed: (env) != nullptr` in RemoveEnvironmentCleanupHook,
- * nodejs/node#65446): on the Docker image's Node 24 the mock died at start, after seeding, in two runs of three.
- * better-sqlite3 13 (Node-API) does not, but requires Node 22. So nothing of the store's is ever left to the
- * collector: the database and every statement prepared on it (pragma() and transaction() prepare theirs through
- * the same native method) stay referenced for the life of the process; close() still finalises them all. What this keeps
- * is a few kilobytes per store.
- */
-const NEVER_COLLECTED: unknown[] = [];
-function keptFromTheCollector(db: Database.Database): Database.Database {
-  NEVER_COLLECTED.push(db);
-  // Every statement is made by the native database's prepare (db.prepare, pragma() and transaction() call it),
-  // which sits on the wrapper under a symbol.
-  const native = Object.getOwnPropertySymbols(db)
-    .map((symbol) => (db as unknown as Record<symbol, { prepare?: unknown }>)[symbol])
-    .find((value) => typeof value?.prepare === 'function') as { prepare: (...args: unknown[]) => unknown } | undefined;
-  if (!native) throw new Error('better-sqlite3: the native database was not found; see keptFromTheCollector');
-  const prepare = native.prepare.bind(native);
-  native.prepare = (...args: unknown[]) => {
-    const statement = prepare(...args);
-    NEVER_COLLECTED.push(statement);
-    return statement;
-  };
-  return db;
-}
-
 export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
-  const db = keptFromTheCollector(new Database(options.filename ?? ':memory:'));
+  const db = openDatabase(options.filename ?? ':memory:');
   let opened: 'new' | 'existing' = 'new';
   try {
     if (db.name !== ':memory:') {
