@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { generateTasks } from '../src/fixture-format/generate-fixtures.js';
+import { LEVELS } from '../src/storage/task-counts.js';
 import { createTaskStore, QUERY_SQL, taskSortKey, type StoredTask } from '../src/storage/task-store.js';
 import { defaultFixtures } from './helper.js';
 
@@ -54,5 +56,37 @@ describe('the task store', () => {
     const keys = ['9', '10', '200', '0200', 'abc', 'zz'].map((id) => [id, taskSortKey(id)] as const);
     const order = [...keys].sort((a, b) => (a[1] < b[1] ? 1 : -1)).map(([id]) => id);
     expect(order).toEqual(['200', '0200', '10', '9', 'zz', 'abc']);
+  });
+});
+
+describe('the count buckets', () => {
+  /** The buckets as first written: one GROUP BY over the tasks per level, by status and for any status. */
+  const recounted = (db: Database.Database) =>
+    LEVELS.flatMap((level) =>
+      [true, false].flatMap((byStatus) =>
+        db
+          .prepare(
+            `SELECT kind, project_id, ${byStatus ? 'status' : "''"}, ${level}, substr(create_time, 1, ${level}), count(*) FROM tasks
+             GROUP BY kind, project_id, ${byStatus ? 'status, ' : ''}substr(create_time, 1, ${level})`,
+          )
+          .raw()
+          .all() as unknown[][],
+      ),
+    );
+  const buckets = (db: Database.Database) => db.prepare('SELECT * FROM task_counts').raw().all() as unknown[][];
+  const sorted = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort();
+  const generated = [...generateTasks({ count: { transcodings: 400, thumbnails: 60, encryptions: 30 }, seed: 4 })].map(
+    ({ kind, task }, i): StoredTask => ({ kind: kind.name, projectId: i % 7 === 0 ? 'p-7' : null, task }),
+  );
+
+  it('are the same after a scoped replace as counted from the tasks', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mpc-store-')), 'scoped.db');
+    const store = createTaskStore({ filename: file });
+    store.replaceAll(defaultFixtures().tasks, [], [], generated);
+    store.replaceScope({ projectId: 'p-7', kind: 'transcoding' }, [], [], []);
+    store.close();
+    const db = new Database(file, { readonly: true });
+    expect(sorted(buckets(db))).toEqual(sorted(recounted(db)));
+    db.close();
   });
 });

@@ -73,14 +73,46 @@ export function createTaskCounts(db: Database.Database, nearTop = NEAR_TOP): Tas
     'SELECT count(*) FROM tasks WHERE kind = @kind AND project_id = @owner AND status = @status AND create_time BETWEEN @lo AND @hi',
   ).pluck();
   const deleteScope = db.prepare('DELETE FROM task_counts WHERE (@kind IS NULL OR kind = @kind) AND (@owner IS NULL OR project_id = @owner)');
-  const rebuildLevel = (level: number, byStatus: boolean) =>
+  // A rebuild reads the tasks once, into per-minute counts by status, and makes every other bucket from those:
+  // each level from the one below it, and "any status" from the statuses. One GROUP BY over the tasks per
+  // bucket kind took four times as long over a million tasks (each a scan and a sort of them all).
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS task_counts_minutes (kind TEXT NOT NULL, project_id TEXT NOT NULL, status TEXT NOT NULL, prefix TEXT NOT NULL, n INTEGER NOT NULL)');
+  const SCOPE = '(@kind IS NULL OR kind = @kind) AND (@owner IS NULL OR project_id = @owner)';
+  const MINUTE = LEVELS[LEVELS.length - 1]!;
+  const clearMinutes = db.prepare('DELETE FROM temp.task_counts_minutes');
+  const rebuilds = [
+    db.prepare(
+      `INSERT INTO temp.task_counts_minutes (kind, project_id, status, prefix, n)
+       SELECT kind, project_id, status, substr(create_time, 1, ${MINUTE}), count(*) FROM tasks WHERE ${SCOPE}
+       GROUP BY kind, project_id, status, substr(create_time, 1, ${MINUTE})`,
+    ),
     db.prepare(
       `INSERT INTO task_counts (kind, project_id, status, level, prefix, n)
-       SELECT kind, project_id, ${byStatus ? 'status' : "''"}, ${level}, substr(create_time, 1, ${level}), count(*) FROM tasks
-       WHERE (@kind IS NULL OR kind = @kind) AND (@owner IS NULL OR project_id = @owner)
-       GROUP BY kind, project_id, ${byStatus ? 'status, ' : ''}substr(create_time, 1, ${level})`,
-    );
-  const rebuilds = LEVELS.flatMap((level) => [rebuildLevel(level, false), rebuildLevel(level, true)]);
+       SELECT kind, project_id, status, ${MINUTE}, prefix, n FROM temp.task_counts_minutes`,
+    ),
+    ...LEVELS.slice(0, -1)
+      .map((level, i) =>
+        db.prepare(
+          `INSERT INTO task_counts (kind, project_id, status, level, prefix, n)
+           SELECT kind, project_id, status, ${level}, substr(prefix, 1, ${level}), sum(n) FROM task_counts
+           WHERE ${SCOPE} AND status != '${ANY_STATUS}' AND level = ${LEVELS[i + 1]}
+           GROUP BY kind, project_id, status, substr(prefix, 1, ${level})`,
+        ),
+      )
+      .reverse(),
+    db.prepare(
+      `INSERT INTO task_counts (kind, project_id, status, level, prefix, n)
+       SELECT kind, project_id, '${ANY_STATUS}', level, prefix, sum(n) FROM task_counts WHERE ${SCOPE} AND status != '${ANY_STATUS}'
+       GROUP BY kind, project_id, level, prefix`,
+    ),
+  ];
+
+  const rebuild = (kind: string | null, owner: string | null) => {
+    deleteScope.run({ kind, owner });
+    clearMinutes.run();
+    for (const statement of rebuilds) statement.run({ kind, owner });
+    clearMinutes.run();
+  };
 
   /** The tasks of one owner in [lo, hi], where lo and hi share their first `LEVELS[li - 1]` digits. */
   const countOwner = (kind: string, owner: string, status: string, lo: string, hi: string, li = 0): number => {
@@ -122,10 +154,7 @@ export function createTaskCounts(db: Database.Database, nearTop = NEAR_TOP): Tas
       }
     },
 
-    rebuild(kind, owner) {
-      deleteScope.run({ kind, owner });
-      for (const statement of rebuilds) statement.run({ kind, owner });
-    },
+    rebuild,
 
     count,
 
