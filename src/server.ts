@@ -120,7 +120,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
     // fixtures are read either way: a reset goes back to them.
     if (store.opened === 'new') {
       try {
-        store.seed(fixtures.tasks, fixtures.details, fixtures.templates, generated?.() ?? []);
+        await store.seed(fixtures.tasks, fixtures.details, fixtures.templates, generated?.() ?? []);
       } catch (error) {
         if (/UNIQUE constraint failed: tasks/.test((error as Error).message)) {
           throw new FixtureError(`Invalid fixture generated (seed ${config.seed}): a generated task id is already a fixture task's`);
