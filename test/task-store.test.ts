@@ -1,6 +1,6 @@
 // The store: every list query is served by an index in its own order, and bulk writes are all or nothing.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -44,6 +44,23 @@ describe('the task store', () => {
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
+  });
+
+  it.skipIf(!existsSync('/proc/self/fd'))('lets go of its file when it closes, the descriptor a seed syncs through included', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mpc-store-')), 'fds.db');
+    const open = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === file;
+      } catch {
+        return false;
+      }
+    });
+    const store = createTaskStore({ filename: file });
+    await store.seed([task('1')], [], []);
+    expect(open().length).toBeGreaterThan(0);
+    store.close();
+    // The sync may still be under way in libuv's pool: the descriptor closes when it ends.
+    while (open().length > 0) await new Promise((resolve) => setTimeout(resolve, 10));
   });
 
   it('loads all or nothing: a failing row leaves the previous contents whole', () => {

@@ -527,6 +527,29 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     insertRows(tasks, details, templates);
     for (const t of tasks) counts.bump(t.kind, t.projectId ?? SHARED_PROJECT, t.task.status, t.task.create_time, 1);
   });
+  // A descriptor of the store's file, to sync it from another thread. It stays open until the store closes:
+  // closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's included.
+  const earlySync = {
+    fd: undefined as number | undefined,
+    syncing: false,
+    closed: false,
+    start() {
+      this.fd ??= openSync(db.name, 'r');
+      this.syncing = true;
+      // A failure here costs only time: the commit's own sync is what makes the seed durable.
+      fsync(this.fd, () => {
+        this.syncing = false;
+        if (this.closed) this.close();
+      });
+    },
+    /** After the store has closed, once no sync is under way. */
+    close() {
+      this.closed = true;
+      if (this.fd === undefined || this.syncing) return;
+      closeSync(this.fd);
+      this.fd = undefined;
+    },
+  };
   const SECONDARY_INDEXES = ['tasks_by_time', 'tasks_by_status_time'];
   const isFile = db.name !== ':memory:';
   const seed = async (
@@ -573,8 +596,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
         db.pragma('synchronous = FULL');
         // The rows go to disk while the indexes are built (a thread of libuv's syncs the file), so the commit
         // that marks the store seeded has 0.2 s of syncing left instead of 1 s.
-        const fd = openSync(db.name, 'r');
-        fsync(fd, () => closeSync(fd));
+        earlySync.start();
       }
       // The index builds sort every row: SQLite's sorter may take the cores the generator has left.
       db.pragma(`threads = ${Math.min(3, availableParallelism() - 1)}`);
@@ -711,6 +733,9 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
         task: JSON.parse(r.doc) as TaskDocument,
       })),
     version: () => statements.totalChanges.get() as number,
-    close: () => db.close(),
+    close: () => {
+      db.close();
+      earlySync.close();
+    },
   };
 }
