@@ -226,8 +226,9 @@ describe('generated tasks made in a worker thread (how --generate seeds a store)
   });
 
   it('stop the worker and fail the start when a generated id is a fixture task\'s', async () => {
+    // The clash is in the first batch: the worker is then waiting, batches ahead, and must be stopped.
     const dir = fixtureDir({ 'clash.json': { encryptions: [{ ...good, task_id: '900000003' }] } });
-    await expect(startMpcMock({ port: 0, fixtures: dir, generate: 5, logLevel: 'silent' })).rejects.toThrowError(
+    await expect(startMpcMock({ port: 0, fixtures: dir, generate: { encryptions: 50_000 }, logLevel: 'silent' })).rejects.toThrowError(
       /a generated task id is already a fixture task's/,
     );
   });
