@@ -6,7 +6,7 @@
 //   BENCH_STARTS    starts of each kind for the reopen/default medians (default 5)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -17,6 +17,7 @@ import { TASK_KINDS } from '../src/domain/task-kinds.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SPEC = process.env.BENCH_GENERATE ?? 'transcodings=1000000,thumbnails=100000,animated-graphics=100000,encryptions=100000';
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
+const cores = availableParallelism();
 const count = parseGenerateCount(SPEC);
 if (count === undefined) throw new Error(`BENCH_GENERATE: ${SPEC} is not a --generate value`);
 const total = TASK_KINDS.reduce((sum, kind) => sum + countFor(count, kind), 0);
@@ -28,6 +29,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** A /proc/<pid>/status field, in MB. */
 const statusMb = (pid: number, field: string) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+) kB`))![1]) / 1024;
+/** CPU seconds every process on the machine has used (from /proc/stat). */
+const machineCpuSeconds = () => {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+};
 /** CPU seconds the process has used, all its threads. */
 const cpuSeconds = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -38,12 +44,15 @@ interface Start {
   ms: number;
   peakRssMb: number;
   cpuS: number;
+  /** CPU seconds used meanwhile by every other process on the machine: the share of the cores it did not get. */
+  othersCpuS: number;
 }
 
 /** Spawns the built CLI, waits for its ready line, reads its peak RSS (VmHWM) and CPU time, stops it. */
 function start(args: string[]): Promise<Start> {
   return new Promise((resolve, reject) => {
     const began = process.hrtime.bigint();
+    const machineBefore = machineCpuSeconds();
     const child = spawn(process.execPath, ['dist/cli.js', '--port', '0', '--log-level', 'silent', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     let result: Start | undefined;
@@ -51,7 +60,8 @@ function start(args: string[]): Promise<Start> {
       out += String(chunk);
       if (result || !out.includes('listening on')) return;
       const ms = Number(process.hrtime.bigint() - began) / 1e6;
-      result = { ms, peakRssMb: statusMb(child.pid!, 'VmHWM'), cpuS: cpuSeconds(child.pid!) };
+      const cpuS = cpuSeconds(child.pid!);
+      result = { ms, peakRssMb: statusMb(child.pid!, 'VmHWM'), cpuS, othersCpuS: machineCpuSeconds() - machineBefore - cpuS };
       child.kill('SIGTERM');
     });
     child.once('exit', (code) => (result ? resolve(result) : reject(new Error(`mpc-mock exited (${code}) before it was ready: ${out}`))));
@@ -77,7 +87,8 @@ for (const serialise of [false, true]) {
 const db = join(mkdtempSync(join(tmpdir(), 'mpc-generate-bench-')), 'tasks.db');
 const args = ['--generate', SPEC, '--db', db];
 const seeded = await start(args);
-line('seed a new --db, from spawn to ready', `${(seeded.ms / 1000).toFixed(1)} s`, `${rate(total, seeded.ms)}, peak RSS ${seeded.peakRssMb.toFixed(0)} MB, CPU ${seeded.cpuS.toFixed(1)} s`);
+line('seed a new --db, from spawn to ready', `${(seeded.ms / 1000).toFixed(1)} s`, `${rate(total, seeded.ms)}, peak RSS ${seeded.peakRssMb.toFixed(0)} MB, CPU ${seeded.cpuS.toFixed(1)} s ` +
+  `(other processes meanwhile: ${seeded.othersCpuS.toFixed(1)} s of ${cores}x${(seeded.ms / 1000).toFixed(1)} s)`);
 
 // A mark in the file: a second start that regenerated the store would not keep it.
 const mark = new Database(db);
