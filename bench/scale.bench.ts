@@ -40,7 +40,7 @@ async function measure(size: number): Promise<Record<string, number>> {
     const dir = mkdtempSync(join(tmpdir(), 'mpc-scale-'));
     store = createTaskStore({ filename: join(dir, 'large.db') });
     const started = performance.now();
-    store.seed(defaults.tasks, defaults.details, defaults.templates, (function* () {
+    await store.seed(defaults.tasks, defaults.details, defaults.templates, (function* () {
       for (const { kind, task } of generateTasks({ count: LARGE, seed: 1 })) yield { kind: kind.name, projectId: null, task };
     })());
     console.log(`large file store: ${Object.values(LARGE).reduce((a, b) => a + b)} generated tasks in ${((performance.now() - started) / 1000).toFixed(1)} s`);

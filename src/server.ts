@@ -23,7 +23,7 @@ import {
 } from './fixture-format/fixture-files.js';
 import { bindBody } from './http/request-body.js';
 import { parseCorsOrigins } from './http/cors.js';
-import { createTaskStore, StoreVersionError, type StoredTask, type TaskStore } from './storage/task-store.js';
+import { createTaskStore, StoreVersionError, type StoredTask, type TaskRowBatch, type TaskStore } from './storage/task-store.js';
 
 export type MpcMockOptions = Omit<Partial<Config>, 'outcomes' | 'generate'> & {
   /** Outcome rules: a JSON file of `{"rules": [...]}` (as --outcomes takes it), or the rules themselves. */
@@ -62,13 +62,29 @@ export async function collectFixtures(config: Config, contract = loadContract())
  * generator's own tests stand for. Undefined when none are asked for.
  */
 export async function generatedTasks(config: Config): Promise<(() => Iterable<StoredTask>) | undefined> {
-  const count = parseGenerateCount(config.generate) ?? 0;
-  if (count === 0 || (typeof count === 'object' && Object.values(count).every((n) => n === 0))) return undefined;
+  const count = generateCount(config);
+  if (count === undefined) return undefined;
   // Loaded only when asked for: importing faker costs more than the rest of the start-up's imports.
   const { generateTasks } = await import('./fixture-format/generate-fixtures.js');
   return function* () {
     for (const { kind, task } of generateTasks({ count, seed: config.seed })) yield { kind: kind.name, projectId: null, task };
   };
+}
+
+/**
+ * The same generated tasks as generatedTasks, made by a worker thread in batches of rows while the store writes
+ * the previous ones: how a new store is seeded. Undefined when none are asked for.
+ */
+export async function generatedRowBatches(config: Config): Promise<AsyncIterable<TaskRowBatch> | undefined> {
+  const count = generateCount(config);
+  if (count === undefined) return undefined;
+  const { generateRowBatches } = await import('./fixture-format/generate-in-worker.js');
+  return generateRowBatches({ count, seed: config.seed });
+}
+
+function generateCount(config: Config) {
+  const count = parseGenerateCount(config.generate) ?? 0;
+  return count === 0 || (typeof count === 'object' && Object.values(count).every((n) => n === 0)) ? undefined : count;
 }
 
 /** The outcome rules a configuration asks for, checked by the control plane's document. Throws ConfigError. */
@@ -103,7 +119,6 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   const controlContract = loadControlContract();
   // Everything is read and validated before the store is touched: a bad fixture stops the start whole.
   const fixtures = await collectFixtures(config, contract);
-  const generated = await generatedTasks(config);
   const outcomeRules = loadOutcomeRules(outcomes, controlContract);
   const lifecycle = new LifecycleSettings();
   for (const setting of parseLifecycleList(config.lifecycle) ?? []) lifecycle.set(setting);
@@ -121,7 +136,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
     // fixtures are read either way: a reset goes back to them.
     if (store.opened === 'new') {
       try {
-        store.seed(fixtures.tasks, fixtures.details, fixtures.templates, generated?.() ?? []);
+        await store.seed(fixtures.tasks, fixtures.details, fixtures.templates, (await generatedRowBatches(config)) ?? []);
       } catch (error) {
         if (/UNIQUE constraint failed: tasks/.test((error as Error).message)) {
           throw new FixtureError(`Invalid fixture generated (seed ${config.seed}): a generated task id is already a fixture task's`);
@@ -129,6 +144,8 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
         throw error;
       }
     }
+    // After the seed: faker, which a reset needs, would otherwise sit in memory beside the seeding worker's own.
+    const generated = await generatedTasks(config);
     service = createMpcService({
       store,
       clock: new MockClock(),

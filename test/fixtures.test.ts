@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TASK_KINDS, type TaskDocument } from '../src/domain/task-kinds.js';
 import { FixtureError, parseFixtureFile, readFixtureDirectory } from '../src/fixture-format/fixture-files.js';
-import { generateFixtures } from '../src/fixture-format/generate-fixtures.js';
+import { generateFixtures, generateTasks, type GenerateOptions } from '../src/fixture-format/generate-fixtures.js';
+import { generateRowBatches } from '../src/fixture-format/generate-in-worker.js';
+import { createTaskStore, type StoredTask, type TaskRowBatch } from '../src/storage/task-store.js';
 import { collectFixtures, startMpcMock } from '../src/server.js';
 import { parseConfig } from '../src/config.js';
 import { buildTestApp, defaultFixtures, PROJECT, testContract } from './helper.js';
@@ -186,5 +188,48 @@ describe('generated fixtures', () => {
     const streamed = [...generateTasks({ count: { thumbnails: 7, 'animated-graphics': 3 }, seed: 11 })];
     expect(streamed.map((s) => s.task)).toEqual([...file.thumbnails!, ...file['animated-graphics']!]);
     expect(Object.keys(file)).toEqual(['thumbnails', 'animated-graphics']);
+  });
+});
+
+describe('generated tasks made in a worker thread (how --generate seeds a store)', () => {
+  const rowsOf = (file: string) => {
+    const db = openDatabase(file, { readonly: true });
+    const all = (sql: string) => db.prepare(sql).raw().all() as unknown[][];
+    const rows = {
+      tasks: all('SELECT kind, project_id, task_id, status, create_time, sort_key, doc FROM tasks ORDER BY rowid'),
+      counts: all('SELECT * FROM task_counts ORDER BY kind, project_id, status, level, prefix'),
+      meta: all('SELECT * FROM meta ORDER BY key'),
+    };
+    db.close();
+    return rows;
+  };
+  const seeded = async (more: Iterable<StoredTask> | AsyncIterable<TaskRowBatch>) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mpc-gen-')), 'tasks.db');
+    const store = createTaskStore({ filename: file });
+    await store.seed(defaultFixtures().tasks, defaultFixtures().details, defaultFixtures().templates, more);
+    store.close();
+    return rowsOf(file);
+  };
+  // Small batches, and a worker kept close behind, so that batches end inside kinds and at their ends and the
+  // worker waits for the store many times.
+  const options: GenerateOptions = { count: { transcodings: 230, thumbnails: 41, 'animated-graphics': 0, encryptions: 17 }, seed: 9 };
+
+  it('store exactly the tasks the plain generator yields, in its order, serialised byte for byte the same', async () => {
+    const fromWorker = await seeded(generateRowBatches(options, { batchSize: 16, ahead: 2 }));
+    const plain = await seeded((function* () {
+      for (const { kind, task } of generateTasks(options)) yield { kind: kind.name, projectId: null, task };
+    })());
+    expect(fromWorker).toEqual(plain);
+    const generated = [...generateTasks(options)].map(({ kind, task }) => [kind.name, '', task.task_id, JSON.stringify(task)]);
+    const stored = fromWorker.tasks.slice(defaultFixtures().tasks.length).map((r) => [r[0], r[1], r[2], r[6]]);
+    expect(stored).toEqual(generated);
+  });
+
+  it('stop the worker and fail the start when a generated id is a fixture task\'s', async () => {
+    // The clash is in the first batch: the worker is then waiting, batches ahead, and must be stopped.
+    const dir = fixtureDir({ 'clash.json': { encryptions: [{ ...good, task_id: '900000003' }] } });
+    await expect(startMpcMock({ port: 0, fixtures: dir, generate: { encryptions: 50_000 }, logLevel: 'silent' })).rejects.toThrowError(
+      /a generated task id is already a fixture task's/,
+    );
   });
 });

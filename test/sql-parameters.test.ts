@@ -14,6 +14,10 @@ const SPLICED: Record<string, string> = {
   level: 'a bucket level from LEVELS, constant numbers',
   "byStatus ? 'status' : \"''\"": 'one of two constant strings',
   "byStatus ? 'status, ' : ''": 'one of two constant strings',
+  ANY_STATUS: "the empty string, the buckets' word for any status",
+  MINUTE: 'the last of LEVELS, a constant number',
+  SCOPE: 'a constant WHERE clause over named parameters',
+  'LEVELS[i + 1]': 'a bucket level from LEVELS, constant numbers',
 };
 
 function sourceFiles(dir: string): string[] {
