@@ -1,5 +1,5 @@
 // --cors <origins>: answers browsers from these origins (local development of a web client), off by default.
-// The real gateway's CORS is configured per API by whoever publishes it; for MPC's endpoints it is not documented,
+// Deviation: the real gateway's CORS is configured per API by whoever publishes it; for MPC's endpoints it is not documented,
 // so this is the mock's own: the listed origins (or `*`) may call every endpoint, with any request header, and read
 // X-Request-Id.
 import type { FastifyInstance } from 'fastify';

@@ -20,9 +20,9 @@ const gatewayError = (status: number, message: string) => new VendorError(status
 const entityTooLarge = () => gatewayError(413, 'Request entity too large.');
 const uriTooLarge = () => gatewayError(414, 'Request URI too large.');
 const headersTooLarge = () => gatewayError(494, 'Request headers too large.');
-/** 408 for a client that did not finish its request in time; the gateway's own answer is not documented. */
+/** Deviation: 408 for a client that did not finish its request in time; the gateway's own answer is not documented. */
 const requestTimedOut = () => gatewayError(408, 'Request timeout.');
-/** 503 while the mock shuts down. */
+/** Deviation: 503 while the mock shuts down; the gateway's table has this message with 502 (no backend). */
 const shuttingDown = () => gatewayError(503, 'Backend unavailable.');
 
 /** `GET <url> HTTP/1.1`: the request line as the client sent it, as long. */
@@ -129,7 +129,7 @@ export function clientErrorHandler(ids: IdSource) {
   };
 }
 
-/** 417 for an Expect the mock does not meet. The gateway's answer is not documented; this is its generic error. */
+/** Deviation: 417 for an Expect the mock does not meet. The gateway's answer is not documented; this is its generic error. */
 const expectationFailed = () => new VendorError(417, 'APIGW.0201', 'API request error.', 'apigw');
 
 /**
