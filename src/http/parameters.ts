@@ -44,6 +44,16 @@ function ruleFor(name: string, schema: ParameterSchema): string {
   return `${name} must be ${schema.minLength ?? 0} to ${schema.maxLength ?? 'any number of'} characters long`;
 }
 
+/** The rule text of a parameter, made once per parameter schema. */
+const rules = new WeakMap<ParameterSchema, Map<string, string>>();
+function ruleOf(name: string, schema: ParameterSchema): string {
+  let byName = rules.get(schema);
+  if (!byName) rules.set(schema, (byName = new Map()));
+  let rule = byName.get(name);
+  if (rule === undefined) byName.set(name, (rule = ruleFor(name, schema)));
+  return rule;
+}
+
 const patterns = new Map<string, RegExp>();
 const compiled = (pattern: string) => {
   let re = patterns.get(pattern);
@@ -52,7 +62,7 @@ const compiled = (pattern: string) => {
 };
 
 function checkScalar(name: string, schema: ParameterSchema, raw: string): string | number {
-  const fail = () => invalidParameter(ruleFor(name, schema));
+  const fail = () => invalidParameter(ruleOf(name, schema));
   if (schema.type === 'integer') {
     if (!/^[0-9]+$/.test(raw)) throw fail();
     const n = Number(raw);

@@ -37,7 +37,8 @@ export function vendorErrorBody(error: VendorError, requestId: string): Record<s
 
 export function sendVendorError(request: FastifyRequest, reply: FastifyReply, error: VendorError): void {
   // Set here too: framework errors reach us without the onRequest hook having run.
-  reply.header('x-request-id', request.id).type(JSON_CONTENT_TYPE).code(error.statusCode).send(vendorErrorBody(error, request.id));
+  // As text: Fastify's serializer for an object would only call JSON.stringify, after looking for a schema.
+  reply.header('x-request-id', request.id).type(JSON_CONTENT_TYPE).code(error.statusCode).send(JSON.stringify(vendorErrorBody(error, request.id)));
 }
 
 /**
