@@ -1288,6 +1288,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["OutcomeRules"];
+            400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];

@@ -145,7 +145,7 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
       }
       service.addTasks(set);
       const count = (path: string) => set.tasks.filter((t) => taskKindByPath(path)!.name === t.kind).length;
-      const projectId = (body as { project_id?: string }).project_id;
+      const projectId = (body as { project_id?: string } | undefined)?.project_id;
       return {
         ...(projectId !== undefined ? { project_id: projectId } : {}),
         added: {
