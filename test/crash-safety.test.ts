@@ -20,7 +20,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { TASK_KINDS } from '../src/domain/task-kinds.js';
 import { CREATE_BODIES } from './create-bodies.js';
 import { defaultFixtures } from './helper.js';
@@ -37,11 +37,19 @@ interface Running {
   output(): string;
 }
 
+/** Every CLI started, so that a failing test leaves none running. */
+const children = new Set<ReturnType<typeof spawn>>();
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+});
+
 /** Starts the CLI on `db` and resolves once it prints its ready line. */
 function start(db: string): Promise<Running> {
   const child = spawn(process.execPath, [...CLI, '--port', '0', '--db', db, '--log-level', 'warn', '--lifecycle', 'manual'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   let out = '';
   child.stdout.on('data', (chunk) => (out += String(chunk)));
   child.stderr.on('data', (chunk) => (out += String(chunk)));
