@@ -93,19 +93,23 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   // First of all: under load, requests past the loop turn's budget wait for a later turn, so that new
   // connections are accepted and answered too (src/http/fair-turns.ts).
+  // The gateway's refusals (a request line too long, the mock shutting down) come before that, in the same hook:
+  // every hook is a call on every request.
   const turns = new FairTurns();
-  app.addHook('onRequest', (_request, _reply, done) => turns.admit(done));
+  const refused = registerVendorEnvelope(app);
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!refused(request, reply)) turns.admit(done);
+  });
 
   // The request's one log line: its id (also its X-Request-Id), method, path, status and time (SPEC 1.5).
-  // Above info, the line is never written: not even its fields are gathered.
+  // Above info, the line is never written, and the hook not even registered.
   const logsRequests = (app.log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('info') ?? false;
-  app.addHook('onResponse', (request, reply, done) => {
-    if (logsRequests) {
+  if (logsRequests) {
+    app.addHook('onResponse', (request, reply, done) => {
       request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
-    }
-    done();
-  });
-  registerVendorEnvelope(app);
+      done();
+    });
+  }
   registerServerAnswers(app, ids);
   if (deps.corsOrigins?.length) registerCors(app, deps.corsOrigins);
   registerJsonBodyParser(app);

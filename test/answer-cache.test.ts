@@ -10,10 +10,24 @@ describe('AnswerCache', () => {
     let computed = 0;
     const cache = new AnswerCache<string>({ version: () => version }, (v) => v.length);
     const read = () => cache.get('k', () => `answer ${++computed}`);
+    // Kept the second time it is asked, answered from the cache from the third.
     expect(read()).toBe('answer 1');
-    expect(read()).toBe('answer 1');
-    version++;
     expect(read()).toBe('answer 2');
+    expect(read()).toBe('answer 2');
+    version++;
+    expect(read()).toBe('answer 3');
+  });
+
+  it('keeps nothing of questions asked once', () => {
+    let computed = 0;
+    const cache = new AnswerCache<string>({ version: () => 0, maxSeen: 2 }, (v) => v.length);
+    const read = (key: string) => cache.get(key, () => `${key}:${++computed}`);
+    read('a');
+    read('b');
+    read('c'); // remembers b and c only
+    read('a'); // asked "once" again: not kept
+    expect(read('a')).toBe('a:5'); // the second time in memory: kept now
+    expect(read('a')).toBe('a:5');
   });
 
   it('does not keep an answer whose computing changed the store (a read counted in reads mode)', () => {
@@ -23,21 +37,21 @@ describe('AnswerCache', () => {
     const read = () => cache.get('k', () => (version++, `answer ${++computed}`));
     expect(read()).toBe('answer 1');
     expect(read()).toBe('answer 2');
+    expect(read()).toBe('answer 3');
   });
 
   it('keeps at most its budget of characters, dropping the oldest answers first', () => {
     let computed = 0;
     const cache = new AnswerCache<string>({ version: () => 0, maxChars: 30 }, (v) => v.length);
     const read = (key: string) => cache.get(key, () => `${key}:${++computed}`.padEnd(10, '.'));
-    read('a');
-    read('b');
-    read('c'); // a (11 with its key), b, c: 33 > 30, so a goes
-    expect(computed).toBe(3);
+    for (const key of ['a', 'b', 'c']) read(key); // seen once each
+    for (const key of ['a', 'b', 'c']) read(key); // kept: a (11 with its key), b, c: 33 > 30, so a goes
+    expect(computed).toBe(6);
     read('c');
     read('b');
-    expect(computed).toBe(3);
+    expect(computed).toBe(6);
     read('a');
-    expect(computed).toBe(4);
+    expect(computed).toBe(7);
   });
 });
 

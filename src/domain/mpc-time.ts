@@ -18,8 +18,17 @@ export function parseMpcTime(value: string): Date | undefined {
   return date;
 }
 
+/** Times already judged: clients send the same windows again and again. */
+const judged = new Map<string, boolean>();
+
 export function isMpcTime(value: string): boolean {
-  return parseMpcTime(value) !== undefined;
+  let real = judged.get(value);
+  if (real === undefined) {
+    real = parseMpcTime(value) !== undefined;
+    if (judged.size >= 4096) judged.clear();
+    judged.set(value, real);
+  }
+  return real;
 }
 
 export function formatMpcTime(date: Date): string {

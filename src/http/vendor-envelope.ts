@@ -154,7 +154,11 @@ export function registerServerAnswers(app: FastifyInstance, ids: IdSource): void
 
 }
 
-export function registerVendorEnvelope(app: FastifyInstance): void {
+/**
+ * The envelope on every answer, and the answers to errors. Answers the check an app runs first on every request
+ * (its first onRequest hook): whether the gateway refuses it outright (414, or 503 while shutting down).
+ */
+export function registerVendorEnvelope(app: FastifyInstance): (request: FastifyRequest, reply: FastifyReply) => boolean {
   // Every answer carries its request id, and every JSON body the vendor's content type (SPEC 1.5), including
   // Fastify's serialised route results. One callback-style hook: an async hook costs every request a promise
   // and a microtask turn. (Answers written before any hook runs, framework errors, set both in sendVendorError.)
@@ -170,12 +174,14 @@ export function registerVendorEnvelope(app: FastifyInstance): void {
     closing = true;
     done();
   });
-  app.addHook('onRequest', (request, reply, done) => {
-    if (requestLineLength(request) > MAX_REQUEST_LINE) return sendVendorError(request, reply, uriTooLarge());
+  /** Answers a request the gateway refuses before anything else looks at it; true if it did. */
+  const refused = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    if (requestLineLength(request) > MAX_REQUEST_LINE) sendVendorError(request, reply, uriTooLarge());
     // Requests on connections still open at shutdown: answered, and the connection closed after.
-    if (closing) return sendVendorError(request, reply.header('connection', 'close'), shuttingDown());
-    done();
-  });
+    else if (closing) sendVendorError(request, reply.header('connection', 'close'), shuttingDown());
+    else return false;
+    return true;
+  };
   app.setNotFoundHandler((request, reply) => sendVendorError(request, reply, apiNotFound()));
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const vendorError = asVendorError(error, request);
@@ -188,4 +194,5 @@ export function registerVendorEnvelope(app: FastifyInstance): void {
     if (vendorError.statusCode >= 500) request.log.error({ err: error }, 'unexpected error');
     sendVendorError(request, reply, vendorError);
   });
+  return refused;
 }
