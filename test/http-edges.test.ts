@@ -238,3 +238,16 @@ describe('shutdown', () => {
     expect(JSON.parse(second!.body)).toEqual({ error_code: 'APIGW.0201', error_msg: 'Backend unavailable.', request_id: second!.headers['x-request-id'] });
   });
 });
+
+describe('paths that climb out of the docs', () => {
+  it.each(['/docs/static/../../package.json', '/docs/static/%2e%2e/%2e%2e/package.json', '/docs/static/..%2f..%2fpackage.json'])(
+    'answers %s with 404 APIGW.0101, never a file and never Fastify’s own code',
+    async (path) => {
+      const { text } = await exchange(get(path));
+      const [answer] = answers(text);
+      expect(answer!.status).toBe(404);
+      expect(JSON.parse(answer!.body)).toMatchObject({ error_code: 'APIGW.0101' });
+      expect(answer!.body).not.toMatch(/FST_|"name"\s*:\s*"mpc-mock"/);
+    },
+  );
+});
