@@ -91,10 +91,12 @@ function userEnv(port: number, extra: Record<string, string> = {}): NodeJS.Proce
     if (!/^(VITEST|npm_|MPC_MOCK_)/i.test(k) && !['NODE_ENV', 'TEST'].includes(k)) env[k] = v;
   }
   // npm puts node_modules/.bin (tsx, vitest, ...) on the PATH of `npm test`; a user's shell has none of it.
-  env.PATH = (env.PATH ?? '')
-    .split(':')
-    .filter((dir) => !dir.includes('node_modules'))
-    .join(':');
+  // The user's node is the one running this suite (CI runs it on the Docker image's Node too, from a folder that
+  // is itself under a node_modules).
+  env.PATH = [
+    dirname(process.execPath),
+    ...(env.PATH ?? '').split(':').filter((dir) => !dir.includes('node_modules')),
+  ].join(':');
   // npx must never fetch a package from the registry here: what it runs is the clone's own.
   return { ...env, MPC_MOCK_PORT: String(port), MPC_MOCK_URL: `http://127.0.0.1:${port}`, npm_config_yes: 'false', ...extra };
 }
