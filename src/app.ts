@@ -1,5 +1,6 @@
 // Builds the Fastify application from the dependencies it is given. It never reads process.env and never
 // listens: src/server.ts does that.
+import { createServer } from 'node:http';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Contract } from './contract/openapi.js';
 import { randomIds, type IdSource } from './domain/ids.js';
@@ -15,6 +16,7 @@ import { registerTaskWriteRoutes } from './http/routes/task-writes.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
 import { registerCors } from './http/cors.js';
 import { FairTurns } from './http/fair-turns.js';
+import { RepeatAnswers } from './http/repeat-answers.js';
 import { registerVendorHooks } from './http/vendor-hooks.js';
 import { clientErrorHandler, frameworkErrorHandler, MAX_BODY_BYTES, MAX_PARAM_LENGTH, registerServerAnswers, registerVendorEnvelope } from './http/vendor-envelope.js';
 
@@ -46,6 +48,26 @@ export interface AppDependencies {
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const ids = deps.ids ?? randomIds;
   const requestTimeout = deps.requestTimeoutMs ?? 50_000;
+  const { faults, journal, clock } = deps.service;
+  // First of all: under load, requests past the loop turn's budget wait for a later turn, so that new
+  // connections are accepted and answered too (src/http/fair-turns.ts). Then a read asked before, with the
+  // store where it was, is answered again at once (src/http/repeat-answers.ts); everything else goes to Fastify.
+  const turns = new FairTurns();
+  const repeats = new RepeatAnswers({
+    settledVersion: () => deps.service.settledVersion(),
+    version: () => deps.service.store.version(),
+    faults,
+    journal,
+    clock,
+    ids,
+    cors: (deps.corsOrigins?.length ?? 0) > 0,
+  });
+  const httpOptions = {
+    requireHostHeader: false,
+    requestTimeout,
+    headersTimeout: requestTimeout,
+    connectionsCheckingInterval: Math.min(5_000, requestTimeout),
+  };
   const app = Fastify({
     logger: deps.logger ?? false,
     // The request id is ours (32 hex digits), never taken from the caller.
@@ -68,18 +90,25 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // A client that stalls in its request (headers or body) is dropped within a minute (checked every 5 s).
     // Given to Node when the server is made: set afterwards (as Fastify's own option does), Node applies the
     // request timeout to stalled headers but not to a stalled body.
-    http: {
-      requireHostHeader: false,
-      requestTimeout,
-      headersTimeout: requestTimeout,
-      connectionsCheckingInterval: Math.min(5_000, requestTimeout),
-    },
+    http: httpOptions,
     requestTimeout,
     // The gateway's limit (SPEC 1.6 and error-codes.md: 413 APIGW.0201 over 12 MB).
     bodyLimit: MAX_BODY_BYTES,
     // At shutdown, requests still arriving get the envelope's 503 (registerVendorEnvelope), not Fastify's body.
     return503OnClosing: false,
     clientErrorHandler: clientErrorHandler(ids),
+    // The server Fastify would make, with the two steps above in front of its handler.
+    serverFactory: (fastifyHandler) => {
+      const server = createServer(httpOptions, (req, res) =>
+        turns.admit(() => {
+          if (!repeats.answer(req, res)) fastifyHandler(req, res);
+        }),
+      );
+      // Fastify's default (72 s: longer than the usual load balancer's 60, so that it is never the one to close).
+      server.keepAliveTimeout = 72_000;
+      server.requestTimeout = requestTimeout;
+      return server;
+    },
     // Loaded only if a route ever carries a schema: none of the mock's do.
     schemaController: lazySchemaCompilers,
   });
@@ -91,20 +120,17 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   app.decorate('routeTable', routeTable);
 
-  // First of all: under load, requests past the loop turn's budget wait for a later turn, so that new
-  // connections are accepted and answered too (src/http/fair-turns.ts).
-  // The gateway's refusals (a request line too long, the mock shutting down) come before that, in the same hook:
-  // every hook is a call on every request.
-  const turns = new FairTurns();
+  // The gateway's refusals (a request line too long, the mock shutting down) first.
   const refused = registerVendorEnvelope(app);
   app.addHook('onRequest', (request, reply, done) => {
-    if (!refused(request, reply)) turns.admit(done);
+    if (!refused(request, reply)) done();
   });
 
   // The request's one log line: its id (also its X-Request-Id), method, path, status and time (SPEC 1.5).
   // Above info, the line is never written, and the hook not even registered.
   const logsRequests = (app.log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('info') ?? false;
   if (logsRequests) {
+    repeats.logLine = (line) => app.log.info(line, 'request');
     app.addHook('onResponse', (request, reply, done) => {
       request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
       done();
@@ -114,7 +140,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (deps.corsOrigins?.length) registerCors(app, deps.corsOrigins);
   registerJsonBodyParser(app);
   // Fault rules and the journal see every request to the vendor API (through the domain, not the routes).
-  registerVendorHooks(app, { faults: deps.service.faults, journal: deps.service.journal, clock: deps.service.clock });
+  registerVendorHooks(app, { faults, journal, clock });
+  // Last of the onSend hooks: the answer as it is sent, kept to be repeated if it may be.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    repeats.keep(request, reply, payload);
+    done(null, payload);
+  });
+  app.addHook('preClose', (done) => {
+    repeats.close();
+    done();
+  });
   // Waits on the journal or a task end when the mock stops, rather than holding its close.
   app.addHook('preClose', async () => deps.service.cancelWaits());
   await registerApiDocs(app, deps.contract, deps.controlPlane?.enabled !== false);

@@ -44,26 +44,39 @@ export class AnswerCache<T> {
   /** The answer under this key as the store is now: kept, or computed (and kept if it was asked before). */
   get(key: string, compute: () => T): T {
     const version = this.options.version();
+    const hit = this.lookup(key, version);
+    if (hit !== undefined) return hit;
+    const value = compute();
+    this.offer(key, value, version);
+    return value;
+  }
+
+  /** The answer kept under this key at this version of the store, if one is. */
+  lookup(key: string, version: number): T | undefined {
     if (version !== this.version) {
       this.kept.clear();
       this.seen.clear();
       this.chars = 0;
       this.version = version;
     }
-    const hit = this.kept.get(key);
-    if (hit) return hit.value;
-    const value = compute();
-    // Computing may itself write (reads counted in reads mode): then what was computed is already not
-    // what a second read answers, so it is not kept.
-    if (this.options.version() !== version) return value;
+    return this.kept.get(key)?.value;
+  }
+
+  /**
+   * Offers an answer computed when the store was at `version`; kept if the store is still there (computing may
+   * itself write: reads counted in reads mode, and then what was computed is already not what a second read
+   * answers) and the question was asked before.
+   */
+  offer(key: string, value: T, version: number): void {
+    if (this.options.version() !== version || version !== this.version) return;
     if (!this.seen.has(key)) {
       this.seen.add(key);
       if (this.seen.size > this.maxSeen) this.seen.delete(this.seen.values().next().value!);
-      return value;
+      return;
     }
     this.seen.delete(key);
     const chars = this.sizeOf(value) + key.length;
-    if (chars > this.maxChars) return value;
+    if (chars > this.maxChars) return;
     this.kept.set(key, { value, chars });
     this.chars += chars;
     while (this.chars > this.maxChars) {
@@ -71,6 +84,5 @@ export class AnswerCache<T> {
       this.kept.delete(oldest);
       this.chars -= entry.chars;
     }
-    return value;
   }
 }

@@ -59,6 +59,11 @@ export interface MpcService {
   readonly clock: MockClock;
   readonly outcomes: OutcomeRules;
   listTasks(kind: TaskKind, projectId: string, params: ListTasksParams): TaskListPage;
+  /**
+   * The store's change counter once time that has passed has become writes (the lifecycle settled): a read's
+   * answer made at one value is the answer for as long as the value holds (answer-cache.ts).
+   */
+  settledVersion(): number;
   listThumbnailDetails(projectId: string, params: ThumbnailDetailsParams): ThumbnailDetailsPage;
   createTask(kind: TaskKind, projectId: string, request: CreateRequest): CreatedTask;
   cancelTask(kind: TaskKind, projectId: string, taskId: string): void;
@@ -138,6 +143,11 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       const page = lists.get(key, () => listTasks(store, kind, projectId, params));
       lifecycle.recordReads(kind, projectId, page.tasks);
       return page;
+    },
+
+    settledVersion() {
+      lifecycle.settle();
+      return store.version();
     },
 
     listThumbnailDetails(projectId, params) {

@@ -1,6 +1,7 @@
 // What the control plane asks of every request to the vendor API, through the domain: a fault rule may
 // answer it instead (SPEC 6.3), and the journal records it (SPEC 6.4). The vendor routes know nothing of
 // either; these hooks see only the request's facts (method, path, project, kind, task id).
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../domain/clock.js';
 import type { FaultAction, FaultRules, RequestFacts } from '../domain/faults.js';
@@ -52,42 +53,53 @@ export function faultOf(request: FastifyRequest): string | undefined {
   return observed.get(request)?.fault?.ruleId;
 }
 
+/**
+ * Journals one answered request to the vendor API. What the journal keeps is taken now, as plain values (never
+ * the request, which holds its socket); the entry is made from them only if it is read.
+ */
+export function journalRequest(
+  deps: { journal: Journal; clock: Clock },
+  request: { id: string; method: string; url: string; headers: IncomingHttpHeaders },
+  status: number,
+  durationMs: number,
+  extra: { fault?: string; createdId?: string; body?: unknown } = {},
+): void {
+  const { id, method, url, headers } = request;
+  const timeMs = deps.clock.now();
+  const { fault, createdId, body } = extra;
+  deps.journal.record(() => {
+    const { facts, query } = factsOf(method, url);
+    const taskId = createdId ?? facts.task_id;
+    return {
+      request_id: id,
+      time: new Date(timeMs).toISOString(),
+      method,
+      path: facts.path,
+      query,
+      status,
+      duration_ms: durationMs,
+      ...(facts.project_id !== undefined ? { project_id: facts.project_id } : {}),
+      ...(facts.kind !== undefined ? { kind: facts.kind } : {}),
+      ...(taskId !== undefined ? { task_id: taskId } : {}),
+      headers: redactHeaders(headers),
+      ...(fault !== undefined ? { fault } : {}),
+      ...(body !== undefined ? { body } : {}),
+    };
+  });
+}
+
 export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultRules; journal: Journal; clock: Clock }): void {
   const isVendor = (request: FastifyRequest) => request.url.startsWith('/v1/');
 
-  // What the journal keeps of a request is taken now, as plain values (never the request, which holds its
-  // socket); the entry is made from them only if it is read.
   const record = (request: FastifyRequest, status: number, durationMs: number) => {
     const seen = observed.get(request);
     if (!seen) return;
-    const { id, method, url, headers } = request;
-    const timeMs = deps.clock.now();
-    const fault = seen.fault?.ruleId;
-    const createdId = seen.createdId;
     let body: unknown;
-    if (WRITES.has(method)) {
+    if (WRITES.has(request.method)) {
       const raw = rawBodyOf(request);
       if (raw !== undefined && raw !== '') body = journaledBody(raw);
     }
-    deps.journal.record(() => {
-      const { facts, query } = factsOf(method, url);
-      const taskId = createdId ?? facts.task_id;
-      return {
-        request_id: id,
-        time: new Date(timeMs).toISOString(),
-        method,
-        path: facts.path,
-        query,
-        status,
-        duration_ms: durationMs,
-        ...(facts.project_id !== undefined ? { project_id: facts.project_id } : {}),
-        ...(facts.kind !== undefined ? { kind: facts.kind } : {}),
-        ...(taskId !== undefined ? { task_id: taskId } : {}),
-        headers: redactHeaders(headers),
-        ...(fault !== undefined ? { fault } : {}),
-        ...(body !== undefined ? { body } : {}),
-      };
-    });
+    journalRequest(deps, request, status, durationMs, { fault: seen.fault?.ruleId, createdId: seen.createdId, body });
   };
 
   // Hooks in callback style: an async hook costs every request a promise and a microtask turn.
