@@ -113,8 +113,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerServerAnswers(app, ids);
   if (deps.corsOrigins?.length) registerCors(app, deps.corsOrigins);
   registerJsonBodyParser(app);
-  // Fault rules and the journal see every request to the vendor API (through the domain, not the routes).
-  registerVendorHooks(app, { faults: deps.service.faults, journal: deps.service.journal, clock: deps.service.clock });
+  // Fault rules, authentication and the journal see every request to the vendor API (through the domain, not the routes).
+  registerVendorHooks(app, { faults: deps.service.faults, journal: deps.service.journal, clock: deps.service.clock, auth: deps.service.auth });
   // Waits on the journal or a task end when the mock stops, rather than holding its close.
   app.addHook('preClose', async () => deps.service.cancelWaits());
   await registerApiDocs(app, deps.contract, deps.controlPlane?.enabled !== false);

@@ -4,7 +4,7 @@
 // gateway's reason for refusing it, comes out. The HTTP layer (src/http/vendor-hooks.ts) only adapts. One
 // function, `authenticate`, so that any path that answers a vendor request can call the same check.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { invalidParameter, VendorError } from './vendor-errors.js';
+import { iamAuthFailed, invalidParameter, type VendorError } from './vendor-errors.js';
 
 export const AUTH_MODES = ['off', 'presence', 'verify'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -74,6 +74,19 @@ export class AuthSettings {
   }
 }
 
+/** A change from the control plane: what is left out stays as it is. */
+export interface AuthChange {
+  mode?: AuthMode;
+  credentials?: Credentials;
+}
+
+/** Applies a change whole or not at all (credentials are checked before the mode changes); answers the view. */
+export function changeAuth(settings: AuthSettings, change: AuthChange): AuthView {
+  if (change.credentials !== undefined) settings.setCredentials(change.credentials);
+  if (change.mode !== undefined) settings.mode = change.mode;
+  return settings.view();
+}
+
 /** A request's facts as received. Header names in lower case (as Node gives them). */
 export interface AuthRequest {
   method: string;
@@ -101,9 +114,6 @@ export interface AuthResult {
   /** For a wrong signature: the canonical request the mock computed (secret header values redacted). */
   canonical_request?: string;
 }
-
-/** 401 APIGW.0301 with the gateway's detail (error-codes.md §2a). */
-export const iamAuthFailed = (detail: string) => new VendorError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${detail}`, 'apigw');
 
 /** The gateway's tolerance for X-Sdk-Date, either way (error-codes.md §2b). */
 export const MAX_SKEW_MS = 15 * 60 * 1000;

@@ -1,14 +1,16 @@
 // What the control plane asks of every request to the vendor API, through the domain: a fault rule may
-// answer it instead (SPEC 6.3), and the journal records it (SPEC 6.4). The vendor routes know nothing of
-// either; these hooks see only the request's facts (method, path, project, kind, task id).
+// answer it instead (SPEC 6.3), authentication may refuse it (SPEC 5), and the journal records it (SPEC 6.4).
+// The vendor routes know nothing of any; these hooks see only the request's facts (method, path, project,
+// kind, task id, and for authentication its headers and received body).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticate, type AuthRequest, type AuthResult, type AuthSettings } from '../domain/auth.js';
 import type { Clock } from '../domain/clock.js';
 import type { FaultAction, FaultRules, RequestFacts } from '../domain/faults.js';
 import { redactHeaders, type Journal } from '../domain/journal.js';
 import { taskKindByPath } from '../domain/task-kinds.js';
 import { parseQueryString } from './parameters.js';
 import { journaledBody, rawBodyOf } from './request-body.js';
-import { JSON_CONTENT_TYPE } from './vendor-envelope.js';
+import { JSON_CONTENT_TYPE, sendVendorError } from './vendor-envelope.js';
 
 interface Observed {
   /** Worked out from the URL only when a fault rule needs them before the answer; else when the journal is read. */
@@ -16,6 +18,8 @@ interface Observed {
   fault?: FaultAction;
   /** The id a create answered with. */
   createdId?: string;
+  /** How authentication judged the request, when it was on. */
+  auth?: AuthResult;
 }
 
 const observed = new WeakMap<FastifyRequest, Observed>();
@@ -52,7 +56,21 @@ export function faultOf(request: FastifyRequest): string | undefined {
   return observed.get(request)?.fault?.ruleId;
 }
 
-export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultRules; journal: Journal; clock: Clock }): void {
+/** What authentication looks at: the request as received (path and query still encoded, the body's text). */
+function authRequestOf(request: FastifyRequest): AuthRequest {
+  const url = request.url;
+  const q = url.indexOf('?');
+  return {
+    method: request.method,
+    path: q === -1 ? url : url.slice(0, q),
+    query: q === -1 ? '' : url.slice(q + 1),
+    headers: request.headers,
+    body: rawBodyOf(request),
+    projectId: (request.params as { project_id?: string } | undefined)?.project_id,
+  };
+}
+
+export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultRules; journal: Journal; clock: Clock; auth: AuthSettings }): void {
   const isVendor = (request: FastifyRequest) => request.url.startsWith('/v1/');
 
   // What the journal keeps of a request is taken now, as plain values (never the request, which holds its
@@ -64,6 +82,7 @@ export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultR
     const timeMs = deps.clock.now();
     const fault = seen.fault?.ruleId;
     const createdId = seen.createdId;
+    const auth = seen.auth;
     let body: unknown;
     if (WRITES.has(method)) {
       const raw = rawBodyOf(request);
@@ -85,6 +104,7 @@ export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultR
         ...(taskId !== undefined ? { task_id: taskId } : {}),
         headers: redactHeaders(headers),
         ...(fault !== undefined ? { fault } : {}),
+        ...(auth !== undefined ? { auth } : {}),
         ...(body !== undefined ? { body } : {}),
       };
     });
@@ -116,6 +136,22 @@ export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultR
     };
     if (action.delayMs > 0) setTimeout(act, action.delayMs);
     else act();
+  });
+
+  // SPEC 5: authentication, once the body is read (verification hashes the bytes received). After the fault
+  // rules, which stand for what happens on the way (a rule answers, or drops, whatever the credentials). A path
+  // that does not exist is the gateway's 404 whoever asks.
+  const { auth } = deps;
+  app.addHook('preValidation', (request, reply, done) => {
+    // Off (the default): one comparison per request, nothing else.
+    if (auth.mode === 'off') return done();
+    const seen = observed.get(request);
+    if (!seen || request.is404) return done();
+    const checked = authenticate(authRequestOf(request), auth, deps.clock.now());
+    if (checked === undefined) return done();
+    seen.auth = checked.result;
+    if (checked.failure) return sendVendorError(request, reply, checked.failure);
+    done();
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {
