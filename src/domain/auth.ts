@@ -45,7 +45,7 @@ export class AuthSettings {
   setCredentials(credentials: Credentials): void {
     const keys = new Map<string, AccessKey>();
     (credentials.access_keys ?? []).forEach((key, i) => {
-      if (keys.has(key.ak)) throw invalidParameter(`credentials.access_keys[${i}].ak ${key.ak} is given twice`);
+      if (keys.has(key.ak)) throw invalidParameter(`credentials.access_keys.${i}.ak ${key.ak} is given twice`);
       keys.set(key.ak, { sk: Buffer.from(key.sk, 'utf8'), projects: key.projects ? new Set(key.projects) : undefined });
     });
     this.keys = keys;
