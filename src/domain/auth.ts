@@ -212,6 +212,8 @@ export function canonicalRequest(request: AuthRequest, signedHeaders: string, ur
   for (const name of signedHeaders.split(';')) headers += `${name}:${headerValue(request.headers, name) ?? ''}\n`;
   const literal = headerValue(request.headers, 'x-sdk-content-sha256');
   // §8.7 and §15: the hash of the bytes received, never of a re-serialisation (Python's json.dumps differs).
+  // Deviation: the body is hashed as the UTF-8 text it was read as, so a body that is not valid UTF-8 (no SDK
+  // sends one) fails verification where the gateway would hash its bytes.
   const payload = literal ?? (request.body ? createHash('sha256').update(request.body, 'utf8').digest('hex') : EMPTY_SHA256);
   return `${request.method}\n${uri}\n${canonicalQuery(request.query)}\n${headers}\n${signedHeaders}\n${payload}`;
 }
@@ -250,6 +252,8 @@ const redactSecrets = (canonical: string) =>
 export function authenticate(request: AuthRequest, settings: AuthSettings, nowMs: number): { result: AuthResult; failure?: VendorError } | undefined {
   const mode = settings.mode;
   if (mode === 'off') return undefined;
+  // Deviation: the gateway locks an access key for 5 minutes after more than 5 failures in a row
+  // (error-codes.md §2a); the mock never does, so a test can fail on purpose as often as it likes.
   const authorization = headerValue(request.headers, 'authorization');
   const token = headerValue(request.headers, 'x-auth-token');
   const reject = (reason: string, credential: AuthResult['credential'], extra: Partial<AuthResult> = {}) => ({
@@ -264,6 +268,7 @@ export function authenticate(request: AuthRequest, settings: AuthSettings, nowMs
   if (mode === 'verify') {
     if (token) {
       // A token the gateway did not issue is one it cannot decrypt.
+      // Deviation: a token is any configured string; it neither expires nor is scoped to a project, as IAM's are.
       if (!settings.hasToken(token)) return reject('decrypt token fail', 'token');
     } else {
       const signature = parseAuthorization(authorization!);
@@ -284,6 +289,7 @@ export function authenticate(request: AuthRequest, settings: AuthSettings, nowMs
       const canonical = canonicalRequest(request, signature.signedHeaders);
       if (!sameHex(sdkSignature(canonical, sdkDate, key.sk), signature.signature)) {
         // The Node SDK signs the path as sent; other SDKs decode it first (§12.11): either verifies.
+        // Deviation: the gateway presumably takes one of the two; which one is not documented.
         const decoded = request.path.includes('%') ? canonicalRequest(request, signature.signedHeaders, canonicalUri(request.path, true)) : undefined;
         if (!decoded || !sameHex(sdkSignature(decoded, sdkDate, key.sk), signature.signature)) {
           return reject('verify aksk signature fail', 'aksk', { access_key: accessKey, canonical_request: redactSecrets(canonical) });

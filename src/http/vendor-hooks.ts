@@ -141,6 +141,8 @@ export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultR
   // SPEC 5: authentication, once the body is read (verification hashes the bytes received). After the fault
   // rules, which stand for what happens on the way (a rule answers, or drops, whatever the credentials). A path
   // that does not exist is the gateway's 404 whoever asks.
+  // Deviation: a body that cannot be read (not JSON, too deep, over 12 MB) is answered before authentication,
+  // which needs it read; the gateway would check the credentials first.
   const { auth } = deps;
   app.addHook('preValidation', (request, reply, done) => {
     // Off (the default): one comparison per request, nothing else.
