@@ -79,14 +79,15 @@ export interface LoadResult {
 /**
  * Loads `server` for `seconds` at `connections`. `paths` is one path, asked again and again, or a function that
  * gives the next path for every request (all connections share it, so no two requests in a row are alike).
+ * `headers` go with every request (a signed request's).
  */
-export async function load(server: Server, paths: string | (() => string), connections: number, seconds: number): Promise<LoadResult> {
+export async function load(server: Server, paths: string | (() => string), connections: number, seconds: number, headers?: Record<string, string>): Promise<LoadResult> {
   const pid = server.child.pid!;
   const cpu0 = cpuSeconds(pid);
   const options: autocannon.Options =
     typeof paths === 'string'
-      ? { url: server.url + paths, connections, duration: seconds }
-      : { url: server.url, connections, duration: seconds, requests: [{ setupRequest: (request) => ({ ...request, path: paths() }) }] };
+      ? { url: server.url + paths, connections, duration: seconds, ...(headers ? { headers } : {}) }
+      : { url: server.url, connections, duration: seconds, ...(headers ? { headers } : {}), requests: [{ setupRequest: (request) => ({ ...request, path: paths() }) }] };
   const result = await autocannon(options);
   const cpu = cpuSeconds(pid) - cpu0;
   return {

@@ -57,6 +57,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     settledVersion: () => deps.service.settledVersion(),
     version: () => deps.service.store.version(),
     faults,
+    auth: deps.service.auth,
     journal,
     clock,
     ids,
@@ -139,8 +140,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerServerAnswers(app, ids);
   if (deps.corsOrigins?.length) registerCors(app, deps.corsOrigins);
   registerJsonBodyParser(app);
-  // Fault rules and the journal see every request to the vendor API (through the domain, not the routes).
-  registerVendorHooks(app, { faults, journal, clock });
+  // Fault rules, authentication and the journal see every request to the vendor API (through the domain, not the routes).
+  registerVendorHooks(app, { faults, journal, clock, auth: deps.service.auth });
   // Last of the onSend hooks: the answer as it is sent, kept to be repeated if it may be.
   app.addHook('onSend', (request, reply, payload, done) => {
     repeats.keep(request, reply, payload);

@@ -1,6 +1,7 @@
 // mpc-mock's configuration: one table defines every option once (its flag, environment variable, type,
 // default and help text); the Config type, the parser and --help all derive from it.
 
+import { AUTH_MODES } from './domain/auth.js';
 import { LIFECYCLE_LIST_SYNTAX, parseLifecycleList } from './domain/lifecycle-settings.js';
 import { TASK_KINDS, type TaskKind } from './domain/task-kinds.js';
 
@@ -18,7 +19,7 @@ export function parseGenerateCount(text: string): number | Partial<Record<TaskKi
   return counts;
 }
 
-type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level' | 'lifecycle' | 'counts';
+type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level' | 'auth-mode' | 'lifecycle' | 'counts';
 interface OptionSpec {
   flag: string;
   type: OptionType;
@@ -53,6 +54,13 @@ export const OPTIONS = {
   strictTemplates: { flag: '--strict-templates', type: 'boolean', default: false, help: 'refuse transcoding template ids the catalogue does not hold' },
   journalSize: { flag: '--journal-size', type: 'count', default: 1000, help: 'how many requests the journal keeps (GET /_mock/requests)' },
   noControlPlane: { flag: '--no-control-plane', type: 'boolean', default: false, help: 'switch the control plane off: /_mock/ answers 404, health excepted' },
+  auth: {
+    flag: '--auth',
+    type: 'auth-mode',
+    default: 'off',
+    help: `how the vendor API authenticates requests: ${AUTH_MODES.join(', ')} (presence: a token or signature must be there; verify: SDK-HMAC-SHA256 recomputed)`,
+  },
+  credentials: { flag: '--credentials', type: 'string', help: 'a JSON file of access keys (with secret keys and projects) and tokens that --auth verify takes' },
   controlToken: { flag: '--control-token', type: 'string', help: 'require Authorization: Bearer <token> on the control plane (health excepted)' },
   cors: { flag: '--cors', type: 'string', help: 'answer browsers from these origins (comma-separated, or *): local development of a web client; off by default' },
 } as const satisfies Record<string, OptionSpec>;
@@ -63,7 +71,9 @@ type ValueOf<T extends OptionType> = T extends 'port' | 'count' | 'integer'
     ? boolean
     : T extends 'log-level'
       ? (typeof LOG_LEVELS)[number]
-      : string;
+      : T extends 'auth-mode'
+        ? (typeof AUTH_MODES)[number]
+        : string;
 
 type Options = typeof OPTIONS;
 export type Config = {
@@ -104,6 +114,10 @@ function convert(key: string, spec: OptionSpec, raw: string, source: string): nu
     }
     case 'log-level': {
       if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw bad(`one of ${LOG_LEVELS.join(', ')}`);
+      return raw;
+    }
+    case 'auth-mode': {
+      if (!(AUTH_MODES as readonly string[]).includes(raw)) throw bad(`one of ${AUTH_MODES.join(', ')}`);
       return raw;
     }
     case 'counts': {

@@ -6,6 +6,7 @@ import { ConfigError, parseGenerateCount, resolveConfig, type Config } from './c
 import { loadContract, loadControlContract, type Contract } from './contract/openapi.js';
 import { mockControl, type MockControl } from './control/client.js';
 import { inProcessControls, type InProcessControls } from './control/in-process.js';
+import { AuthSettings, type Credentials } from './domain/auth.js';
 import { MockClock } from './domain/clock.js';
 import { LifecycleSettings, parseLifecycleList } from './domain/lifecycle-settings.js';
 import { createMpcService, type MpcService } from './domain/mpc-service.js';
@@ -25,7 +26,9 @@ import { bindBody } from './http/request-body.js';
 import { parseCorsOrigins } from './http/cors.js';
 import { createTaskStore, StoreVersionError, type StoredTask, type TaskRowBatch, type TaskStore } from './storage/task-store.js';
 
-export type MpcMockOptions = Omit<Partial<Config>, 'outcomes' | 'generate'> & {
+export type MpcMockOptions = Omit<Partial<Config>, 'outcomes' | 'generate' | 'credentials'> & {
+  /** SPEC 5.1's credentials: a JSON file (as --credentials takes it), or the object itself. */
+  credentials?: string | Credentials;
   /** Outcome rules: a JSON file of `{"rules": [...]}` (as --outcomes takes it), or the rules themselves. */
   outcomes?: string | OutcomeRule[];
   /** Generated tasks: n per kind, or a count per kind (`{ transcodings: 1000000 }`), or as --generate takes it. */
@@ -100,8 +103,26 @@ export function loadOutcomeRules(source: string | OutcomeRule[] | undefined, con
   }
 }
 
+/**
+ * The authentication settings a configuration asks for: --auth, and the credentials (a file, or the object)
+ * checked by the control plane's document (SPEC 5.1). Throws ConfigError naming the field, never a secret.
+ */
+export function loadAuthSettings(mode: Config['auth'], source: string | Credentials | undefined, controlContract: Contract): AuthSettings {
+  if (source === undefined) return new AuthSettings(mode);
+  const where = typeof source === 'string' ? `--credentials ${source}` : 'credentials';
+  try {
+    const data: unknown = typeof source === 'string' ? JSON.parse(readFileSync(source, 'utf8')) : structuredClone(source);
+    const { credentials } = bindBody<{ credentials: Credentials }>(controlContract, 'setAuth')({ credentials: data });
+    return new AuthSettings(mode, credentials);
+  } catch (error) {
+    // A JSON syntax error's message quotes the text around it, which may be a secret: only where it is.
+    const message = error instanceof VendorError ? error.errorMsg : error instanceof SyntaxError ? 'the file is not valid JSON' : (error as Error).message;
+    throw new ConfigError(`${where}: ${message}`);
+  }
+}
+
 export async function startMpcMock(options: MpcMockOptions = {}): Promise<RunningMpcMock> {
-  const { outcomes, generate, ...rest } = options;
+  const { outcomes, generate, credentials, ...rest } = options;
   const generateText =
     generate === undefined || typeof generate !== 'object'
       ? generate
@@ -114,12 +135,14 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
     ...rest,
     ...(generateText !== undefined ? { generate: String(generateText) } : {}),
     ...(typeof outcomes === 'string' ? { outcomes } : {}),
+    ...(typeof credentials === 'string' ? { credentials } : {}),
   });
   const contract = loadContract();
   const controlContract = loadControlContract();
   // Everything is read and validated before the store is touched: a bad fixture stops the start whole.
   const fixtures = await collectFixtures(config, contract);
   const outcomeRules = loadOutcomeRules(outcomes, controlContract);
+  const auth = loadAuthSettings(config.auth, typeof credentials === 'object' ? credentials : config.credentials, controlContract);
   const lifecycle = new LifecycleSettings();
   for (const setting of parseLifecycleList(config.lifecycle) ?? []) lifecycle.set(setting);
   let store: TaskStore;
@@ -154,6 +177,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
       lifecycle,
       outcomes: outcomeRules,
       strictTemplates: config.strictTemplates,
+      auth,
     });
     const controlPlane = { enabled: !config.noControlPlane, ...(config.controlToken !== undefined ? { token: config.controlToken } : {}) };
     app = await buildApp({

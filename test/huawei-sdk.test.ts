@@ -150,3 +150,54 @@ describe('the official Huawei Cloud SDK core against mpc-mock', () => {
     expect(error.errorCode).toBe('APIGW.0101');
   });
 });
+
+describe('the official SDK core against mpc-mock in verify mode (SPEC 5)', () => {
+  let mock: RunningMpcMock;
+  const clientFor = (ak: string, sk: string) => {
+    const credentials = new BasicCredentials().withAk(ak).withSk(sk).withProjectId(PROJECT).withSecurityToken('temporary-token');
+    return new ClientBuilder((hcClient) => hcClient as unknown as { sendRequest<T>(options: object): Promise<T> }).withCredential(credentials).withEndpoint(mock.url).build();
+  };
+
+  beforeAll(async () => {
+    mock = await startMpcMock({ port: 0, logLevel: 'silent', auth: 'verify', credentials: { access_keys: [{ ak: 'TESTAK', sk: 'TESTSK', projects: [PROJECT] }] } });
+  });
+  afterAll(() => mock.close());
+
+  it('verifies what the SDK signs (the running clock, repeated ids, x-language, X-Security-Token, a create body)', async () => {
+    const client = clientFor('TESTAK', 'TESTSK');
+    const list = await client.sendRequest<{ httpStatusCode: number; total: number }>(mpcOperation('ListTranscodingTask', { task_id: [22123973, 9, 200], status: 'SUCCEEDED' }, { 'x-language': 'en-US' }));
+    expect(list).toMatchObject({ httpStatusCode: 200, total: 1 });
+    const body = { input: { bucket: 'b', location: 'cn-north-4', object: 'vidéo ü.mp4' }, output: { bucket: 'b', location: 'cn-north-4', object: 'out' }, trans_template_id: ['7000522'] };
+    const created = await client.sendRequest<{ httpStatusCode: number }>(mpcOperation('CreateTranscodingTask', {}, {}, body));
+    expect(created.httpStatusCode).toBe(202);
+    const { requests } = await mock.control.requests.list();
+    expect(requests.map((r) => r.auth)).toEqual([
+      { mode: 'verify', outcome: 'accepted', credential: 'aksk', access_key: 'TESTAK' },
+      { mode: 'verify', outcome: 'accepted', credential: 'aksk', access_key: 'TESTAK' },
+    ]);
+  });
+
+  it('surfaces a wrong secret key as a ClientRequestException 401 APIGW.0301 with the request id', async () => {
+    let error: SdkError | undefined;
+    try {
+      await clientFor('TESTAK', 'WRONGSK').sendRequest(mpcOperation('ListThumbnailsTask', {}));
+    } catch (e) {
+      error = e as SdkError;
+    }
+    expect(error?.constructor.name).toBe('ClientRequestException');
+    expect(error).toMatchObject({ httpStatusCode: 401, errorCode: 'APIGW.0301', errorMsg: 'Incorrect IAM authentication information: verify aksk signature fail' });
+    expect(error?.requestId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('refuses a signature made 16 minutes before the mock’s clock', async () => {
+    mock.clock.freeze(new Date(Date.now() + 16 * 60_000));
+    try {
+      await expect(clientFor('TESTAK', 'TESTSK').sendRequest(mpcOperation('ListThumbnailsTask', {}))).rejects.toMatchObject({
+        httpStatusCode: 401,
+        errorMsg: expect.stringMatching(/^Incorrect IAM authentication information: calc aksk signature fail:signature expired, signature time:\d{8}T\d{6}Z,server time:\d{8}T\d{6}Z$/),
+      });
+    } finally {
+      mock.clock.unfreeze();
+    }
+  });
+});

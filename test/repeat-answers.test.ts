@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CREATE_BODIES } from './create-bodies.js';
 import { buildTestApp, PROJECT, type TestApp, type TestAppOptions } from './helper.js';
+import { pythonSigned } from './python-signer.js';
 
 let t: TestApp | undefined;
 afterEach(() => t?.close());
@@ -151,5 +152,30 @@ describe('repeat answers', () => {
     const before = app.throughFastify();
     await app.request.get(path).set('Content-Type', 'application/json').send('{}');
     expect(app.throughFastify()).toBe(before + 1);
+  });
+
+  it('in verify mode, checks every repeated request: a signed one is repeated with its key journaled, others get their 401', async () => {
+    const app = await countingApp();
+    app.auth.set({ mode: 'verify', credentials: { access_keys: [{ ak: 'TESTAK', sk: 'TESTSK' }] } });
+    // The test clock stands at 2026-11-25T10:00:00Z.
+    const signed = pythonSigned({ method: 'GET', path: `/v1/${PROJECT}/transcodings`, params: { task_id: ['22123973'] }, date: '20261125T100000Z' });
+    const get = (headers: Record<string, string>) => app.request.get(signed.url).set(headers);
+    for (let i = 0; i < 3; i++) await get(signed.headers).expect(200);
+    expect(app.throughFastify()).toBe(2);
+    expect(app.service.journal.list({}).at(-1)!.auth).toMatchObject({ mode: 'verify', outcome: 'accepted', access_key: 'TESTAK' });
+    // Refused ones go to Fastify for their 401, and their answer is never repeated to anyone.
+    const { authorization: _, ...unsigned } = signed.headers;
+    for (let i = 0; i < 3; i++) expect((await get(unsigned).expect(401)).body.error_code).toBe('APIGW.0301');
+    const forged = { ...signed.headers, authorization: signed.headers.authorization.replace(/Signature=.*/, `Signature=${'0'.repeat(64)}`) };
+    expect((await get(forged).expect(401)).body.error_msg).toContain('verify aksk signature fail');
+    expect(app.throughFastify()).toBe(6);
+    await get(signed.headers).expect(200);
+    expect(app.throughFastify()).toBe(6);
+    // Past the 15 minutes, the same signature no longer passes.
+    app.clock.advance(15 * 60 + 1);
+    expect((await get(signed.headers).expect(401)).body.error_msg).toContain('signature expired');
+    // Off again: anyone gets the kept answer.
+    app.auth.set({ mode: 'off' });
+    await get(unsigned).expect(200);
   });
 });

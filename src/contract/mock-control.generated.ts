@@ -149,6 +149,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/auth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the authentication settings
+         * @description How the vendor API authenticates requests (`--auth`, `--credentials`): the mode, the access keys with the
+         *     projects each may use, and how many tokens are configured. Secret keys and tokens are never shown. The
+         *     control plane itself is never subject to this mode; it has its own token (`--control-token`).
+         */
+        get: operations["getAuth"];
+        /**
+         * Change the authentication mode or credentials
+         * @description Sets the mode, the credentials, or both (what is left out stays as it is), and answers the settings in
+         *     force. Modes:
+         *     - `off`: credentials are neither required nor checked.
+         *     - `presence`: a request must carry `X-Auth-Token` or `Authorization`, else 401 `APIGW.0301`
+         *       `x-auth-token not found`.
+         *     - `verify`: an `Authorization: SDK-HMAC-SHA256 ...` signature is recomputed with the secret key of the
+         *       access key it names, and `X-Sdk-Date` must be within 15 minutes of the mock's clock; an `X-Auth-Token` must
+         *       be one of the configured tokens.
+         *
+         *     In `presence` and `verify`, an `X-Project-Id` that differs from the path's project id is refused, and in
+         *     `verify` a key bound to `projects` may use only those. Credentials replace the ones configured, whole. A
+         *     reset of everything (`POST /_mock/reset` without a scope) goes back to the settings the mock started with.
+         */
+        put: operations["setAuth"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/reset": {
         parameters: {
             query?: never;
@@ -715,6 +752,70 @@ export interface components {
         FaultRules: {
             faults: components["schemas"]["FaultRule"][];
         };
+        /**
+         * @description `off` (the default), `presence` of a credential, or `verify` the signature or token.
+         * @enum {string}
+         */
+        AuthMode: "off" | "presence" | "verify";
+        /** @description An access key, its secret key, and the projects it may use (absent, any project). */
+        AccessKey: {
+            /** @example TESTAK */
+            ak: string;
+            /**
+             * @description The secret key. Never shown again, logged or journaled.
+             * @example TESTSK
+             */
+            sk: string;
+            projects?: components["schemas"]["ProjectId"][];
+        };
+        /**
+         * @description The credentials the vendor API takes when authentication is on (SPEC 5.1): the format of the
+         *     `--credentials` file and of `credentials` given to `startMpcMock`.
+         */
+        Credentials: {
+            access_keys?: components["schemas"]["AccessKey"][];
+            /** @description The `X-Auth-Token` values taken in `verify` mode. */
+            tokens?: string[];
+        };
+        /** @description What to change; what is left out stays as it is. */
+        AuthChange: {
+            mode?: components["schemas"]["AuthMode"];
+            credentials?: components["schemas"]["Credentials"];
+        };
+        /** @description The authentication settings, without secret keys or tokens. */
+        AuthView: {
+            mode: components["schemas"]["AuthMode"];
+            access_keys: {
+                ak: string;
+                projects?: components["schemas"]["ProjectId"][];
+            }[];
+            /** @description How many tokens are configured. */
+            tokens: number;
+        };
+        /**
+         * @description How the request was authenticated, when authentication was on: the access key that signed it (from
+         *     `Access=`) and, for a refused request, why (the detail of its 401 `APIGW.0301`).
+         */
+        AuthResult: {
+            /** @enum {string} */
+            mode: "presence" | "verify";
+            /** @enum {string} */
+            outcome: "accepted" | "rejected";
+            /**
+             * @description What the request identified itself with.
+             * @enum {string}
+             */
+            credential: "aksk" | "token" | "none";
+            /** @description The access key named in the request's `Authorization` header. */
+            access_key?: string;
+            /** @example verify aksk signature fail */
+            reason?: string;
+            /**
+             * @description For a signature that did not verify: the canonical request the mock signed, to hold against the
+             *     client's (secret header values shown as `[redacted]`).
+             */
+            canonical_request?: string;
+        };
         /** @description One request to the vendor API and its answer. */
         JournalEntry: {
             request_id: components["schemas"]["RequestId"];
@@ -753,6 +854,7 @@ export interface components {
             body?: unknown;
             /** @description The `id` of the fault rule that answered the request. */
             fault?: string;
+            auth?: components["schemas"]["AuthResult"];
         };
         /** @description Which journal entries to count. Every condition given must hold; no condition: every entry. */
         JournalFilter: {
@@ -827,6 +929,30 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["Clock"];
+            };
+        };
+        /** @description The authentication settings in force (after the change, for a change), without secrets. */
+        AuthSettings: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "mode": "verify",
+                 *       "access_keys": [
+                 *         {
+                 *           "ak": "TESTAK",
+                 *           "projects": [
+                 *             "0123456789abcdef0123456789abcdef"
+                 *           ]
+                 *         }
+                 *       ],
+                 *       "tokens": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["AuthView"];
             };
         };
         /** @description Every lifecycle setting in force (after the change, for a change), the global one first. */
@@ -1316,6 +1442,51 @@ export interface operations {
         };
         responses: {
             200: components["responses"]["OutcomeRules"];
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    getAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["AuthSettings"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    setAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthChange"];
+            };
+        };
+        responses: {
+            200: components["responses"]["AuthSettings"];
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];

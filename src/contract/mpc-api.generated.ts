@@ -718,6 +718,21 @@ export interface components {
                 "application/json": components["schemas"]["MpcError"];
             };
         };
+        /**
+         * @description Authentication is on (`--auth presence` or `--auth verify`) and the request's credentials are missing or do
+         *     not verify: the API gateway's 401 APIGW.0301, with its detail (an unknown access key, a signature that does
+         *     not verify, an `X-Sdk-Date` more than 15 minutes from the mock's clock, a token that is not configured, a
+         *     project the key may not use or an `X-Project-Id` that differs from the path's).
+         */
+        Unauthorized: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ApigwError"];
+            };
+        };
         /** @description The path or method does not exist. */
         ApiNotFound: {
             headers: {
@@ -824,6 +839,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
@@ -872,6 +888,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
@@ -917,6 +934,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["CannotCancel"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
@@ -976,6 +994,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
@@ -1034,6 +1053,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
@@ -1079,6 +1099,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["CannotCancel"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
@@ -1138,6 +1159,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
@@ -1186,6 +1208,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
@@ -1231,6 +1254,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["CannotCancel"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
@@ -1288,6 +1312,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
@@ -1336,6 +1361,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
@@ -1381,6 +1407,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["CannotCancel"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
@@ -1432,6 +1459,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];

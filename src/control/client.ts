@@ -87,6 +87,11 @@ export function mockControl(url: string, options: MockControlOptions = {}) {
       unfreeze: () => unwrap(client.PUT('/_mock/clock', { body: { frozen: false } })),
       advance: (seconds: number) => unwrap(client.POST('/_mock/clock/advance', { body: { seconds } })),
     },
+    /** How the vendor API authenticates (SPEC 5): the mode and credentials; secrets are never answered. */
+    auth: {
+      get: () => unwrap(client.GET('/_mock/auth')),
+      set: (change: Schemas['AuthChange']) => unwrap(client.PUT('/_mock/auth', { body: change })),
+    },
     lifecycle: {
       get: async () => (await unwrap(client.GET('/_mock/lifecycle'))).settings,
       set: async (setting: Schemas['LifecycleSetting']) => (await unwrap(client.PUT('/_mock/lifecycle', { body: setting }))).settings,

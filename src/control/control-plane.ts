@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Contract } from '../contract/openapi.js';
+import { changeAuth, type AuthChange } from '../domain/auth.js';
 import type { FaultRuleInput } from '../domain/faults.js';
 import type { JournalFilter } from '../domain/journal.js';
 import type { MpcService } from '../domain/mpc-service.js';
@@ -122,6 +123,10 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
     const rules = (body as { rules: OutcomeRule[] }).rules;
     return { rules: projectId === undefined ? service.outcomes.set(rules) : service.outcomes.setProject(projectId, rules) };
   });
+
+  // SPEC 5: how the vendor API authenticates. Never the control plane itself, which has its token above.
+  bind(app, contract, 'getAuth', () => service.auth.view());
+  bind(app, contract, 'setAuth', ({ body }) => changeAuth(service.auth, body as AuthChange));
 
   // SPEC 6.2: state.
   bind(app, contract, 'resetState', ({ body }) => {

@@ -2,6 +2,7 @@
 // directly, with their inputs checked by the same document, so a test steers the mock without HTTP.
 import type { Contract } from '../contract/openapi.js';
 import type { components } from '../contract/mock-control.generated.js';
+import { changeAuth, type AuthChange, type AuthView } from '../domain/auth.js';
 import type { MpcService } from '../domain/mpc-service.js';
 import type { LifecycleSetting } from '../domain/lifecycle-settings.js';
 import type { OutcomeRule } from '../domain/outcomes.js';
@@ -45,8 +46,16 @@ export interface TaskControl {
   advance(kind: TaskKindWord, taskId: string, projectId?: string): TaskDocument;
 }
 
+export interface AuthControl {
+  /** The mode and the access keys with their projects; never a secret key or a token. */
+  get(): AuthView;
+  /** Changes the mode, the credentials (replaced whole), or both; answers the settings in force. */
+  set(change: AuthChange): AuthView;
+}
+
 export interface InProcessControls {
   clock: ClockControl;
+  auth: AuthControl;
   lifecycle: LifecycleControl;
   outcomes: OutcomeControl;
   tasks: TaskControl;
@@ -55,6 +64,7 @@ export interface InProcessControls {
 export function inProcessControls(service: MpcService, contract: Contract): InProcessControls {
   const lifecycleBody = bindBody<LifecycleSetting>(contract, 'setLifecycle');
   const outcomesBody = bindBody<{ rules: OutcomeRule[] }>(contract, 'setOutcomes');
+  const authBody = bindBody<AuthChange>(contract, 'setAuth');
   const clock = service.clock;
   const toMs = (at: Date | string | number) => {
     const ms = at instanceof Date ? at.getTime() : typeof at === 'string' ? Date.parse(at) : at;
@@ -68,6 +78,10 @@ export function inProcessControls(service: MpcService, contract: Contract): InPr
       freeze: (at) => new Date(clock.freeze(at === undefined ? undefined : toMs(at)).now),
       unfreeze: () => new Date(clock.unfreeze().now),
       advance: (seconds) => new Date(clock.advance(seconds).now),
+    },
+    auth: {
+      get: () => service.auth.view(),
+      set: (change) => changeAuth(service.auth, authBody(structuredClone(change))),
     },
     lifecycle: {
       get: () => service.lifecycleSettings(),

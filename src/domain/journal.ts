@@ -1,6 +1,7 @@
 // The request journal (SPEC 6.4): the last N requests to the vendor API, oldest first, with what a test needs
 // to assert on them, and waits that return once enough matching requests have arrived. The HTTP layer records
 // entries; the control plane reads and waits. Control calls are never journaled.
+import type { AuthResult } from './auth.js';
 
 export interface JournalEntry {
   request_id: string;
@@ -19,6 +20,8 @@ export interface JournalEntry {
   body?: unknown;
   /** The fault rule that answered the request, if one did. */
   fault?: string;
+  /** How authentication judged it (who signed it, why it was refused), when authentication was on. */
+  auth?: AuthResult;
 }
 
 export interface JournalFilter {

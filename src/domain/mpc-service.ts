@@ -16,6 +16,7 @@ import type { MockClock } from './clock.js';
 import { createLifecycle, enterState, CANCELED_DESCRIPTION, type Lifecycle } from './lifecycle.js';
 import { LifecycleSettings, type EffectiveSetting, type LifecycleSetting } from './lifecycle-settings.js';
 import { AnswerCache } from './answer-cache.js';
+import { AuthSettings } from './auth.js';
 import { listTasks, type ListTasksParams, type TaskListPage } from './list-tasks.js';
 import { formatMpcTime } from './mpc-time.js';
 import { OutcomeRules } from './outcomes.js';
@@ -45,6 +46,8 @@ export interface MpcServiceOptions {
   outcomes?: OutcomeRules;
   /** Refuse template ids the catalogue does not hold (SPEC 4.5), instead of taking plausible defaults. */
   strictTemplates?: boolean;
+  /** How the vendor API authenticates requests (SPEC 5); default off. */
+  auth?: AuthSettings;
 }
 
 export interface CreatedTask {
@@ -58,6 +61,8 @@ export interface MpcService {
   readonly store: TaskStore;
   readonly clock: MockClock;
   readonly outcomes: OutcomeRules;
+  /** SPEC 5: the mode and credentials in force, checked by the HTTP layer on every vendor request. */
+  readonly auth: AuthSettings;
   listTasks(kind: TaskKind, projectId: string, params: ListTasksParams): TaskListPage;
   /**
    * The store's change counter once time that has passed has become writes (the lifecycle settled): a read's
@@ -109,6 +114,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   // What a reset of everything restores besides the tasks.
   const startSettings = settings.list();
   const startRules = outcomes.list();
+  const auth = options.auth ?? new AuthSettings();
+  const startAuth = { mode: auth.mode, credentials: auth.credentials() };
   const journal = new Journal(options.journalSize ?? 1000);
   const faults = new FaultRules(() => new Date(clock.now()).toISOString());
   const ownerOf = (projectId: string | undefined) => projectId ?? SHARED_PROJECT;
@@ -134,6 +141,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     store,
     clock,
     outcomes,
+    auth,
     journal,
     faults,
 
@@ -217,6 +225,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       if (scope.project_id === undefined) {
         settings.replaceAll(startSettings);
         outcomes.set(startRules);
+        auth.mode = startAuth.mode;
+        auth.setCredentials(startAuth.credentials);
         faults.clear();
         journal.clear();
       } else {

@@ -28,6 +28,9 @@ export const invalidParameter = (detail: string) =>
 export const apiNotFound = () =>
   new VendorError(404, 'APIGW.0101', 'The API does not exist or has not been published in the environment', 'apigw');
 
+/** 401 APIGW.0301: authentication on, and the request's credentials missing or wrong; the gateway's detail (error-codes.md §2a). */
+export const iamAuthFailed = (detail: string) => new VendorError(401, 'APIGW.0301', `Incorrect IAM authentication information: ${detail}`, 'apigw');
+
 /** 500 MPC.10050: anything unexpected. The cause goes to the log only. */
 export const systemError = () => new VendorError(500, 'MPC.10050', 'System error. Contact technical support.', 'mpc');
 

@@ -6,25 +6,28 @@
 // Exact for the reason the domain's answer cache is (src/domain/answer-cache.ts): a vendor read's answer is a
 // function of its URL and the store alone (no vendor read looks at a header), and it is repeated only while
 // the store's change counter, after the lifecycle has settled, is what it was when the answer was made.
-// Everything the mock does for every request still happens: a fresh request id (also in a gateway error's
-// body), the journal entry, the log line. Requests that something else may answer differently go the whole
+// Everything the mock does for every request still happens: authentication (SPEC 5: a request it refuses goes to
+// Fastify for its 401), a fresh request id (also in a gateway error's body), the journal entry, the log line. Requests that something else may answer differently go the whole
 // way through Fastify, and their answers are never kept: any fault rule active, a browser's Origin when
 // --cors is on, a body or an Expect header, a request line near the gateway's limit, the mock shutting down.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AnswerCache } from '../domain/answer-cache.js';
+import { authenticate, type AuthResult, type AuthSettings } from '../domain/auth.js';
 import type { Clock } from '../domain/clock.js';
 import type { FaultRules } from '../domain/faults.js';
 import type { IdSource } from '../domain/ids.js';
 import type { Journal } from '../domain/journal.js';
 import { MAX_REQUEST_LINE } from './vendor-envelope.js';
-import { journalRequest } from './vendor-hooks.js';
+import { authOf, authRequest, journalRequest } from './vendor-hooks.js';
 
 interface Answer {
   status: number;
   contentType: string;
   /** The body, or the two parts either side of the request id it carries (a gateway error's `request_id`). */
   body: Buffer | string | [string, string];
+  /** A route answered (authentication applies), not the gateway's 404 for a path that does not exist. */
+  routed: boolean;
 }
 
 export interface RepeatAnswersDeps {
@@ -37,6 +40,7 @@ export interface RepeatAnswersDeps {
    */
   version: () => number;
   faults: FaultRules;
+  auth: AuthSettings;
   journal: Journal;
   clock: Clock;
   ids: IdSource;
@@ -80,12 +84,19 @@ export class RepeatAnswers {
       this.pending.set(req, { key: url, version });
       return false;
     }
+    let auth: AuthResult | undefined;
+    if (kept.routed && this.deps.auth.mode !== 'off') {
+      const checked = authenticate(authRequest('GET', url, req.headers, undefined, projectOf(url)), this.deps.auth, this.deps.clock.now());
+      // Refused: Fastify answers the 401 and journals why.
+      if (checked?.failure) return false;
+      auth = checked?.result;
+    }
     const id = this.deps.ids.requestId();
     const body = Array.isArray(kept.body) ? kept.body[0] + id + kept.body[1] : kept.body;
     res.writeHead(kept.status, ['content-type', kept.contentType, 'x-request-id', id, 'content-length', String(Buffer.byteLength(body))]);
     res.end(body);
     const ms = Math.round((performance.now() - started) * 1000) / 1000;
-    journalRequest(this.deps, { id, method: 'GET', url, headers: req.headers }, kept.status, ms);
+    journalRequest(this.deps, { id, method: 'GET', url, headers: req.headers }, kept.status, ms, auth ? { auth } : {});
     this.logLine?.({ request_id: id, method: 'GET', url, status: kept.status, ms: Math.round(ms * 100) / 100 });
     return true;
   }
@@ -95,8 +106,9 @@ export class RepeatAnswers {
     const pending = this.pending.get(request.raw);
     if (pending === undefined) return;
     this.pending.delete(request.raw);
-    // A fault rule added while the request was on its way may have answered it, or broken its body.
-    if (this.deps.faults.active()) return;
+    // A fault rule added while the request was on its way may have answered it, or broken its body; an answer
+    // that authentication refused is not the URL's.
+    if (this.deps.faults.active() || authOf(request)?.outcome === 'rejected') return;
     const contentType = reply.getHeader('content-type');
     if (typeof contentType !== 'string' || reply.statusCode >= 500) return;
     let body: Answer['body'];
@@ -107,7 +119,7 @@ export class RepeatAnswers {
       else if (payload.indexOf(request.id, at + 1) < 0) body = [payload.slice(0, at), payload.slice(at + request.id.length)];
       else return;
     } else return;
-    this.answers.offer(pending.key, { status: reply.statusCode, contentType, body }, pending.version);
+    this.answers.offer(pending.key, { status: reply.statusCode, contentType, body, routed: !request.is404 }, pending.version);
   }
 
   private eligible(req: IncomingMessage, url: string): boolean {
@@ -121,5 +133,16 @@ export class RepeatAnswers {
       headers.expect === undefined &&
       !(this.deps.cors && headers.origin !== undefined)
     );
+  }
+}
+
+/** The path's project id (`/v1/{project_id}/...`), decoded as the router decodes it. */
+function projectOf(url: string): string | undefined {
+  const end = url.indexOf('/', 4);
+  const segment = url.slice(4, end < 0 ? undefined : end);
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
   }
 }

@@ -1,15 +1,17 @@
 // What the control plane asks of every request to the vendor API, through the domain: a fault rule may
-// answer it instead (SPEC 6.3), and the journal records it (SPEC 6.4). The vendor routes know nothing of
-// either; these hooks see only the request's facts (method, path, project, kind, task id).
+// answer it instead (SPEC 6.3), authentication may refuse it (SPEC 5), and the journal records it (SPEC 6.4).
+// The vendor routes know nothing of any; these hooks see only the request's facts (method, path, project,
+// kind, task id, and for authentication its headers and received body).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticate, type AuthRequest, type AuthResult, type AuthSettings } from '../domain/auth.js';
 import type { Clock } from '../domain/clock.js';
 import type { FaultAction, FaultRules, RequestFacts } from '../domain/faults.js';
 import { redactHeaders, type Journal } from '../domain/journal.js';
 import { taskKindByPath } from '../domain/task-kinds.js';
 import { parseQueryString } from './parameters.js';
 import { journaledBody, rawBodyOf } from './request-body.js';
-import { JSON_CONTENT_TYPE } from './vendor-envelope.js';
+import { JSON_CONTENT_TYPE, sendVendorError } from './vendor-envelope.js';
 
 interface Observed {
   /** Worked out from the URL only when a fault rule needs them before the answer; else when the journal is read. */
@@ -17,6 +19,8 @@ interface Observed {
   fault?: FaultAction;
   /** The id a create answered with. */
   createdId?: string;
+  /** How authentication judged the request, when it was on. */
+  auth?: AuthResult;
 }
 
 const observed = new WeakMap<FastifyRequest, Observed>();
@@ -48,6 +52,11 @@ function factsOf(method: string, url: string): { facts: RequestFacts; query: Rec
   };
 }
 
+/** How authentication judged a request, if it was on and the request reached it. */
+export function authOf(request: FastifyRequest): AuthResult | undefined {
+  return observed.get(request)?.auth;
+}
+
 /** The fault rule that answered (or broke) a request, if one did: what it sends is the rule's, not the API's. */
 export function faultOf(request: FastifyRequest): string | undefined {
   return observed.get(request)?.fault?.ruleId;
@@ -62,11 +71,11 @@ export function journalRequest(
   request: { id: string; method: string; url: string; headers: IncomingHttpHeaders },
   status: number,
   durationMs: number,
-  extra: { fault?: string; createdId?: string; body?: unknown } = {},
+  extra: { fault?: string; createdId?: string; body?: unknown; auth?: AuthResult } = {},
 ): void {
   const { id, method, url, headers } = request;
   const timeMs = deps.clock.now();
-  const { fault, createdId, body } = extra;
+  const { fault, createdId, body, auth } = extra;
   deps.journal.record(() => {
     const { facts, query } = factsOf(method, url);
     const taskId = createdId ?? facts.task_id;
@@ -83,12 +92,29 @@ export function journalRequest(
       ...(taskId !== undefined ? { task_id: taskId } : {}),
       headers: redactHeaders(headers),
       ...(fault !== undefined ? { fault } : {}),
+      ...(auth !== undefined ? { auth } : {}),
       ...(body !== undefined ? { body } : {}),
     };
   });
 }
 
-export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultRules; journal: Journal; clock: Clock }): void {
+/** What authentication looks at: the request as received (path and query still encoded, the body's text). */
+export function authRequest(method: string, url: string, headers: IncomingHttpHeaders, body: string | undefined, projectId: string | undefined): AuthRequest {
+  const q = url.indexOf('?');
+  return {
+    method,
+    path: q === -1 ? url : url.slice(0, q),
+    query: q === -1 ? '' : url.slice(q + 1),
+    headers,
+    body,
+    projectId,
+  };
+}
+
+const authRequestOf = (request: FastifyRequest): AuthRequest =>
+  authRequest(request.method, request.url, request.headers, rawBodyOf(request), (request.params as { project_id?: string } | undefined)?.project_id);
+
+export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultRules; journal: Journal; clock: Clock; auth: AuthSettings }): void {
   const isVendor = (request: FastifyRequest) => request.url.startsWith('/v1/');
 
   const record = (request: FastifyRequest, status: number, durationMs: number) => {
@@ -99,7 +125,7 @@ export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultR
       const raw = rawBodyOf(request);
       if (raw !== undefined && raw !== '') body = journaledBody(raw);
     }
-    journalRequest(deps, request, status, durationMs, { fault: seen.fault?.ruleId, createdId: seen.createdId, body });
+    journalRequest(deps, request, status, durationMs, { fault: seen.fault?.ruleId, createdId: seen.createdId, body, auth: seen.auth });
   };
 
   // Hooks in callback style: an async hook costs every request a promise and a microtask turn.
@@ -128,6 +154,24 @@ export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultR
     };
     if (action.delayMs > 0) setTimeout(act, action.delayMs);
     else act();
+  });
+
+  // SPEC 5: authentication, once the body is read (verification hashes the bytes received). After the fault
+  // rules, which stand for what happens on the way (a rule answers, or drops, whatever the credentials). A path
+  // that does not exist is the gateway's 404 whoever asks.
+  // Deviation: a body that cannot be read (not JSON, too deep, over 12 MB) is answered before authentication,
+  // which needs it read; the gateway would check the credentials first.
+  const { auth } = deps;
+  app.addHook('preValidation', (request, reply, done) => {
+    // Off (the default): one comparison per request, nothing else.
+    if (auth.mode === 'off') return done();
+    const seen = observed.get(request);
+    if (!seen || request.is404) return done();
+    const checked = authenticate(authRequestOf(request), auth, deps.clock.now());
+    if (checked === undefined) return done();
+    seen.auth = checked.result;
+    if (checked.failure) return sendVendorError(request, reply, checked.failure);
+    done();
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {
