@@ -212,7 +212,9 @@ export function parseAuthorization(value: string): Signature | undefined {
 /** §8.2: the six lines, the canonical headers ending in their own newline. */
 export function canonicalRequest(request: AuthRequest, signedHeaders: string, uri = canonicalUri(request.path)): string {
   let headers = '';
-  for (const name of signedHeaders.split(';')) headers += `${name}:${headerValue(request.headers, name) ?? ''}\n`;
+  // SPEC 5.2: a header whose name has `_` is never signed (the gateway drops it, as proxies do): a client that
+  // lists one (raw clients signing `X-Project_Id` by hand) signed a value the gateway never sees.
+  for (const name of signedHeaders.split(';')) headers += `${name}:${name.includes('_') ? '' : (headerValue(request.headers, name) ?? '')}\n`;
   const literal = headerValue(request.headers, 'x-sdk-content-sha256');
   // §8.7 and §15: the hash of the bytes received, never of a re-serialisation (Python's json.dumps differs).
   // Deviation: the body is hashed as the UTF-8 text it was read as, so a body that is not valid UTF-8 (no SDK
