@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { FORMATS as formats } from './formats.js';
 
 const require = createRequire(import.meta.url);
-export const key = '7ce6d64bc574f0928baa0edffd7a9cda7be027fc5848e7222932f3cfacc3f0e3';
+export const key = 'd59ce2315e7ece43e9292fcfb6d93e5554d843761acedd8c5fc4e369aac75647';
 export const validate = validate0;
 export default validate0;
 const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/TransTemplate"}},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}}}};
