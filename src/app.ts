@@ -13,6 +13,7 @@ import { lazySchemaCompilers } from './http/schema-compilers.js';
 import { registerTaskListRoutes } from './http/routes/task-lists.js';
 import { registerTaskWriteRoutes } from './http/routes/task-writes.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
+import { registerNotificationRoutes } from './http/routes/notifications.js';
 import { registerCors } from './http/cors.js';
 import { FairTurns } from './http/fair-turns.js';
 import { registerVendorHooks } from './http/vendor-hooks.js';
@@ -39,6 +40,11 @@ export interface AppDependencies {
   corsOrigins?: readonly string[];
   /** How long a client may take to send its whole request; default 50 s (checked every 5 s: dropped within 60). */
   requestTimeoutMs?: number;
+  /**
+   * The mock's address as its event deliveries write it (signing_cert_url, unsubscribe_url); default: the
+   * address the server listens on, with 127.0.0.1 for a wildcard host.
+   */
+  publicUrl?: string;
   /** Called after the routes are registered and before the app is ready: where tests add their hooks. */
   beforeReady?: (app: FastifyInstance) => void;
 }
@@ -115,6 +121,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerJsonBodyParser(app);
   // Fault rules and the journal see every request to the vendor API (through the domain, not the routes).
   registerVendorHooks(app, { faults: deps.service.faults, journal: deps.service.journal, clock: deps.service.clock });
+  // Deliveries write the mock's own URLs into their envelopes: the address it listens on, once it does.
+  deps.service.deliveries.useBaseUrl(() => {
+    if (deps.publicUrl !== undefined) return deps.publicUrl.replace(/\/+$/, '');
+    const address = app.server.address();
+    if (!address || typeof address === 'string') return 'http://127.0.0.1';
+    const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  });
   // Waits on the journal or a task end when the mock stops, rather than holding its close.
   app.addHook('preClose', async () => deps.service.cancelWaits());
   await registerApiDocs(app, deps.contract, deps.controlPlane?.enabled !== false);
@@ -122,6 +136,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerTaskListRoutes(app, deps);
   registerTaskWriteRoutes(app, deps);
   registerThumbnailDetailsRoute(app, deps);
+  registerNotificationRoutes(app, deps);
   // The control plane, a layer of its own under /_mock/.
   registerControlPlane(app, deps);
   deps.beforeReady?.(app);

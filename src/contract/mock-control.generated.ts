@@ -722,6 +722,11 @@ export interface components {
             thumbnail_details?: components["schemas"]["FixtureThumbnailDetails"][];
             /** @description Transcoding templates, beside the preset ones. */
             transcoding_templates?: components["schemas"]["FixtureTemplate"][];
+            /**
+             * @description The project's event notification configuration, as `PUT /v1/{project_id}/notification` takes it
+             *     (NotificationConfig in mpc-api.yaml); only in a file with `project_id`.
+             */
+            notifications?: Record<string, never>[];
         };
         /** @description The snapshots of one VOD asset. */
         FixtureThumbnailDetails: {
