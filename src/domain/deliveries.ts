@@ -81,6 +81,8 @@ interface Pending {
   faulted?: string;
   /** Sent to this endpoint instead (a dead_endpoint fault). */
   endpoint?: string;
+  /** Where it sorts instead of its own place: just after another message (a reorder fault). */
+  sortAs?: { task: number; seq: number };
 }
 
 /** An endpoint nothing listens on: port 1 of the loopback refuses connections at once. */
@@ -204,8 +206,13 @@ export class Deliveries {
     this.sortQueue();
   }
 
+  /**
+   * Due time first; at the same time, a confirmation before any event, then events by task in creation order
+   * (ids are issued in order), then in the order queued: so one clock advance that settles several tasks sends
+   * their events in the order they happened, whatever order the store handed the tasks over in.
+   */
   private sortQueue(): void {
-    this.queue.sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
+    this.queue.sort((a, b) => a.dueAt - b.dueAt || taskOrder(a) - taskOrder(b) || (a.sortAs?.seq ?? a.seq) - (b.sortAs?.seq ?? b.seq));
   }
 
   /** Starts sending what is due, unless a send is under way (it sends everything due before it stops). */
@@ -274,7 +281,7 @@ export class Deliveries {
     if (action.reorder && this.dueNow()) {
       // After the next message that is due: it takes this one's place in the order.
       const next = this.queue[0]!;
-      this.queue.splice(1, 0, { ...p, dueAt: next.dueAt });
+      this.queue.splice(1, 0, { ...p, dueAt: next.dueAt, sortAs: { task: taskOrder(next), seq: (next.sortAs?.seq ?? next.seq) + 0.5 } });
       return true;
     }
     if (action.duplicate) this.queue.unshift({ ...p, seq: this.seq++ });
@@ -420,6 +427,9 @@ export class Deliveries {
     this.waiters.clear();
   }
 }
+
+/** A message's task, for the order of messages due at one time: confirmations first, then tasks as created. */
+const taskOrder = (p: Pending) => p.sortAs?.task ?? (p.event ? Number(p.event.taskId) || 0 : -1);
 
 const KIND_OF_EVENT: Record<EventType, string> = {
   TranscodeStart: 'transcodings',
