@@ -18,7 +18,23 @@ export function parseGenerateCount(text: string): number | Partial<Record<TaskKi
   return counts;
 }
 
-type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level' | 'lifecycle' | 'counts';
+/** --subscribe: `<topic urn>=<http(s) url>` pairs, comma-separated; undefined when malformed. */
+export function parseSubscriptions(text: string): Array<{ topic_urn: string; endpoint: string }> | undefined {
+  const out: Array<{ topic_urn: string; endpoint: string }> = [];
+  for (const entry of text.split(',')) {
+    const m = /^(urn:smn:[^=\s]+)=(https?:\/\/\S+)$/.exec(entry.trim());
+    if (!m) return undefined;
+    try {
+      new URL(m[2]!);
+    } catch {
+      return undefined;
+    }
+    out.push({ topic_urn: m[1]!, endpoint: m[2]! });
+  }
+  return out;
+}
+
+type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level' | 'lifecycle' | 'counts' | 'subscriptions';
 interface OptionSpec {
   flag: string;
   type: OptionType;
@@ -54,6 +70,13 @@ export const OPTIONS = {
   journalSize: { flag: '--journal-size', type: 'count', default: 1000, help: 'how many requests the journal keeps (GET /_mock/requests)' },
   noControlPlane: { flag: '--no-control-plane', type: 'boolean', default: false, help: 'switch the control plane off: /_mock/ answers 404, health excepted' },
   controlToken: { flag: '--control-token', type: 'string', help: 'require Authorization: Bearer <token> on the control plane (health excepted)' },
+  subscribe: {
+    flag: '--subscribe',
+    type: 'subscriptions',
+    help: 'subscribe HTTP endpoints to SMN topics from the start (and after every reset): <urn>=<url>, comma-separated',
+  },
+  deliveryRetries: { flag: '--delivery-retries', type: 'count', default: 3, help: 'how many times a failed event delivery is tried again (backoff 1 s, doubling, on the mock clock)' },
+  publicUrl: { flag: '--public-url', type: 'string', help: "the mock's address as event receivers reach it, for signing_cert_url (default: the address it listens on)" },
   cors: { flag: '--cors', type: 'string', help: 'answer browsers from these origins (comma-separated, or *): local development of a web client; off by default' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -112,6 +135,10 @@ function convert(key: string, spec: OptionSpec, raw: string, source: string): nu
     }
     case 'lifecycle': {
       if (!parseLifecycleList(raw)) throw bad(LIFECYCLE_LIST_SYNTAX);
+      return raw;
+    }
+    case 'subscriptions': {
+      if (!parseSubscriptions(raw)) throw bad('<topic urn>=<http(s) url> pairs, comma-separated, such as urn:smn:cn-north-4:0123:mpc=http://receiver:4000/smn');
       return raw;
     }
     default:
