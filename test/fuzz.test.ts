@@ -183,7 +183,8 @@ function checkAnswer(c: FuzzCase, a: Answer): void {
   requestIds.add(id!);
   if (a.status === 200 && a.headers['content-type'] === 'application/x-pem-file') {
     // The one answer that is not JSON, as documented: the signing certificate (SPEC 8).
-    expect(new URL(c.target, 'http://mock').pathname, `only the certificate is PEM: ${where}`).toBe('/_mock/smn/signing-cert.pem');
+    // The path as the router reads it: dot segments resolved, percent-encoding decoded.
+    expect(decodeURIComponent(new URL(c.target, 'http://mock').pathname), `only the certificate is PEM: ${where}`).toBe('/_mock/smn/signing-cert.pem');
     expect(a.body).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
     expect(violations.splice(0), `the document: ${where}`).toEqual([]);
     return;
