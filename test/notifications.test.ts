@@ -440,6 +440,20 @@ describe('fault rules on deliveries', () => {
   });
 });
 
+describe('on a running clock (time mode)', () => {
+  it('delivers a task\'s events when they are due, with no read and no clock call', async () => {
+    await setUp({ lifecycle: 'time:0.05' });
+    await configureAll();
+    await subscribe();
+    t.clock.unfreeze();
+    const id = await create('transcodings');
+    // Nothing reads the task: the mock's one timer wakes it when the next state change is due.
+    const res = await t.request.post('/_mock/deliveries/wait').send({ match: { task_id: id }, count: 2, timeout_ms: 5000 }).expect(200);
+    expect(res.body.deliveries.map((d: any) => d.event_type)).toEqual(['TranscodeStart', 'TranscodeComplete']);
+    expect(t.service.deliveries.list({ task_id: id }).every((d) => d.outcome === 'delivered')).toBe(true);
+  });
+});
+
 describe('a reset', () => {
   it('forgets deliveries and subscriptions', async () => {
     await setUp();

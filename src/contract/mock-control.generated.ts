@@ -66,7 +66,8 @@ export interface paths {
         /**
          * Move the clock on
          * @description Moves the clock on by `seconds` (fractions allowed), frozen or not, and answers the new state. Tasks in
-         *     `time` mode move on accordingly.
+         *     `time` mode move on accordingly, and the event notifications their state changes cause (and retries that
+         *     fell due) are delivered, in the order they happened, before the answer (for at most 10 s).
          */
         post: operations["advanceClock"];
         delete?: never;
