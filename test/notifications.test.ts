@@ -133,6 +133,17 @@ describe('subscriptions (SPEC 8.1)', () => {
     expect(res.body).toEqual({ error_code: 'MOCK.0404', error_msg: `Subscription ${id} not found` });
   });
 
+  it('serves the certificate and confirms without the control token, which every other call needs', async () => {
+    await t.close();
+    await setUp({ controlPlane: { token: 'secret' } });
+    const auth = { authorization: 'Bearer secret' };
+    const { body } = await t.request.post('/_mock/subscriptions').set(auth).send({ topic_urn: TOPIC, endpoint: receiver.url }).expect(201);
+    await t.request.get('/_mock/smn/signing-cert.pem').expect(200);
+    await t.request.get(`/_mock/subscriptions/${body.id}/confirm`).expect(200);
+    expect((await t.request.get('/_mock/subscriptions').expect(401)).body.error_code).toBe('MOCK.0401');
+    await t.request.get('/_mock/deliveries').expect(401);
+  });
+
   it('answers 400 MPC.10202 naming the field for a bad topic or endpoint', async () => {
     const bad = await t.request.post('/_mock/subscriptions').send({ topic_urn: TOPIC, endpoint: 'ftp://example.com' }).expect(400);
     expect(bad.body.error_msg).toContain('endpoint');

@@ -183,6 +183,7 @@ export class Deliveries {
 
   /** Queues the messages of events for every endpoint subscribed to their topics, due at the event's time. */
   publish(messages: readonly EventMessage[]): void {
+    let queued = false;
     for (const event of messages) {
       for (const subscription of this.subscriptions) {
         if (subscription.topic_urn !== event.topicUrn) continue;
@@ -197,8 +198,12 @@ export class Deliveries {
           timestamp: smnTime(event.at),
         };
         this.enqueue({ subscription, type: 'Notification', body, event, dueAt: event.at });
+        queued = true;
       }
     }
+    // Sent once the caller's synchronous work is done: a settlement queues every task's events first, so they
+    // go out in the order they happened, not in the order the store handed the tasks over.
+    if (queued) queueMicrotask(() => this.kick());
   }
 
   private enqueue(p: Omit<Pending, 'seq' | 'attempt'> & { attempt?: number }): void {
@@ -386,7 +391,6 @@ export class Deliveries {
   waitFor(filter: DeliveryFilter, count: number, timeoutMs: number): Promise<DeliveryEntry[] | undefined> {
     const found = this.list(filter).filter((e) => e.outcome === 'delivered');
     if (found.length >= count) return Promise.resolve(found.slice(0, count));
-    this.kick();
     return new Promise((resolve) => {
       const waiter = {
         filter,
