@@ -3,9 +3,10 @@
 // SMN's signed envelope, retried, journaled, and bent by fault rules. Receivers are local HTTP servers.
 import { createVerify, X509Certificate } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, parseSubscriptions } from '../src/config.js';
 import { stringToSign } from '../src/domain/smn-signing.js';
 import { CREATE_BODIES, obs } from './create-bodies.js';
-import { buildTestApp, invalid, PROJECT, TEST_NOW, type TestApp, type TestAppOptions } from './helper.js';
+import { buildTestApp, invalid, PROJECT, type TestApp, type TestAppOptions } from './helper.js';
 import { startReceiver, type Receiver } from './smn-receiver.js';
 
 const TOPIC = 'urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:mpc-events';
@@ -465,12 +466,39 @@ describe('on a running clock (time mode)', () => {
   });
 });
 
+describe('--subscribe', () => {
+  it('reads <urn>=<url> pairs, and refuses anything else with one line', () => {
+    expect(parseConfig(['--subscribe', `${TOPIC}=http://receiver:4000/smn,${OTHER_TOPIC}=https://b.example/x?a=1`]).subscribe).toBeDefined();
+    expect(parseSubscriptions(`${TOPIC}=http://receiver:4000/smn,${OTHER_TOPIC}=https://b.example/x?a=1`)).toEqual([
+      { topic_urn: TOPIC, endpoint: 'http://receiver:4000/smn' },
+      { topic_urn: OTHER_TOPIC, endpoint: 'https://b.example/x?a=1' },
+    ]);
+    expect(parseConfig([], { MPC_MOCK_SUBSCRIBE: `${TOPIC}=http://r/smn` }).subscribe).toBe(`${TOPIC}=http://r/smn`);
+    expect(() => parseConfig(['--subscribe', 'http://receiver:4000/smn'])).toThrowError(ConfigError);
+    expect(() => parseConfig(['--subscribe', `${TOPIC}=ftp://x`])).toThrowError(/--subscribe: .* is not <topic urn>=<http\(s\) url> pairs/);
+  });
+
+  it('subscribes from the start, confirms once listening, and comes back after a reset of everything', async () => {
+    receiver = await startReceiver();
+    receivers.push(receiver);
+    t = await buildTestApp({ deliveries: { initial: [{ topic_urn: TOPIC, endpoint: receiver.url }] } });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    t.service.deliveries.kick();
+    const wait = { match: { type: 'SubscriptionConfirmation' }, timeout_ms: 5000 };
+    await t.request.post('/_mock/deliveries/wait').send(wait).expect(200);
+    await t.request.post('/_mock/subscriptions').send({ topic_urn: OTHER_TOPIC, endpoint: receiver.url }).expect(201);
+    await t.request.post('/_mock/reset').send({}).expect(200);
+    expect((await t.request.get('/_mock/subscriptions').expect(200)).body.subscriptions).toEqual([expect.objectContaining({ id: 's-1', topic_urn: TOPIC, endpoint: receiver.url })]);
+    await t.request.post('/_mock/deliveries/wait').send(wait).expect(200);
+  });
+});
+
 describe('a reset', () => {
   it('forgets deliveries and subscriptions', async () => {
     await setUp();
     await configureAll();
     await subscribe();
-    expect(TEST_NOW).toBe('2026-11-25T10:00:00.000Z');
+    expect((await t.request.get('/_mock/deliveries').expect(200)).body.deliveries).toHaveLength(1);
     await t.request.post('/_mock/reset').send({}).expect(200);
     expect((await t.request.get('/_mock/subscriptions').expect(200)).body.subscriptions).toEqual([]);
     expect((await t.request.get('/_mock/deliveries').expect(200)).body.deliveries).toEqual([]);
