@@ -488,7 +488,7 @@ export interface paths {
         };
         /**
          * List the delivery attempts
-         * @description Every attempt to deliver a message (a `Notification` or a `SubscriptionConfirmation`), oldest first: when,
+         * @description Every attempt to deliver a message (a `Notification` or a `SubscriptionConfirmation`), the last 10000, oldest first: when,
          *     to which endpoint, for which event and task, the HTTP status or the error, the attempt number, and the
          *     body sent. The filters given must all hold. A reset of everything clears it; a project's reset clears
          *     that project's deliveries.

@@ -85,6 +85,9 @@ interface Pending {
   sortAs?: { task: number; seq: number };
 }
 
+/** The journal keeps the last this many attempts: a long-lived mock in a compose stack does not grow without end. */
+export const DELIVERY_JOURNAL_SIZE = 10_000;
+
 /** An endpoint nothing listens on: port 1 of the loopback refuses connections at once. */
 export const DEAD_ENDPOINT = 'http://127.0.0.1:1/';
 
@@ -345,6 +348,7 @@ export class Deliveries {
       body: p.body,
     };
     this.journal.push(entry);
+    if (this.journal.length > 2 * DELIVERY_JOURNAL_SIZE) this.journal = this.journal.slice(-DELIVERY_JOURNAL_SIZE);
     if (entry.outcome !== 'delivered') return;
     for (const w of [...this.waiters]) {
       const found = this.list(w.filter).filter((e) => e.outcome === 'delivered');
@@ -377,7 +381,9 @@ export class Deliveries {
   // The journal
 
   list(filter: DeliveryFilter = {}): DeliveryEntry[] {
-    return this.journal.filter(
+    // Older ones are cut off in bulk (record), so a push stays cheap.
+    const recent = this.journal.length > DELIVERY_JOURNAL_SIZE ? this.journal.slice(-DELIVERY_JOURNAL_SIZE) : this.journal;
+    return recent.filter(
       (e) =>
         (filter.topic_urn === undefined || e.topic_urn === filter.topic_urn) &&
         (filter.event_type === undefined || e.event_type === filter.event_type) &&

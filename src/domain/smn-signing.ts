@@ -54,8 +54,8 @@ const COMMON_NAME = '2.5.4.3';
 function selfSignedCertificate(publicKey: KeyObject, privateKey: KeyObject, commonName: string): string {
   const algorithm = sequence(oid(SHA256_WITH_RSA), nul());
   const name = sequence(set(sequence(oid(COMMON_NAME), utf8(commonName))));
-  // The mock's clock can be set to any time; the certificate is valid from 1970 to the last time it can show; a verifier that checks validity
-  // against a clock set earlier than 1970 would refuse it.
+  // The mock's clock can be set to almost any time: the certificate is valid from 1970 to the last time the clock
+  // can show (a verifier that checks validity on a clock set before 1970 would refuse it).
   const validity = sequence(generalizedTime('19700101000000Z'), generalizedTime('99991231235959Z'));
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))),
