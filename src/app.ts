@@ -14,6 +14,7 @@ import { lazySchemaCompilers } from './http/schema-compilers.js';
 import { registerTaskListRoutes } from './http/routes/task-lists.js';
 import { registerTaskWriteRoutes } from './http/routes/task-writes.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
+import { registerNotificationRoutes } from './http/routes/notifications.js';
 import { registerCors } from './http/cors.js';
 import { FairTurns } from './http/fair-turns.js';
 import { RepeatAnswers } from './http/repeat-answers.js';
@@ -41,6 +42,11 @@ export interface AppDependencies {
   corsOrigins?: readonly string[];
   /** How long a client may take to send its whole request; default 50 s (checked every 5 s: dropped within 60). */
   requestTimeoutMs?: number;
+  /**
+   * The mock's address as its event deliveries write it (signing_cert_url, unsubscribe_url); default: the
+   * address the server listens on, with 127.0.0.1 for a wildcard host.
+   */
+  publicUrl?: string;
   /** Called after the routes are registered and before the app is ready: where tests add their hooks. */
   beforeReady?: (app: FastifyInstance) => void;
 }
@@ -151,6 +157,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     repeats.close();
     done();
   });
+  // Deliveries write the mock's own URLs into their envelopes: the address it listens on, once it does.
+  deps.service.deliveries.useBaseUrl(() => {
+    if (deps.publicUrl !== undefined) return deps.publicUrl.replace(/\/+$/, '');
+    const address = app.server.address();
+    if (!address || typeof address === 'string') return 'http://127.0.0.1';
+    const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  });
   // Waits on the journal or a task end when the mock stops, rather than holding its close.
   app.addHook('preClose', async () => deps.service.cancelWaits());
   await registerApiDocs(app, deps.contract, deps.controlPlane?.enabled !== false);
@@ -158,6 +172,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerTaskListRoutes(app, deps);
   registerTaskWriteRoutes(app, deps);
   registerThumbnailDetailsRoute(app, deps);
+  registerNotificationRoutes(app, deps);
   // The control plane, a layer of its own under /_mock/.
   registerControlPlane(app, deps);
   deps.beforeReady?.(app);

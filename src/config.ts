@@ -19,7 +19,23 @@ export function parseGenerateCount(text: string): number | Partial<Record<TaskKi
   return counts;
 }
 
-type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level' | 'auth-mode' | 'lifecycle' | 'counts';
+/** --subscribe: `<topic urn>=<http(s) url>` pairs, comma-separated; undefined when malformed. */
+export function parseSubscriptions(text: string): Array<{ topic_urn: string; endpoint: string }> | undefined {
+  const out: Array<{ topic_urn: string; endpoint: string }> = [];
+  for (const entry of text.split(',')) {
+    const m = /^(urn:smn:[^=\s]+)=(https?:\/\/\S+)$/.exec(entry.trim());
+    if (!m) return undefined;
+    try {
+      new URL(m[2]!);
+    } catch {
+      return undefined;
+    }
+    out.push({ topic_urn: m[1]!, endpoint: m[2]! });
+  }
+  return out;
+}
+
+type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level' | 'auth-mode' | 'lifecycle' | 'counts' | 'subscriptions';
 interface OptionSpec {
   flag: string;
   type: OptionType;
@@ -62,6 +78,13 @@ export const OPTIONS = {
   },
   credentials: { flag: '--credentials', type: 'string', help: 'a JSON file of access keys (with secret keys and projects) and tokens that --auth verify takes' },
   controlToken: { flag: '--control-token', type: 'string', help: 'require Authorization: Bearer <token> on the control plane (health excepted)' },
+  subscribe: {
+    flag: '--subscribe',
+    type: 'subscriptions',
+    help: 'subscribe HTTP endpoints to SMN topics from the start (and after every reset): <urn>=<url>, comma-separated',
+  },
+  deliveryRetries: { flag: '--delivery-retries', type: 'count', default: 3, help: 'how many times a failed event delivery is tried again (backoff 1 s, doubling, on the mock clock)' },
+  publicUrl: { flag: '--public-url', type: 'string', help: "the mock's address as event receivers reach it, for signing_cert_url (default: the address it listens on)" },
   cors: { flag: '--cors', type: 'string', help: 'answer browsers from these origins (comma-separated, or *): local development of a web client; off by default' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -126,6 +149,10 @@ function convert(key: string, spec: OptionSpec, raw: string, source: string): nu
     }
     case 'lifecycle': {
       if (!parseLifecycleList(raw)) throw bad(LIFECYCLE_LIST_SYNTAX);
+      return raw;
+    }
+    case 'subscriptions': {
+      if (!parseSubscriptions(raw)) throw bad('<topic urn>=<http(s) url> pairs, comma-separated, such as urn:smn:cn-north-4:0123:mpc=http://receiver:4000/smn');
       return raw;
     }
     default:

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { ConfigError, parseGenerateCount, resolveConfig, type Config } from './config.js';
+import { ConfigError, parseGenerateCount, parseSubscriptions, resolveConfig, type Config } from './config.js';
 import { loadContract, loadControlContract, type Contract } from './contract/openapi.js';
 import { mockControl, type MockControl } from './control/client.js';
 import { inProcessControls, type InProcessControls } from './control/in-process.js';
@@ -160,6 +160,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
     if (store.opened === 'new') {
       try {
         await store.seed(fixtures.tasks, fixtures.details, fixtures.templates, (await generatedRowBatches(config)) ?? []);
+        store.replaceNotifications(undefined, fixtures.notifications ?? []);
       } catch (error) {
         if (/UNIQUE constraint failed: tasks/.test((error as Error).message)) {
           throw new FixtureError(`Invalid fixture generated (seed ${config.seed}): a generated task id is already a fixture task's`);
@@ -178,6 +179,10 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
       outcomes: outcomeRules,
       strictTemplates: config.strictTemplates,
       auth,
+      deliveries: {
+        retries: config.deliveryRetries,
+        ...(config.subscribe !== undefined ? { initial: parseSubscriptions(config.subscribe) ?? [] } : {}),
+      },
     });
     const controlPlane = { enabled: !config.noControlPlane, ...(config.controlToken !== undefined ? { token: config.controlToken } : {}) };
     app = await buildApp({
@@ -186,9 +191,12 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
       service,
       controlPlane,
       logger: { level: config.logLevel },
+      ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}),
       ...(config.cors !== undefined ? { corsOrigins: parseCorsOrigins(config.cors) } : {}),
     });
     await app.listen({ port: config.port, host: config.host });
+    // The subscriptions given at start get their confirmations now that the mock's address is known.
+    service.deliveries.kick();
   } catch (error) {
     await app?.close();
     store.close();

@@ -17,8 +17,8 @@ describe('the OpenAPI document and the routes', () => {
   it('has a route for every operation in the document', () => {
     const routes = new Set(t.app.routeTable.map((r) => `${r.method} ${r.url}`));
     const operations = testContract().operations();
-    // Five lists, four creates, four cancels.
-    expect(operations.length).toBe(13);
+    // Five lists, four creates, four cancels, and the notification configuration's three (SPEC 8).
+    expect(operations.length).toBe(16);
     for (const op of operations) expect(routes, op.operation.operationId).toContain(`${op.method} ${fastifyPath(op.path)}`);
   });
 

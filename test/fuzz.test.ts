@@ -16,9 +16,11 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoundOperation, Contract, OpenApiDocument, ParameterObject } from '../src/contract/openapi.js';
+import { httpSender, type DeliverySender } from '../src/domain/deliveries.js';
 import { TASK_KINDS } from '../src/domain/task-kinds.js';
 import { CREATE_BODIES } from './create-bodies.js';
 import { HOSTILE_STRINGS, parameterValue, schemaArbitrary, weirdValue } from './fuzz-arbitraries.js';
+import { startReceiver, type Receiver } from './smn-receiver.js';
 import { buildTestApp, defaultFixtures, FIXTURE_PROJECT, PROJECT, testContract, testControlContract, type TestApp } from './helper.js';
 import { violations } from './response-validation.js';
 
@@ -50,18 +52,27 @@ interface Answer {
 }
 
 let t: TestApp;
+let receiver: Receiver;
 let port: number;
 const requestIds = new Set<string>();
 const counts = { inject: 0, socket: 0, byStatus: new Map<number, number>() };
 
 beforeAll(async () => {
   // Requests/wait and faults act on the journal; time:1 as the CLI's default lets created tasks move.
-  t = await buildTestApp({ lifecycle: 'time:1' });
+  // Deliveries go to the test's own receiver only: a drawn subscription's endpoint is never sent to.
+  receiver = await startReceiver();
+  const send: DeliverySender = (endpoint, headers, body) => (endpoint === receiver.url ? httpSender(endpoint, headers, body) : Promise.reject(new Error('not sent by the fuzz test')));
+  t = await buildTestApp({ lifecycle: 'time:1', deliveries: { send } });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   port = (t.app.server.address() as { port: number }).port;
+  // A delivery wait whose body reads as `{}` waits for any one delivery: the confirmation of one subscription
+  // to a local receiver is that delivery, so such a wait is answered at once (as waitForRequests' is, below).
+  t.service.deliveries.subscribe('urn:smn:cn-north-4:fuzz:events', receiver.url);
+  await t.service.deliveries.drain(5000);
 });
 afterAll(async () => {
   await t.close();
+  await receiver.close();
   const statuses = [...counts.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`);
   console.log(`fuzz (seed ${SEED}): ${counts.inject + counts.socket} requests, ${counts.inject} injected, ${counts.socket} over a socket; ${statuses.join(', ')}`);
 });
@@ -170,6 +181,14 @@ function checkAnswer(c: FuzzCase, a: Answer): void {
   expect(id, `X-Request-Id: ${where}`).toMatch(/^[0-9a-f]{32}$/);
   expect(requestIds.has(id!), `X-Request-Id ${id} answered twice: ${where}`).toBe(false);
   requestIds.add(id!);
+  if (a.status === 200 && a.headers['content-type'] === 'application/x-pem-file') {
+    // The one answer that is not JSON, as documented: the signing certificate (SPEC 8).
+    // The path as the router reads it: dot segments resolved, percent-encoding decoded.
+    expect(decodeURIComponent(new URL(c.target, 'http://mock').pathname), `only the certificate is PEM: ${where}`).toBe('/_mock/smn/signing-cert.pem');
+    expect(a.body).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
+    expect(violations.splice(0), `the document: ${where}`).toEqual([]);
+    return;
+  }
   if (a.status === 204) {
     expect(a.body, `a 204 has no body: ${where}`).toBe('');
   } else {
@@ -465,6 +484,7 @@ function schemaBodyFor(contract: Contract, op: BoundOperation): fc.Arbitrary<unk
         fc.constant({ status: null }),
       );
     case 'waitForRequests':
+    case 'waitForDeliveries':
       // A wait that the schema allows may last 300 s by design: its timeout is kept short here, or made invalid.
       return fc
         .tuple(schemaArbitrary(document(contract), schema, mutated), fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 20 }) }, { weight: 1, arbitrary: weirdValue }))

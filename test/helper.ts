@@ -9,7 +9,7 @@ import { inProcessControls, type InProcessControls } from '../src/control/in-pro
 import { MockClock } from '../src/domain/clock.js';
 import { sequentialIds } from '../src/domain/ids.js';
 import { LifecycleSettings, parseLifecycleList } from '../src/domain/lifecycle-settings.js';
-import { createMpcService, type MpcService } from '../src/domain/mpc-service.js';
+import { createMpcService, type MpcService, type MpcServiceOptions } from '../src/domain/mpc-service.js';
 import { OutcomeRules, type OutcomeRule } from '../src/domain/outcomes.js';
 import {
   DEFAULT_FIXTURES_DIR,
@@ -67,6 +67,8 @@ export interface TestAppOptions {
   controlPlane?: ControlPlaneOptions;
   /** See TaskStoreOptions.nearTop. */
   nearTop?: number;
+  /** Event deliveries: retries, backoff, a sender (SPEC 8). */
+  deliveries?: MpcServiceOptions['deliveries'];
   /** Routes or hooks a test adds before the app is ready (after the response check is installed). */
   beforeReady?: (app: FastifyInstance) => void;
 }
@@ -87,6 +89,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     lifecycle,
     ...(options.outcomes ? { outcomes: new OutcomeRules(options.outcomes) } : {}),
     strictTemplates: options.strictTemplates ?? false,
+    ...(options.deliveries ? { deliveries: options.deliveries } : {}),
   });
   const app = await buildApp({
     contract: testContract(),

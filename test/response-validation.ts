@@ -13,17 +13,23 @@ export const violations: string[] = [];
 
 interface ResponseObject {
   $ref?: string;
-  content?: { 'application/json'?: { schema?: object } };
+  content?: { 'application/json'?: { schema?: object }; [type: string]: { schema?: object } | undefined };
 }
 
 export function installResponseValidation(app: FastifyInstance, contracts: Contract[]): void {
   const compiled = new Map<string, ValidateFunction | null>();
-  /** The body validator of a documented response; null for a documented response without a body (204). */
-  const validatorFor = (contract: Contract, key: string, response: ResponseObject | undefined): ValidateFunction | null | undefined => {
+  /**
+   * The body validator of a documented response; the content type of a documented body that is not JSON (the
+   * signing certificate's PEM); null for a documented response without a body (204).
+   */
+  const validatorFor = (contract: Contract, key: string, response: ResponseObject | undefined): ValidateFunction | { contentType: string } | null | undefined => {
     if (!response) return undefined;
     const doc = contract.document as unknown as { components: { responses: Record<string, ResponseObject> } };
     const resolved = response.$ref ? doc.components.responses[response.$ref.split('/').pop()!] : response;
     const schema = resolved?.content?.['application/json']?.schema;
+    // A documented body of another type (the signing certificate's PEM): its type is what is checked.
+    const other = Object.keys(resolved?.content ?? {}).find((t) => t !== 'application/json');
+    if (!schema && other) return { contentType: other };
     if (!schema) return resolved ? null : undefined;
     const cacheKey = `${contract.id} ${key}`;
     let v = compiled.get(cacheKey);
@@ -62,6 +68,10 @@ export function installResponseValidation(app: FastifyInstance, contracts: Contr
       return payload;
     }
     const type = reply.getHeader('content-type');
+    if ('contentType' in validate) {
+      if (!String(type).startsWith(validate.contentType)) violations.push(`${where}: Content-Type is ${String(type)}, not ${validate.contentType}`);
+      return payload;
+    }
     if (type !== 'application/json;charset=UTF-8') violations.push(`${where}: Content-Type is ${String(type)}`);
     let body: unknown;
     try {

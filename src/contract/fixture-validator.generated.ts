@@ -6,10 +6,10 @@ import { createRequire } from 'node:module';
 import { FORMATS as formats } from './formats.js';
 
 const require = createRequire(import.meta.url);
-export const key = '2c9c16ae5d9b5f9efb0eb622f9e9ba67c4eb9e48813f12b05d706085229e69f7';
+export const key = 'a355391d2ef74b7913ec166062862fefc87f4e92e165cadad1032dc1a4588ebf';
 export const validate = validate0;
 export default validate0;
-const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/TransTemplate"}},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}}}};
+const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/TransTemplate"}},"notifications":{"$ref":"mpc-api#/components/schemas/NotificationConfigs/properties/notifications"},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}}}};
 const schema2 = {"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"};
 const schema3 = {"type":"object","additionalProperties":false,"required":["offset","url"],"properties":{"offset":{"type":"integer","minimum":0,"description":"Time offset of the snapshot in the video, in seconds."},"url":{"type":"string","format":"uri"}}};
 const pattern0 = new RegExp("^[A-Za-z0-9_-]{1,64}$", "u");
@@ -1104,26 +1104,200 @@ return errors === 0;
 }
 validate2.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema8 = {"type":"object","description":"One transcoding task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","TRANSCODING","SUCCEEDED","FAILED","CANCELED","NEED_TO_BE_AUDIT"]},"progress":{"type":"integer","minimum":0,"maximum":100},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"trans_template_id":{"type":"array","items":{"type":"integer"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"error_code":{"type":"string","description":"The task-level error code of a FAILED task."},"description":{"type":"string"},"tips":{"type":"string"},"transcode_detail":{"$ref":"#/components/schemas/TranscodeDetail"},"thumbnail_output":{"$ref":"#/components/schemas/ObsObjInfo"},"thumbnail_outputname":{"type":"string"},"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"thumbnails_info":{"type":"array","items":{"$ref":"#/components/schemas/ThumbnailsInfo"}},"image_sprite_info":{"type":"array","items":{"$ref":"#/components/schemas/ImageSpriteInfo"}},"av_parameters":{"type":"array","items":{"$ref":"#/components/schemas/AvParameters"}},"additional_manifests":{"type":"array","items":{"$ref":"#/components/schemas/AdditionalManifests"}},"metadata":{"type":"array","items":{"$ref":"#/components/schemas/FileMetaData"}}}};
-const schema9 = {"type":"string","description":"Task ID. A JSON string in every list response, as the SDK models say.","minLength":1,"maxLength":64,"examples":["7684"]};
-const schema10 = {"type":"string","description":"UTC time, `yyyymmddhhmmss`.","format":"yyyymmddhhmmss","pattern":"^[0-9]{14}$","examples":["20201118121333"]};
-const schema12 = {"type":"object","additionalProperties":false,"required":["bucket","location","object"],"properties":{"bucket":{"type":"string","description":"OBS bucket name.","minLength":1},"location":{"type":"string","description":"Region of the OBS bucket.","minLength":1},"object":{"type":"string","minLength":1,"description":"Object path (for an output, the directory)."},"file_name":{"type":"string","description":"Name of an output file."}}};
-const schema21 = {"type":"object","additionalProperties":false,"required":["pic_name"],"properties":{"pic_name":{"type":"string","minLength":1}}};
-const schema32 = {"type":"object","additionalProperties":false,"properties":{"manifest_name_modifier":{"type":"string"},"selected_outputs":{"type":"array","items":{"type":"string"}}}};
-const schema33 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"value":{"type":"string"}}};
-const formats2 = formats.yyyymmddhhmmss;
-const pattern1 = new RegExp("^[0-9]{14}$", "u");
-const schema14 = {"type":"object","additionalProperties":false,"properties":{"multitask_info":{"type":"array","items":{"$ref":"#/components/schemas/MultiTaskInfo"}},"input_file":{"$ref":"#/components/schemas/SourceInfo"},"replace_sub_index":{"type":"array","items":{"type":"string"}}}};
-const schema15 = {"type":"object","additionalProperties":false,"properties":{"template_id":{"type":"integer"},"error":{"$ref":"#/components/schemas/ErrorResponse"},"output_file":{"$ref":"#/components/schemas/SourceInfo"}}};
-const schema16 = {"type":"object","additionalProperties":false,"properties":{"error_code":{"type":"string"},"error_msg":{"type":"string"}}};
-const schema17 = {"type":"object","additionalProperties":false,"properties":{"duration":{"type":"integer","description":"seconds"},"duration_ms":{"type":"integer"},"format":{"type":"string"},"size":{"type":"integer"},"manifest_name":{"type":"string"},"md5":{"type":"string"},"video_info":{"$ref":"#/components/schemas/VideoInfo"},"audio_info":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
-const schema18 = {"type":"object","additionalProperties":false,"properties":{"width":{"type":"integer"},"height":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"frame_rate":{"type":"integer"},"codec":{"type":"string"},"duration":{"type":"string","description":"A string, as the SDK model says."},"duration_ms":{"type":"string","description":"A string, as the SDK model says."},"rotate":{"type":"integer"}}};
-const schema19 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string"},"sample":{"type":"integer"},"channels":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"duration":{"type":"string"},"duration_ms":{"type":"string"}}};
+const schema8 = {"type":"array","maxItems":4,"items":{"$ref":"#/components/schemas/NotificationConfig"}};
+const schema9 = {"type":"object","description":"How one event is announced.","additionalProperties":false,"required":["event_name","topic"],"properties":{"event_name":{"$ref":"#/components/schemas/NotificationEventName"},"topic":{"type":"string","description":"The URN of the SMN topic that announces the event.","pattern":"^urn:smn:","minLength":9,"maxLength":256},"msg_type":{"type":"integer","description":"0 off, 1 text, 2 JSON, 3 both.","enum":[0,1,2,3],"default":2},"status":{"type":"string","description":"Whether the event is announced.","enum":["on","off"],"default":"on"}}};
+const schema10 = {"type":"string","description":"An MPC event that SMN can announce.","enum":["TranscodeStart","TranscodeComplete","ThumbnailComplete","AnimatedGraphicsComplete"]};
+const pattern1 = new RegExp("^urn:smn:", "u");
 
-function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate7.evaluated;
+const evaluated0 = validate5.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.event_name === undefined) && (missing0 = "event_name")) || ((data.topic === undefined) && (missing0 = "topic"))){
+validate5.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "event_name") || (key0 === "topic")) || (key0 === "msg_type")) || (key0 === "status"))){
+validate5.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.event_name !== undefined){
+let data0 = data.event_name;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+validate5.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data0 === "TranscodeStart") || (data0 === "TranscodeComplete")) || (data0 === "ThumbnailComplete")) || (data0 === "AnimatedGraphicsComplete"))){
+validate5.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/enum",keyword:"enum",params:{allowedValues: schema10.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topic !== undefined){
+let data1 = data.topic;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func0(data1) > 256){
+validate5.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+return false;
+}
+else {
+if(func0(data1) < 9){
+validate5.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 9},message:"must NOT have fewer than 9 characters"}];
+return false;
+}
+else {
+if(!pattern1.test(data1)){
+validate5.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/pattern",keyword:"pattern",params:{pattern: "^urn:smn:"},message:"must match pattern \""+"^urn:smn:"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate5.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.msg_type !== undefined){
+let data2 = data.msg_type;
+const _errs7 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate5.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!((((data2 === 0) || (data2 === 1)) || (data2 === 2)) || (data2 === 3))){
+validate5.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/enum",keyword:"enum",params:{allowedValues: schema9.properties.msg_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data3 = data.status;
+const _errs9 = errors;
+if(typeof data3 !== "string"){
+validate5.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data3 === "on") || (data3 === "off"))){
+validate5.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema9.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate5.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate5.errors = vErrors;
+return errors === 0;
+}
+validate5.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate4.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+if(data.length > 4){
+validate4.errors = [{instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"}];
+return false;
+}
+else {
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate5(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate5.errors : vErrors.concat(validate5.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+else {
+validate4.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate4.errors = vErrors;
+return errors === 0;
+}
+validate4.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema11 = {"type":"object","description":"One transcoding task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","TRANSCODING","SUCCEEDED","FAILED","CANCELED","NEED_TO_BE_AUDIT"]},"progress":{"type":"integer","minimum":0,"maximum":100},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"trans_template_id":{"type":"array","items":{"type":"integer"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"error_code":{"type":"string","description":"The task-level error code of a FAILED task."},"description":{"type":"string"},"tips":{"type":"string"},"transcode_detail":{"$ref":"#/components/schemas/TranscodeDetail"},"thumbnail_output":{"$ref":"#/components/schemas/ObsObjInfo"},"thumbnail_outputname":{"type":"string"},"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"thumbnails_info":{"type":"array","items":{"$ref":"#/components/schemas/ThumbnailsInfo"}},"image_sprite_info":{"type":"array","items":{"$ref":"#/components/schemas/ImageSpriteInfo"}},"av_parameters":{"type":"array","items":{"$ref":"#/components/schemas/AvParameters"}},"additional_manifests":{"type":"array","items":{"$ref":"#/components/schemas/AdditionalManifests"}},"metadata":{"type":"array","items":{"$ref":"#/components/schemas/FileMetaData"}}}};
+const schema12 = {"type":"string","description":"Task ID. A JSON string in every list response, as the SDK models say.","minLength":1,"maxLength":64,"examples":["7684"]};
+const schema13 = {"type":"string","description":"UTC time, `yyyymmddhhmmss`.","format":"yyyymmddhhmmss","pattern":"^[0-9]{14}$","examples":["20201118121333"]};
+const schema15 = {"type":"object","additionalProperties":false,"required":["bucket","location","object"],"properties":{"bucket":{"type":"string","description":"OBS bucket name.","minLength":1},"location":{"type":"string","description":"Region of the OBS bucket.","minLength":1},"object":{"type":"string","minLength":1,"description":"Object path (for an output, the directory)."},"file_name":{"type":"string","description":"Name of an output file."}}};
+const schema24 = {"type":"object","additionalProperties":false,"required":["pic_name"],"properties":{"pic_name":{"type":"string","minLength":1}}};
+const schema35 = {"type":"object","additionalProperties":false,"properties":{"manifest_name_modifier":{"type":"string"},"selected_outputs":{"type":"array","items":{"type":"string"}}}};
+const schema36 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"value":{"type":"string"}}};
+const formats2 = formats.yyyymmddhhmmss;
+const pattern2 = new RegExp("^[0-9]{14}$", "u");
+const schema17 = {"type":"object","additionalProperties":false,"properties":{"multitask_info":{"type":"array","items":{"$ref":"#/components/schemas/MultiTaskInfo"}},"input_file":{"$ref":"#/components/schemas/SourceInfo"},"replace_sub_index":{"type":"array","items":{"type":"string"}}}};
+const schema18 = {"type":"object","additionalProperties":false,"properties":{"template_id":{"type":"integer"},"error":{"$ref":"#/components/schemas/ErrorResponse"},"output_file":{"$ref":"#/components/schemas/SourceInfo"}}};
+const schema19 = {"type":"object","additionalProperties":false,"properties":{"error_code":{"type":"string"},"error_msg":{"type":"string"}}};
+const schema20 = {"type":"object","additionalProperties":false,"properties":{"duration":{"type":"integer","description":"seconds"},"duration_ms":{"type":"integer"},"format":{"type":"string"},"size":{"type":"integer"},"manifest_name":{"type":"string"},"md5":{"type":"string"},"video_info":{"$ref":"#/components/schemas/VideoInfo"},"audio_info":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
+const schema21 = {"type":"object","additionalProperties":false,"properties":{"width":{"type":"integer"},"height":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"frame_rate":{"type":"integer"},"codec":{"type":"string"},"duration":{"type":"string","description":"A string, as the SDK model says."},"duration_ms":{"type":"string","description":"A string, as the SDK model says."},"rotate":{"type":"integer"}}};
+const schema22 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string"},"sample":{"type":"integer"},"channels":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"duration":{"type":"string"},"duration_ms":{"type":"string"}}};
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate11.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1135,7 +1309,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "duration") || (key0 === "duration_ms")) || (key0 === "format")) || (key0 === "size")) || (key0 === "manifest_name")) || (key0 === "md5")) || (key0 === "video_info")) || (key0 === "audio_info"))){
-validate7.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate11.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1145,7 +1319,7 @@ if(data.duration !== undefined){
 let data0 = data.duration;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate7.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate11.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -1158,7 +1332,7 @@ if(data.duration_ms !== undefined){
 let data1 = data.duration_ms;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate7.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate11.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -1170,7 +1344,7 @@ if(valid0){
 if(data.format !== undefined){
 const _errs6 = errors;
 if(typeof data.format !== "string"){
-validate7.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate11.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -1183,7 +1357,7 @@ if(data.size !== undefined){
 let data3 = data.size;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate7.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate11.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -1195,7 +1369,7 @@ if(valid0){
 if(data.manifest_name !== undefined){
 const _errs10 = errors;
 if(typeof data.manifest_name !== "string"){
-validate7.errors = [{instancePath:instancePath+"/manifest_name",schemaPath:"#/properties/manifest_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate11.errors = [{instancePath:instancePath+"/manifest_name",schemaPath:"#/properties/manifest_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -1207,7 +1381,7 @@ if(valid0){
 if(data.md5 !== undefined){
 const _errs12 = errors;
 if(typeof data.md5 !== "string"){
-validate7.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate11.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -1224,8 +1398,8 @@ if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 const _errs17 = errors;
 for(const key1 in data6){
-if(!(func2.call(schema18.properties, key1))){
-validate7.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!(func2.call(schema21.properties, key1))){
+validate11.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1235,7 +1409,7 @@ if(data6.width !== undefined){
 let data7 = data6.width;
 const _errs18 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate7.errors = [{instancePath:instancePath+"/video_info/width",schemaPath:"#/components/schemas/VideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate11.errors = [{instancePath:instancePath+"/video_info/width",schemaPath:"#/components/schemas/VideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs18 === errors;
@@ -1248,7 +1422,7 @@ if(data6.height !== undefined){
 let data8 = data6.height;
 const _errs20 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate7.errors = [{instancePath:instancePath+"/video_info/height",schemaPath:"#/components/schemas/VideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate11.errors = [{instancePath:instancePath+"/video_info/height",schemaPath:"#/components/schemas/VideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs20 === errors;
@@ -1261,7 +1435,7 @@ if(data6.bitrate !== undefined){
 let data9 = data6.bitrate;
 const _errs22 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate7.errors = [{instancePath:instancePath+"/video_info/bitrate",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate11.errors = [{instancePath:instancePath+"/video_info/bitrate",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs22 === errors;
@@ -1274,7 +1448,7 @@ if(data6.bitrate_bps !== undefined){
 let data10 = data6.bitrate_bps;
 const _errs24 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate7.errors = [{instancePath:instancePath+"/video_info/bitrate_bps",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate11.errors = [{instancePath:instancePath+"/video_info/bitrate_bps",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs24 === errors;
@@ -1287,7 +1461,7 @@ if(data6.frame_rate !== undefined){
 let data11 = data6.frame_rate;
 const _errs26 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate7.errors = [{instancePath:instancePath+"/video_info/frame_rate",schemaPath:"#/components/schemas/VideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate11.errors = [{instancePath:instancePath+"/video_info/frame_rate",schemaPath:"#/components/schemas/VideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs26 === errors;
@@ -1299,7 +1473,7 @@ if(valid2){
 if(data6.codec !== undefined){
 const _errs28 = errors;
 if(typeof data6.codec !== "string"){
-validate7.errors = [{instancePath:instancePath+"/video_info/codec",schemaPath:"#/components/schemas/VideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate11.errors = [{instancePath:instancePath+"/video_info/codec",schemaPath:"#/components/schemas/VideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs28 === errors;
@@ -1311,7 +1485,7 @@ if(valid2){
 if(data6.duration !== undefined){
 const _errs30 = errors;
 if(typeof data6.duration !== "string"){
-validate7.errors = [{instancePath:instancePath+"/video_info/duration",schemaPath:"#/components/schemas/VideoInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate11.errors = [{instancePath:instancePath+"/video_info/duration",schemaPath:"#/components/schemas/VideoInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs30 === errors;
@@ -1323,7 +1497,7 @@ if(valid2){
 if(data6.duration_ms !== undefined){
 const _errs32 = errors;
 if(typeof data6.duration_ms !== "string"){
-validate7.errors = [{instancePath:instancePath+"/video_info/duration_ms",schemaPath:"#/components/schemas/VideoInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate11.errors = [{instancePath:instancePath+"/video_info/duration_ms",schemaPath:"#/components/schemas/VideoInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs32 === errors;
@@ -1336,7 +1510,7 @@ if(data6.rotate !== undefined){
 let data15 = data6.rotate;
 const _errs34 = errors;
 if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-validate7.errors = [{instancePath:instancePath+"/video_info/rotate",schemaPath:"#/components/schemas/VideoInfo/properties/rotate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate11.errors = [{instancePath:instancePath+"/video_info/rotate",schemaPath:"#/components/schemas/VideoInfo/properties/rotate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs34 === errors;
@@ -1355,7 +1529,7 @@ var valid2 = true;
 }
 }
 else {
-validate7.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate11.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1381,7 +1555,7 @@ if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 const _errs41 = errors;
 for(const key2 in data17){
 if(!(((((((key2 === "codec") || (key2 === "sample")) || (key2 === "channels")) || (key2 === "bitrate")) || (key2 === "bitrate_bps")) || (key2 === "duration")) || (key2 === "duration_ms"))){
-validate7.errors = [{instancePath:instancePath+"/audio_info/" + i0,schemaPath:"#/components/schemas/AudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0,schemaPath:"#/components/schemas/AudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1390,7 +1564,7 @@ if(_errs41 === errors){
 if(data17.codec !== undefined){
 const _errs42 = errors;
 if(typeof data17.codec !== "string"){
-validate7.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/codec",schemaPath:"#/components/schemas/AudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/codec",schemaPath:"#/components/schemas/AudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs42 === errors;
@@ -1403,7 +1577,7 @@ if(data17.sample !== undefined){
 let data19 = data17.sample;
 const _errs44 = errors;
 if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-validate7.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/sample",schemaPath:"#/components/schemas/AudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/sample",schemaPath:"#/components/schemas/AudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid5 = _errs44 === errors;
@@ -1416,7 +1590,7 @@ if(data17.channels !== undefined){
 let data20 = data17.channels;
 const _errs46 = errors;
 if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate7.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/channels",schemaPath:"#/components/schemas/AudioInfo/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/channels",schemaPath:"#/components/schemas/AudioInfo/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid5 = _errs46 === errors;
@@ -1429,7 +1603,7 @@ if(data17.bitrate !== undefined){
 let data21 = data17.bitrate;
 const _errs48 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate7.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/bitrate",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/bitrate",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid5 = _errs48 === errors;
@@ -1442,7 +1616,7 @@ if(data17.bitrate_bps !== undefined){
 let data22 = data17.bitrate_bps;
 const _errs50 = errors;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate7.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/bitrate_bps",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/bitrate_bps",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid5 = _errs50 === errors;
@@ -1454,7 +1628,7 @@ if(valid5){
 if(data17.duration !== undefined){
 const _errs52 = errors;
 if(typeof data17.duration !== "string"){
-validate7.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/duration",schemaPath:"#/components/schemas/AudioInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/duration",schemaPath:"#/components/schemas/AudioInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs52 === errors;
@@ -1466,7 +1640,7 @@ if(valid5){
 if(data17.duration_ms !== undefined){
 const _errs54 = errors;
 if(typeof data17.duration_ms !== "string"){
-validate7.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/duration_ms",schemaPath:"#/components/schemas/AudioInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/duration_ms",schemaPath:"#/components/schemas/AudioInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs54 === errors;
@@ -1483,7 +1657,7 @@ var valid5 = true;
 }
 }
 else {
-validate7.errors = [{instancePath:instancePath+"/audio_info/" + i0,schemaPath:"#/components/schemas/AudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0,schemaPath:"#/components/schemas/AudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1494,7 +1668,7 @@ break;
 }
 }
 else {
-validate7.errors = [{instancePath:instancePath+"/audio_info",schemaPath:"#/properties/audio_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate11.errors = [{instancePath:instancePath+"/audio_info",schemaPath:"#/properties/audio_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -1513,20 +1687,20 @@ var valid0 = true;
 }
 }
 else {
-validate7.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate7.errors = vErrors;
+validate11.errors = vErrors;
 return errors === 0;
 }
-validate7.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate11.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate6.evaluated;
+const evaluated0 = validate10.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1538,7 +1712,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "template_id") || (key0 === "error")) || (key0 === "output_file"))){
-validate6.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1548,7 +1722,7 @@ if(data.template_id !== undefined){
 let data0 = data.template_id;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate6.errors = [{instancePath:instancePath+"/template_id",schemaPath:"#/properties/template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate10.errors = [{instancePath:instancePath+"/template_id",schemaPath:"#/properties/template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -1566,7 +1740,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const _errs7 = errors;
 for(const key1 in data1){
 if(!((key1 === "error_code") || (key1 === "error_msg"))){
-validate6.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1575,7 +1749,7 @@ if(_errs7 === errors){
 if(data1.error_code !== undefined){
 const _errs8 = errors;
 if(typeof data1.error_code !== "string"){
-validate6.errors = [{instancePath:instancePath+"/error/error_code",schemaPath:"#/components/schemas/ErrorResponse/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/error/error_code",schemaPath:"#/components/schemas/ErrorResponse/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -1587,7 +1761,7 @@ if(valid2){
 if(data1.error_msg !== undefined){
 const _errs10 = errors;
 if(typeof data1.error_msg !== "string"){
-validate6.errors = [{instancePath:instancePath+"/error/error_msg",schemaPath:"#/components/schemas/ErrorResponse/properties/error_msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/error/error_msg",schemaPath:"#/components/schemas/ErrorResponse/properties/error_msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -1599,7 +1773,7 @@ var valid2 = true;
 }
 }
 else {
-validate6.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1611,8 +1785,8 @@ var valid0 = true;
 if(valid0){
 if(data.output_file !== undefined){
 const _errs12 = errors;
-if(!(validate7(data.output_file, {instancePath:instancePath+"/output_file",parentData:data,parentDataProperty:"output_file",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+if(!(validate11(data.output_file, {instancePath:instancePath+"/output_file",parentData:data,parentDataProperty:"output_file",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs12 === errors;
@@ -1625,20 +1799,20 @@ var valid0 = true;
 }
 }
 else {
-validate6.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate6.errors = vErrors;
+validate10.errors = vErrors;
 return errors === 0;
 }
-validate6.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate10.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate5.evaluated;
+const evaluated0 = validate9.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1650,7 +1824,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "multitask_info") || (key0 === "input_file")) || (key0 === "replace_sub_index"))){
-validate5.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate9.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1665,8 +1839,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(validate6(data0[i0], {instancePath:instancePath+"/multitask_info/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+if(!(validate10(data0[i0], {instancePath:instancePath+"/multitask_info/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -1676,7 +1850,7 @@ break;
 }
 }
 else {
-validate5.errors = [{instancePath:instancePath+"/multitask_info",schemaPath:"#/properties/multitask_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate9.errors = [{instancePath:instancePath+"/multitask_info",schemaPath:"#/properties/multitask_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -1688,8 +1862,8 @@ var valid0 = true;
 if(valid0){
 if(data.input_file !== undefined){
 const _errs5 = errors;
-if(!(validate7(data.input_file, {instancePath:instancePath+"/input_file",parentData:data,parentDataProperty:"input_file",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+if(!(validate11(data.input_file, {instancePath:instancePath+"/input_file",parentData:data,parentDataProperty:"input_file",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -1708,7 +1882,7 @@ const len1 = data3.length;
 for(let i1=0; i1<len1; i1++){
 const _errs8 = errors;
 if(typeof data3[i1] !== "string"){
-validate5.errors = [{instancePath:instancePath+"/replace_sub_index/" + i1,schemaPath:"#/properties/replace_sub_index/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate9.errors = [{instancePath:instancePath+"/replace_sub_index/" + i1,schemaPath:"#/properties/replace_sub_index/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -1718,7 +1892,7 @@ break;
 }
 }
 else {
-validate5.errors = [{instancePath:instancePath+"/replace_sub_index",schemaPath:"#/properties/replace_sub_index/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate9.errors = [{instancePath:instancePath+"/replace_sub_index",schemaPath:"#/properties/replace_sub_index/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -1732,21 +1906,21 @@ var valid0 = true;
 }
 }
 else {
-validate5.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate9.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate5.errors = vErrors;
+validate9.errors = vErrors;
 return errors === 0;
 }
-validate5.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate9.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema22 = {"type":"object","additionalProperties":false,"properties":{"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_name":{"type":"string"}}};
+const schema25 = {"type":"object","additionalProperties":false,"properties":{"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_name":{"type":"string"}}};
 
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate12.evaluated;
+const evaluated0 = validate16.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1758,7 +1932,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "pic_info") || (key0 === "output")) || (key0 === "output_name"))){
-validate12.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate16.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1779,14 +1953,14 @@ if(errors === _errs5){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing0;
 if((data1.pic_name === undefined) && (missing0 = "pic_name")){
-validate12.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate16.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs7 = errors;
 for(const key1 in data1){
 if(!(key1 === "pic_name")){
-validate12.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate16.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1798,12 +1972,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(func0(data2) < 1){
-validate12.errors = [{instancePath:instancePath+"/pic_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/pic_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/pic_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/pic_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1812,7 +1986,7 @@ return false;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate16.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1823,7 +1997,7 @@ break;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/pic_info",schemaPath:"#/properties/pic_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate16.errors = [{instancePath:instancePath+"/pic_info",schemaPath:"#/properties/pic_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -1841,14 +2015,14 @@ if(errors === _errs11){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
 if((((data3.bucket === undefined) && (missing1 = "bucket")) || ((data3.location === undefined) && (missing1 = "location"))) || ((data3.object === undefined) && (missing1 = "object"))){
-validate12.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate16.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs13 = errors;
 for(const key2 in data3){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate12.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate16.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1860,12 +2034,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data4 === "string"){
 if(func0(data4) < 1){
-validate12.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1881,12 +2055,12 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data5 === "string"){
 if(func0(data5) < 1){
-validate12.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1902,12 +2076,12 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data6 === "string"){
 if(func0(data6) < 1){
-validate12.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1920,7 +2094,7 @@ if(valid5){
 if(data3.file_name !== undefined){
 const _errs20 = errors;
 if(typeof data3.file_name !== "string"){
-validate12.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs20 === errors;
@@ -1935,7 +2109,7 @@ var valid5 = true;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate16.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1948,7 +2122,7 @@ if(valid0){
 if(data.output_name !== undefined){
 const _errs22 = errors;
 if(typeof data.output_name !== "string"){
-validate12.errors = [{instancePath:instancePath+"/output_name",schemaPath:"#/properties/output_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/output_name",schemaPath:"#/properties/output_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -1961,21 +2135,21 @@ var valid0 = true;
 }
 }
 else {
-validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate12.errors = vErrors;
+validate16.errors = vErrors;
 return errors === 0;
 }
-validate12.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema25 = {"type":"object","additionalProperties":false,"properties":{"row_count":{"type":"integer"},"column_count":{"type":"integer"},"total_count":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"output_image_name":{"type":"array","items":{"type":"string"}},"output_webvtt_name":{"type":"string"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema28 = {"type":"object","additionalProperties":false,"properties":{"row_count":{"type":"integer"},"column_count":{"type":"integer"},"total_count":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"output_image_name":{"type":"array","items":{"type":"string"}},"output_webvtt_name":{"type":"string"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
 
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate14.evaluated;
+const evaluated0 = validate18.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1987,7 +2161,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "row_count") || (key0 === "column_count")) || (key0 === "total_count")) || (key0 === "width")) || (key0 === "height")) || (key0 === "output_image_name")) || (key0 === "output_webvtt_name")) || (key0 === "output"))){
-validate14.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate18.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1997,7 +2171,7 @@ if(data.row_count !== undefined){
 let data0 = data.row_count;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate14.errors = [{instancePath:instancePath+"/row_count",schemaPath:"#/properties/row_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate18.errors = [{instancePath:instancePath+"/row_count",schemaPath:"#/properties/row_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -2010,7 +2184,7 @@ if(data.column_count !== undefined){
 let data1 = data.column_count;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate14.errors = [{instancePath:instancePath+"/column_count",schemaPath:"#/properties/column_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate18.errors = [{instancePath:instancePath+"/column_count",schemaPath:"#/properties/column_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2023,7 +2197,7 @@ if(data.total_count !== undefined){
 let data2 = data.total_count;
 const _errs6 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate14.errors = [{instancePath:instancePath+"/total_count",schemaPath:"#/properties/total_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate18.errors = [{instancePath:instancePath+"/total_count",schemaPath:"#/properties/total_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2036,7 +2210,7 @@ if(data.width !== undefined){
 let data3 = data.width;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate14.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate18.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -2049,7 +2223,7 @@ if(data.height !== undefined){
 let data4 = data.height;
 const _errs10 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate14.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate18.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -2068,7 +2242,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 const _errs14 = errors;
 if(typeof data5[i0] !== "string"){
-validate14.errors = [{instancePath:instancePath+"/output_image_name/" + i0,schemaPath:"#/properties/output_image_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/output_image_name/" + i0,schemaPath:"#/properties/output_image_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -2078,7 +2252,7 @@ break;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/output_image_name",schemaPath:"#/properties/output_image_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate18.errors = [{instancePath:instancePath+"/output_image_name",schemaPath:"#/properties/output_image_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -2091,7 +2265,7 @@ if(valid0){
 if(data.output_webvtt_name !== undefined){
 const _errs16 = errors;
 if(typeof data.output_webvtt_name !== "string"){
-validate14.errors = [{instancePath:instancePath+"/output_webvtt_name",schemaPath:"#/properties/output_webvtt_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/output_webvtt_name",schemaPath:"#/properties/output_webvtt_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -2108,14 +2282,14 @@ if(errors === _errs19){
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 let missing0;
 if((((data8.bucket === undefined) && (missing0 = "bucket")) || ((data8.location === undefined) && (missing0 = "location"))) || ((data8.object === undefined) && (missing0 = "object"))){
-validate14.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate18.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs21 = errors;
 for(const key1 in data8){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate14.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate18.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2127,12 +2301,12 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(typeof data9 === "string"){
 if(func0(data9) < 1){
-validate14.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate18.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2148,12 +2322,12 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data10 === "string"){
 if(func0(data10) < 1){
-validate14.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate18.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2169,12 +2343,12 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data11 === "string"){
 if(func0(data11) < 1){
-validate14.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate18.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2187,7 +2361,7 @@ if(valid3){
 if(data8.file_name !== undefined){
 const _errs28 = errors;
 if(typeof data8.file_name !== "string"){
-validate14.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs28 === errors;
@@ -2202,7 +2376,7 @@ var valid3 = true;
 }
 }
 else {
-validate14.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate18.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2221,21 +2395,21 @@ var valid0 = true;
 }
 }
 else {
-validate14.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate18.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate14.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
-validate14.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate18.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema27 = {"type":"object","additionalProperties":false,"required":["common"],"properties":{"video":{"$ref":"#/components/schemas/VideoParameters"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_filename":{"type":"string"}}};
+const schema30 = {"type":"object","additionalProperties":false,"required":["common"],"properties":{"video":{"$ref":"#/components/schemas/VideoParameters"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_filename":{"type":"string"}}};
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate16.evaluated;
+const evaluated0 = validate20.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2246,14 +2420,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.common === undefined) && (missing0 = "common")){
-validate16.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "video") || (key0 === "audio")) || (key0 === "common")) || (key0 === "output")) || (key0 === "output_filename"))){
-validate16.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2268,7 +2442,7 @@ if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key1 in data0){
 if(!(func2.call(schema5.properties, key1))){
-validate16.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate20.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2278,11 +2452,11 @@ if(data0.output_policy !== undefined){
 let data1 = data0.output_policy;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate16.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data1 === "transcode") || (data1 === "discard")) || (data1 === "copy"))){
-validate16.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema5.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
+validate20.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema5.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -2295,11 +2469,11 @@ if(data0.codec !== undefined){
 let data2 = data0.codec;
 const _errs8 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate16.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((data2 === 1) || (data2 === 2))){
-validate16.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/enum",keyword:"enum",params:{allowedValues: schema5.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+validate20.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/enum",keyword:"enum",params:{allowedValues: schema5.properties.codec.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -2314,18 +2488,18 @@ const _errs10 = errors;
 if(errors === _errs10){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 51 || isNaN(data3)){
-validate16.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/maximum",keyword:"maximum",params:{comparison: "<=", limit: 51},message:"must be <= 51"}];
+validate20.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/maximum",keyword:"maximum",params:{comparison: "<=", limit: 51},message:"must be <= 51"}];
 return false;
 }
 else {
 if(data3 < 0 || isNaN(data3)){
-validate16.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate20.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate20.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -2339,7 +2513,7 @@ if(data0.max_bitrate !== undefined){
 let data4 = data0.max_bitrate;
 const _errs12 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate16.errors = [{instancePath:instancePath+"/video/max_bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/max_bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/video/max_bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/max_bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs14 = errors;
@@ -2405,7 +2579,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate16.errors = vErrors;
+validate20.errors = vErrors;
 return false;
 }
 else {
@@ -2429,7 +2603,7 @@ if(data0.bitrate !== undefined){
 let data5 = data0.bitrate;
 const _errs18 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate16.errors = [{instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs20 = errors;
@@ -2495,7 +2669,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate16.errors = vErrors;
+validate20.errors = vErrors;
 return false;
 }
 else {
@@ -2519,7 +2693,7 @@ if(data0.buf_size !== undefined){
 let data6 = data0.buf_size;
 const _errs24 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate16.errors = [{instancePath:instancePath+"/video/buf_size",schemaPath:"#/components/schemas/VideoParameters/properties/buf_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/video/buf_size",schemaPath:"#/components/schemas/VideoParameters/properties/buf_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs24 === errors;
@@ -2532,18 +2706,18 @@ if(data0.profile !== undefined){
 let data7 = data0.profile;
 const _errs26 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate16.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs26){
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 4 || isNaN(data7)){
-validate16.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4"}];
+validate20.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4"}];
 return false;
 }
 else {
 if(data7 < 1 || isNaN(data7)){
-validate16.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate20.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -2559,18 +2733,18 @@ if(data0.level !== undefined){
 let data8 = data0.level;
 const _errs28 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate16.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs28){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 15 || isNaN(data8)){
-validate16.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15},message:"must be <= 15"}];
+validate20.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15},message:"must be <= 15"}];
 return false;
 }
 else {
 if(data8 < 1 || isNaN(data8)){
-validate16.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate20.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -2586,11 +2760,11 @@ if(data0.preset !== undefined){
 let data9 = data0.preset;
 const _errs30 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate16.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((((data9 === 1) || (data9 === 3)) || (data9 === 4)) || (data9 === 5))){
-validate16.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/enum",keyword:"enum",params:{allowedValues: schema5.properties.preset.enum},message:"must be equal to one of the allowed values"}];
+validate20.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/enum",keyword:"enum",params:{allowedValues: schema5.properties.preset.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs30 === errors;
@@ -2603,18 +2777,18 @@ if(data0.max_iframes_interval !== undefined){
 let data10 = data0.max_iframes_interval;
 const _errs32 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate16.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs32){
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 10 || isNaN(data10)){
-validate16.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+validate20.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
 return false;
 }
 else {
 if(data10 < 2 || isNaN(data10)){
-validate16.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+validate20.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
 return false;
 }
 }
@@ -2630,18 +2804,18 @@ if(data0.bframes_count !== undefined){
 let data11 = data0.bframes_count;
 const _errs34 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate16.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs34){
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 > 7 || isNaN(data11)){
-validate16.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 7},message:"must be <= 7"}];
+validate20.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 7},message:"must be <= 7"}];
 return false;
 }
 else {
 if(data11 < 0 || isNaN(data11)){
-validate16.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate20.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -2657,18 +2831,18 @@ if(data0.frame_rate !== undefined){
 let data12 = data0.frame_rate;
 const _errs36 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate16.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs36){
 if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 > 60 || isNaN(data12)){
-validate16.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60},message:"must be <= 60"}];
+validate20.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60},message:"must be <= 60"}];
 return false;
 }
 else {
 if(data12 < 0 || isNaN(data12)){
-validate16.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate20.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -2684,7 +2858,7 @@ if(data0.frame_rate_float !== undefined){
 let data13 = data0.frame_rate_float;
 const _errs38 = errors;
 if(!((typeof data13 == "number") && (isFinite(data13)))){
-validate16.errors = [{instancePath:instancePath+"/video/frame_rate_float",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate_float/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate20.errors = [{instancePath:instancePath+"/video/frame_rate_float",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate_float/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 var valid2 = _errs38 === errors;
@@ -2697,7 +2871,7 @@ if(data0.width !== undefined){
 let data14 = data0.width;
 const _errs40 = errors;
 if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-validate16.errors = [{instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/VideoParameters/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/VideoParameters/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs42 = errors;
@@ -2763,7 +2937,7 @@ else {
 vErrors.push(err14);
 }
 errors++;
-validate16.errors = vErrors;
+validate20.errors = vErrors;
 return false;
 }
 else {
@@ -2787,7 +2961,7 @@ if(data0.height !== undefined){
 let data15 = data0.height;
 const _errs46 = errors;
 if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-validate16.errors = [{instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/VideoParameters/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/VideoParameters/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs48 = errors;
@@ -2853,7 +3027,7 @@ else {
 vErrors.push(err19);
 }
 errors++;
-validate16.errors = vErrors;
+validate20.errors = vErrors;
 return false;
 }
 else {
@@ -2877,18 +3051,18 @@ if(data0.black_cut !== undefined){
 let data16 = data0.black_cut;
 const _errs52 = errors;
 if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-validate16.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs52){
 if((typeof data16 == "number") && (isFinite(data16))){
 if(data16 > 1 || isNaN(data16)){
-validate16.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate20.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data16 < 0 || isNaN(data16)){
-validate16.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate20.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -2903,7 +3077,7 @@ if(valid2){
 if(data0.stream_name !== undefined){
 const _errs54 = errors;
 if(typeof data0.stream_name !== "string"){
-validate16.errors = [{instancePath:instancePath+"/video/stream_name",schemaPath:"#/components/schemas/VideoParameters/properties/stream_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/video/stream_name",schemaPath:"#/components/schemas/VideoParameters/properties/stream_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs54 === errors;
@@ -2930,7 +3104,7 @@ var valid2 = true;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2948,14 +3122,14 @@ if(errors === _errs57){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 let missing1;
 if((data18.channels === undefined) && (missing1 = "channels")){
-validate16.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate20.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs59 = errors;
 for(const key2 in data18){
 if(!(((((key2 === "output_policy") || (key2 === "codec")) || (key2 === "sample_rate")) || (key2 === "bitrate")) || (key2 === "channels"))){
-validate16.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate20.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2965,11 +3139,11 @@ if(data18.output_policy !== undefined){
 let data19 = data18.output_policy;
 const _errs60 = errors;
 if(typeof data19 !== "string"){
-validate16.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data19 === "transcode") || (data19 === "discard")) || (data19 === "copy"))){
-validate16.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema6.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
+validate20.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema6.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid8 = _errs60 === errors;
@@ -2982,11 +3156,11 @@ if(data18.codec !== undefined){
 let data20 = data18.codec;
 const _errs62 = errors;
 if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate16.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((((data20 === 1) || (data20 === 2)) || (data20 === 3)) || (data20 === 4))){
-validate16.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/enum",keyword:"enum",params:{allowedValues: schema6.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+validate20.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/enum",keyword:"enum",params:{allowedValues: schema6.properties.codec.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid8 = _errs62 === errors;
@@ -2999,18 +3173,18 @@ if(data18.sample_rate !== undefined){
 let data21 = data18.sample_rate;
 const _errs64 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate16.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs64){
 if((typeof data21 == "number") && (isFinite(data21))){
 if(data21 > 6 || isNaN(data21)){
-validate16.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 6},message:"must be <= 6"}];
+validate20.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 6},message:"must be <= 6"}];
 return false;
 }
 else {
 if(data21 < 1 || isNaN(data21)){
-validate16.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate20.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -3026,7 +3200,7 @@ if(data18.bitrate !== undefined){
 let data22 = data18.bitrate;
 const _errs66 = errors;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate16.errors = [{instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs68 = errors;
@@ -3092,7 +3266,7 @@ else {
 vErrors.push(err24);
 }
 errors++;
-validate16.errors = vErrors;
+validate20.errors = vErrors;
 return false;
 }
 else {
@@ -3116,11 +3290,11 @@ if(data18.channels !== undefined){
 let data23 = data18.channels;
 const _errs72 = errors;
 if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-validate16.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!(((data23 === 1) || (data23 === 2)) || (data23 === 6))){
-validate16.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/enum",keyword:"enum",params:{allowedValues: schema6.properties.channels.enum},message:"must be equal to one of the allowed values"}];
+validate20.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/enum",keyword:"enum",params:{allowedValues: schema6.properties.channels.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid8 = _errs72 === errors;
@@ -3136,7 +3310,7 @@ var valid8 = true;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3154,14 +3328,14 @@ if(errors === _errs75){
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 let missing2;
 if((data24.pack_type === undefined) && (missing2 = "pack_type")){
-validate16.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate20.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs77 = errors;
 for(const key3 in data24){
 if(!((((key3 === "PVC") || (key3 === "hls_interval")) || (key3 === "dash_interval")) || (key3 === "pack_type"))){
-validate16.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+validate20.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3170,7 +3344,7 @@ if(_errs77 === errors){
 if(data24.PVC !== undefined){
 const _errs78 = errors;
 if(typeof data24.PVC !== "boolean"){
-validate16.errors = [{instancePath:instancePath+"/common/PVC",schemaPath:"#/components/schemas/Common/properties/PVC/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate20.errors = [{instancePath:instancePath+"/common/PVC",schemaPath:"#/components/schemas/Common/properties/PVC/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid11 = _errs78 === errors;
@@ -3183,18 +3357,18 @@ if(data24.hls_interval !== undefined){
 let data26 = data24.hls_interval;
 const _errs80 = errors;
 if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
-validate16.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs80){
 if((typeof data26 == "number") && (isFinite(data26))){
 if(data26 > 10 || isNaN(data26)){
-validate16.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+validate20.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
 return false;
 }
 else {
 if(data26 < 2 || isNaN(data26)){
-validate16.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+validate20.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
 return false;
 }
 }
@@ -3210,18 +3384,18 @@ if(data24.dash_interval !== undefined){
 let data27 = data24.dash_interval;
 const _errs82 = errors;
 if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-validate16.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs82){
 if((typeof data27 == "number") && (isFinite(data27))){
 if(data27 > 10 || isNaN(data27)){
-validate16.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+validate20.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
 return false;
 }
 else {
 if(data27 < 2 || isNaN(data27)){
-validate16.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+validate20.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
 return false;
 }
 }
@@ -3237,11 +3411,11 @@ if(data24.pack_type !== undefined){
 let data28 = data24.pack_type;
 const _errs84 = errors;
 if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
-validate16.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((((((data28 === 1) || (data28 === 2)) || (data28 === 3)) || (data28 === 4)) || (data28 === 5)) || (data28 === 6))){
-validate16.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/enum",keyword:"enum",params:{allowedValues: schema7.properties.pack_type.enum},message:"must be equal to one of the allowed values"}];
+validate20.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/enum",keyword:"enum",params:{allowedValues: schema7.properties.pack_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid11 = _errs84 === errors;
@@ -3256,7 +3430,7 @@ var valid11 = true;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3274,14 +3448,14 @@ if(errors === _errs87){
 if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
 let missing3;
 if((((data29.bucket === undefined) && (missing3 = "bucket")) || ((data29.location === undefined) && (missing3 = "location"))) || ((data29.object === undefined) && (missing3 = "object"))){
-validate16.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate20.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs89 = errors;
 for(const key4 in data29){
 if(!((((key4 === "bucket") || (key4 === "location")) || (key4 === "object")) || (key4 === "file_name"))){
-validate16.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+validate20.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3293,12 +3467,12 @@ const _errs90 = errors;
 if(errors === _errs90){
 if(typeof data30 === "string"){
 if(func0(data30) < 1){
-validate16.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate20.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3314,12 +3488,12 @@ const _errs92 = errors;
 if(errors === _errs92){
 if(typeof data31 === "string"){
 if(func0(data31) < 1){
-validate16.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate20.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3335,12 +3509,12 @@ const _errs94 = errors;
 if(errors === _errs94){
 if(typeof data32 === "string"){
 if(func0(data32) < 1){
-validate16.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate20.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3353,7 +3527,7 @@ if(valid13){
 if(data29.file_name !== undefined){
 const _errs96 = errors;
 if(typeof data29.file_name !== "string"){
-validate16.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid13 = _errs96 === errors;
@@ -3368,7 +3542,7 @@ var valid13 = true;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3381,7 +3555,7 @@ if(valid0){
 if(data.output_filename !== undefined){
 const _errs98 = errors;
 if(typeof data.output_filename !== "string"){
-validate16.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs98 === errors;
@@ -3397,20 +3571,20 @@ var valid0 = true;
 }
 }
 else {
-validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate16.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
-validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate4.evaluated;
+const evaluated0 = validate8.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3421,14 +3595,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate4.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate8.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func2.call(schema8.properties, key0))){
-validate4.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func2.call(schema11.properties, key0))){
+validate8.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3441,18 +3615,18 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func0(data0) > 64){
-validate4.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate8.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func0(data0) < 1){
-validate4.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate8.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3466,11 +3640,11 @@ if(data.status !== undefined){
 let data1 = data.status;
 const _errs5 = errors;
 if(typeof data1 !== "string"){
-validate4.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "TRANSCODING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED")) || (data1 === "NEED_TO_BE_AUDIT"))){
-validate4.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema8.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate8.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema11.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -3483,18 +3657,18 @@ if(data.progress !== undefined){
 let data2 = data.progress;
 const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate4.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate8.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 100 || isNaN(data2)){
-validate4.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate8.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data2 < 0 || isNaN(data2)){
-validate4.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate8.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -3513,19 +3687,19 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-validate4.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+if(!pattern2.test(data3)){
+validate8.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data3))){
-validate4.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate8.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3543,19 +3717,19 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data4 === "string"){
-if(!pattern1.test(data4)){
-validate4.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+if(!pattern2.test(data4)){
+validate8.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data4))){
-validate4.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate8.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3577,7 +3751,7 @@ for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 const _errs17 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate4.errors = [{instancePath:instancePath+"/trans_template_id/" + i0,schemaPath:"#/properties/trans_template_id/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate8.errors = [{instancePath:instancePath+"/trans_template_id/" + i0,schemaPath:"#/properties/trans_template_id/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid4 = _errs17 === errors;
@@ -3587,7 +3761,7 @@ break;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/trans_template_id",schemaPath:"#/properties/trans_template_id/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate8.errors = [{instancePath:instancePath+"/trans_template_id",schemaPath:"#/properties/trans_template_id/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -3605,14 +3779,14 @@ if(errors === _errs20){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 let missing1;
 if((((data7.bucket === undefined) && (missing1 = "bucket")) || ((data7.location === undefined) && (missing1 = "location"))) || ((data7.object === undefined) && (missing1 = "object"))){
-validate4.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate8.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs22 = errors;
 for(const key1 in data7){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate4.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate8.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3624,12 +3798,12 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data8 === "string"){
 if(func0(data8) < 1){
-validate4.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate8.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3645,12 +3819,12 @@ const _errs25 = errors;
 if(errors === _errs25){
 if(typeof data9 === "string"){
 if(func0(data9) < 1){
-validate4.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate8.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3666,12 +3840,12 @@ const _errs27 = errors;
 if(errors === _errs27){
 if(typeof data10 === "string"){
 if(func0(data10) < 1){
-validate4.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate8.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3684,7 +3858,7 @@ if(valid6){
 if(data7.file_name !== undefined){
 const _errs29 = errors;
 if(typeof data7.file_name !== "string"){
-validate4.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs29 === errors;
@@ -3699,7 +3873,7 @@ var valid6 = true;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate8.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3717,14 +3891,14 @@ if(errors === _errs32){
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 let missing2;
 if((((data12.bucket === undefined) && (missing2 = "bucket")) || ((data12.location === undefined) && (missing2 = "location"))) || ((data12.object === undefined) && (missing2 = "object"))){
-validate4.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate8.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs34 = errors;
 for(const key2 in data12){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate4.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate8.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3736,12 +3910,12 @@ const _errs35 = errors;
 if(errors === _errs35){
 if(typeof data13 === "string"){
 if(func0(data13) < 1){
-validate4.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate8.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3757,12 +3931,12 @@ const _errs37 = errors;
 if(errors === _errs37){
 if(typeof data14 === "string"){
 if(func0(data14) < 1){
-validate4.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate8.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3778,12 +3952,12 @@ const _errs39 = errors;
 if(errors === _errs39){
 if(typeof data15 === "string"){
 if(func0(data15) < 1){
-validate4.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate8.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3796,7 +3970,7 @@ if(valid8){
 if(data12.file_name !== undefined){
 const _errs41 = errors;
 if(typeof data12.file_name !== "string"){
-validate4.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs41 === errors;
@@ -3811,7 +3985,7 @@ var valid8 = true;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate8.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3831,7 +4005,7 @@ const len1 = data17.length;
 for(let i1=0; i1<len1; i1++){
 const _errs45 = errors;
 if(typeof data17[i1] !== "string"){
-validate4.errors = [{instancePath:instancePath+"/output_file_name/" + i1,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/output_file_name/" + i1,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid9 = _errs45 === errors;
@@ -3841,7 +4015,7 @@ break;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate8.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -3854,7 +4028,7 @@ if(valid0){
 if(data.user_data !== undefined){
 const _errs47 = errors;
 if(typeof data.user_data !== "string"){
-validate4.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs47 === errors;
@@ -3866,7 +4040,7 @@ if(valid0){
 if(data.error_code !== undefined){
 const _errs49 = errors;
 if(typeof data.error_code !== "string"){
-validate4.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs49 === errors;
@@ -3878,7 +4052,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs51 = errors;
 if(typeof data.description !== "string"){
-validate4.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs51 === errors;
@@ -3890,7 +4064,7 @@ if(valid0){
 if(data.tips !== undefined){
 const _errs53 = errors;
 if(typeof data.tips !== "string"){
-validate4.errors = [{instancePath:instancePath+"/tips",schemaPath:"#/properties/tips/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/tips",schemaPath:"#/properties/tips/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs53 === errors;
@@ -3901,8 +4075,8 @@ var valid0 = true;
 if(valid0){
 if(data.transcode_detail !== undefined){
 const _errs55 = errors;
-if(!(validate5(data.transcode_detail, {instancePath:instancePath+"/transcode_detail",parentData:data,parentDataProperty:"transcode_detail",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate5.errors : vErrors.concat(validate5.errors);
+if(!(validate9(data.transcode_detail, {instancePath:instancePath+"/transcode_detail",parentData:data,parentDataProperty:"transcode_detail",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate9.errors : vErrors.concat(validate9.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs55 === errors;
@@ -3919,14 +4093,14 @@ if(errors === _errs57){
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 let missing3;
 if((((data24.bucket === undefined) && (missing3 = "bucket")) || ((data24.location === undefined) && (missing3 = "location"))) || ((data24.object === undefined) && (missing3 = "object"))){
-validate4.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate8.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs59 = errors;
 for(const key3 in data24){
 if(!((((key3 === "bucket") || (key3 === "location")) || (key3 === "object")) || (key3 === "file_name"))){
-validate4.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+validate8.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3938,12 +4112,12 @@ const _errs60 = errors;
 if(errors === _errs60){
 if(typeof data25 === "string"){
 if(func0(data25) < 1){
-validate4.errors = [{instancePath:instancePath+"/thumbnail_output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate8.errors = [{instancePath:instancePath+"/thumbnail_output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/thumbnail_output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/thumbnail_output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3959,12 +4133,12 @@ const _errs62 = errors;
 if(errors === _errs62){
 if(typeof data26 === "string"){
 if(func0(data26) < 1){
-validate4.errors = [{instancePath:instancePath+"/thumbnail_output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate8.errors = [{instancePath:instancePath+"/thumbnail_output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/thumbnail_output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/thumbnail_output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3980,12 +4154,12 @@ const _errs64 = errors;
 if(errors === _errs64){
 if(typeof data27 === "string"){
 if(func0(data27) < 1){
-validate4.errors = [{instancePath:instancePath+"/thumbnail_output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate8.errors = [{instancePath:instancePath+"/thumbnail_output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/thumbnail_output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/thumbnail_output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3998,7 +4172,7 @@ if(valid11){
 if(data24.file_name !== undefined){
 const _errs66 = errors;
 if(typeof data24.file_name !== "string"){
-validate4.errors = [{instancePath:instancePath+"/thumbnail_output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/thumbnail_output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid11 = _errs66 === errors;
@@ -4013,7 +4187,7 @@ var valid11 = true;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate8.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4026,7 +4200,7 @@ if(valid0){
 if(data.thumbnail_outputname !== undefined){
 const _errs68 = errors;
 if(typeof data.thumbnail_outputname !== "string"){
-validate4.errors = [{instancePath:instancePath+"/thumbnail_outputname",schemaPath:"#/properties/thumbnail_outputname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/thumbnail_outputname",schemaPath:"#/properties/thumbnail_outputname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs68 === errors;
@@ -4050,14 +4224,14 @@ if(errors === _errs73){
 if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
 let missing4;
 if((data31.pic_name === undefined) && (missing4 = "pic_name")){
-validate4.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+validate8.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
 const _errs75 = errors;
 for(const key4 in data31){
 if(!(key4 === "pic_name")){
-validate4.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+validate8.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4069,12 +4243,12 @@ const _errs76 = errors;
 if(errors === _errs76){
 if(typeof data32 === "string"){
 if(func0(data32) < 1){
-validate4.errors = [{instancePath:instancePath+"/pic_info/" + i2+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate8.errors = [{instancePath:instancePath+"/pic_info/" + i2+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/pic_info/" + i2+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/pic_info/" + i2+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4083,7 +4257,7 @@ return false;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate8.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4094,7 +4268,7 @@ break;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/pic_info",schemaPath:"#/properties/pic_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate8.errors = [{instancePath:instancePath+"/pic_info",schemaPath:"#/properties/pic_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4113,8 +4287,8 @@ var valid15 = true;
 const len3 = data33.length;
 for(let i3=0; i3<len3; i3++){
 const _errs80 = errors;
-if(!(validate12(data33[i3], {instancePath:instancePath+"/thumbnails_info/" + i3,parentData:data33,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+if(!(validate16(data33[i3], {instancePath:instancePath+"/thumbnails_info/" + i3,parentData:data33,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
 var valid15 = _errs80 === errors;
@@ -4124,7 +4298,7 @@ break;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/thumbnails_info",schemaPath:"#/properties/thumbnails_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate8.errors = [{instancePath:instancePath+"/thumbnails_info",schemaPath:"#/properties/thumbnails_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4143,8 +4317,8 @@ var valid16 = true;
 const len4 = data35.length;
 for(let i4=0; i4<len4; i4++){
 const _errs83 = errors;
-if(!(validate14(data35[i4], {instancePath:instancePath+"/image_sprite_info/" + i4,parentData:data35,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+if(!(validate18(data35[i4], {instancePath:instancePath+"/image_sprite_info/" + i4,parentData:data35,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
 errors = vErrors.length;
 }
 var valid16 = _errs83 === errors;
@@ -4154,7 +4328,7 @@ break;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/image_sprite_info",schemaPath:"#/properties/image_sprite_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate8.errors = [{instancePath:instancePath+"/image_sprite_info",schemaPath:"#/properties/image_sprite_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4173,8 +4347,8 @@ var valid17 = true;
 const len5 = data37.length;
 for(let i5=0; i5<len5; i5++){
 const _errs86 = errors;
-if(!(validate16(data37[i5], {instancePath:instancePath+"/av_parameters/" + i5,parentData:data37,parentDataProperty:i5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+if(!(validate20(data37[i5], {instancePath:instancePath+"/av_parameters/" + i5,parentData:data37,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
 errors = vErrors.length;
 }
 var valid17 = _errs86 === errors;
@@ -4184,7 +4358,7 @@ break;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/av_parameters",schemaPath:"#/properties/av_parameters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate8.errors = [{instancePath:instancePath+"/av_parameters",schemaPath:"#/properties/av_parameters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4210,7 +4384,7 @@ if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
 const _errs92 = errors;
 for(const key5 in data40){
 if(!((key5 === "manifest_name_modifier") || (key5 === "selected_outputs"))){
-validate4.errors = [{instancePath:instancePath+"/additional_manifests/" + i6,schemaPath:"#/components/schemas/AdditionalManifests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
+validate8.errors = [{instancePath:instancePath+"/additional_manifests/" + i6,schemaPath:"#/components/schemas/AdditionalManifests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4219,7 +4393,7 @@ if(_errs92 === errors){
 if(data40.manifest_name_modifier !== undefined){
 const _errs93 = errors;
 if(typeof data40.manifest_name_modifier !== "string"){
-validate4.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/manifest_name_modifier",schemaPath:"#/components/schemas/AdditionalManifests/properties/manifest_name_modifier/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/manifest_name_modifier",schemaPath:"#/components/schemas/AdditionalManifests/properties/manifest_name_modifier/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid20 = _errs93 === errors;
@@ -4238,7 +4412,7 @@ const len7 = data42.length;
 for(let i7=0; i7<len7; i7++){
 const _errs97 = errors;
 if(typeof data42[i7] !== "string"){
-validate4.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/selected_outputs/" + i7,schemaPath:"#/components/schemas/AdditionalManifests/properties/selected_outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/selected_outputs/" + i7,schemaPath:"#/components/schemas/AdditionalManifests/properties/selected_outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid21 = _errs97 === errors;
@@ -4248,7 +4422,7 @@ break;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/selected_outputs",schemaPath:"#/components/schemas/AdditionalManifests/properties/selected_outputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate8.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/selected_outputs",schemaPath:"#/components/schemas/AdditionalManifests/properties/selected_outputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4261,7 +4435,7 @@ var valid20 = true;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/additional_manifests/" + i6,schemaPath:"#/components/schemas/AdditionalManifests/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate8.errors = [{instancePath:instancePath+"/additional_manifests/" + i6,schemaPath:"#/components/schemas/AdditionalManifests/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4272,7 +4446,7 @@ break;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/additional_manifests",schemaPath:"#/properties/additional_manifests/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate8.errors = [{instancePath:instancePath+"/additional_manifests",schemaPath:"#/properties/additional_manifests/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4298,7 +4472,7 @@ if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
 const _errs104 = errors;
 for(const key6 in data45){
 if(!((key6 === "name") || (key6 === "value"))){
-validate4.errors = [{instancePath:instancePath+"/metadata/" + i8,schemaPath:"#/components/schemas/FileMetaData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
+validate8.errors = [{instancePath:instancePath+"/metadata/" + i8,schemaPath:"#/components/schemas/FileMetaData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4307,7 +4481,7 @@ if(_errs104 === errors){
 if(data45.name !== undefined){
 const _errs105 = errors;
 if(typeof data45.name !== "string"){
-validate4.errors = [{instancePath:instancePath+"/metadata/" + i8+"/name",schemaPath:"#/components/schemas/FileMetaData/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/metadata/" + i8+"/name",schemaPath:"#/components/schemas/FileMetaData/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid24 = _errs105 === errors;
@@ -4319,7 +4493,7 @@ if(valid24){
 if(data45.value !== undefined){
 const _errs107 = errors;
 if(typeof data45.value !== "string"){
-validate4.errors = [{instancePath:instancePath+"/metadata/" + i8+"/value",schemaPath:"#/components/schemas/FileMetaData/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate8.errors = [{instancePath:instancePath+"/metadata/" + i8+"/value",schemaPath:"#/components/schemas/FileMetaData/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid24 = _errs107 === errors;
@@ -4331,7 +4505,7 @@ var valid24 = true;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/metadata/" + i8,schemaPath:"#/components/schemas/FileMetaData/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate8.errors = [{instancePath:instancePath+"/metadata/" + i8,schemaPath:"#/components/schemas/FileMetaData/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4342,7 +4516,7 @@ break;
 }
 }
 else {
-validate4.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate8.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4376,1278 +4550,16 @@ var valid0 = true;
 }
 }
 else {
-validate4.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate8.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate4.errors = vErrors;
+validate8.errors = vErrors;
 return errors === 0;
 }
-validate4.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate8.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema34 = {"type":"object","description":"One snapshot task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"string","description":"A single string here; an array in the transcoding and encryption tasks."},"user_data":{"type":"string"},"description":{"type":"string"},"thumbnail_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}}}};
-
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate19.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate19.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func2.call(schema34.properties, key0))){
-validate19.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.task_id !== undefined){
-let data0 = data.task_id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func0(data0) > 64){
-validate19.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func0(data0) < 1){
-validate19.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-let data1 = data.status;
-const _errs5 = errors;
-if(typeof data1 !== "string"){
-validate19.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate19.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema34.properties.status.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.create_time !== undefined){
-let data2 = data.create_time;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs8){
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern1.test(data2)){
-validate19.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data2))){
-validate19.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.end_time !== undefined){
-let data3 = data.end_time;
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs11){
-if(errors === _errs11){
-if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-validate19.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data3))){
-validate19.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.input !== undefined){
-let data4 = data.input;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing1;
-if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
-validate19.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs16 = errors;
-for(const key1 in data4){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate19.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs16 === errors){
-if(data4.bucket !== undefined){
-let data5 = data4.bucket;
-const _errs17 = errors;
-if(errors === _errs17){
-if(typeof data5 === "string"){
-if(func0(data5) < 1){
-validate19.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.location !== undefined){
-let data6 = data4.location;
-const _errs19 = errors;
-if(errors === _errs19){
-if(typeof data6 === "string"){
-if(func0(data6) < 1){
-validate19.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.object !== undefined){
-let data7 = data4.object;
-const _errs21 = errors;
-if(errors === _errs21){
-if(typeof data7 === "string"){
-if(func0(data7) < 1){
-validate19.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.file_name !== undefined){
-const _errs23 = errors;
-if(typeof data4.file_name !== "string"){
-validate19.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs23 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data9 = data.output;
-const _errs25 = errors;
-const _errs26 = errors;
-if(errors === _errs26){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-let missing2;
-if((((data9.bucket === undefined) && (missing2 = "bucket")) || ((data9.location === undefined) && (missing2 = "location"))) || ((data9.object === undefined) && (missing2 = "object"))){
-validate19.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs28 = errors;
-for(const key2 in data9){
-if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate19.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs28 === errors){
-if(data9.bucket !== undefined){
-let data10 = data9.bucket;
-const _errs29 = errors;
-if(errors === _errs29){
-if(typeof data10 === "string"){
-if(func0(data10) < 1){
-validate19.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs29 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data9.location !== undefined){
-let data11 = data9.location;
-const _errs31 = errors;
-if(errors === _errs31){
-if(typeof data11 === "string"){
-if(func0(data11) < 1){
-validate19.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs31 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data9.object !== undefined){
-let data12 = data9.object;
-const _errs33 = errors;
-if(errors === _errs33){
-if(typeof data12 === "string"){
-if(func0(data12) < 1){
-validate19.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs33 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data9.file_name !== undefined){
-const _errs35 = errors;
-if(typeof data9.file_name !== "string"){
-validate19.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid7 = _errs35 === errors;
-}
-else {
-var valid7 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs25 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output_file_name !== undefined){
-const _errs37 = errors;
-if(typeof data.output_file_name !== "string"){
-validate19.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs37 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_data !== undefined){
-const _errs39 = errors;
-if(typeof data.user_data !== "string"){
-validate19.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs39 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs41 = errors;
-if(typeof data.description !== "string"){
-validate19.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs41 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.thumbnail_info !== undefined){
-let data17 = data.thumbnail_info;
-const _errs43 = errors;
-if(errors === _errs43){
-if(Array.isArray(data17)){
-var valid8 = true;
-const len0 = data17.length;
-for(let i0=0; i0<len0; i0++){
-let data18 = data17[i0];
-const _errs45 = errors;
-const _errs46 = errors;
-if(errors === _errs46){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-let missing3;
-if((data18.pic_name === undefined) && (missing3 = "pic_name")){
-validate19.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
-return false;
-}
-else {
-const _errs48 = errors;
-for(const key3 in data18){
-if(!(key3 === "pic_name")){
-validate19.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs48 === errors){
-if(data18.pic_name !== undefined){
-let data19 = data18.pic_name;
-const _errs49 = errors;
-if(errors === _errs49){
-if(typeof data19 === "string"){
-if(func0(data19) < 1){
-validate19.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid8 = _errs45 === errors;
-if(!valid8){
-break;
-}
-}
-}
-else {
-validate19.errors = [{instancePath:instancePath+"/thumbnail_info",schemaPath:"#/properties/thumbnail_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs43 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate19.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate19.errors = vErrors;
-return errors === 0;
-}
-validate19.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema41 = {"type":"object","description":"One animated GIF task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PREPROCESSING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/AnimatedGraphicsOutputParam"}}};
-const schema48 = {"type":"object","additionalProperties":false,"required":["format","width","height","start","end"],"properties":{"format":{"type":"string","enum":["gif"]},"width":{"type":"integer","description":"-1, 0, or an even number from 32 to 3840","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":3840,"multipleOf":2}]},"height":{"type":"integer","description":"-1, 0, or an even number from 32 to 2160","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":2160,"multipleOf":2}]},"start":{"type":"integer","minimum":0,"description":"ms"},"end":{"type":"integer","minimum":0,"description":"ms; at most 60 s after start"},"frame_rate":{"type":"integer","minimum":1,"maximum":75}}};
-
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate21.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func2.call(schema41.properties, key0))){
-validate21.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.task_id !== undefined){
-let data0 = data.task_id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func0(data0) > 64){
-validate21.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func0(data0) < 1){
-validate21.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-let data1 = data.status;
-const _errs5 = errors;
-if(typeof data1 !== "string"){
-validate21.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PREPROCESSING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate21.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema41.properties.status.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.create_time !== undefined){
-let data2 = data.create_time;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs8){
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern1.test(data2)){
-validate21.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data2))){
-validate21.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.start_time !== undefined){
-let data3 = data.start_time;
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs11){
-if(errors === _errs11){
-if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
-validate21.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data3))){
-validate21.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.end_time !== undefined){
-let data4 = data.end_time;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
-if(typeof data4 === "string"){
-if(!pattern1.test(data4)){
-validate21.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data4))){
-validate21.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.error_code !== undefined){
-const _errs16 = errors;
-if(typeof data.error_code !== "string"){
-validate21.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs18 = errors;
-if(typeof data.description !== "string"){
-validate21.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs18 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_data !== undefined){
-const _errs20 = errors;
-if(typeof data.user_data !== "string"){
-validate21.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs20 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.input !== undefined){
-let data8 = data.input;
-const _errs22 = errors;
-const _errs23 = errors;
-if(errors === _errs23){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-let missing1;
-if((((data8.bucket === undefined) && (missing1 = "bucket")) || ((data8.location === undefined) && (missing1 = "location"))) || ((data8.object === undefined) && (missing1 = "object"))){
-validate21.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs25 = errors;
-for(const key1 in data8){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate21.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs25 === errors){
-if(data8.bucket !== undefined){
-let data9 = data8.bucket;
-const _errs26 = errors;
-if(errors === _errs26){
-if(typeof data9 === "string"){
-if(func0(data9) < 1){
-validate21.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid6 = _errs26 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data8.location !== undefined){
-let data10 = data8.location;
-const _errs28 = errors;
-if(errors === _errs28){
-if(typeof data10 === "string"){
-if(func0(data10) < 1){
-validate21.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid6 = _errs28 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data8.object !== undefined){
-let data11 = data8.object;
-const _errs30 = errors;
-if(errors === _errs30){
-if(typeof data11 === "string"){
-if(func0(data11) < 1){
-validate21.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid6 = _errs30 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data8.file_name !== undefined){
-const _errs32 = errors;
-if(typeof data8.file_name !== "string"){
-validate21.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid6 = _errs32 === errors;
-}
-else {
-var valid6 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs22 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data13 = data.output;
-const _errs34 = errors;
-const _errs35 = errors;
-if(errors === _errs35){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-let missing2;
-if((((data13.bucket === undefined) && (missing2 = "bucket")) || ((data13.location === undefined) && (missing2 = "location"))) || ((data13.object === undefined) && (missing2 = "object"))){
-validate21.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs37 = errors;
-for(const key2 in data13){
-if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate21.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs37 === errors){
-if(data13.bucket !== undefined){
-let data14 = data13.bucket;
-const _errs38 = errors;
-if(errors === _errs38){
-if(typeof data14 === "string"){
-if(func0(data14) < 1){
-validate21.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid8 = _errs38 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data13.location !== undefined){
-let data15 = data13.location;
-const _errs40 = errors;
-if(errors === _errs40){
-if(typeof data15 === "string"){
-if(func0(data15) < 1){
-validate21.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid8 = _errs40 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data13.object !== undefined){
-let data16 = data13.object;
-const _errs42 = errors;
-if(errors === _errs42){
-if(typeof data16 === "string"){
-if(func0(data16) < 1){
-validate21.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid8 = _errs42 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data13.file_name !== undefined){
-const _errs44 = errors;
-if(typeof data13.file_name !== "string"){
-validate21.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid8 = _errs44 === errors;
-}
-else {
-var valid8 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs34 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output_param !== undefined){
-let data18 = data.output_param;
-const _errs46 = errors;
-const _errs47 = errors;
-if(errors === _errs47){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-let missing3;
-if((((((data18.format === undefined) && (missing3 = "format")) || ((data18.width === undefined) && (missing3 = "width"))) || ((data18.height === undefined) && (missing3 = "height"))) || ((data18.start === undefined) && (missing3 = "start"))) || ((data18.end === undefined) && (missing3 = "end"))){
-validate21.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
-return false;
-}
-else {
-const _errs49 = errors;
-for(const key3 in data18){
-if(!((((((key3 === "format") || (key3 === "width")) || (key3 === "height")) || (key3 === "start")) || (key3 === "end")) || (key3 === "frame_rate"))){
-validate21.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs49 === errors){
-if(data18.format !== undefined){
-let data19 = data18.format;
-const _errs50 = errors;
-if(typeof data19 !== "string"){
-validate21.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(data19 === "gif")){
-validate21.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema48.properties.format.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid10 = _errs50 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data18.width !== undefined){
-let data20 = data18.width;
-const _errs52 = errors;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate21.errors = [{instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-const _errs54 = errors;
-let valid11 = false;
-const _errs55 = errors;
-if(!((data20 === -1) || (data20 === 0))){
-const err0 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema48.properties.width.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-var _valid0 = _errs55 === errors;
-valid11 = valid11 || _valid0;
-const _errs56 = errors;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err1 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(errors === _errs56){
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 > 3840 || isNaN(data20)){
-const err2 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3840},message:"must be <= 3840"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-if(data20 < 32 || isNaN(data20)){
-const err3 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 32},message:"must be >= 32"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-else {
-let res0;
-if((2 === 0 || (res0 = data20/2, res0 !== parseInt(res0)))){
-const err4 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/1/multipleOf",keyword:"multipleOf",params:{multipleOf: 2},message:"must be multiple of 2"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid0 = _errs56 === errors;
-valid11 = valid11 || _valid0;
-if(!valid11){
-const err5 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-validate21.errors = vErrors;
-return false;
-}
-else {
-errors = _errs54;
-if(vErrors !== null){
-if(_errs54){
-vErrors.length = _errs54;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid10 = _errs52 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data18.height !== undefined){
-let data21 = data18.height;
-const _errs58 = errors;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate21.errors = [{instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-const _errs60 = errors;
-let valid12 = false;
-const _errs61 = errors;
-if(!((data21 === -1) || (data21 === 0))){
-const err6 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema48.properties.height.anyOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var _valid1 = _errs61 === errors;
-valid12 = valid12 || _valid1;
-const _errs62 = errors;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err7 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(errors === _errs62){
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 2160 || isNaN(data21)){
-const err8 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2160},message:"must be <= 2160"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-else {
-if(data21 < 32 || isNaN(data21)){
-const err9 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 32},message:"must be >= 32"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-else {
-let res1;
-if((2 === 0 || (res1 = data21/2, res1 !== parseInt(res1)))){
-const err10 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/1/multipleOf",keyword:"multipleOf",params:{multipleOf: 2},message:"must be multiple of 2"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-}
-}
-}
-var _valid1 = _errs62 === errors;
-valid12 = valid12 || _valid1;
-if(!valid12){
-const err11 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-validate21.errors = vErrors;
-return false;
-}
-else {
-errors = _errs60;
-if(vErrors !== null){
-if(_errs60){
-vErrors.length = _errs60;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid10 = _errs58 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data18.start !== undefined){
-let data22 = data18.start;
-const _errs64 = errors;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate21.errors = [{instancePath:instancePath+"/output_param/start",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs64){
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 < 0 || isNaN(data22)){
-validate21.errors = [{instancePath:instancePath+"/output_param/start",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid10 = _errs64 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data18.end !== undefined){
-let data23 = data18.end;
-const _errs66 = errors;
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-validate21.errors = [{instancePath:instancePath+"/output_param/end",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/end/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs66){
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 < 0 || isNaN(data23)){
-validate21.errors = [{instancePath:instancePath+"/output_param/end",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/end/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid10 = _errs66 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data18.frame_rate !== undefined){
-let data24 = data18.frame_rate;
-const _errs68 = errors;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-validate21.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs68){
-if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 75 || isNaN(data24)){
-validate21.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 75},message:"must be <= 75"}];
-return false;
-}
-else {
-if(data24 < 1 || isNaN(data24)){
-validate21.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-}
-var valid10 = _errs68 === errors;
-}
-else {
-var valid10 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs46 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate21.errors = vErrors;
-return errors === 0;
-}
-validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema49 = {"type":"object","description":"One encryption task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"description":{"type":"string"}}};
+const schema37 = {"type":"object","description":"One snapshot task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"string","description":"A single string here; an array in the transcoding and encryption tasks."},"user_data":{"type":"string"},"description":{"type":"string"},"thumbnail_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}}}};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5669,7 +4581,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func2.call(schema49.properties, key0))){
+if(!(func2.call(schema37.properties, key0))){
 validate23.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -5711,8 +4623,8 @@ if(typeof data1 !== "string"){
 validate23.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!(((((data1 === "WAITING") || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate23.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema49.properties.status.enum},message:"must be equal to one of the allowed values"}];
+if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate23.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema37.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5728,7 +4640,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern1.test(data2)){
+if(!pattern2.test(data2)){
 validate23.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -5758,7 +4670,7 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
-if(!pattern1.test(data3)){
+if(!pattern2.test(data3)){
 validate23.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -6006,28 +4918,10 @@ var valid0 = true;
 }
 if(valid0){
 if(data.output_file_name !== undefined){
-let data14 = data.output_file_name;
 const _errs37 = errors;
-if(errors === _errs37){
-if(Array.isArray(data14)){
-var valid8 = true;
-const len0 = data14.length;
-for(let i0=0; i0<len0; i0++){
-const _errs39 = errors;
-if(typeof data14[i0] !== "string"){
-validate23.errors = [{instancePath:instancePath+"/output_file_name/" + i0,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.output_file_name !== "string"){
+validate23.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-var valid8 = _errs39 === errors;
-if(!valid8){
-break;
-}
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
 }
 var valid0 = _errs37 === errors;
 }
@@ -6036,9 +4930,21 @@ var valid0 = true;
 }
 if(valid0){
 if(data.user_data !== undefined){
-const _errs41 = errors;
+const _errs39 = errors;
 if(typeof data.user_data !== "string"){
 validate23.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs41 = errors;
+if(typeof data.description !== "string"){
+validate23.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs41 === errors;
@@ -6047,16 +4953,74 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.description !== undefined){
+if(data.thumbnail_info !== undefined){
+let data17 = data.thumbnail_info;
 const _errs43 = errors;
-if(typeof data.description !== "string"){
-validate23.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(errors === _errs43){
+if(Array.isArray(data17)){
+var valid8 = true;
+const len0 = data17.length;
+for(let i0=0; i0<len0; i0++){
+let data18 = data17[i0];
+const _errs45 = errors;
+const _errs46 = errors;
+if(errors === _errs46){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+let missing3;
+if((data18.pic_name === undefined) && (missing3 = "pic_name")){
+validate23.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
+}
+else {
+const _errs48 = errors;
+for(const key3 in data18){
+if(!(key3 === "pic_name")){
+validate23.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs48 === errors){
+if(data18.pic_name !== undefined){
+let data19 = data18.pic_name;
+const _errs49 = errors;
+if(errors === _errs49){
+if(typeof data19 === "string"){
+if(func0(data19) < 1){
+validate23.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid8 = _errs45 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/thumbnail_info",schemaPath:"#/properties/thumbnail_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
 }
 var valid0 = _errs43 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }
@@ -6079,6 +5043,1216 @@ return errors === 0;
 }
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema44 = {"type":"object","description":"One animated GIF task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PREPROCESSING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/AnimatedGraphicsOutputParam"}}};
+const schema51 = {"type":"object","additionalProperties":false,"required":["format","width","height","start","end"],"properties":{"format":{"type":"string","enum":["gif"]},"width":{"type":"integer","description":"-1, 0, or an even number from 32 to 3840","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":3840,"multipleOf":2}]},"height":{"type":"integer","description":"-1, 0, or an even number from 32 to 2160","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":2160,"multipleOf":2}]},"start":{"type":"integer","minimum":0,"description":"ms"},"end":{"type":"integer","minimum":0,"description":"ms; at most 60 s after start"},"frame_rate":{"type":"integer","minimum":1,"maximum":75}}};
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate25.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
+validate25.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func2.call(schema44.properties, key0))){
+validate25.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func0(data0) > 64){
+validate25.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func0(data0) < 1){
+validate25.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate25.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PREPROCESSING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate25.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema44.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate25.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate25.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.start_time !== undefined){
+let data3 = data.start_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate25.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate25.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.end_time !== undefined){
+let data4 = data.end_time;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data4 === "string"){
+if(!pattern2.test(data4)){
+validate25.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data4))){
+validate25.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error_code !== undefined){
+const _errs16 = errors;
+if(typeof data.error_code !== "string"){
+validate25.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs18 = errors;
+if(typeof data.description !== "string"){
+validate25.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_data !== undefined){
+const _errs20 = errors;
+if(typeof data.user_data !== "string"){
+validate25.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data8 = data.input;
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing1;
+if((((data8.bucket === undefined) && (missing1 = "bucket")) || ((data8.location === undefined) && (missing1 = "location"))) || ((data8.object === undefined) && (missing1 = "object"))){
+validate25.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs25 = errors;
+for(const key1 in data8){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate25.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs25 === errors){
+if(data8.bucket !== undefined){
+let data9 = data8.bucket;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data9 === "string"){
+if(func0(data9) < 1){
+validate25.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.location !== undefined){
+let data10 = data8.location;
+const _errs28 = errors;
+if(errors === _errs28){
+if(typeof data10 === "string"){
+if(func0(data10) < 1){
+validate25.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs28 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.object !== undefined){
+let data11 = data8.object;
+const _errs30 = errors;
+if(errors === _errs30){
+if(typeof data11 === "string"){
+if(func0(data11) < 1){
+validate25.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs30 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.file_name !== undefined){
+const _errs32 = errors;
+if(typeof data8.file_name !== "string"){
+validate25.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs32 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data13 = data.output;
+const _errs34 = errors;
+const _errs35 = errors;
+if(errors === _errs35){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing2;
+if((((data13.bucket === undefined) && (missing2 = "bucket")) || ((data13.location === undefined) && (missing2 = "location"))) || ((data13.object === undefined) && (missing2 = "object"))){
+validate25.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs37 = errors;
+for(const key2 in data13){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate25.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs37 === errors){
+if(data13.bucket !== undefined){
+let data14 = data13.bucket;
+const _errs38 = errors;
+if(errors === _errs38){
+if(typeof data14 === "string"){
+if(func0(data14) < 1){
+validate25.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs38 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.location !== undefined){
+let data15 = data13.location;
+const _errs40 = errors;
+if(errors === _errs40){
+if(typeof data15 === "string"){
+if(func0(data15) < 1){
+validate25.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs40 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.object !== undefined){
+let data16 = data13.object;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data16 === "string"){
+if(func0(data16) < 1){
+validate25.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs42 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.file_name !== undefined){
+const _errs44 = errors;
+if(typeof data13.file_name !== "string"){
+validate25.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs44 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_param !== undefined){
+let data18 = data.output_param;
+const _errs46 = errors;
+const _errs47 = errors;
+if(errors === _errs47){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+let missing3;
+if((((((data18.format === undefined) && (missing3 = "format")) || ((data18.width === undefined) && (missing3 = "width"))) || ((data18.height === undefined) && (missing3 = "height"))) || ((data18.start === undefined) && (missing3 = "start"))) || ((data18.end === undefined) && (missing3 = "end"))){
+validate25.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs49 = errors;
+for(const key3 in data18){
+if(!((((((key3 === "format") || (key3 === "width")) || (key3 === "height")) || (key3 === "start")) || (key3 === "end")) || (key3 === "frame_rate"))){
+validate25.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs49 === errors){
+if(data18.format !== undefined){
+let data19 = data18.format;
+const _errs50 = errors;
+if(typeof data19 !== "string"){
+validate25.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data19 === "gif")){
+validate25.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema51.properties.format.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid10 = _errs50 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data18.width !== undefined){
+let data20 = data18.width;
+const _errs52 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+validate25.errors = [{instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+const _errs54 = errors;
+let valid11 = false;
+const _errs55 = errors;
+if(!((data20 === -1) || (data20 === 0))){
+const err0 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema51.properties.width.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs55 === errors;
+valid11 = valid11 || _valid0;
+const _errs56 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err1 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(errors === _errs56){
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 3840 || isNaN(data20)){
+const err2 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3840},message:"must be <= 3840"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+if(data20 < 32 || isNaN(data20)){
+const err3 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 32},message:"must be >= 32"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+let res0;
+if((2 === 0 || (res0 = data20/2, res0 !== parseInt(res0)))){
+const err4 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/1/multipleOf",keyword:"multipleOf",params:{multipleOf: 2},message:"must be multiple of 2"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid0 = _errs56 === errors;
+valid11 = valid11 || _valid0;
+if(!valid11){
+const err5 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate25.errors = vErrors;
+return false;
+}
+else {
+errors = _errs54;
+if(vErrors !== null){
+if(_errs54){
+vErrors.length = _errs54;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid10 = _errs52 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data18.height !== undefined){
+let data21 = data18.height;
+const _errs58 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate25.errors = [{instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+const _errs60 = errors;
+let valid12 = false;
+const _errs61 = errors;
+if(!((data21 === -1) || (data21 === 0))){
+const err6 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema51.properties.height.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid1 = _errs61 === errors;
+valid12 = valid12 || _valid1;
+const _errs62 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err7 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(errors === _errs62){
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 2160 || isNaN(data21)){
+const err8 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2160},message:"must be <= 2160"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+if(data21 < 32 || isNaN(data21)){
+const err9 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 32},message:"must be >= 32"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+let res1;
+if((2 === 0 || (res1 = data21/2, res1 !== parseInt(res1)))){
+const err10 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/1/multipleOf",keyword:"multipleOf",params:{multipleOf: 2},message:"must be multiple of 2"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid1 = _errs62 === errors;
+valid12 = valid12 || _valid1;
+if(!valid12){
+const err11 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+validate25.errors = vErrors;
+return false;
+}
+else {
+errors = _errs60;
+if(vErrors !== null){
+if(_errs60){
+vErrors.length = _errs60;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid10 = _errs58 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data18.start !== undefined){
+let data22 = data18.start;
+const _errs64 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate25.errors = [{instancePath:instancePath+"/output_param/start",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs64){
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 < 0 || isNaN(data22)){
+validate25.errors = [{instancePath:instancePath+"/output_param/start",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid10 = _errs64 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data18.end !== undefined){
+let data23 = data18.end;
+const _errs66 = errors;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+validate25.errors = [{instancePath:instancePath+"/output_param/end",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/end/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs66){
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 < 0 || isNaN(data23)){
+validate25.errors = [{instancePath:instancePath+"/output_param/end",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/end/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid10 = _errs66 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data18.frame_rate !== undefined){
+let data24 = data18.frame_rate;
+const _errs68 = errors;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+validate25.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs68){
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 75 || isNaN(data24)){
+validate25.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 75},message:"must be <= 75"}];
+return false;
+}
+else {
+if(data24 < 1 || isNaN(data24)){
+validate25.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid10 = _errs68 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate25.errors = vErrors;
+return errors === 0;
+}
+validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema52 = {"type":"object","description":"One encryption task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"description":{"type":"string"}}};
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate27.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
+validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func2.call(schema52.properties, key0))){
+validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func0(data0) > 64){
+validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func0(data0) < 1){
+validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate27.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((data1 === "WAITING") || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate27.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema52.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate27.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate27.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.end_time !== undefined){
+let data3 = data.end_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate27.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate27.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data4 = data.input;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing1;
+if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
+validate27.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs16 = errors;
+for(const key1 in data4){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate27.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs16 === errors){
+if(data4.bucket !== undefined){
+let data5 = data4.bucket;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data5 === "string"){
+if(func0(data5) < 1){
+validate27.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.location !== undefined){
+let data6 = data4.location;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data6 === "string"){
+if(func0(data6) < 1){
+validate27.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.object !== undefined){
+let data7 = data4.object;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data7 === "string"){
+if(func0(data7) < 1){
+validate27.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.file_name !== undefined){
+const _errs23 = errors;
+if(typeof data4.file_name !== "string"){
+validate27.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data9 = data.output;
+const _errs25 = errors;
+const _errs26 = errors;
+if(errors === _errs26){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing2;
+if((((data9.bucket === undefined) && (missing2 = "bucket")) || ((data9.location === undefined) && (missing2 = "location"))) || ((data9.object === undefined) && (missing2 = "object"))){
+validate27.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs28 = errors;
+for(const key2 in data9){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate27.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs28 === errors){
+if(data9.bucket !== undefined){
+let data10 = data9.bucket;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if(func0(data10) < 1){
+validate27.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs29 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data9.location !== undefined){
+let data11 = data9.location;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if(func0(data11) < 1){
+validate27.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs31 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data9.object !== undefined){
+let data12 = data9.object;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if(func0(data12) < 1){
+validate27.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs33 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data9.file_name !== undefined){
+const _errs35 = errors;
+if(typeof data9.file_name !== "string"){
+validate27.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs35 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_file_name !== undefined){
+let data14 = data.output_file_name;
+const _errs37 = errors;
+if(errors === _errs37){
+if(Array.isArray(data14)){
+var valid8 = true;
+const len0 = data14.length;
+for(let i0=0; i0<len0; i0++){
+const _errs39 = errors;
+if(typeof data14[i0] !== "string"){
+validate27.errors = [{instancePath:instancePath+"/output_file_name/" + i0,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs39 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_data !== undefined){
+const _errs41 = errors;
+if(typeof data.user_data !== "string"){
+validate27.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs41 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs43 = errors;
+if(typeof data.description !== "string"){
+validate27.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs43 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate27.errors = vErrors;
+return errors === 0;
+}
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6094,7 +6268,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((((((key0 === "project_id") || (key0 === "thumbnail_details")) || (key0 === "transcoding_templates")) || (key0 === "transcodings")) || (key0 === "thumbnails")) || (key0 === "animated-graphics")) || (key0 === "encryptions"))){
+if(!((((((((key0 === "project_id") || (key0 === "thumbnail_details")) || (key0 === "transcoding_templates")) || (key0 === "notifications")) || (key0 === "transcodings")) || (key0 === "thumbnails")) || (key0 === "animated-graphics")) || (key0 === "encryptions"))){
 validate0.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -6329,20 +6503,32 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.transcodings !== undefined){
-let data10 = data.transcodings;
+if(data.notifications !== undefined){
 const _errs25 = errors;
-if(errors === _errs25){
-if(Array.isArray(data10)){
-var valid8 = true;
-const len3 = data10.length;
-for(let i3=0; i3<len3; i3++){
-const _errs27 = errors;
-if(!(validate4(data10[i3], {instancePath:instancePath+"/transcodings/" + i3,parentData:data10,parentDataProperty:i3,rootData,dynamicAnchors}))){
+if(!(validate4(data.notifications, {instancePath:instancePath+"/notifications",parentData:data,parentDataProperty:"notifications",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
 errors = vErrors.length;
 }
-var valid8 = _errs27 === errors;
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transcodings !== undefined){
+let data11 = data.transcodings;
+const _errs26 = errors;
+if(errors === _errs26){
+if(Array.isArray(data11)){
+var valid8 = true;
+const len3 = data11.length;
+for(let i3=0; i3<len3; i3++){
+const _errs28 = errors;
+if(!(validate8(data11[i3], {instancePath:instancePath+"/transcodings/" + i3,parentData:data11,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+var valid8 = _errs28 === errors;
 if(!valid8){
 break;
 }
@@ -6353,26 +6539,26 @@ validate0.errors = [{instancePath:instancePath+"/transcodings",schemaPath:"#/pro
 return false;
 }
 }
-var valid0 = _errs25 === errors;
+var valid0 = _errs26 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.thumbnails !== undefined){
-let data12 = data.thumbnails;
-const _errs28 = errors;
-if(errors === _errs28){
-if(Array.isArray(data12)){
+let data13 = data.thumbnails;
+const _errs29 = errors;
+if(errors === _errs29){
+if(Array.isArray(data13)){
 var valid9 = true;
-const len4 = data12.length;
+const len4 = data13.length;
 for(let i4=0; i4<len4; i4++){
-const _errs30 = errors;
-if(!(validate19(data12[i4], {instancePath:instancePath+"/thumbnails/" + i4,parentData:data12,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+const _errs31 = errors;
+if(!(validate23(data13[i4], {instancePath:instancePath+"/thumbnails/" + i4,parentData:data13,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
-var valid9 = _errs30 === errors;
+var valid9 = _errs31 === errors;
 if(!valid9){
 break;
 }
@@ -6383,26 +6569,26 @@ validate0.errors = [{instancePath:instancePath+"/thumbnails",schemaPath:"#/prope
 return false;
 }
 }
-var valid0 = _errs28 === errors;
+var valid0 = _errs29 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data["animated-graphics"] !== undefined){
-let data14 = data["animated-graphics"];
-const _errs31 = errors;
-if(errors === _errs31){
-if(Array.isArray(data14)){
+let data15 = data["animated-graphics"];
+const _errs32 = errors;
+if(errors === _errs32){
+if(Array.isArray(data15)){
 var valid10 = true;
-const len5 = data14.length;
+const len5 = data15.length;
 for(let i5=0; i5<len5; i5++){
-const _errs33 = errors;
-if(!(validate21(data14[i5], {instancePath:instancePath+"/animated-graphics/" + i5,parentData:data14,parentDataProperty:i5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+const _errs34 = errors;
+if(!(validate25(data15[i5], {instancePath:instancePath+"/animated-graphics/" + i5,parentData:data15,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
-var valid10 = _errs33 === errors;
+var valid10 = _errs34 === errors;
 if(!valid10){
 break;
 }
@@ -6413,26 +6599,26 @@ validate0.errors = [{instancePath:instancePath+"/animated-graphics",schemaPath:"
 return false;
 }
 }
-var valid0 = _errs31 === errors;
+var valid0 = _errs32 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.encryptions !== undefined){
-let data16 = data.encryptions;
-const _errs34 = errors;
-if(errors === _errs34){
-if(Array.isArray(data16)){
+let data17 = data.encryptions;
+const _errs35 = errors;
+if(errors === _errs35){
+if(Array.isArray(data17)){
 var valid11 = true;
-const len6 = data16.length;
+const len6 = data17.length;
 for(let i6=0; i6<len6; i6++){
-const _errs36 = errors;
-if(!(validate23(data16[i6], {instancePath:instancePath+"/encryptions/" + i6,parentData:data16,parentDataProperty:i6,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+const _errs37 = errors;
+if(!(validate27(data17[i6], {instancePath:instancePath+"/encryptions/" + i6,parentData:data17,parentDataProperty:i6,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
-var valid11 = _errs36 === errors;
+var valid11 = _errs37 === errors;
 if(!valid11){
 break;
 }
@@ -6443,10 +6629,11 @@ validate0.errors = [{instancePath:instancePath+"/encryptions",schemaPath:"#/prop
 return false;
 }
 }
-var valid0 = _errs34 === errors;
+var valid0 = _errs35 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }

@@ -66,7 +66,8 @@ export interface paths {
         /**
          * Move the clock on
          * @description Moves the clock on by `seconds` (fractions allowed), frozen or not, and answers the new state. Tasks in
-         *     `time` mode move on accordingly.
+         *     `time` mode move on accordingly, and the event notifications their state changes cause (and retries that
+         *     fell due) are delivered, in the order they happened, before the answer (for at most 10 s).
          */
         post: operations["advanceClock"];
         delete?: never;
@@ -423,6 +424,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the subscriptions
+         * @description Every subscription, in the order they were made.
+         */
+        get: operations["listSubscriptions"];
+        put?: never;
+        /**
+         * Subscribe an HTTP endpoint to an SMN topic
+         * @description From now on, every event that a project announces on `topic_urn` (its notification configuration,
+         *     `PUT /v1/{project_id}/notification`) is POSTed to `endpoint` in SMN's envelope, signed. A topic may have
+         *     several endpoints; each gets every message. The endpoint first receives a `SubscriptionConfirmation`,
+         *     as SMN sends it, with a `subscribe_url`; deliveries do not wait for it to be confirmed. Answers 201 with
+         *     the subscription and its `id`. A reset of everything goes back to the subscriptions given at start
+         *     (`--subscribe`).
+         */
+        post: operations["addSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove one subscription
+         * @description The endpoint gets nothing more from that subscription (deliveries already queued for it are dropped).
+         */
+        delete: operations["removeSubscription"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/subscriptions/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Confirm a subscription (its subscribe_url)
+         * @description The `subscribe_url` of a `SubscriptionConfirmation` points here: a handler that confirms as it would with
+         *     SMN marks the subscription `confirmed`. Deliveries never wait for it.
+         */
+        get: operations["confirmSubscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/smn/signing-cert.pem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The certificate that verifies delivery signatures
+         * @description The self-signed X.509 certificate (PEM) of the RSA key the mock made at start to sign its deliveries;
+         *     every envelope's `signing_cert_url` points here. Never needs the control token, as a handler fetches it.
+         *     Deviation: SMN serves its certificate over HTTPS from its own domain; the mock serves it itself.
+         */
+        get: operations["getSigningCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the delivery attempts
+         * @description Every attempt to deliver a message (a `Notification` or a `SubscriptionConfirmation`), the last 10000, oldest first: when,
+         *     to which endpoint, for which event and task, the HTTP status or the error, the attempt number, and the
+         *     body sent. The filters given must all hold. A reset of everything clears it; a project's reset clears
+         *     that project's deliveries.
+         */
+        get: operations["listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/deliveries/wait": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Wait for deliveries
+         * @description Answers once `count` deliveries that pass `match` have succeeded (an endpoint answered 2xx; those already
+         *     made count), with those deliveries; or 408 `MOCK.0408` after `timeout_ms`.
+         */
+        post: operations["waitForDeliveries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -623,6 +760,11 @@ export interface components {
             thumbnail_details?: components["schemas"]["FixtureThumbnailDetails"][];
             /** @description Transcoding templates, beside the preset ones. */
             transcoding_templates?: components["schemas"]["FixtureTemplate"][];
+            /**
+             * @description The project's event notification configuration, as `PUT /v1/{project_id}/notification` takes it
+             *     (NotificationConfig in mpc-api.yaml); only in a file with `project_id`.
+             */
+            notifications?: Record<string, never>[];
         };
         /** @description The snapshots of one VOD asset. */
         FixtureThumbnailDetails: {
@@ -667,9 +809,16 @@ export interface components {
         };
         /**
          * @description Which requests a fault rule applies to. Every condition given must hold; no condition matches every
-         *     request. Only requests to the vendor API (`/v1/...`) are matched, never the control plane.
+         *     request. Only requests to the vendor API (`/v1/...`) are matched, never the control plane. With
+         *     `delivery: true` the rule applies to event deliveries instead (never to requests), matched by
+         *     `project_id`, `task_id`, `kind`, `event_type` and `topic_urn`.
          */
         FaultMatch: {
+            /** @description Match event deliveries (SMN messages the mock sends) rather than requests to the vendor API. */
+            delivery?: boolean;
+            event_type?: components["schemas"]["EventType"];
+            /** @description Deliveries on this topic. */
+            topic_urn?: string;
             method?: components["schemas"]["HttpMethod"];
             kind?: components["schemas"]["TaskKind"];
             path?: components["schemas"]["PathGlob"];
@@ -698,7 +847,10 @@ export interface components {
         ];
         /**
          * @description A fault rule. At most one of `response`, `drop` and `broken_body` (the server checks that); a rule with
-         *     only `delay_ms` delays the matching requests and then answers them normally.
+         *     only `delay_ms` delays the matching requests and then answers them normally. A delivery rule
+         *     (`match.delivery`) takes `drop` (the message is never sent; the attempt is journaled as dropped),
+         *     `duplicate`, `reorder`, `dead_endpoint` or `delay_ms` (on the mock's clock: the message is due that
+         *     much later), and not `response` or `broken_body`.
          */
         FaultRuleInput: {
             match?: components["schemas"]["FaultMatch"];
@@ -707,6 +859,15 @@ export interface components {
             drop?: boolean;
             /** @description Answer normally, but send a JSON body cut short. */
             broken_body?: boolean;
+            /** @description A delivery rule only. The message is delivered twice (the same message_id). */
+            duplicate?: boolean;
+            /** @description A delivery rule only. The message is held back and sent after the next one that is due. */
+            reorder?: boolean;
+            /**
+             * @description A delivery rule only. The attempt goes to an endpoint that refuses connections; it fails, and the
+             *     message is retried (to the real endpoint) as any failed delivery is.
+             */
+            dead_endpoint?: boolean;
             delay_ms?: components["schemas"]["FaultDelay"];
             /** @description Fire for the next n matches only (after `after`). Absent, no limit. */
             times?: number;
@@ -732,6 +893,15 @@ export interface components {
             drop?: boolean;
             /** @description Answer normally, but send a JSON body cut short. */
             broken_body?: boolean;
+            /** @description A delivery rule only. The message is delivered twice (the same message_id). */
+            duplicate?: boolean;
+            /** @description A delivery rule only. The message is held back and sent after the next one that is due. */
+            reorder?: boolean;
+            /**
+             * @description A delivery rule only. The attempt goes to an endpoint that refuses connections; it fails, and the
+             *     message is retried (to the real endpoint) as any failed delivery is.
+             */
+            dead_endpoint?: boolean;
             delay_ms?: components["schemas"]["FaultDelay"];
             /** @description Fire for the next n matches only (after `after`). */
             times?: number;
@@ -899,6 +1069,78 @@ export interface components {
             requests?: components["schemas"]["JournalEntry"][];
             task?: components["schemas"]["TaskDocument"];
         };
+        /**
+         * @description An MPC event that SMN announces.
+         * @enum {string}
+         */
+        EventType: "TranscodeStart" | "TranscodeComplete" | "ThumbnailComplete" | "AnimatedGraphicsComplete";
+        SubscriptionInput: {
+            /** @description The SMN topic's URN, as a project's notification configuration names it. */
+            topic_urn: string;
+            /** @description An http or https URL that receives the topic's messages. */
+            endpoint: string;
+        };
+        Subscription: {
+            /** @example s-1 */
+            id: string;
+            topic_urn: string;
+            endpoint: string;
+            /** @description Whether its subscribe_url was visited. */
+            confirmed: boolean;
+            created_at: components["schemas"]["IsoTime"];
+        };
+        Subscriptions: {
+            subscriptions: components["schemas"]["Subscription"][];
+        };
+        /** @description One attempt to deliver one message to one endpoint. */
+        Delivery: {
+            /** @description The attempt's place in the journal, from 1. */
+            id: number;
+            time: components["schemas"]["IsoTime"];
+            message_id: string;
+            /** @enum {string} */
+            type: "Notification" | "SubscriptionConfirmation";
+            topic_urn: string;
+            /** @description Where the attempt went (a dead endpoint, when a fault sent it there). */
+            endpoint: string;
+            subscription_id: string;
+            project_id?: components["schemas"]["ProjectId"];
+            event_type?: components["schemas"]["EventType"];
+            task_id?: components["schemas"]["TaskId"];
+            /** @description 1 for the first attempt, 2 for the first retry, and so on. */
+            attempt: number;
+            /**
+             * @description delivered (the endpoint answered 2xx), failed (another status, or no answer), dropped (a fault rule).
+             * @enum {string}
+             */
+            outcome: "delivered" | "failed" | "dropped";
+            /** @description The endpoint's HTTP status, when it answered. */
+            status?: number;
+            /** @description Why there was no answer (connection refused, timeout). */
+            error?: string;
+            /** @description The fault rule that acted on this attempt. */
+            fault?: string;
+            /** @description The envelope sent (or that would have been sent). */
+            body: Record<string, never>;
+        };
+        Deliveries: {
+            deliveries: components["schemas"]["Delivery"][];
+        };
+        DeliveryFilter: {
+            topic_urn?: string;
+            event_type?: components["schemas"]["EventType"];
+            task_id?: components["schemas"]["TaskId"];
+            project_id?: components["schemas"]["ProjectId"];
+            /** @enum {string} */
+            type?: "Notification" | "SubscriptionConfirmation";
+        };
+        DeliveryWait: {
+            match?: components["schemas"]["DeliveryFilter"];
+            /** @default 1 */
+            count: number;
+            /** @default 10000 */
+            timeout_ms: number;
+        };
     };
     responses: {
         /**
@@ -1048,6 +1290,22 @@ export interface components {
                 "application/json": components["schemas"]["MockError"];
             };
         };
+        /** @description No subscription has that `id`. */
+        SubscriptionNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error_code": "MOCK.0404",
+                 *       "error_msg": "Subscription s-9 not found"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MockError"];
+            };
+        };
         /** @description The condition did not hold within `timeout_ms`; `error_msg` says what was awaited and how far it got. */
         WaitTimeout: {
             headers: {
@@ -1172,6 +1430,11 @@ export interface components {
          * @example f-1
          */
         FaultIdPath: string;
+        /**
+         * @description The subscription's `id`, as `POST /_mock/subscriptions` answered it.
+         * @example s-1
+         */
+        SubscriptionIdPath: string;
     };
     requestBodies: never;
     headers: {
@@ -2218,6 +2481,252 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WaitResult"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["WaitTimeout"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    listSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscriptions"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    addSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionInput"];
+            };
+        };
+        responses: {
+            /** @description The subscription as stored. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "s-1",
+                     *       "topic_urn": "urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:mpc-events",
+                     *       "endpoint": "http://127.0.0.1:4100/smn",
+                     *       "confirmed": false,
+                     *       "created_at": "2026-11-25T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    removeSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The subscription's `id`, as `POST /_mock/subscriptions` answered it.
+                 * @example s-1
+                 */
+                id: components["parameters"]["SubscriptionIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription is gone. No body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["SubscriptionNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    confirmSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The subscription's `id`, as `POST /_mock/subscriptions` answered it.
+                 * @example s-1
+                 */
+                id: components["parameters"]["SubscriptionIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription, confirmed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["SubscriptionNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    getSigningCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-pem-file": string;
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    listDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Only deliveries on this topic. */
+                topic_urn?: string;
+                /** @description Only deliveries of this event. */
+                event_type?: components["schemas"]["EventType"];
+                /** @description Only deliveries about this task. */
+                task_id?: components["schemas"]["TaskId"];
+                /** @description Only deliveries of this project's events. */
+                project_id?: components["schemas"]["ProjectId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery attempts. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deliveries"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    waitForDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliveryWait"];
+            };
+        };
+        responses: {
+            /** @description That many deliveries succeeded. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deliveries"];
                 };
             };
             400: components["responses"]["InvalidRequest"];

@@ -140,6 +140,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/{project_id}/notification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying the Event Notification Configuration
+         * @description The project's notification configuration as last set (an empty list before any).
+         */
+        get: operations["ShowNotification"];
+        /**
+         * Configuring Event Notifications
+         * @description Replaces the project's notification configuration: for each event, the SMN topic that announces it, the
+         *     message type and whether it is on. Answers 204 with no body. An event named twice is a 400 MPC.10202.
+         *     mpc-mock delivers the events of the project's tasks to the HTTP endpoints that its control plane
+         *     subscribes to each topic (`POST /_mock/subscriptions`); an unknown topic is accepted.
+         */
+        put: operations["UpdateNotification"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/notification/event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying the Events That Can Be Notified
+         * @description The names of the events a notification can be configured for.
+         *     Deviation: the real service also lists RemuxComplete and ParseComplete; mpc-mock has no remux or
+         *     parse tasks, so it lists (and accepts) only the four events it can deliver.
+         */
+        get: operations["ListNotificationEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/{project_id}/asset/thumbnail/details": {
         parameters: {
             query?: never;
@@ -662,6 +711,36 @@ export interface components {
         };
         CreateEncryptTaskResponse: {
             task_id: components["schemas"]["TaskId"];
+        };
+        /**
+         * @description An MPC event that SMN can announce.
+         * @enum {string}
+         */
+        NotificationEventName: "TranscodeStart" | "TranscodeComplete" | "ThumbnailComplete" | "AnimatedGraphicsComplete";
+        /** @description How one event is announced. */
+        NotificationConfig: {
+            event_name: components["schemas"]["NotificationEventName"];
+            /** @description The URN of the SMN topic that announces the event. */
+            topic: string;
+            /**
+             * @description 0 off, 1 text, 2 JSON, 3 both.
+             * @default 2
+             * @enum {integer}
+             */
+            msg_type: 0 | 1 | 2 | 3;
+            /**
+             * @description Whether the event is announced.
+             * @default on
+             * @enum {string}
+             */
+            status: "on" | "off";
+        };
+        NotificationConfigs: {
+            notifications: components["schemas"]["NotificationConfig"][];
+        };
+        NotificationEvents: {
+            event_name: components["schemas"]["NotificationEventName"][];
+            total: number;
         };
     };
     responses: {
@@ -1408,6 +1487,140 @@ export interface operations {
             };
             400: components["responses"]["CannotCancel"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ShowNotification: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configuration. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationConfigs"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    UpdateNotification: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationConfigs"];
+            };
+        };
+        responses: {
+            /** @description Configured; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidRequest"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListNotificationEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event names. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationEvents"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];

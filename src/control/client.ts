@@ -13,6 +13,9 @@ export type JournalEntry = Schemas['JournalEntry'];
 export type JournalFilter = Schemas['JournalFilter'];
 export type WaitRequest = Schemas['WaitRequest'];
 export type TaskDocument = Schemas['TaskDocument'];
+export type Subscription = Schemas['Subscription'];
+export type Delivery = Schemas['Delivery'];
+export type DeliveryFilter = Schemas['DeliveryFilter'];
 
 export interface MockControlOptions {
   /** The control token the mock was started with (--control-token). */
@@ -79,6 +82,18 @@ export function mockControl(url: string, options: MockControlOptions = {}) {
       clear: (projectId?: string) => unwrap(client.DELETE('/_mock/requests', { params: { query: projectId === undefined ? {} : { project_id: projectId } } })),
       /** Resolves once enough matching requests arrived (or the task reached a state); throws a 408 MockControlError. */
       wait: (request: WaitRequest) => unwrap(client.POST('/_mock/requests/wait', { body: request })),
+    },
+    /** SMN topics mapped to HTTP endpoints (SPEC 8.1): each new one first gets a SubscriptionConfirmation. */
+    subscriptions: {
+      add: (topicUrn: string, endpoint: string) => unwrap(client.POST('/_mock/subscriptions', { body: { topic_urn: topicUrn, endpoint } })),
+      list: async () => (await unwrap(client.GET('/_mock/subscriptions'))).subscriptions,
+      remove: (id: string) => unwrap(client.DELETE('/_mock/subscriptions/{id}', { params: { path: { id } } })),
+    },
+    /** Every delivery attempt of task events, and waits for successful ones; a wait that times out throws a 408 MockControlError. */
+    deliveries: {
+      list: async (filter: Omit<DeliveryFilter, 'type'> = {}) => (await unwrap(client.GET('/_mock/deliveries', { params: { query: filter } }))).deliveries,
+      wait: async (match: DeliveryFilter = {}, count = 1, timeoutMs = 10_000) =>
+        (await unwrap(client.POST('/_mock/deliveries/wait', { body: { match, count, timeout_ms: timeoutMs } }))).deliveries,
     },
     clock: {
       get: () => unwrap(client.GET('/_mock/clock')),

@@ -8,6 +8,7 @@ import type { Contract } from '../contract/openapi.js';
 import { changeAuth, type AuthChange } from '../domain/auth.js';
 import type { FaultRuleInput } from '../domain/faults.js';
 import type { JournalFilter } from '../domain/journal.js';
+import type { DeliveryFilter } from '../domain/deliveries.js';
 import type { MpcService } from '../domain/mpc-service.js';
 import type { LifecycleSetting } from '../domain/lifecycle-settings.js';
 import type { OutcomeRule } from '../domain/outcomes.js';
@@ -65,6 +66,11 @@ const withoutLocation = (detail: string) => detail.replace(/^[\w-]+\[0\](?: \(ta
 
 const kindOf = (word: unknown): TaskKind => requireTaskKindByPath(String(word));
 
+const CERTIFICATE_PATH = '/_mock/smn/signing-cert.pem';
+
+/** How long a clock call waits for the deliveries it caused before answering anyway. */
+const DELIVERY_DRAIN_MS = 10_000;
+
 export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDependencies): void {
   const { controlContract: contract, service } = deps;
   const clock = service.clock;
@@ -84,7 +90,8 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
   if (token !== undefined) {
     app.addHook('onRequest', async (request, reply) => {
       const path = request.url.split('?', 1)[0]!;
-      if (!path.startsWith('/_mock/') || path === '/_mock/health' || path === '/_mock/openapi.json') return;
+      // Open like health: what an event handler fetches or visits as it would SMN's (the certificate, a subscribe_url).
+      if (!path.startsWith('/_mock/') || path === '/_mock/health' || path === '/_mock/openapi.json' || path === CERTIFICATE_PATH || /^\/_mock\/subscriptions\/[^/]+\/confirm$/.test(path)) return;
       const auth = request.headers.authorization;
       const given = typeof auth === 'string' && /^Bearer /i.test(auth) ? auth.slice(7).trim() : '';
       if (!sameSecret(given, token)) {
@@ -96,15 +103,28 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
 
   // SPEC 6.5: the clock.
   bind(app, contract, 'getClock', clockBody);
-  bind(app, contract, 'setClock', ({ body }) => {
+  /**
+   * After the clock moved: the tasks it made due change state, and the events that causes are delivered, in
+   * order, before the call answers (SPEC 8); retries due later stay queued. On a running clock the one timer
+   * is set for what is due next.
+   */
+  const deliverDue = async () => {
+    if (!service.deliveries.hasSubscriptions()) return;
+    service.settle();
+    await service.deliveries.drain(DELIVERY_DRAIN_MS);
+  };
+  bind(app, contract, 'setClock', async ({ body }) => {
     const change = body as { frozen: boolean; now?: string };
     if (change.frozen) clock.freeze(change.now === undefined ? undefined : Date.parse(change.now));
     else if (change.now !== undefined) throw invalidParameter('now can only be given with frozen true');
     else clock.unfreeze();
+    await deliverDue();
+    service.deliveries.arm();
     return clockBody();
   });
-  bind(app, contract, 'advanceClock', ({ body }) => {
+  bind(app, contract, 'advanceClock', async ({ body }) => {
     clock.advance((body as { seconds: number }).seconds);
+    await deliverDue();
     return clockBody();
   });
 
@@ -203,6 +223,15 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
   // SPEC 6.3: fault rules.
   bind(app, contract, 'addFault', ({ body, reply }) => {
     const input = body as FaultRuleInput;
+    const deliveryActions = (['duplicate', 'reorder', 'dead_endpoint'] as const).filter((a) => input[a] === true);
+    if (input.match?.delivery) {
+      if (input.response !== undefined || input.broken_body === true) throw invalidParameter('a delivery rule (match.delivery) takes drop, duplicate, reorder, dead_endpoint or delay_ms, not response or broken_body');
+      if (input.match.method !== undefined || input.match.path !== undefined) throw invalidParameter('a delivery rule (match.delivery) matches no method or path');
+      if ([input.drop === true, ...deliveryActions.map(() => true)].filter(Boolean).length > 1) throw invalidParameter('a delivery rule takes at most one of drop, duplicate, reorder and dead_endpoint');
+    } else {
+      if (deliveryActions.length > 0) throw invalidParameter(`${deliveryActions[0]} applies to deliveries only: set match.delivery to true`);
+      if (input.match?.event_type !== undefined || input.match?.topic_urn !== undefined) throw invalidParameter('match.event_type and match.topic_urn apply to deliveries only: set match.delivery to true');
+    }
     const answers = [input.response !== undefined, input.drop === true, input.broken_body === true].filter(Boolean).length;
     if (answers > 1) throw invalidParameter('a fault rule takes at most one of response, drop and broken_body');
     if (Array.isArray(input.delay_ms) && input.delay_ms[0] > input.delay_ms[1]) throw invalidParameter('delay_ms [min, max] needs min <= max');
@@ -241,12 +270,49 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
     return { requests };
   });
 
-  // One task one state on.
-  bind(app, contract, 'advanceTask', ({ params }) => {
+  // One task one state on; the events it causes are delivered before the answer.
+  bind(app, contract, 'advanceTask', async ({ params }) => {
     const kind = kindOf(params.kind);
     const projectId = params.project_id as string | undefined;
     const task = service.advanceTask(kind, projectId, params.task_id as string);
     if (!task) throw taskNotFound(kind, params.task_id, projectId);
+    await deliverDue();
     return task;
+  });
+
+  // SPEC 8.1: subscriptions, deliveries, and the certificate that verifies their signatures.
+  const deliveries = service.deliveries;
+  bind(app, contract, 'addSubscription', ({ body, reply }) => {
+    const input = body as { topic_urn: string; endpoint: string };
+    try {
+      new URL(input.endpoint);
+    } catch {
+      throw invalidParameter('endpoint must be an http or https URL');
+    }
+    const subscription = deliveries.subscribe(input.topic_urn, input.endpoint);
+    deliveries.kick();
+    return reply.code(201).send(subscription);
+  });
+  bind(app, contract, 'listSubscriptions', () => ({ subscriptions: deliveries.listSubscriptions() }));
+  bind(app, contract, 'removeSubscription', ({ params, reply }) => {
+    if (!deliveries.unsubscribe(params.id as string)) throw mockNotFound(`Subscription ${String(params.id)}`);
+    return reply.code(204).send();
+  });
+  bind(app, contract, 'confirmSubscription', ({ params }) => {
+    const subscription = deliveries.confirm(params.id as string);
+    if (!subscription) throw mockNotFound(`Subscription ${String(params.id)}`);
+    return subscription;
+  });
+  bind(app, contract, 'getSigningCertificate', ({ reply }) => reply.type('application/x-pem-file').send(service.signer.certificatePem()));
+  bind(app, contract, 'listDeliveries', ({ params }) => ({ deliveries: deliveries.list(params as DeliveryFilter) }));
+  bind(app, contract, 'waitForDeliveries', async ({ body }) => {
+    const wait = body as { match?: DeliveryFilter; count: number; timeout_ms: number };
+    const filter = wait.match ?? {};
+    const found = await deliveries.waitFor(filter, wait.count, wait.timeout_ms);
+    if (!found) {
+      const made = deliveries.list(filter).filter((d) => d.outcome === 'delivered').length;
+      throw mockTimeout(`${wait.count} deliver${wait.count === 1 ? 'y' : 'ies'} matching ${JSON.stringify(filter)} (${made} delivered)`);
+    }
+    return { deliveries: found };
   });
 }

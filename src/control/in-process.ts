@@ -77,7 +77,16 @@ export function inProcessControls(service: MpcService, contract: Contract): InPr
       frozen: () => clock.state().frozen,
       freeze: (at) => new Date(clock.freeze(at === undefined ? undefined : toMs(at)).now),
       unfreeze: () => new Date(clock.unfreeze().now),
-      advance: (seconds) => new Date(clock.advance(seconds).now),
+      advance(seconds) {
+        const state = clock.advance(seconds);
+        // The events the move causes go out now, in order, though this call does not wait for them (the control
+        // plane's POST /_mock/clock/advance does).
+        if (service.deliveries.hasSubscriptions()) {
+          service.settle();
+          service.deliveries.kick();
+        }
+        return new Date(state.now);
+      },
     },
     auth: {
       get: () => service.auth.view(),

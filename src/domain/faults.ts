@@ -11,6 +11,10 @@ export interface FaultMatch {
   path?: string;
   project_id?: string;
   task_id?: string;
+  /** The rule acts on event deliveries (SMN messages the mock sends), never on requests. */
+  delivery?: boolean;
+  event_type?: string;
+  topic_urn?: string;
 }
 
 export interface FaultRuleInput {
@@ -18,6 +22,10 @@ export interface FaultRuleInput {
   response?: { status: number; body?: unknown; headers?: Record<string, string> };
   drop?: boolean;
   broken_body?: boolean;
+  /** Delivery rules: send the message twice, after the next one, or to an endpoint that refuses it. */
+  duplicate?: boolean;
+  reorder?: boolean;
+  dead_endpoint?: boolean;
   delay_ms?: number | [number, number];
   times?: number;
   after?: number;
@@ -49,6 +57,25 @@ export interface RequestFacts {
   kind?: string | undefined;
   project_id?: string | undefined;
   task_id?: string | undefined;
+}
+
+/** What a delivery that a rule fired on gets. */
+export interface DeliveryFaultAction {
+  ruleId: string;
+  delayMs: number;
+  drop: boolean;
+  duplicate: boolean;
+  reorder: boolean;
+  deadEndpoint: boolean;
+}
+
+/** What a delivery rule matches on. */
+export interface DeliveryFacts {
+  kind?: string | undefined;
+  project_id?: string | undefined;
+  task_id?: string | undefined;
+  event_type?: string | undefined;
+  topic_urn: string;
 }
 
 /** The vendor's envelope for the statuses a fault most often answers with (shared/reference/error-codes.md). */
@@ -129,16 +156,12 @@ export class FaultRules {
     const facts = { ...request, status: undefined as number | undefined };
     for (const live of this.rules) {
       const { rule } = live;
+      if (rule.match?.delivery) continue;
       const { kind, project_id, task_id, method, path } = rule.match ?? {};
       const filter = { kind, project_id, task_id, method, path };
       if (!entryMatches(filter, facts as never, live.glob)) continue;
-      rule.matched++;
-      if (rule.matched <= (rule.after ?? 0)) continue;
-      if (rule.times !== undefined && rule.fired >= rule.times) continue;
-      if (rule.probability !== undefined && live.random() >= rule.probability) continue;
-      rule.fired++;
-      const delay = rule.delay_ms;
-      const delayMs = delay === undefined ? 0 : Array.isArray(delay) ? delay[0] + Math.floor(live.random() * (delay[1] - delay[0] + 1)) : delay;
+      if (!this.fires(live)) continue;
+      const delayMs = this.delayOf(live);
       return {
         ruleId: rule.id,
         delayMs,
@@ -150,5 +173,45 @@ export class FaultRules {
       };
     }
     return undefined;
+  }
+
+  /** The first delivery rule that fires on this delivery, counting the match on every rule that matches it. */
+  decideDelivery(facts: DeliveryFacts): DeliveryFaultAction | undefined {
+    for (const live of this.rules) {
+      const { rule } = live;
+      const m = rule.match;
+      if (!m?.delivery) continue;
+      if (m.kind !== undefined && m.kind !== facts.kind) continue;
+      if (m.project_id !== undefined && m.project_id !== facts.project_id) continue;
+      if (m.task_id !== undefined && m.task_id !== facts.task_id) continue;
+      if (m.event_type !== undefined && m.event_type !== facts.event_type) continue;
+      if (m.topic_urn !== undefined && m.topic_urn !== facts.topic_urn) continue;
+      if (!this.fires(live)) continue;
+      return {
+        ruleId: rule.id,
+        delayMs: this.delayOf(live),
+        drop: rule.drop === true,
+        duplicate: rule.duplicate === true,
+        reorder: rule.reorder === true,
+        deadEndpoint: rule.dead_endpoint === true,
+      };
+    }
+    return undefined;
+  }
+
+  /** Counts a match of the rule and answers whether it fires on it (after, times, probability). */
+  private fires(live: LiveRule): boolean {
+    const { rule } = live;
+    rule.matched++;
+    if (rule.matched <= (rule.after ?? 0)) return false;
+    if (rule.times !== undefined && rule.fired >= rule.times) return false;
+    if (rule.probability !== undefined && live.random() >= rule.probability) return false;
+    rule.fired++;
+    return true;
+  }
+
+  private delayOf(live: LiveRule): number {
+    const delay = live.rule.delay_ms;
+    return delay === undefined ? 0 : Array.isArray(delay) ? delay[0] + Math.floor(live.random() * (delay[1] - delay[0] + 1)) : delay;
   }
 }

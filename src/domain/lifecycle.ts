@@ -7,6 +7,7 @@ import type { ProgressRow, TaskStore } from '../storage/task-store.js';
 import type { Clock } from './clock.js';
 import type { LifecycleSettings, EffectiveSetting } from './lifecycle-settings.js';
 import { formatMpcTime } from './mpc-time.js';
+import type { Transition } from './notifications.js';
 import type { Outcome } from './outcomes.js';
 import { KIND_DOCUMENTS, type TaskPlan } from './task-documents.js';
 import { taskKind, type TaskDocument, type TaskKind } from './task-kinds.js';
@@ -86,7 +87,11 @@ export interface Lifecycle {
   rebase(before: (row: ProgressRow) => EffectiveSetting): void;
 }
 
-export function createLifecycle(store: TaskStore, clock: Clock, settings: LifecycleSettings): Lifecycle {
+/**
+ * `onTransition` hears every state change a created task makes here, in the order made (event notifications
+ * are computed from it); it runs inside the store's transaction and must not throw.
+ */
+export function createLifecycle(store: TaskStore, clock: Clock, settings: LifecycleSettings, onTransition: (t: Transition) => void = () => {}): Lifecycle {
   const settingOf = (row: { kind: string; projectId: string }) => settings.effective(row.projectId, taskKind(row.kind as never).path);
 
   /** Moves one task on from `row` as far as the clock (or `steps`) says; writes the task and its progress. */
@@ -107,7 +112,9 @@ export function createLifecycle(store: TaskStore, clock: Clock, settings: Lifecy
       const at: number = Math.max(current.enteredAt, steps === 'due' && current.dueAt !== DUE_NOW ? current.dueAt! : now);
       const index: number = current.step + 1;
       const status = plan.path[index]!;
+      const from = task.status;
       task = enterState(kind, task, plan, status, at);
+      onTransition({ kind, projectId: row.projectId, from, task, at });
       moved++;
       if (index === plan.path.length - 1) {
         current = undefined;

@@ -25,6 +25,9 @@ import { taskKind, type TaskDocument, type TaskKind } from './task-kinds.js';
 import { listThumbnailDetails, type ThumbnailDetailsPage, type ThumbnailDetailsParams } from './thumbnail-details.js';
 import { resolveOutputs, type TranscodingRequest } from './transcoding-templates.js';
 import { invalidParameter, operationFailed } from './vendor-errors.js';
+import { Deliveries } from './deliveries.js';
+import { checkNotificationConfigs, messagesOf, type NotificationConfig, type Transition } from './notifications.js';
+import { SmnSigner } from './smn-signing.js';
 
 /** What the store held at start, for a reset to go back to (SPEC 6.2). */
 export interface Baseline {
@@ -33,6 +36,8 @@ export interface Baseline {
   templates: readonly StoredTemplate[];
   /** Tasks too many to hold (generated ones): made again, the same, whenever a reset needs them. */
   more?: () => Iterable<StoredTask>;
+  /** Projects' notification configurations. */
+  notifications?: ReadonlyArray<{ projectId: string; configs: NotificationConfig[] }>;
 }
 
 export interface MpcServiceOptions {
@@ -48,6 +53,8 @@ export interface MpcServiceOptions {
   strictTemplates?: boolean;
   /** How the vendor API authenticates requests (SPEC 5); default off. */
   auth?: AuthSettings;
+  /** Event deliveries: retries, backoff, the subscriptions made at start (--subscribe), a sender for tests. */
+  deliveries?: Partial<Pick<ConstructorParameters<typeof Deliveries>[0], 'retries' | 'backoffMs' | 'send' | 'initial'>>;
 }
 
 export interface CreatedTask {
@@ -76,6 +83,15 @@ export interface MpcService {
   advanceTask(kind: TaskKind, projectId: string | undefined, taskId: string): TaskDocument | undefined;
   readonly journal: Journal;
   readonly faults: FaultRules;
+  /** SMN subscriptions, the outbox of event deliveries and their journal (SPEC 8). */
+  readonly deliveries: Deliveries;
+  readonly signer: SmnSigner;
+  /** Brings every due task up to date with the clock (its events queued), as any read does first. */
+  settle(): void;
+  /** A project's notification configuration (SPEC 8), empty before one is set. */
+  showNotification(projectId: string): NotificationConfig[];
+  /** Replaces a project's notification configuration. Throws MPC.10202 for an event configured twice. */
+  updateNotification(projectId: string, configs: NotificationConfig[]): void;
   /** Ends every wait at once (the mock is stopping). */
   cancelWaits(): void;
   lifecycleSettings(): LifecycleSetting[];
@@ -109,7 +125,18 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   const { store, clock } = options;
   const settings = options.lifecycle ?? new LifecycleSettings();
   const outcomes = options.outcomes ?? new OutcomeRules();
-  const lifecycle: Lifecycle = createLifecycle(store, clock, settings);
+  const signer = new SmnSigner();
+  const faultRules = new FaultRules(() => new Date(clock.now()).toISOString());
+  const deliveries = new Deliveries({ clock, faults: faultRules, signer, ...options.deliveries });
+  // Events are looked for only while some endpoint listens: a project's configuration is read on a state change.
+  const onTransition = (t: Transition) => {
+    if (!deliveries.hasSubscriptions()) return;
+    const configs = store.getNotifications(t.projectId);
+    if (configs?.length) deliveries.publish(messagesOf(t, configs));
+  };
+  const lifecycle: Lifecycle = createLifecycle(store, clock, settings, onTransition);
+  deliveries.onWake = () => lifecycle.settle();
+  deliveries.nextTaskDue = () => (deliveries.hasSubscriptions() && store.hasNotifications() ? store.nextDueAt() : null);
   const baseline: Baseline = options.baseline ?? { tasks: [], details: [], templates: [] };
   // What a reset of everything restores besides the tasks.
   const startSettings = settings.list();
@@ -117,7 +144,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   const auth = options.auth ?? new AuthSettings();
   const startAuth = { mode: auth.mode, credentials: auth.credentials() };
   const journal = new Journal(options.journalSize ?? 1000);
-  const faults = new FaultRules(() => new Date(clock.now()).toISOString());
+  const faults = faultRules;
   const ownerOf = (projectId: string | undefined) => projectId ?? SHARED_PROJECT;
   const waits = new Set<() => void>();
   // Read answers kept while the store is unchanged (exact: see answer-cache.ts); settle() always runs first.
@@ -144,6 +171,18 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     auth,
     journal,
     faults,
+    deliveries,
+    signer,
+
+    settle: () => lifecycle.settle(),
+
+    showNotification: (projectId) => store.getNotifications(projectId) ?? [],
+    updateNotification(projectId, configs) {
+      checkNotificationConfigs(configs);
+      store.setNotifications(projectId, configs);
+      // Tasks already on their way announce their next events under the new configuration.
+      deliveries.arm();
+    },
 
     listTasks(kind, projectId, params) {
       lifecycle.settle();
@@ -180,9 +219,13 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
         const path = plan.outcome.outcome === 'fail' ? 'FAILED' : plan.outcome.outcome === 'cancel' ? 'CANCELED' : kind.succeededStatus;
         const done = enterState(kind, task, plan, path, now);
         store.insertTask({ kind: kind.name, projectId, task: done });
+        onTransition({ kind, projectId, from: undefined, task: done, at: now });
         return { kind, task: done, synchronous };
       }
-      return { kind, task: lifecycle.start(kind, projectId, task, plan), synchronous };
+      const started = lifecycle.start(kind, projectId, task, plan);
+      // The one timer learns of the new task's next state change (events may follow it on a running clock).
+      if (deliveries.hasSubscriptions()) deliveries.kick();
+      return { kind, task: started, synchronous };
     },
 
     cancelTask(kind, projectId, taskId) {
@@ -204,6 +247,9 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
         const canceled: TaskDocument = { ...own, status: 'CANCELED', end_time: endTime, description: CANCELED_DESCRIPTION };
         store.updateTask(kind.name, projectId, canceled);
         lifecycle.forget(kind, projectId, taskId);
+        // Deviation: whether the real service announces a task canceled through its API is not documented; the
+        // mock announces its completion (status CANCELED), so a handler's cancel path can be tested.
+        onTransition({ kind, projectId, from: own.status, task: canceled, at: clock.now() });
       });
     },
 
@@ -220,8 +266,14 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
 
     resetState(scope) {
       const storeScope = { ...(scope.project_id !== undefined ? { projectId: scope.project_id } : {}), ...(scope.kind ? { kind: scope.kind.name } : {}) };
-      const count = store.replaceScope(storeScope, baseline.tasks, baseline.details, baseline.templates, baseline.more?.() ?? []);
+      const count = store.transaction(() => {
+        const n = store.replaceScope(storeScope, baseline.tasks, baseline.details, baseline.templates, baseline.more?.() ?? []);
+        // A project's notification configuration is its data, like its tasks (a kind's reset leaves it).
+        if (scope.kind === undefined) store.replaceNotifications(scope.project_id, baseline.notifications ?? []);
+        return n;
+      });
       if (scope.kind !== undefined) return count;
+      deliveries.reset(scope.project_id);
       if (scope.project_id === undefined) {
         settings.replaceAll(startSettings);
         outcomes.set(startRules);
@@ -240,7 +292,13 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
 
     addTasks(set) {
       try {
-        store.addAll(set.tasks, set.details, set.templates);
+        store.transaction(() => {
+          store.addAll(set.tasks, set.details, set.templates);
+          for (const n of set.notifications ?? []) {
+            checkNotificationConfigs(n.configs);
+            store.setNotifications(n.projectId, n.configs);
+          }
+        });
       } catch (error) {
         if (error instanceof StoreClashError) throw invalidParameter(error.message);
         throw error;
@@ -249,7 +307,9 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
 
     exportTasks(projectId, kind) {
       lifecycle.settle();
-      return store.exportOwner(ownerOf(projectId), kind?.name);
+      const set: Baseline = store.exportOwner(ownerOf(projectId), kind?.name);
+      const configs = projectId === undefined || kind !== undefined ? undefined : store.getNotifications(projectId);
+      return configs ? { ...set, notifications: [{ projectId: projectId!, configs }] } : set;
     },
 
     getTask(kind, projectId, taskId) {
@@ -315,6 +375,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
 
     cancelWaits() {
       journal.cancelWaits();
+      deliveries.stop();
       for (const stop of [...waits]) stop();
     },
 

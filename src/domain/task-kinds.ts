@@ -33,6 +33,12 @@ export interface TaskKind {
   hasErrorCode: boolean;
   /** What a failed task says when no outcome rule gives a code and message. */
   defaultFailure: { error_code: string; description: string };
+  /**
+   * The SMN events MPC announces for this kind (shared/reference/mpc-api.md section 14): `start` when a task
+   * leaves the queue, `complete` when it ends, the payload's key, and the task fields the payload carries
+   * besides the ones every kind's does. Encryption tasks announce nothing.
+   */
+  events?: { start?: 'TranscodeStart'; complete: 'TranscodeComplete' | 'ThumbnailComplete' | 'AnimatedGraphicsComplete'; payloadKey: string; fields: readonly string[] };
 }
 
 export const TASK_KINDS: readonly TaskKind[] = [
@@ -52,6 +58,8 @@ export const TASK_KINDS: readonly TaskKind[] = [
     createdIdIsNumber: true,
     hasErrorCode: true,
     defaultFailure: { error_code: 'MPC.10105', description: 'An error occurred during transcoding.' },
+    // media_detail and xcode_error are built from transcode_detail (src/domain/notifications.ts).
+    events: { start: 'TranscodeStart', complete: 'TranscodeComplete', payloadKey: 'transcode_info', fields: [] },
   },
   {
     name: 'snapshot',
@@ -69,6 +77,7 @@ export const TASK_KINDS: readonly TaskKind[] = [
     createdIdIsNumber: false,
     hasErrorCode: false,
     defaultFailure: { error_code: 'MPC.10125', description: 'Input data error.' },
+    events: { complete: 'ThumbnailComplete', payloadKey: 'thumbnail_info', fields: ['thumbnail_info', 'output_file_name'] },
   },
   {
     name: 'animated_gif',
@@ -87,6 +96,7 @@ export const TASK_KINDS: readonly TaskKind[] = [
     createdIdIsNumber: false,
     hasErrorCode: true,
     defaultFailure: { error_code: 'MPC.10125', description: 'Input data error.' },
+    events: { complete: 'AnimatedGraphicsComplete', payloadKey: 'animated_graphics_info', fields: ['output_param'] },
   },
   {
     name: 'encryption',

@@ -35,6 +35,7 @@ export interface TaskRowBatch {
 }
 
 export type ThumbnailDetail = components['schemas']['ThumbnailRsp'];
+export type NotificationConfig = components['schemas']['NotificationConfig'];
 
 export interface StoredThumbnailDetails {
   projectId: string | null;
@@ -180,6 +181,15 @@ export interface TaskStore {
    * Costs a tenth of a microsecond. The store's file belongs to this one process.
    */
   version(): number;
+  /** A project's notification configuration as last set; undefined when it never was. */
+  getNotifications(projectId: string): NotificationConfig[] | undefined;
+  setNotifications(projectId: string, configs: readonly NotificationConfig[]): void;
+  /** Replaces the configurations of one project (or, absent, of every project) with these, in one transaction. */
+  replaceNotifications(projectId: string | undefined, configs: ReadonlyArray<{ projectId: string; configs: readonly NotificationConfig[] }>): void;
+  /** Whether any project has a configuration: without one, nothing needs to look for events. */
+  hasNotifications(): boolean;
+  /** The earliest due time of any task's progress, null when none is due on the clock. */
+  nextDueAt(): number | null;
   close(): void;
 }
 
@@ -196,7 +206,7 @@ export interface TaskStoreOptions {
  * The layout of the store's tables. A file store records it (PRAGMA user_version) and is opened as it is only
  * when it matches; bump it with every change to SCHEMA that an older file would not have.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** A file store written by a version of mpc-mock whose tables differ from this one's. */
 export class StoreVersionError extends Error {
@@ -263,6 +273,12 @@ CREATE TABLE IF NOT EXISTS thumbnail_details (
   url TEXT NOT NULL,
   PRIMARY KEY (project_id, task_id, offset_s, position)
 ) WITHOUT ROWID;
+-- A project's event notification configuration (PUT /v1/{project_id}/notification), beside its tasks so that a
+-- reset and an export cover it as they cover the tasks.
+CREATE TABLE IF NOT EXISTS notifications (
+  project_id TEXT PRIMARY KEY,
+  doc TEXT NOT NULL
+) WITHOUT ROWID;
 `;
 
 // A project sees its own tasks and the shared ones. Two index range scans merged in create_time order
@@ -305,7 +321,7 @@ export const QUERY_SQL = {
     ORDER BY offset_s, position LIMIT @limit OFFSET @offset`,
 } as const;
 
-const TABLES = ['tasks', 'progress', 'templates', 'meta', 'thumbnail_details', 'task_counts'];
+const TABLES = ['tasks', 'progress', 'templates', 'meta', 'thumbnail_details', 'task_counts', 'notifications'];
 
 export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
   const db = openDatabase(options.filename ?? ':memory:');
@@ -392,6 +408,10 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     deleteTask: db.prepare('DELETE FROM tasks WHERE kind = @kind AND project_id = @project AND task_id = @taskId'),
     statusOf: db.prepare('SELECT status, create_time FROM tasks WHERE kind = @kind AND project_id = @project AND task_id = @taskId'),
     setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (@key, @value)'),
+    getNotifications: db.prepare('SELECT doc FROM notifications WHERE project_id = @project').pluck(),
+    putNotifications: db.prepare('INSERT OR REPLACE INTO notifications (project_id, doc) VALUES (@project, @doc)'),
+    deleteScopeNotifications: db.prepare('DELETE FROM notifications WHERE (@project IS NULL OR project_id = @project)'),
+    anyNotifications: db.prepare('SELECT 1 FROM notifications LIMIT 1').pluck(),
   };
 
   const counts = createTaskCounts(db, options.nearTop);
@@ -735,6 +755,21 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
         task: JSON.parse(r.doc) as TaskDocument,
       })),
     version: () => statements.totalChanges.get() as number,
+    getNotifications(projectId) {
+      const doc = statements.getNotifications.get({ project: projectId }) as string | undefined;
+      return doc === undefined ? undefined : (JSON.parse(doc) as NotificationConfig[]);
+    },
+    setNotifications(projectId, configs) {
+      statements.putNotifications.run({ project: projectId, doc: JSON.stringify(configs) });
+    },
+    replaceNotifications: db.transaction((projectId: string | undefined, sets: ReadonlyArray<{ projectId: string; configs: readonly NotificationConfig[] }>) => {
+      statements.deleteScopeNotifications.run({ project: projectId ?? null });
+      for (const set of sets) {
+        if (projectId === undefined || set.projectId === projectId) statements.putNotifications.run({ project: set.projectId, doc: JSON.stringify(set.configs) });
+      }
+    }),
+    hasNotifications: () => statements.anyNotifications.get() !== undefined,
+    nextDueAt: () => (statements.nextDue.get() as number | null) ?? null,
     close: () => {
       db.close();
       earlySync.close();
