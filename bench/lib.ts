@@ -81,13 +81,24 @@ export interface LoadResult {
  * gives the next path for every request (all connections share it, so no two requests in a row are alike).
  * `headers` go with every request (a signed request's).
  */
-export async function load(server: Server, paths: string | (() => string), connections: number, seconds: number, headers?: Record<string, string>): Promise<LoadResult> {
+/** What one request of a load sends, when each differs: its path, and its headers if they differ too. */
+export type NextRequest = () => string | { path: string; headers: Record<string, string> };
+
+export async function load(server: Server, paths: string | NextRequest, connections: number, seconds: number, headers?: Record<string, string>): Promise<LoadResult> {
   const pid = server.child.pid!;
   const cpu0 = cpuSeconds(pid);
   const options: autocannon.Options =
     typeof paths === 'string'
       ? { url: server.url + paths, connections, duration: seconds, ...(headers ? { headers } : {}) }
-      : { url: server.url, connections, duration: seconds, ...(headers ? { headers } : {}), requests: [{ setupRequest: (request) => ({ ...request, path: paths() }) }] };
+      : { url: server.url, connections, duration: seconds, ...(headers ? { headers } : {}), requests: [
+            {
+              setupRequest: (request) => {
+                const next = paths();
+                return typeof next === 'string' ? { ...request, path: next } : { ...request, path: next.path, headers: { ...request.headers, ...next.headers } };
+              },
+            },
+          ],
+        };
   const result = await autocannon(options);
   const cpu = cpuSeconds(pid) - cpu0;
   return {

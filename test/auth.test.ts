@@ -286,6 +286,37 @@ describe('authentication (SPEC 5)', () => {
     });
   });
 
+  describe('a request sent again', () => {
+    const date = '20261125T100000Z';
+    const signed = () => pythonSigned({ method: 'GET', path: `/v1/${PROJECT}/transcodings`, params: { task_id: [22123973] }, date });
+
+    it('verifies again, and a change to it still fails after it verified', async () => {
+      await verify();
+      const s = signed();
+      for (let i = 0; i < 3; i++) expect((await send({ method: 'GET', url: s.url, body: '' }, s.headers)).statusCode).toBe(200);
+      expect401(await send({ method: 'GET', url: s.url.replace('22123973', '22123974'), body: '' }, s.headers), 'verify aksk signature fail');
+      expect401(await send({ method: 'GET', url: s.url, body: '' }, { ...s.headers, 'x-project-id': 'another' }), 'verify aksk signature fail');
+      expect401(await send({ method: 'GET', url: s.url, body: '' }, { ...s.headers, 'x-sdk-content-sha256': 'UNSIGNED-PAYLOAD' }), 'verify aksk signature fail');
+      // The clock is checked every time: the same request, 15 minutes and a second later, has expired.
+      t.clock.advance(15 * 60 + 1);
+      expect401(
+        await send({ method: 'GET', url: s.url, body: '' }, s.headers),
+        `calc aksk signature fail:signature expired, signature time:${date},server time:20261125T101501Z`,
+      );
+    });
+
+    it('is checked against the credentials in force: a changed secret key refuses what it accepted', async () => {
+      await verify();
+      const s = signed();
+      expect((await send({ method: 'GET', url: s.url, body: '' }, s.headers)).statusCode).toBe(200);
+      await verify({ access_keys: [{ ak: 'TESTAK', sk: 'ANOTHERSK' }] });
+      expect401(await send({ method: 'GET', url: s.url, body: '' }, s.headers), 'verify aksk signature fail');
+      // And a key bound to other projects is refused, however it verified before.
+      await verify({ access_keys: [{ ak: 'TESTAK', sk: 'TESTSK', projects: ['elsewhere'] }] });
+      expect401(await send({ method: 'GET', url: s.url, body: '' }, s.headers), `ak TESTAK may not access project ${PROJECT}`);
+    });
+  });
+
   describe('the journal and secrets', () => {
     it('records the access key and the reason, with the canonical request the mock signed; no secret anywhere', async () => {
       await verify();
