@@ -156,8 +156,8 @@ function scaleSection(): string {
 The default fixtures beside a file store of ${r.large.spec.replaceAll(',', ', ')} (${r.large.built ? 'built' : 'opened'}
 and ready in ${(r.large.readyMs / 1000).toFixed(1)} s; RSS after the run ${r.large.rssMb.toFixed(0)} MB), the same requests against both,
 ${r.seconds} s each at 10 connections (CPU µs per request) and at 50 (p99 ms). "Repeated" asks the same request again and
-again, as a polling suite does: from the third time on it is answered before Fastify (`src/http/repeat-answers.ts`). "Distinct" makes every request different (a new
-\`end_time\` or task id), so that each runs its queries.
+again, as a polling suite does: from the third time on it is answered before Fastify (\`src/http/repeat-answers.ts\`).
+"Distinct" makes every request different (a new \`end_time\` or task id), so that each runs its queries.
 
 | request | repeated CPU default | large | × | p99 at 50, default / large | distinct CPU default | large | × | p99 at 50, default / large |
 |---|---|---|---|---|---|---|---|---|
