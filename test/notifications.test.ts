@@ -504,3 +504,41 @@ describe('a reset', () => {
     expect((await t.request.get('/_mock/deliveries').expect(200)).body.deliveries).toEqual([]);
   });
 });
+
+describe('events are judged at the moment they happened', () => {
+  beforeEach(() => setUp());
+
+  it('announces nothing that happened before the configuration and the subscription existed', async () => {
+    await create('transcodings');
+    // Start at 10:00:01 and completion at 10:00:02, with nothing configured and no one subscribed.
+    await advance(5);
+    await configureAll();
+    await subscribe();
+    await advance(5);
+    expect(receiver.notifications()).toEqual([]);
+    expect((await t.request.get('/_mock/deliveries').expect(200)).body.deliveries.map((d: any) => d.type)).toEqual(['SubscriptionConfirmation']);
+  });
+
+  it('announces what happened while the configuration was on, though it was turned off before the mock looked', async () => {
+    await configureAll();
+    await subscribe();
+    await create('transcodings');
+    // The clock moves with nothing settling the task (as between two wakes of a running clock).
+    t.service.clock.advance(5);
+    await configure(ALL_EVENTS.map((event_name) => ({ event_name, topic: TOPIC, status: 'off' })));
+    await advance(0.001);
+    expect(receiver.notifications().map((n) => [n.event.event_type, n.body.timestamp])).toEqual([
+      ['TranscodeStart', '2026-11-25T10:00:01Z'],
+      ['TranscodeComplete', '2026-11-25T10:00:02Z'],
+    ]);
+  });
+
+  it('sends a subscription nothing that happened before it was made', async () => {
+    await configureAll();
+    await create('transcodings');
+    t.service.clock.advance(5);
+    await subscribe();
+    await advance(5);
+    expect(receiver.notifications()).toEqual([]);
+  });
+});

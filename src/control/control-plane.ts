@@ -109,7 +109,8 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
    * is set for what is due next.
    */
   const deliverDue = async () => {
-    if (!service.deliveries.hasSubscriptions()) return;
+    // Settled even with no subscriber: a transition is judged at the moment it happened, so one that a clock
+    // call crossed must not wait for a configuration or a subscription made after it.
     service.settle();
     await service.deliveries.drain(DELIVERY_DRAIN_MS);
   };

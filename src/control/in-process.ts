@@ -81,10 +81,9 @@ export function inProcessControls(service: MpcService, contract: Contract): InPr
         const state = clock.advance(seconds);
         // The events the move causes go out now, in order, though this call does not wait for them (the control
         // plane's POST /_mock/clock/advance does).
-        if (service.deliveries.hasSubscriptions()) {
-          service.settle();
-          service.deliveries.kick();
-        }
+        // Settled even with no subscriber: a transition is judged at the moment it happened (see control-plane.ts).
+        service.settle();
+        service.deliveries.kick();
         return new Date(state.now);
       },
     },

@@ -125,8 +125,12 @@ export class Deliveries {
   private readonly backoffMs: number;
   private readonly send: DeliverySender;
   private baseUrl: () => string;
-  /** Called when the one timer fires: the mock settles its tasks (which may enqueue more) before sending. */
-  onWake: () => void = () => {};
+  /**
+   * Brings the mock's tasks up to date with the clock (which may enqueue their events). Run when the one timer
+   * fires, and before a subscription changes: an event is decided at the moment it happened, with the
+   * subscriptions in force then, however late the mock catches up.
+   */
+  settle: () => void = () => {};
   /** The next time a task changes state on its own, or null: the timer wakes for it too when events may follow. */
   nextTaskDue: () => number | null = () => null;
 
@@ -145,6 +149,7 @@ export class Deliveries {
   // Subscriptions
 
   subscribe(topicUrn: string, endpoint: string): Subscription {
+    this.settle();
     const now = this.options.clock.now();
     const subscription: Subscription = { id: `s-${this.nextSubscription++}`, topic_urn: topicUrn, endpoint, confirmed: false, created_at: isoTime(now) };
     this.subscriptions.push(subscription);
@@ -170,6 +175,7 @@ export class Deliveries {
   }
 
   unsubscribe(id: string): boolean {
+    this.settle();
     const before = this.subscriptions.length;
     this.subscriptions = this.subscriptions.filter((s) => s.id !== id);
     this.queue = this.queue.filter((p) => p.subscription.id !== id);
@@ -371,7 +377,7 @@ export class Deliveries {
     const wait = Math.max(0, Math.min(next - this.options.clock.now(), 2 ** 31 - 1));
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.onWake();
+      this.settle();
       this.kick();
       if (!this.pumping) this.arm();
     }, wait);

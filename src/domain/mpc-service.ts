@@ -135,7 +135,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     if (configs?.length) deliveries.publish(messagesOf(t, configs));
   };
   const lifecycle: Lifecycle = createLifecycle(store, clock, settings, onTransition);
-  deliveries.onWake = () => lifecycle.settle();
+  deliveries.settle = () => lifecycle.settle();
   deliveries.nextTaskDue = () => (deliveries.hasSubscriptions() && store.hasNotifications() ? store.nextDueAt() : null);
   const baseline: Baseline = options.baseline ?? { tasks: [], details: [], templates: [] };
   // What a reset of everything restores besides the tasks.
@@ -179,6 +179,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     showNotification: (projectId) => store.getNotifications(projectId) ?? [],
     updateNotification(projectId, configs) {
       checkNotificationConfigs(configs);
+      // Transitions that happened before this change are judged under the configuration in force then.
+      lifecycle.settle();
       store.setNotifications(projectId, configs);
       // Tasks already on their way announce their next events under the new configuration.
       deliveries.arm();
@@ -265,6 +267,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     },
 
     resetState(scope) {
+      // What happened before the reset is judged under the configuration and subscriptions in force then.
+      lifecycle.settle();
       const storeScope = { ...(scope.project_id !== undefined ? { projectId: scope.project_id } : {}), ...(scope.kind ? { kind: scope.kind.name } : {}) };
       const count = store.transaction(() => {
         const n = store.replaceScope(storeScope, baseline.tasks, baseline.details, baseline.templates, baseline.more?.() ?? []);
@@ -291,6 +295,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     },
 
     addTasks(set) {
+      // A configuration loaded here applies from now on: what happened before is judged under the old one.
+      if (set.notifications?.length) lifecycle.settle();
       try {
         store.transaction(() => {
           store.addAll(set.tasks, set.details, set.templates);
