@@ -542,3 +542,48 @@ describe('events are judged at the moment they happened', () => {
     expect(receiver.notifications()).toEqual([]);
   });
 });
+
+describe('a delivery on its way when its subscription goes', () => {
+  beforeEach(async () => {
+    await setUp({ deliveries: { retries: 2, backoffMs: 1000 } });
+    await configure([{ event_name: 'TranscodeStart', topic: TOPIC }]);
+    await subscribe();
+  });
+
+  /** Holds the TranscodeStart delivery at the receiver; answers a function that fails it and waits for the mock. */
+  const holdStart = async () => {
+    const held = receiver.hold();
+    await create('transcodings');
+    // In-process: the call does not wait for the delivery the receiver holds.
+    t.clock.advance(1);
+    await held.arrived;
+    return async () => {
+      held.release(500);
+      await t.service.deliveries.drain(5000);
+    };
+  };
+
+  it('is forgotten by a reset of everything: not journaled, not retried, and no wait after the reset sees it', async () => {
+    const fail = await holdStart();
+    await t.request.post('/_mock/reset').send({}).expect(200);
+    await fail();
+    expect((await t.request.get('/_mock/deliveries').expect(200)).body.deliveries).toEqual([]);
+    // The next subscription gets the id s-1 again: nothing of the old one is delivered to it or counted for it.
+    const next = await startReceiver();
+    receivers.push(next);
+    expect((await subscribe(next.url)).id).toBe('s-1');
+    await advance(10);
+    expect(next.notifications()).toEqual([]);
+    expect(receiver.received).toHaveLength(2);
+    await t.request.post('/_mock/deliveries/wait').send({ match: { event_type: 'TranscodeStart' }, timeout_ms: 50 }).expect(408);
+  });
+
+  it('is forgotten when its subscription is removed: not journaled, not retried', async () => {
+    const fail = await holdStart();
+    await t.request.delete('/_mock/subscriptions/s-1').expect(204);
+    await fail();
+    expect((await t.request.get('/_mock/deliveries?event_type=TranscodeStart').expect(200)).body.deliveries).toEqual([]);
+    await advance(10);
+    expect(receiver.notifications()).toHaveLength(1);
+  });
+});

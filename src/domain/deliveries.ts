@@ -83,6 +83,8 @@ interface Pending {
   endpoint?: string;
   /** Where it sorts instead of its own place: just after another message (a reorder fault). */
   sortAs?: { task: number; seq: number };
+  /** Sent when a reset or its subscription's removal dropped it: its outcome is neither journaled nor retried. */
+  cancelled?: boolean;
 }
 
 /** The journal keeps the last this many attempts: a long-lived mock in a compose stack does not grow without end. */
@@ -119,6 +121,8 @@ export class Deliveries {
   private nextEntry = 1;
   private waiters = new Set<{ filter: DeliveryFilter; count: number; resolve: (found: DeliveryEntry[] | undefined) => void }>();
   private pumping: Promise<void> | undefined;
+  /** Messages being sent now: a reset or an unsubscribe marks them cancelled, as it drops the queued ones. */
+  private inFlight = new Set<Pending>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly retries: number;
@@ -179,6 +183,7 @@ export class Deliveries {
     const before = this.subscriptions.length;
     this.subscriptions = this.subscriptions.filter((s) => s.id !== id);
     this.queue = this.queue.filter((p) => p.subscription.id !== id);
+    this.cancelInFlight((p) => p.subscription.id === id);
     return this.subscriptions.length < before;
   }
 
@@ -320,11 +325,17 @@ export class Deliveries {
     const endpoint = p.endpoint ?? p.subscription.endpoint;
     let status: number | undefined;
     let error: string | undefined;
+    this.inFlight.add(p);
     try {
       status = await this.send(endpoint, headers, JSON.stringify(body));
     } catch (e) {
       error = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    } finally {
+      this.inFlight.delete(p);
     }
+    // Dropped while it was on its way (a reset, its subscription removed): its answer belongs to nothing now, and
+    // journaled it would satisfy a wait made after the reset, under a subscription id issued again.
+    if (p.cancelled) return;
     const delivered = status !== undefined && status >= 200 && status < 300;
     this.record({ ...p, body }, { outcome: delivered ? 'delivered' : 'failed', endpoint, time: now, ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}) });
     if (!delivered && p.attempt <= this.retries && !this.stopped) {
@@ -422,6 +433,7 @@ export class Deliveries {
 
   /** A project's deliveries forgotten (queued and journaled), or, without one, everything back to the start. */
   reset(projectId?: string): void {
+    this.cancelInFlight((p) => projectId === undefined || p.event?.projectId === projectId);
     if (projectId !== undefined) {
       this.queue = this.queue.filter((p) => p.event?.projectId !== projectId);
       this.journal = this.journal.filter((e) => e.project_id !== projectId);
@@ -433,6 +445,10 @@ export class Deliveries {
     this.nextSubscription = 1;
     for (const s of this.options.initial ?? []) this.subscribe(s.topic_urn, s.endpoint);
     this.kick();
+  }
+
+  private cancelInFlight(which: (p: Pending) => boolean): void {
+    for (const p of this.inFlight) if (which(p)) p.cancelled = true;
   }
 
   /** The mock is stopping: no more sends or timers, and every wait ends as timed out. */
