@@ -466,6 +466,33 @@ describe('on a running clock (time mode)', () => {
   });
 });
 
+describe('on a running clock, when the settings change', () => {
+  it.each([
+    ['time:60', { mode: 'time', seconds_per_state: 0.05 }],
+    ['manual', { mode: 'time', seconds_per_state: 0.05 }],
+  ])('delivers the events of a task started under %s once the lifecycle makes it due sooner', async (lifecycle, setting) => {
+    await setUp({ lifecycle });
+    await configureAll();
+    await subscribe();
+    t.clock.unfreeze();
+    const id = await create('transcodings');
+    await t.request.put('/_mock/lifecycle').send(setting).expect(200);
+    // Nothing reads the task: only the one timer, set again for the new due time, can wake it.
+    const res = await t.request.post('/_mock/deliveries/wait').send({ match: { task_id: id }, count: 2, timeout_ms: 5000 }).expect(200);
+    expect(res.body.deliveries.map((d: any) => d.event_type)).toEqual(['TranscodeStart', 'TranscodeComplete']);
+  });
+
+  it('delivers the events of a task created on a frozen clock once it runs (in-process)', async () => {
+    await setUp({ lifecycle: 'time:0.05' });
+    await configureAll();
+    await subscribe();
+    const id = await create('transcodings');
+    t.clock.unfreeze();
+    const res = await t.request.post('/_mock/deliveries/wait').send({ match: { task_id: id }, count: 2, timeout_ms: 5000 }).expect(200);
+    expect(res.body.deliveries.map((d: any) => d.event_type)).toEqual(['TranscodeStart', 'TranscodeComplete']);
+  });
+});
+
 describe('--subscribe', () => {
   it('reads <urn>=<url> pairs, and refuses anything else with one line', () => {
     expect(parseConfig(['--subscribe', `${TOPIC}=http://receiver:4000/smn,${OTHER_TOPIC}=https://b.example/x?a=1`]).subscribe).toBeDefined();

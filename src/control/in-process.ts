@@ -75,8 +75,20 @@ export function inProcessControls(service: MpcService, contract: Contract): InPr
     clock: {
       now: () => new Date(clock.now()),
       frozen: () => clock.state().frozen,
-      freeze: (at) => new Date(clock.freeze(at === undefined ? undefined : toMs(at)).now),
-      unfreeze: () => new Date(clock.unfreeze().now),
+      freeze(at) {
+        const state = clock.freeze(at === undefined ? undefined : toMs(at));
+        // As POST /_mock/clock does: what the move made due happens now, and the one timer stops (frozen).
+        service.settle();
+        service.deliveries.kick();
+        service.deliveries.arm();
+        return new Date(state.now);
+      },
+      unfreeze() {
+        const state = clock.unfreeze();
+        // A running clock needs the one timer for the next due time; a frozen one had none.
+        service.deliveries.arm();
+        return new Date(state.now);
+      },
       advance(seconds) {
         const state = clock.advance(seconds);
         // The events the move causes go out now, in order, though this call does not wait for them (the control

@@ -161,6 +161,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     lifecycle.settle();
     change();
     lifecycle.rebase((r) => before.get(keyOf(r))!);
+    // The one timer was set for the due times under the old settings.
+    deliveries.arm();
     return settings.list();
   };
 
@@ -309,6 +311,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
         if (error instanceof StoreClashError) throw invalidParameter(error.message);
         throw error;
       }
+      // Tasks already on their way may announce their next events under a configuration loaded here.
+      if (set.notifications?.length) deliveries.arm();
     },
 
     exportTasks(projectId, kind) {
