@@ -570,6 +570,25 @@ describe('events are judged at the moment they happened', () => {
   });
 });
 
+describe('a reset of one kind', () => {
+  it('drops the queued deliveries of that kind\'s events, retries included, and keeps the others', async () => {
+    await setUp({ deliveries: { retries: 2, backoffMs: 1000 } });
+    await configureAll();
+    await subscribe();
+    const transcoding = await create('transcodings');
+    const thumbnail = await create('thumbnails');
+    // TranscodeStart (10:00:01) fails once: its retry is queued 1 s later.
+    receiver.answers.push(500);
+    await advance(1);
+    await t.service.deliveries.drain(5000);
+    await t.request.post('/_mock/reset').send({ project_id: PROJECT, kind: 'transcodings' }).expect(200);
+    await advance(10);
+    const attempts = (await t.request.get(`/_mock/deliveries?task_id=${transcoding}`).expect(200)).body.deliveries;
+    expect(attempts.map((d: any) => [d.event_type, d.attempt, d.outcome])).toEqual([['TranscodeStart', 1, 'failed']]);
+    await t.request.post('/_mock/deliveries/wait').send({ match: { task_id: thumbnail }, timeout_ms: 5000 }).expect(200);
+  });
+});
+
 describe('a delivery on its way when its subscription goes', () => {
   beforeEach(async () => {
     await setUp({ deliveries: { retries: 2, backoffMs: 1000 } });

@@ -209,7 +209,8 @@ export interface paths {
          *     shared fixtures and other projects are untouched, so parallel tests that each use their own project id
          *     can reset in a `beforeEach` without disturbing one another.
          *
-         *     With `kind`, the reset touches only tasks of that kind (of that project, with `project_id`), nothing else.
+         *     With `kind`, the reset touches only tasks of that kind (of that project, with `project_id`) and the
+         *     deliveries of their events still queued (retries included); nothing else.
          *
          *     The reset is atomic: no request sees it half done. Answers the scope and how many tasks it holds now.
          */

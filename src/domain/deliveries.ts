@@ -447,6 +447,16 @@ export class Deliveries {
     this.kick();
   }
 
+  /**
+   * A kind's reset (its tasks alone, of a project or of all): the queued deliveries of its tasks' events go with
+   * them, retries included; the journal stays, as the request journal does.
+   */
+  dropKind(kind: string, projectId?: string): void {
+    const of = (p: Pending) => p.event !== undefined && kindWord(p.event.eventType) === kind && (projectId === undefined || p.event.projectId === projectId);
+    this.queue = this.queue.filter((p) => !of(p));
+    this.cancelInFlight(of);
+  }
+
   private cancelInFlight(which: (p: Pending) => boolean): void {
     for (const p of this.inFlight) if (which(p)) p.cancelled = true;
   }

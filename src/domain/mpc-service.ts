@@ -278,7 +278,10 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
         if (scope.kind === undefined) store.replaceNotifications(scope.project_id, baseline.notifications ?? []);
         return n;
       });
-      if (scope.kind !== undefined) return count;
+      if (scope.kind !== undefined) {
+        deliveries.dropKind(scope.kind.path, scope.project_id);
+        return count;
+      }
       deliveries.reset(scope.project_id);
       if (scope.project_id === undefined) {
         settings.replaceAll(startSettings);
