@@ -418,6 +418,25 @@ describe('fault rules on deliveries', () => {
     expect(types()).toEqual(['TranscodeComplete', 'TranscodeStart']);
   });
 
+  it('reorders a delivery after the next one to the same endpoint, with two endpoints on the topic', async () => {
+    const other = await startReceiver();
+    receivers.push(other);
+    await subscribe(other.url);
+    await fault({ match: { delivery: true, event_type: 'TranscodeStart' }, reorder: true });
+    await create('transcodings');
+    await advance(5);
+    for (const r of [receiver, other]) expect(r.notifications().map((n) => n.event.event_type)).toEqual(['TranscodeComplete', 'TranscodeStart']);
+  });
+
+  it('holds a reordered delivery until the next one to its endpoint', async () => {
+    await fault({ match: { delivery: true, event_type: 'TranscodeStart' }, reorder: true });
+    await create('transcodings');
+    await advance(1);
+    expect(types()).toEqual([]);
+    await advance(1);
+    expect(types()).toEqual(['TranscodeComplete', 'TranscodeStart']);
+  });
+
   it('delays a delivery on the mock clock', async () => {
     await fault({ match: { delivery: true, event_type: 'TranscodeStart' }, delay_ms: 10_000 });
     await create('transcodings');

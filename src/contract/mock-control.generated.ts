@@ -862,7 +862,10 @@ export interface components {
             broken_body?: boolean;
             /** @description A delivery rule only. The message is delivered twice (the same message_id). */
             duplicate?: boolean;
-            /** @description A delivery rule only. The message is held back and sent after the next one that is due. */
+            /**
+             * @description A delivery rule only. The message is held back and sent after the next message to the same
+             *     subscription that is due; with none due yet, it waits for the next one queued for that subscription.
+             */
             reorder?: boolean;
             /**
              * @description A delivery rule only. The attempt goes to an endpoint that refuses connections; it fails, and the
@@ -896,7 +899,10 @@ export interface components {
             broken_body?: boolean;
             /** @description A delivery rule only. The message is delivered twice (the same message_id). */
             duplicate?: boolean;
-            /** @description A delivery rule only. The message is held back and sent after the next one that is due. */
+            /**
+             * @description A delivery rule only. The message is held back and sent after the next message to the same
+             *     subscription that is due; with none due yet, it waits for the next one queued for that subscription.
+             */
             reorder?: boolean;
             /**
              * @description A delivery rule only. The attempt goes to an endpoint that refuses connections; it fails, and the

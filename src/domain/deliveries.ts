@@ -121,6 +121,8 @@ export class Deliveries {
   private nextEntry = 1;
   private waiters = new Set<{ filter: DeliveryFilter; count: number; resolve: (found: DeliveryEntry[] | undefined) => void }>();
   private pumping: Promise<void> | undefined;
+  /** A message a reorder fault holds back until the next one to its subscription is queued. */
+  private held = new Map<Subscription, Pending>();
   /** Messages being sent now: a reset or an unsubscribe marks them cancelled, as it drops the queued ones. */
   private inFlight = new Set<Pending>();
   private timer: NodeJS.Timeout | undefined;
@@ -184,6 +186,7 @@ export class Deliveries {
     this.subscriptions = this.subscriptions.filter((s) => s.id !== id);
     this.queue = this.queue.filter((p) => p.subscription.id !== id);
     this.cancelInFlight((p) => p.subscription.id === id);
+    for (const s of this.held.keys()) if (s.id === id) this.held.delete(s);
     return this.subscriptions.length < before;
   }
 
@@ -221,7 +224,19 @@ export class Deliveries {
   }
 
   private enqueue(p: Omit<Pending, 'seq' | 'attempt'> & { attempt?: number }): void {
-    this.queue.push({ attempt: 1, ...p, seq: this.seq++ });
+    const queued: Pending = { attempt: 1, ...p, seq: this.seq++ };
+    this.queue.push(queued);
+    const held = this.held.get(p.subscription);
+    if (held) {
+      this.held.delete(p.subscription);
+      this.queueAfter(held, queued);
+    }
+    this.sortQueue();
+  }
+
+  /** Queues `p` to be sent just after `next` (a reorder fault). */
+  private queueAfter(p: Pending, next: Pending): void {
+    this.queue.push({ ...p, dueAt: next.dueAt, sortAs: { task: taskOrder(next), seq: (next.sortAs?.seq ?? next.seq) + 0.5 } });
     this.sortQueue();
   }
 
@@ -297,10 +312,13 @@ export class Deliveries {
       this.sortQueue();
       return true;
     }
-    if (action.reorder && this.dueNow()) {
-      // After the next message that is due: it takes this one's place in the order.
-      const next = this.queue[0]!;
-      this.queue.splice(1, 0, { ...p, dueAt: next.dueAt, sortAs: { task: taskOrder(next), seq: (next.sortAs?.seq ?? next.seq) + 0.5 } });
+    if (action.reorder) {
+      // After the next message due to the same endpoint: it takes this one's place in that endpoint's order
+      // (another subscription's messages are no order of this one's). With none due yet, it waits for it.
+      const now = this.options.clock.now();
+      const next = this.queue.find((q) => q.subscription === p.subscription && q.dueAt <= now);
+      if (next) this.queueAfter(p, next);
+      else this.held.set(p.subscription, p);
       return true;
     }
     if (action.duplicate) this.queue.unshift({ ...p, seq: this.seq++ });
@@ -434,6 +452,7 @@ export class Deliveries {
   /** A project's deliveries forgotten (queued and journaled), or, without one, everything back to the start. */
   reset(projectId?: string): void {
     this.cancelInFlight((p) => projectId === undefined || p.event?.projectId === projectId);
+    this.dropHeld((p) => projectId === undefined || p.event?.projectId === projectId);
     if (projectId !== undefined) {
       this.queue = this.queue.filter((p) => p.event?.projectId !== projectId);
       this.journal = this.journal.filter((e) => e.project_id !== projectId);
@@ -454,7 +473,12 @@ export class Deliveries {
   dropKind(kind: string, projectId?: string): void {
     const of = (p: Pending) => p.event !== undefined && kindWord(p.event.eventType) === kind && (projectId === undefined || p.event.projectId === projectId);
     this.queue = this.queue.filter((p) => !of(p));
+    this.dropHeld(of);
     this.cancelInFlight(of);
+  }
+
+  private dropHeld(which: (p: Pending) => boolean): void {
+    for (const [s, p] of this.held) if (which(p)) this.held.delete(s);
   }
 
   private cancelInFlight(which: (p: Pending) => boolean): void {
