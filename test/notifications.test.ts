@@ -134,13 +134,27 @@ describe('subscriptions (SPEC 8.1)', () => {
     expect(res.body).toEqual({ error_code: 'MOCK.0404', error_msg: `Subscription ${id} not found` });
   });
 
-  it('serves the certificate and confirms without the control token, which every other call needs', async () => {
+  it('removes a subscription through a notification\'s unsubscribe_url, which then sends it nothing', async () => {
+    await configureAll();
+    await subscribe();
+    await create('transcodings');
+    await advance(1);
+    const path = new URL(receiver.notifications()[0]!.body.unsubscribe_url as string).pathname;
+    expect((await t.request.get(path).expect(200)).body).toMatchObject({ id: 's-1', topic_urn: TOPIC, endpoint: receiver.url });
+    expect((await t.request.get('/_mock/subscriptions').expect(200)).body.subscriptions).toEqual([]);
+    await advance(5);
+    expect(events().map((e) => e.event_type)).toEqual(['TranscodeStart']);
+    expect((await t.request.get(path).expect(404)).body.error_code).toBe('MOCK.0404');
+  });
+
+  it('serves the certificate and confirms and unsubscribes without the control token, which every other call needs', async () => {
     await t.close();
     await setUp({ controlPlane: { token: 'secret' } });
     const auth = { authorization: 'Bearer secret' };
     const { body } = await t.request.post('/_mock/subscriptions').set(auth).send({ topic_urn: TOPIC, endpoint: receiver.url }).expect(201);
     await t.request.get('/_mock/smn/signing-cert.pem').expect(200);
     await t.request.get(`/_mock/subscriptions/${body.id}/confirm`).expect(200);
+    await t.request.get(`/_mock/subscriptions/${body.id}/unsubscribe`).expect(200);
     expect((await t.request.get('/_mock/subscriptions').expect(401)).body.error_code).toBe('MOCK.0401');
     await t.request.get('/_mock/deliveries').expect(401);
   });
@@ -196,7 +210,7 @@ describe('deliveries of task events (SPEC 8)', () => {
     expect(complete.headers).toMatchObject({ 'x-smn-message-type': 'Notification', 'x-smn-topic-urn': TOPIC, 'content-type': 'application/json; charset=UTF-8' });
     expect(complete.headers['x-smn-message-id']).toBe(complete.body.message_id);
     expect(complete.body).toMatchObject({ type: 'Notification', topic_urn: TOPIC, subject: 'TranscodeComplete', timestamp: '2026-11-25T10:00:02Z', signature_version: 'v1' });
-    expect(new URL(complete.body.unsubscribe_url as string).pathname).toMatch(/^\/_mock\/subscriptions\/s-1$/);
+    expect(new URL(complete.body.unsubscribe_url as string).pathname).toBe('/_mock/subscriptions/s-1/unsubscribe');
     expect(typeof complete.body.message).toBe('string');
     await verifySignature(complete.body);
     const info = complete.event.transcode_info as Record<string, any>;

@@ -495,6 +495,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/subscriptions/{id}/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unsubscribe (a notification's unsubscribe_url)
+         * @description The `unsubscribe_url` of every `Notification` points here: a handler that unsubscribes as it would with
+         *     SMN removes the subscription, as `DELETE /_mock/subscriptions/{id}` does (deliveries already queued for it
+         *     are dropped). Needs no control token, like `subscribe_url`. Answers the subscription as it was.
+         */
+        get: operations["unsubscribeSubscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/smn/signing-cert.pem": {
         parameters: {
             query?: never;
@@ -2635,6 +2657,41 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["SubscriptionNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    unsubscribeSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The subscription's `id`, as `POST /_mock/subscriptions` answered it.
+                 * @example s-1
+                 */
+                id: components["parameters"]["SubscriptionIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription, now removed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
             404: components["responses"]["SubscriptionNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];

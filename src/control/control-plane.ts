@@ -90,8 +90,8 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
   if (token !== undefined) {
     app.addHook('onRequest', async (request, reply) => {
       const path = request.url.split('?', 1)[0]!;
-      // Open like health: what an event handler fetches or visits as it would SMN's (the certificate, a subscribe_url).
-      if (!path.startsWith('/_mock/') || path === '/_mock/health' || path === '/_mock/openapi.json' || path === CERTIFICATE_PATH || /^\/_mock\/subscriptions\/[^/]+\/confirm$/.test(path)) return;
+      // Open like health: what an event handler fetches or visits as it would SMN's (the certificate, a subscribe_url, an unsubscribe_url).
+      if (!path.startsWith('/_mock/') || path === '/_mock/health' || path === '/_mock/openapi.json' || path === CERTIFICATE_PATH || /^\/_mock\/subscriptions\/[^/]+\/(?:confirm|unsubscribe)$/.test(path)) return;
       const auth = request.headers.authorization;
       const given = typeof auth === 'string' && /^Bearer /i.test(auth) ? auth.slice(7).trim() : '';
       if (!sameSecret(given, token)) {
@@ -298,6 +298,11 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
   bind(app, contract, 'removeSubscription', ({ params, reply }) => {
     if (!deliveries.unsubscribe(params.id as string)) throw mockNotFound(`Subscription ${String(params.id)}`);
     return reply.code(204).send();
+  });
+  bind(app, contract, 'unsubscribeSubscription', ({ params }) => {
+    const subscription = deliveries.unsubscribe(params.id as string);
+    if (!subscription) throw mockNotFound(`Subscription ${String(params.id)}`);
+    return subscription;
   });
   bind(app, contract, 'confirmSubscription', ({ params }) => {
     const subscription = deliveries.confirm(params.id as string);

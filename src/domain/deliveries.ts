@@ -180,14 +180,16 @@ export class Deliveries {
     return this.subscriptions.length > 0;
   }
 
-  unsubscribe(id: string): boolean {
+  /** Removes a subscription; answers it as it was, or undefined for an unknown one. */
+  unsubscribe(id: string): Subscription | undefined {
     this.settle();
-    const before = this.subscriptions.length;
-    this.subscriptions = this.subscriptions.filter((s) => s.id !== id);
+    const removed = this.subscriptions.find((s) => s.id === id);
+    if (!removed) return undefined;
+    this.subscriptions = this.subscriptions.filter((s) => s !== removed);
     this.queue = this.queue.filter((p) => p.subscription.id !== id);
     this.cancelInFlight((p) => p.subscription.id === id);
-    for (const s of this.held.keys()) if (s.id === id) this.held.delete(s);
-    return this.subscriptions.length < before;
+    this.held.delete(removed);
+    return { ...removed };
   }
 
   confirm(id: string): Subscription | undefined {
@@ -331,7 +333,7 @@ export class Deliveries {
     const base = this.baseUrl();
     const body: Record<string, unknown> = { ...p.body, signing_cert_url: `${base}/_mock/smn/signing-cert.pem` };
     // The mock's own URLs are written when sent: the mock's address is known only once it listens.
-    if (p.type === 'Notification') body.unsubscribe_url = `${base}/_mock/subscriptions/${p.subscription.id}`;
+    if (p.type === 'Notification') body.unsubscribe_url = `${base}/_mock/subscriptions/${p.subscription.id}/unsubscribe`;
     else body.subscribe_url = `${base}/_mock/subscriptions/${p.subscription.id}/confirm`;
     body.signature = this.options.signer.sign(body);
     const headers = {
