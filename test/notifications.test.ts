@@ -603,6 +603,28 @@ describe('events are judged at the moment they happened', () => {
   });
 });
 
+describe('a slow endpoint', () => {
+  it('holds up only its own deliveries: another subscription\'s go out beside it', async () => {
+    await setUp();
+    const slow = await startReceiver();
+    receivers.push(slow);
+    await configure([{ event_name: 'TranscodeStart', topic: TOPIC }]);
+    // Subscribed first, so its message is first in the queue.
+    await subscribe(slow.url);
+    await subscribe(receiver.url);
+    const held = slow.hold();
+    await create('transcodings');
+    // In-process: the call does not wait for the deliveries.
+    t.clock.advance(1);
+    await held.arrived;
+    await t.request.post('/_mock/deliveries/wait').send({ match: { event_type: 'TranscodeStart' }, timeout_ms: 3000 }).expect(200);
+    expect(events().map((e) => e.event_type)).toEqual(['TranscodeStart']);
+    held.release(200);
+    await t.service.deliveries.drain(5000);
+    expect(slow.notifications()).toHaveLength(1);
+  });
+});
+
 describe('a reset of one kind', () => {
   it('drops the queued deliveries of that kind\'s events, retries included, and keeps the others', async () => {
     await setUp({ deliveries: { retries: 2, backoffMs: 1000 } });

@@ -68,7 +68,13 @@ const kindOf = (word: unknown): TaskKind => requireTaskKindByPath(String(word));
 
 const CERTIFICATE_PATH = '/_mock/smn/signing-cert.pem';
 
-/** How long a clock call waits for the deliveries it caused before answering anyway. */
+/**
+ * How long a clock call waits for the deliveries it caused before answering anyway.
+ * Deviation: SMN delivers on its own time; the mock's clock calls wait for the deliveries they cause so a test
+ * can assert after them. Subscriptions are sent to in parallel, each in its own order, and an attempt waits at
+ * most 5 s for an answer (httpSender), so only an endpoint that is slow on three messages in a row, or dead
+ * and retried on a clock that keeps moving, makes a call answer before its own deliveries are made.
+ */
 const DELIVERY_DRAIN_MS = 10_000;
 
 export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDependencies): void {

@@ -1,5 +1,5 @@
 // SMN deliveries (SPEC 8, 8.1): topic subscriptions of HTTP endpoints, an outbox of messages due on the mock's
-// clock, one dispatcher that sends them in order, retries failures with backoff (on the same clock), and a
+// clock, sent to each subscription in order (different subscriptions in parallel), retries failures with backoff (on the same clock), and a
 // journal of every attempt with waits on it. Nothing runs on a timer per task or per message: the outbox is
 // sent when the clock says it is due, and on a running clock one timer wakes the mock at the next due time.
 //
@@ -120,7 +120,8 @@ export class Deliveries {
   private journal: DeliveryEntry[] = [];
   private nextEntry = 1;
   private waiters = new Set<{ filter: DeliveryFilter; count: number; resolve: (found: DeliveryEntry[] | undefined) => void }>();
-  private pumping: Promise<void> | undefined;
+  /** One sender per subscription with something due: each sends its own messages in order, beside the others. */
+  private lanes = new Map<Subscription, Promise<void>>();
   /** A message a reorder fault holds back until the next one to its subscription is queued. */
   private held = new Map<Subscription, Pending>();
   /** Messages being sent now: a reset or an unsubscribe marks them cancelled, as it drops the queued ones. */
@@ -251,15 +252,27 @@ export class Deliveries {
     this.queue.sort((a, b) => a.dueAt - b.dueAt || taskOrder(a) - taskOrder(b) || (a.sortAs?.seq ?? a.seq) - (b.sortAs?.seq ?? b.seq));
   }
 
-  /** Starts sending what is due, unless a send is under way (it sends everything due before it stops). */
+  /**
+   * Starts sending what is due: one sender per subscription that has something due and none running. Each sends
+   * its subscription's messages one at a time, in order; different subscriptions are sent to in parallel, so a
+   * dead or slow endpoint holds up only its own messages.
+   */
   kick(): void {
     if (this.stopped) return;
-    if (!this.pumping) {
-      this.pumping = this.pump().finally(() => {
-        this.pumping = undefined;
-        this.arm();
+    const now = this.options.clock.now();
+    for (const p of this.queue) {
+      if (p.dueAt > now) break;
+      const subscription = p.subscription;
+      if (this.lanes.has(subscription)) continue;
+      const lane = this.send1(subscription).finally(() => {
+        this.lanes.delete(subscription);
+        // Something may have been queued for it as it finished.
+        this.kick();
       });
+      this.lanes.set(subscription, lane);
     }
+    // Nothing to send now: the one timer waits for what is due next (a sender sets it when the last one ends).
+    if (this.lanes.size === 0) this.arm();
   }
 
   /**
@@ -269,13 +282,13 @@ export class Deliveries {
   async drain(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     this.kick();
-    while (this.pumping && Date.now() < deadline) {
+    while (this.lanes.size > 0 && Date.now() < deadline) {
       const left = deadline - Date.now();
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.pumping, new Promise((resolve) => (timer = setTimeout(resolve, left)))]);
+      await Promise.race([Promise.all(this.lanes.values()), new Promise((resolve) => (timer = setTimeout(resolve, left)))]);
       clearTimeout(timer);
-      // A pump that ended may have left work due (something was queued as it finished).
-      if (!this.pumping && this.dueNow()) this.kick();
+      // A sender that ended may have left work due (something was queued as it finished).
+      if (this.lanes.size === 0 && this.dueNow()) this.kick();
     }
   }
 
@@ -283,9 +296,13 @@ export class Deliveries {
     return this.queue.length > 0 && this.queue[0]!.dueAt <= this.options.clock.now();
   }
 
-  private async pump(): Promise<void> {
-    while (!this.stopped && this.dueNow()) {
-      const p = this.queue.shift()!;
+  /** Sends one subscription's due messages, in the queue's order, until none is due. */
+  private async send1(subscription: Subscription): Promise<void> {
+    while (!this.stopped) {
+      const now = this.options.clock.now();
+      const index = this.queue.findIndex((q) => q.subscription === subscription && q.dueAt <= now);
+      if (index < 0) return;
+      const p = this.queue.splice(index, 1)[0]!;
       if (!p.faulted && p.attempt === 1) {
         const action = this.options.faults.decideDelivery({
           kind: p.event ? kindWord(p.event.eventType) : undefined,
@@ -410,7 +427,6 @@ export class Deliveries {
       this.timer = undefined;
       this.settle();
       this.kick();
-      if (!this.pumping) this.arm();
     }, wait);
     this.timer.unref();
   }
