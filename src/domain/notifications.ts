@@ -21,7 +21,7 @@ const MSG_JSON = 2;
 export function checkNotificationConfigs(configs: readonly NotificationConfig[]): void {
   const seen = new Set<string>();
   configs.forEach((config, i) => {
-    if (seen.has(config.event_name)) throw invalidParameter(`notifications[${i}].event_name ${config.event_name} is configured twice`);
+    if (seen.has(config.event_name)) throw invalidParameter(`notifications.${i}.event_name ${config.event_name} is configured twice`);
     seen.add(config.event_name);
   });
 }
