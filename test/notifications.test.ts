@@ -127,6 +127,21 @@ describe('subscriptions (SPEC 8.1)', () => {
     expect((await t.request.get('/_mock/subscriptions').expect(200)).body.subscriptions).toEqual([expect.objectContaining({ id, confirmed: true, endpoint: receiver.url })]);
   });
 
+  it('sends to an endpoint with credentials in its URL, and shows and journals it without them', async () => {
+    const secret = 'receiver-password-0007';
+    const withCredentials = receiver.url.replace('http://', `http://hook-user:${secret}@`);
+    const res = await t.request.post('/_mock/subscriptions').send({ topic_urn: TOPIC, endpoint: withCredentials }).expect(201);
+    await t.request.post('/_mock/deliveries/wait').send({ match: { type: 'SubscriptionConfirmation' }, count: 1, timeout_ms: 5000 }).expect(200);
+    // The receiver got them: basic authentication, from the URL's user-info.
+    expect(receiver.received[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`hook-user:${secret}`).toString('base64')}`);
+    const shown = receiver.url.replace('http://', 'http://***@');
+    expect(res.body.endpoint).toBe(shown);
+    const listed = JSON.stringify((await t.request.get('/_mock/subscriptions').expect(200)).body);
+    const journal = JSON.stringify((await t.request.get('/_mock/deliveries').expect(200)).body);
+    expect(journal).toContain(shown);
+    for (const text of [JSON.stringify(res.body), listed, journal]) expect(text).not.toContain(secret);
+  });
+
   it('removes a subscription, and answers 404 MOCK.0404 for an unknown one', async () => {
     const { id } = await subscribe();
     await t.request.delete(`/_mock/subscriptions/${id}`).expect(204);

@@ -90,6 +90,24 @@ interface Pending {
 /** The journal keeps the last this many attempts: a long-lived mock in a compose stack does not grow without end. */
 export const DELIVERY_JOURNAL_SIZE = 10_000;
 
+/**
+ * An endpoint as the control plane shows it and the journal keeps it: credentials in its user-info (a receiver
+ * behind basic auth, `https://user:secret@host/`) are replaced with `***`. The full URL is what is sent to.
+ */
+export function redactUserInfo(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    if (url.username === '' && url.password === '') return endpoint;
+    url.username = '***';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return endpoint;
+  }
+}
+
+const shown = (s: Subscription): Subscription => ({ ...s, endpoint: redactUserInfo(s.endpoint) });
+
 /** An endpoint nothing listens on: port 1 of the loopback refuses connections at once. */
 export const DEAD_ENDPOINT = 'http://127.0.0.1:1/';
 
@@ -170,11 +188,11 @@ export class Deliveries {
       timestamp: smnTime(now),
     };
     this.enqueue({ subscription, type: 'SubscriptionConfirmation', body, dueAt: now });
-    return { ...subscription };
+    return shown(subscription);
   }
 
   listSubscriptions(): Subscription[] {
-    return this.subscriptions.map((s) => ({ ...s }));
+    return this.subscriptions.map(shown);
   }
 
   hasSubscriptions(): boolean {
@@ -190,13 +208,13 @@ export class Deliveries {
     this.queue = this.queue.filter((p) => p.subscription.id !== id);
     this.cancelInFlight((p) => p.subscription.id === id);
     this.held.delete(removed);
-    return { ...removed };
+    return shown(removed);
   }
 
   confirm(id: string): Subscription | undefined {
     const subscription = this.subscriptions.find((s) => s.id === id);
     if (subscription) subscription.confirmed = true;
-    return subscription && { ...subscription };
+    return subscription && shown(subscription);
   }
 
   // The outbox
@@ -391,7 +409,7 @@ export class Deliveries {
       message_id: String(p.body.message_id),
       type: p.type,
       topic_urn: p.subscription.topic_urn,
-      endpoint: result.endpoint ?? p.endpoint ?? p.subscription.endpoint,
+      endpoint: redactUserInfo(result.endpoint ?? p.endpoint ?? p.subscription.endpoint),
       subscription_id: p.subscription.id,
       ...(p.event ? { project_id: p.event.projectId, event_type: p.event.eventType, task_id: p.event.taskId } : {}),
       attempt: p.attempt,

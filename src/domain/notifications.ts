@@ -97,6 +97,10 @@ const COMMON_FIELDS = ['task_id', 'status', 'create_time', 'start_time', 'end_ti
 export function mpcEvent(kind: TaskKind, eventType: EventType, task: TaskDocument): Record<string, unknown> {
   const events = kind.events!;
   const payload: Record<string, unknown> = {};
+  // Deviation: the status word is the task's own, as its list answers it: SUCCEEDED for transcodings (as the real
+  // service was seen to send, where its docs say SUCCEED), thumbnails and encryptions, SUCCEED for animated
+  // graphics. Only transcode_info was captured from the real service (reference section 14); the others' words
+  // are the mock's guess that a notification says what the list says.
   for (const field of [...COMMON_FIELDS, ...events.fields]) if (task[field] !== undefined) payload[field] = task[field];
   payload.task_id = String(task.task_id);
   if (kind.name === 'transcoding' && task.status === kind.succeededStatus) Object.assign(payload, transcodeCompletion(task));
