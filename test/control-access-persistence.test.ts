@@ -2,6 +2,8 @@
 // the typed client; `mpc-mock ctl` from a shell.
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/storage/sqlite.js';
@@ -180,8 +182,41 @@ describe('mpc-mock ctl', () => {
     const usage = (await ctl('frobnicate'));
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('unknown command frobnicate');
+    expect((await ctl('auth', 'set', 'not json')).status).toBe(2);
     const unreachable = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'ctl', '--url', 'http://127.0.0.1:1', 'health'], { encoding: 'utf8', timeout: 20_000 });
     expect(unreachable.status).toBe(1);
     expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('sets the auth mode, and adds, lists and removes subscriptions and reads their deliveries', async () => {
+    // The fault rule the test above added answers before authentication would.
+    await ctl('faults', 'clear');
+    expect(JSON.parse((await ctl('auth', 'set', '{"mode": "presence"}')).stdout)).toMatchObject({ mode: 'presence' });
+    expect((await fetch(`${mock.url}/v1/shell/transcodings`)).status).toBe(401);
+    expect(JSON.parse((await ctl('auth')).stdout)).toMatchObject({ mode: 'presence' });
+    await ctl('auth', 'set', '{"mode": "off"}');
+    // A receiver that takes the confirmation.
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      req.on('data', () => undefined).on('end', () => {
+        received.push(String(req.headers['x-smn-message-type']));
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/smn`;
+      const added = JSON.parse((await ctl('subscriptions', 'add', 'urn:smn:cn-north-4:p:ctl-topic', endpoint)).stdout);
+      expect(added).toMatchObject({ topic_urn: 'urn:smn:cn-north-4:p:ctl-topic', endpoint });
+      const waited = JSON.parse((await ctl('deliveries', 'wait', '{"match": {"topic_urn": "urn:smn:cn-north-4:p:ctl-topic"}, "timeout_ms": 5000}')).stdout);
+      expect(waited).toEqual([expect.objectContaining({ type: 'SubscriptionConfirmation', outcome: 'delivered', status: 200 })]);
+      expect(received).toEqual(['SubscriptionConfirmation']);
+      expect(JSON.parse((await ctl('deliveries', 'list', '--topic', 'urn:smn:cn-north-4:p:ctl-topic')).stdout)).toHaveLength(1);
+      expect(JSON.parse((await ctl('subscriptions')).stdout)).toEqual([expect.objectContaining({ id: added.id })]);
+      expect(JSON.parse((await ctl('subscriptions', 'remove', added.id)).stdout)).toEqual({ removed: added.id });
+      expect(JSON.parse((await ctl('subscriptions', 'list')).stdout)).toEqual([]);
+    } finally {
+      receiver.close();
+    }
   });
 });

@@ -18,6 +18,9 @@ Commands (answers are JSON on stdout):
   outcomes [get | set <file|->]
   faults [list | add <json> | remove <id> | clear [--project <id>]]
   requests [list [--project <id>] [--kind <kind>] [--method <m>] [--status <n>] [--task <id>] | clear [--project <id>] | wait <json>]
+  auth [get | set <json>]                        e.g. set '{"mode": "verify"}'
+  subscriptions [list | add <topic urn> <url> | remove <id>]
+  deliveries [list [--topic <urn>] [--event <type>] [--task <id>] [--project <id>] | wait <json>]
 kind: transcodings, thumbnails, animated-graphics, encryptions`;
 
 export class CtlUsageError extends Error {}
@@ -57,7 +60,7 @@ const json = (text: string, what: string): unknown => {
 /** Runs one ctl command; answers its exit code (0, 1 for a call the mock refused, 2 for a usage mistake). */
 export async function runCtl(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io = defaultIo): Promise<number> {
   const { words, flags } = parseArgs(argv);
-  const known = new Set(['url', 'token', 'project', 'kind', 'json', 'method', 'status', 'task']);
+  const known = new Set(['url', 'token', 'project', 'kind', 'json', 'method', 'status', 'task', 'topic', 'event']);
   for (const name of flags.keys()) if (!known.has(name)) throw new CtlUsageError(`unknown option --${name}`);
   const url = flags.get('url') ?? env.MPC_MOCK_URL ?? 'http://127.0.0.1:8080';
   const token = flags.get('token') ?? env.MPC_MOCK_CONTROL_TOKEN;
@@ -134,6 +137,30 @@ export async function runCtl(argv: readonly string[], env: NodeJS.ProcessEnv, io
       else throw new CtlUsageError('requests takes list, clear or wait <json>');
       break;
     }
+    case 'auth':
+      if (sub === undefined || sub === 'get') answer = await control.auth.get();
+      else if (sub === 'set') answer = await control.auth.set(json(rest[0] ?? '', 'the change') as never);
+      else throw new CtlUsageError('auth takes get or set <json>');
+      break;
+    case 'subscriptions':
+      if (sub === undefined || sub === 'list') answer = await control.subscriptions.list();
+      else if (sub === 'add' && rest[0] && rest[1]) answer = await control.subscriptions.add(rest[0], rest[1]);
+      else if (sub === 'remove' && rest[0]) answer = (await control.subscriptions.remove(rest[0]), { removed: rest[0] });
+      else throw new CtlUsageError('subscriptions takes list, add <topic urn> <url> or remove <id>');
+      break;
+    case 'deliveries':
+      if (sub === undefined || sub === 'list') {
+        answer = await control.deliveries.list({
+          ...(project !== undefined ? { project_id: project } : {}),
+          ...(flags.has('topic') ? { topic_urn: flags.get('topic')! } : {}),
+          ...(flags.has('event') ? { event_type: flags.get('event') as never } : {}),
+          ...(flags.has('task') ? { task_id: flags.get('task')! } : {}),
+        });
+      } else if (sub === 'wait') {
+        const wait = json(rest[0] ?? '', 'the wait') as { match?: never; count?: number; timeout_ms?: number };
+        answer = await control.deliveries.wait(wait.match, wait.count, wait.timeout_ms);
+      } else throw new CtlUsageError('deliveries takes list or wait <json>');
+      break;
     default:
       throw new CtlUsageError(command === undefined ? 'a command is needed' : `unknown command ${command}`);
   }
