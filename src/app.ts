@@ -59,6 +59,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // connections are accepted and answered too (src/http/fair-turns.ts). Then a read asked before, with the
   // store where it was, is answered again at once (src/http/repeat-answers.ts); everything else goes to Fastify.
   const turns = new FairTurns();
+  // Whether the mock is shutting down: the gateway's envelope knows, once it is registered below.
+  let closing = () => false;
   const repeats = new RepeatAnswers({
     settledVersion: () => deps.service.settledVersion(),
     version: () => deps.service.store.version(),
@@ -68,6 +70,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     clock,
     ids,
     cors: (deps.corsOrigins?.length ?? 0) > 0,
+    closing: () => closing(),
   });
   const httpOptions = {
     requireHostHeader: false,
@@ -128,7 +131,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('routeTable', routeTable);
 
   // The gateway's refusals (a request line too long, the mock shutting down) first.
-  const refused = registerVendorEnvelope(app);
+  const gateway = registerVendorEnvelope(app);
+  const refused = gateway.refused;
+  closing = gateway.closing;
   app.addHook('onRequest', (request, reply, done) => {
     if (!refused(request, reply)) done();
   });
@@ -152,10 +157,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addHook('onSend', (request, reply, payload, done) => {
     repeats.keep(request, reply, payload);
     done(null, payload);
-  });
-  app.addHook('preClose', (done) => {
-    repeats.close();
-    done();
   });
   // Deliveries write the mock's own URLs into their envelopes: the address it listens on, once it does.
   deps.service.deliveries.useBaseUrl(() => {

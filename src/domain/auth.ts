@@ -321,10 +321,7 @@ export function authenticate(request: AuthRequest, settings: AuthSettings, nowMs
   // (error-codes.md §2a); the mock never does, so a test can fail on purpose as often as it likes.
   const authorization = headerValue(request.headers, 'authorization');
   const token = headerValue(request.headers, 'x-auth-token');
-  const reject = (reason: string, credential: AuthResult['credential'], extra: Partial<AuthResult> = {}) => ({
-    result: { mode, outcome: 'rejected' as const, credential, reason, ...extra },
-    failure: iamAuthFailed(reason),
-  });
+  const reject = (reason: string, credential: AuthResult['credential'], extra: Partial<AuthResult> = {}) => rejected(mode, credential, reason, extra);
   // The gateway's word when neither credential is there (error-codes.md §2a), in both modes.
   if (!authorization && !token) return reject('x-auth-token not found', 'none');
   const credential = token ? 'token' : 'aksk';
@@ -340,10 +337,8 @@ export function authenticate(request: AuthRequest, settings: AuthSettings, nowMs
       // verified, so only the clock and the projects are checked again.
       const seen = settings.verifiedBefore(authorization!);
       if (seen !== undefined && sameRequest(seen, request)) {
-        const now = Math.floor(nowMs / 1000) * 1000;
-        if (!(Math.abs(now - seen.signedAt) <= MAX_SKEW_MS)) {
-          return reject(`calc aksk signature fail:signature expired, signature time:${seen.sdkDate},server time:${formatSdkDate(now)}`, 'aksk', { access_key: seen.ak });
-        }
+        const late = expiry(seen.signedAt, seen.sdkDate, nowMs);
+        if (late) return reject(late, 'aksk', { access_key: seen.ak });
         return accepted(request, mode, credential, seen.ak, seen.key);
       }
       const signature = parseAuthorization(authorization!);
@@ -355,12 +350,8 @@ export function authenticate(request: AuthRequest, settings: AuthSettings, nowMs
       if (!key) return reject(`ak ${signature.ak} not exist`, 'aksk', { access_key: accessKey });
       const sdkDate = headerValue(request.headers, 'x-sdk-date') ?? '';
       const signedAt = parseSdkDate(sdkDate);
-      // Whole seconds, as the two times are written in the message.
-      const now = Math.floor(nowMs / 1000) * 1000;
-      if (!(Math.abs(now - signedAt) <= MAX_SKEW_MS)) {
-        // Deviation: a missing or malformed X-Sdk-Date gets the expiry message too; the gateway's is not documented.
-        return reject(`calc aksk signature fail:signature expired, signature time:${sdkDate},server time:${formatSdkDate(now)}`, 'aksk', { access_key: accessKey });
-      }
+      const late = expiry(signedAt, sdkDate, nowMs);
+      if (late) return reject(late, 'aksk', { access_key: accessKey });
       const canonical = canonicalRequest(request, signature.signedHeaders);
       if (!sameHex(sdkSignature(canonical, sdkDate, key.sk), signature.signature)) {
         // The Node SDK signs the path as sent; other SDKs decode it first (§12.11): either verifies.
@@ -379,6 +370,23 @@ export function authenticate(request: AuthRequest, settings: AuthSettings, nowMs
   return accepted(request, mode, credential, accessKey, key);
 }
 
+/** A refusal: what the journal keeps, and the 401 to answer. */
+const rejected = (mode: Exclude<AuthMode, 'off'>, credential: AuthResult['credential'], reason: string, extra: Partial<AuthResult> = {}) => ({
+  result: { mode, outcome: 'rejected' as const, credential, reason, ...extra },
+  failure: iamAuthFailed(reason),
+});
+
+/**
+ * The gateway's detail when `X-Sdk-Date` is more than 15 minutes from the server clock, either way; undefined
+ * when it is within. Whole seconds, as the two times are written in the message.
+ * Deviation: a missing or malformed X-Sdk-Date gets the expiry message too; the gateway's is not documented.
+ */
+function expiry(signedAt: number, sdkDate: string, nowMs: number): string | undefined {
+  const now = Math.floor(nowMs / 1000) * 1000;
+  if (Math.abs(now - signedAt) <= MAX_SKEW_MS) return undefined;
+  return `calc aksk signature fail:signature expired, signature time:${sdkDate},server time:${formatSdkDate(now)}`;
+}
+
 /** After the credential itself: the project checks (SPEC 5.3), and the answer. */
 function accepted(
   request: AuthRequest,
@@ -387,11 +395,8 @@ function accepted(
   accessKey: string | undefined,
   key: AccessKey | undefined,
 ): { result: AuthResult; failure?: VendorError } {
-  const reject = (reason: string) => ({
-    result: { mode, outcome: 'rejected' as const, credential, reason, ...extra },
-    failure: iamAuthFailed(reason),
-  });
   const extra = accessKey !== undefined ? { access_key: accessKey } : {};
+  const reject = (reason: string) => rejected(mode, credential, reason, extra);
   // SPEC 5.3: the project header (either spelling, SPEC 1.3) must name the path's project.
   const header = headerValue(request.headers, 'x-project-id') ?? headerValue(request.headers, 'x-project_id');
   if (header !== undefined && request.projectId !== undefined && header !== request.projectId) {

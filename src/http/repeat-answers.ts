@@ -18,8 +18,8 @@ import type { Clock } from '../domain/clock.js';
 import type { FaultRules } from '../domain/faults.js';
 import type { IdSource } from '../domain/ids.js';
 import type { Journal } from '../domain/journal.js';
-import { MAX_REQUEST_LINE } from './vendor-envelope.js';
-import { authOf, authRequest, journalRequest } from './vendor-hooks.js';
+import { requestLineTooLong } from './vendor-envelope.js';
+import { authOf, authRequest, journalRequest, projectOfUrl } from './vendor-hooks.js';
 
 interface Answer {
   status: number;
@@ -46,6 +46,8 @@ export interface RepeatAnswersDeps {
   ids: IdSource;
   /** With --cors, a browser's request (it carries Origin) gets headers of its own: it goes through Fastify. */
   cors: boolean;
+  /** The mock is shutting down: every request goes through Fastify, whose 503 it is to send. */
+  closing: () => boolean;
 }
 
 /** What a request that went through Fastify needs for its answer to be kept. */
@@ -57,17 +59,11 @@ interface Pending {
 export class RepeatAnswers {
   private readonly answers: AnswerCache<Answer>;
   private readonly pending = new WeakMap<IncomingMessage, Pending>();
-  private closing = false;
   /** Writes the request's log line (SPEC 1.5), when the log level has one: set once the app's logger is known. */
   logLine?: (line: { request_id: string; method: string; url: string; status: number; ms: number }) => void;
 
   constructor(private readonly deps: RepeatAnswersDeps) {
     this.answers = new AnswerCache<Answer>({ version: deps.version }, (a) => 64 + (Array.isArray(a.body) ? a.body[0].length + a.body[1].length : a.body.length));
-  }
-
-  /** From now on every request goes through Fastify (the mock is shutting down: its 503 is Fastify's to send). */
-  close(): void {
-    this.closing = true;
   }
 
   /**
@@ -86,7 +82,7 @@ export class RepeatAnswers {
     }
     let auth: AuthResult | undefined;
     if (kept.routed && this.deps.auth.mode !== 'off') {
-      const checked = authenticate(authRequest('GET', url, req.headers, undefined, projectOf(url)), this.deps.auth, this.deps.clock.now());
+      const checked = authenticate(authRequest('GET', url, req.headers, undefined, projectOfUrl(url)), this.deps.auth, this.deps.clock.now());
       // Refused: Fastify answers the 401 and journals why.
       if (checked?.failure) return false;
       auth = checked?.result;
@@ -125,9 +121,9 @@ export class RepeatAnswers {
   private eligible(req: IncomingMessage, url: string): boolean {
     const headers = req.headers;
     return (
-      !this.closing &&
+      !this.deps.closing() &&
       !this.deps.faults.active() &&
-      url.length < MAX_REQUEST_LINE - 32 &&
+      !requestLineTooLong('GET', url) &&
       headers['content-length'] === undefined &&
       headers['transfer-encoding'] === undefined &&
       headers.expect === undefined &&
@@ -136,13 +132,3 @@ export class RepeatAnswers {
   }
 }
 
-/** The path's project id (`/v1/{project_id}/...`), decoded as the router decodes it. */
-function projectOf(url: string): string | undefined {
-  const end = url.indexOf('/', 4);
-  const segment = url.slice(4, end < 0 ? undefined : end);
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-}

@@ -25,8 +25,9 @@ const requestTimedOut = () => gatewayError(408, 'Request timeout.');
 /** Deviation: 503 while the mock shuts down; the gateway's table has this message with 502 (no backend). */
 const shuttingDown = () => gatewayError(503, 'Backend unavailable.');
 
-/** `GET <url> HTTP/1.1`: the request line as the client sent it, as long. */
-const requestLineLength = (request: FastifyRequest) => request.raw.method!.length + request.raw.url!.length + 10;
+/** Whether the gateway refuses a request line this long (414): `GET <url> HTTP/1.1`, as the client sent it. */
+export const requestLineTooLong = (method: string, url: string) => method.length + url.length + 10 > MAX_REQUEST_LINE;
+const lineTooLong = (request: FastifyRequest) => requestLineTooLong(request.raw.method!, request.raw.url!);
 
 /** The vendor's error body: two fields from MPC, three (with the request id) from the API gateway. */
 export function vendorErrorBody(error: VendorError, requestId: string): Record<string, string> {
@@ -59,7 +60,7 @@ export function vendorHandler(answer: (request: FastifyRequest, reply: FastifyRe
 
 /** Fastify's own 4xx errors (an unreadable body, a URL that does not decode) as MPC.10202. */
 function asVendorError(error: FastifyError, request: FastifyRequest): VendorError {
-  if (requestLineLength(request) > MAX_REQUEST_LINE) return uriTooLarge();
+  if (lineTooLong(request)) return uriTooLarge();
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return entityTooLarge();
   if (error.code === 'FST_ERR_BAD_URL') return invalidParameter('the URL path is not valid percent-encoding');
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return invalidParameter(`a path parameter is longer than ${MAX_PARAM_LENGTH} characters`);
@@ -156,9 +157,10 @@ export function registerServerAnswers(app: FastifyInstance, ids: IdSource): void
 
 /**
  * The envelope on every answer, and the answers to errors. Answers the check an app runs first on every request
- * (its first onRequest hook): whether the gateway refuses it outright (414, or 503 while shutting down).
+ * (its first onRequest hook): whether the gateway refuses it outright (414, or 503 while shutting down); and
+ * whether the mock is shutting down.
  */
-export function registerVendorEnvelope(app: FastifyInstance): (request: FastifyRequest, reply: FastifyReply) => boolean {
+export function registerVendorEnvelope(app: FastifyInstance): { refused: (request: FastifyRequest, reply: FastifyReply) => boolean; closing: () => boolean } {
   // Every answer carries its request id, and every JSON body the vendor's content type (SPEC 1.5), including
   // Fastify's serialised route results. One callback-style hook: an async hook costs every request a promise
   // and a microtask turn. (Answers written before any hook runs, framework errors, set both in sendVendorError.)
@@ -176,7 +178,7 @@ export function registerVendorEnvelope(app: FastifyInstance): (request: FastifyR
   });
   /** Answers a request the gateway refuses before anything else looks at it; true if it did. */
   const refused = (request: FastifyRequest, reply: FastifyReply): boolean => {
-    if (requestLineLength(request) > MAX_REQUEST_LINE) sendVendorError(request, reply, uriTooLarge());
+    if (lineTooLong(request)) sendVendorError(request, reply, uriTooLarge());
     // Requests on connections still open at shutdown: answered, and the connection closed after.
     else if (closing) sendVendorError(request, reply.header('connection', 'close'), shuttingDown());
     else return false;
@@ -194,5 +196,5 @@ export function registerVendorEnvelope(app: FastifyInstance): (request: FastifyR
     if (vendorError.statusCode >= 500) request.log.error({ err: error }, 'unexpected error');
     sendVendorError(request, reply, vendorError);
   });
-  return refused;
+  return { refused, closing: () => closing };
 }

@@ -26,6 +26,17 @@ interface Observed {
 const observed = new WeakMap<FastifyRequest, Observed>();
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The project id of a vendor URL (`/v1/{project_id}/...`), decoded as the router decodes it; undefined if none. */
+export function projectOfUrl(url: string): string | undefined {
+  const segment = url.split('?', 1)[0]!.split('/')[2];
+  if (!segment) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The facts of a vendor request from its URL alone: /v1/{project_id}/{kind path}?task_id=... */
 function factsOf(method: string, url: string): { facts: RequestFacts; query: Record<string, string[]> } {
   const [pathPart = '', queryPart = ''] = url.split('?', 2);
@@ -34,7 +45,7 @@ function factsOf(method: string, url: string): { facts: RequestFacts; query: Rec
   let project: string | undefined;
   try {
     path = decodeURIComponent(pathPart);
-    project = segments[2] ? decodeURIComponent(segments[2]) : undefined;
+    project = projectOfUrl(pathPart);
   } catch {
     // A path that is not valid percent-encoding is journaled as it came.
   }
