@@ -363,6 +363,11 @@ describe('two projects with different configurations', () => {
     expect(other.notifications().map((n) => [n.event.event_type, (n.event.transcode_info as any).task_id])).toEqual([['TranscodeStart', two]]);
     const journal = (await t.request.get('/_mock/deliveries?project_id=p2').expect(200)).body.deliveries;
     expect(journal.map((d: any) => [d.event_type, d.endpoint])).toEqual([['TranscodeStart', other.url]]);
+    const byTopic = (await t.request.get(`/_mock/deliveries?topic_urn=${encodeURIComponent(OTHER_TOPIC)}`).expect(200)).body.deliveries;
+    expect(byTopic.map((d: any) => [d.type, d.event_type ?? null, d.endpoint])).toEqual([
+      ['SubscriptionConfirmation', null, other.url],
+      ['Notification', 'TranscodeStart', other.url],
+    ]);
   });
 });
 
@@ -393,6 +398,8 @@ describe('retries and the journal (SPEC 8.1)', () => {
     // Retries exhausted: nothing more, however far the clock goes.
     await advance(60);
     expect(await attempts()).toHaveLength(3);
+    // A wait counts deliveries that succeeded (SPEC 8.1): three failed attempts satisfy none.
+    await t.request.post('/_mock/deliveries/wait').send({ match: { event_type: 'TranscodeStart' }, count: 1, timeout_ms: 50 }).expect(408);
     // Every attempt sent the same message.
     expect(new Set(all.map((d) => d.message_id)).size).toBe(1);
     expect(all[0].body).toEqual(receiver.received.at(-1)!.body);

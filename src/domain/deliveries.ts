@@ -9,9 +9,9 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { randomBytes } from 'node:crypto';
-import type { Clock } from './clock.js';
+import type { MockClock } from './clock.js';
 import type { DeliveryFaultAction, FaultRules } from './faults.js';
-import type { EventMessage, EventType } from './notifications.js';
+import { kindOfEvent, type EventMessage, type EventType } from './notifications.js';
 import type { SmnSigner } from './smn-signing.js';
 
 export interface Subscription {
@@ -22,7 +22,7 @@ export interface Subscription {
   created_at: string;
 }
 
-export type MessageType = 'Notification' | 'SubscriptionConfirmation';
+type MessageType = 'Notification' | 'SubscriptionConfirmation';
 
 export interface DeliveryEntry {
   id: number;
@@ -55,7 +55,7 @@ export interface DeliveryFilter {
 export type DeliverySender = (endpoint: string, headers: Record<string, string>, body: string) => Promise<number>;
 
 export interface DeliveryOptions {
-  clock: Clock;
+  clock: MockClock;
   faults: FaultRules;
   signer: SmnSigner;
   /** How many times a failed delivery is tried again (default 3). */
@@ -88,13 +88,13 @@ interface Pending {
 }
 
 /** The journal keeps the last this many attempts: a long-lived mock in a compose stack does not grow without end. */
-export const DELIVERY_JOURNAL_SIZE = 10_000;
+const DELIVERY_JOURNAL_SIZE = 10_000;
 
 /**
  * An endpoint as the control plane shows it and the journal keeps it: credentials in its user-info (a receiver
  * behind basic auth, `https://user:secret@host/`) are replaced with `***`. The full URL is what is sent to.
  */
-export function redactUserInfo(endpoint: string): string {
+function redactUserInfo(endpoint: string): string {
   try {
     const url = new URL(endpoint);
     if (url.username === '' && url.password === '') return endpoint;
@@ -109,7 +109,7 @@ export function redactUserInfo(endpoint: string): string {
 const shown = (s: Subscription): Subscription => ({ ...s, endpoint: redactUserInfo(s.endpoint) });
 
 /** An endpoint nothing listens on: port 1 of the loopback refuses connections at once. */
-export const DEAD_ENDPOINT = 'http://127.0.0.1:1/';
+const DEAD_ENDPOINT = 'http://127.0.0.1:1/';
 
 /** SMN's envelope time: ISO 8601 to the second (`2016-08-15T07:29:16Z`). */
 const smnTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -137,7 +137,7 @@ export class Deliveries {
   private seq = 0;
   private journal: DeliveryEntry[] = [];
   private nextEntry = 1;
-  private waiters = new Set<{ filter: DeliveryFilter; count: number; resolve: (found: DeliveryEntry[] | undefined) => void }>();
+  private waiters = new Set<{ filter: DeliveryFilter; count: number; found: DeliveryEntry[]; resolve: (found: DeliveryEntry[] | undefined) => void }>();
   /** One sender per subscription with something due: each sends its own messages in order, beside the others. */
   private lanes = new Map<Subscription, Promise<void>>();
   /** A message a reorder fault holds back until the next one to its subscription is queued. */
@@ -422,11 +422,13 @@ export class Deliveries {
     this.journal.push(entry);
     if (this.journal.length > 2 * DELIVERY_JOURNAL_SIZE) this.journal = this.journal.slice(-DELIVERY_JOURNAL_SIZE);
     if (entry.outcome !== 'delivered') return;
+    // Each waiter keeps what it found so far: a new success is one more, or not.
     for (const w of [...this.waiters]) {
-      const found = this.list(w.filter).filter((e) => e.outcome === 'delivered');
-      if (found.length >= w.count) {
+      if (!matches(w.filter, entry)) continue;
+      w.found.push(entry);
+      if (w.found.length >= w.count) {
         this.waiters.delete(w);
-        w.resolve(found.slice(0, w.count));
+        w.resolve(w.found);
       }
     }
   }
@@ -439,7 +441,7 @@ export class Deliveries {
     this.timer = undefined;
     if (this.stopped) return;
     const next = Math.min(this.queue[0]?.dueAt ?? Infinity, this.nextTaskDue() ?? Infinity);
-    if (next === Infinity || (this.options.clock as { state?: () => { frozen: boolean } }).state?.().frozen) return;
+    if (next === Infinity || this.options.clock.state().frozen) return;
     const wait = Math.max(0, Math.min(next - this.options.clock.now(), 2 ** 31 - 1));
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -454,14 +456,7 @@ export class Deliveries {
   list(filter: DeliveryFilter = {}): DeliveryEntry[] {
     // Older ones are cut off in bulk (record), so a push stays cheap.
     const recent = this.journal.length > DELIVERY_JOURNAL_SIZE ? this.journal.slice(-DELIVERY_JOURNAL_SIZE) : this.journal;
-    return recent.filter(
-      (e) =>
-        (filter.topic_urn === undefined || e.topic_urn === filter.topic_urn) &&
-        (filter.event_type === undefined || e.event_type === filter.event_type) &&
-        (filter.task_id === undefined || e.task_id === filter.task_id) &&
-        (filter.project_id === undefined || e.project_id === filter.project_id) &&
-        (filter.type === undefined || e.type === filter.type),
-    );
+    return recent.filter((e) => matches(filter, e));
   }
 
   /** Resolves with `count` successful deliveries that pass the filter (those made already count), or undefined after the timeout. */
@@ -472,6 +467,7 @@ export class Deliveries {
       const waiter = {
         filter,
         count,
+        found,
         resolve: (entries: DeliveryEntry[] | undefined) => {
           clearTimeout(timer);
           resolve(entries);
@@ -487,6 +483,8 @@ export class Deliveries {
 
   /** A project's deliveries forgotten (queued and journaled), or, without one, everything back to the start. */
   reset(projectId?: string): void {
+    // What a wait found so far is forgotten with the journal it came from.
+    for (const w of this.waiters) w.found = w.found.filter((e) => projectId !== undefined && e.project_id !== projectId);
     this.cancelInFlight((p) => projectId === undefined || p.event?.projectId === projectId);
     this.dropHeld((p) => projectId === undefined || p.event?.projectId === projectId);
     if (projectId !== undefined) {
@@ -533,10 +531,12 @@ export class Deliveries {
 /** A message's task, for the order of messages due at one time: confirmations first, then tasks as created. */
 const taskOrder = (p: Pending) => p.sortAs?.task ?? (p.event ? Number(p.event.taskId) || 0 : -1);
 
-const KIND_OF_EVENT: Record<EventType, string> = {
-  TranscodeStart: 'transcodings',
-  TranscodeComplete: 'transcodings',
-  ThumbnailComplete: 'thumbnails',
-  AnimatedGraphicsComplete: 'animated-graphics',
-};
-const kindWord = (event: EventType) => KIND_OF_EVENT[event];
+const kindWord = (event: EventType) => kindOfEvent(event).path;
+
+/** Whether a journal entry passes a deliveries filter (SPEC 8.1). */
+const matches = (filter: DeliveryFilter, e: DeliveryEntry): boolean =>
+  (filter.topic_urn === undefined || e.topic_urn === filter.topic_urn) &&
+  (filter.event_type === undefined || e.event_type === filter.event_type) &&
+  (filter.task_id === undefined || e.task_id === filter.task_id) &&
+  (filter.project_id === undefined || e.project_id === filter.project_id) &&
+  (filter.type === undefined || e.type === filter.type);

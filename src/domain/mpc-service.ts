@@ -126,8 +126,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   const settings = options.lifecycle ?? new LifecycleSettings();
   const outcomes = options.outcomes ?? new OutcomeRules();
   const signer = new SmnSigner();
-  const faultRules = new FaultRules(() => new Date(clock.now()).toISOString());
-  const deliveries = new Deliveries({ clock, faults: faultRules, signer, ...options.deliveries });
+  const faults = new FaultRules(() => new Date(clock.now()).toISOString());
+  const deliveries = new Deliveries({ clock, faults, signer, ...options.deliveries });
   // Events are looked for only while some endpoint listens: a project's configuration is read on a state change.
   const onTransition = (t: Transition) => {
     if (!deliveries.hasSubscriptions()) return;
@@ -144,7 +144,6 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   const auth = options.auth ?? new AuthSettings();
   const startAuth = { mode: auth.mode, credentials: auth.credentials() };
   const journal = new Journal(options.journalSize ?? 1000);
-  const faults = faultRules;
   const ownerOf = (projectId: string | undefined) => projectId ?? SHARED_PROJECT;
   const waits = new Set<() => void>();
   // Read answers kept while the store is unchanged (exact: see answer-cache.ts); settle() always runs first.

@@ -4,26 +4,38 @@
 // descriptor (`events` in task-kinds.ts); only the transcoding's media details need code of their own.
 import { createHash } from 'node:crypto';
 import type { components } from '../contract/mpc-api.generated.js';
-import type { TaskDocument, TaskKind } from './task-kinds.js';
+import { TASK_KINDS, type TaskDocument, type TaskKind } from './task-kinds.js';
 import { invalidParameter } from './vendor-errors.js';
 
 export type NotificationConfig = components['schemas']['NotificationConfig'];
 export type EventType = components['schemas']['NotificationEventName'];
 
-/** The events the mock can announce, as `GET /v1/{project_id}/notification/event` lists them. */
-export const NOTIFICATION_EVENTS: readonly EventType[] = ['TranscodeStart', 'TranscodeComplete', 'ThumbnailComplete', 'AnimatedGraphicsComplete'];
+/** The events the mock can announce, as `GET /v1/{project_id}/notification/event` lists them: the kinds' own. */
+export const NOTIFICATION_EVENTS: readonly EventType[] = TASK_KINDS.flatMap((k) => (k.events ? [...(k.events.start ? [k.events.start] : []), k.events.complete] : []));
+
+/** The kind whose tasks announce an event. */
+export function kindOfEvent(event: EventType): TaskKind {
+  return TASK_KINDS.find((k) => k.events?.start === event || k.events?.complete === event)!;
+}
 
 /** msg_type (reference section 14): 0 off, 1 text, 2 JSON, 3 both. */
 const MSG_TEXT = 1;
 const MSG_JSON = 2;
 
+/** The index of the first event configured a second time, if one is: a configuration names an event once. */
+export function repeatedEvent(configs: readonly NotificationConfig[]): number | undefined {
+  const seen = new Set<string>();
+  for (const [i, config] of configs.entries()) {
+    if (seen.has(config.event_name)) return i;
+    seen.add(config.event_name);
+  }
+  return undefined;
+}
+
 /** Rules of a configuration that its schema cannot state: an event is configured once. Throws MPC.10202. */
 export function checkNotificationConfigs(configs: readonly NotificationConfig[]): void {
-  const seen = new Set<string>();
-  configs.forEach((config, i) => {
-    if (seen.has(config.event_name)) throw invalidParameter(`notifications.${i}.event_name ${config.event_name} is configured twice`);
-    seen.add(config.event_name);
-  });
+  const i = repeatedEvent(configs);
+  if (i !== undefined) throw invalidParameter(`notifications.${i}.event_name ${configs[i]!.event_name} is configured twice`);
 }
 
 /** A state change of a created task, as the lifecycle (or a cancel, or a synchronous snapshot) makes it. */
@@ -42,7 +54,7 @@ export interface Transition {
  * WAITING or from audit), the completion when any task reaches a final state, whether it succeeded, failed or
  * was canceled.
  */
-export function eventsOf(t: Transition): EventType[] {
+function eventsOf(t: Transition): EventType[] {
   const events = t.kind.events;
   if (!events || t.from === t.task.status) return [];
   const running = t.kind.states[t.kind.states.length - 2];
@@ -94,7 +106,7 @@ function eventText(kind: TaskKind, eventType: EventType, task: TaskDocument): st
 const COMMON_FIELDS = ['task_id', 'status', 'create_time', 'start_time', 'end_time', 'input', 'output', 'user_data', 'error_code', 'description'] as const;
 
 /** The MPC event: `event_type` and the one payload key of the kind (reference section 14). */
-export function mpcEvent(kind: TaskKind, eventType: EventType, task: TaskDocument): Record<string, unknown> {
+function mpcEvent(kind: TaskKind, eventType: EventType, task: TaskDocument): Record<string, unknown> {
   const events = kind.events!;
   const payload: Record<string, unknown> = {};
   // Deviation: the status word is the task's own, as its list answers it: SUCCEEDED for transcodings (as the real

@@ -6,7 +6,7 @@
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 
 /** The fields a signature covers, in the order they are signed (sorted by name); absent or empty ones are left out. */
-export const SIGNED_FIELDS = ['message', 'message_id', 'subject', 'subscribe_url', 'timestamp', 'topic_urn', 'type'] as const;
+const SIGNED_FIELDS = ['message', 'message_id', 'subject', 'subscribe_url', 'timestamp', 'topic_urn', 'type'] as const;
 
 /**
  * The string SMN signs: for each signed field present, sorted by name, `name\nvalue\n`.
