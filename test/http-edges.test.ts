@@ -237,6 +237,31 @@ describe('shutdown', () => {
     expect(second!.headers['content-type']).toBe('application/json;charset=UTF-8');
     expect(JSON.parse(second!.body)).toEqual({ error_code: 'APIGW.0201', error_msg: 'Backend unavailable.', request_id: second!.headers['x-request-id'] });
   });
+
+  it('answers 503 too for a question whose answer is kept to be repeated (src/http/repeat-answers.ts)', async () => {
+    const kept = `/v1/${PROJECT}/thumbnails?task_id=1`;
+    for (let i = 0; i < 3; i++) await t.request.get(kept).expect(200);
+    // The first request on the connection is held by a fault's delay; the rule is gone before the mock closes (while
+    // any rule exists, nothing is repeated at all), so the second meets a kept answer.
+    await t.request.post('/_mock/faults').send({ match: { kind: 'transcodings' }, delay_ms: 300, times: 1 }).expect(201);
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(get(`/v1/${PROJECT}/transcodings?task_id=1`)));
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+      setTimeout(() => {
+        t.service.faults.clear();
+        void t.app.close();
+        setTimeout(() => socket.write(get(kept)), 50);
+      }, 100);
+      setTimeout(() => socket.destroy(), 2_000);
+    });
+    const [first, second] = answers(text);
+    expect(first!.status).toBe(200);
+    expect(second!.status).toBe(503);
+    expect(JSON.parse(second!.body)).toEqual({ error_code: 'APIGW.0201', error_msg: 'Backend unavailable.', request_id: second!.headers['x-request-id'] });
+  });
 });
 
 describe('paths that climb out of the docs', () => {
