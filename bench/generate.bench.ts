@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { parseGenerateCount } from '../src/config.js';
 import { countFor, generateTasks } from '../src/fixture-format/generate-fixtures.js';
-import { TASK_KINDS } from '../src/domain/task-kinds.js';
+import { TASK_KINDS } from '../src/domain/tasks/task-kinds.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SPEC = process.env.BENCH_GENERATE ?? 'transcodings=1000000,thumbnails=100000,animated-graphics=100000,encryptions=100000';

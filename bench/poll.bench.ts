@@ -5,12 +5,12 @@
 import { performance } from 'node:perf_hooks';
 import { buildApp } from '../src/app.js';
 import { loadContract, loadControlContract } from '../src/contract/openapi.js';
-import { MockClock } from '../src/domain/clock.js';
-import { LifecycleSettings } from '../src/domain/lifecycle-settings.js';
+import { MockClock } from '../src/domain/steering/clock.js';
+import { LifecycleSettings } from '../src/domain/tasks/lifecycle-settings.js';
 import { createMpcService } from '../src/domain/mpc-service.js';
 import { mergeFixtureSets, parseFixtureFile, PRESET_TEMPLATES_FILE, readFixtureFile } from '../src/fixture-format/fixture-files.js';
 import { generateFixtures } from '../src/fixture-format/generate-fixtures.js';
-import { createTaskStore } from '../src/storage/task-store.js';
+import { createTaskStore } from '../src/storage/tasks/task-store.js';
 
 const PER_KIND = Number(process.env.BENCH_TASKS_PER_KIND ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1_000);

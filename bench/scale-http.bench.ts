@@ -12,7 +12,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import Database from 'better-sqlite3';
-import { SCHEMA_VERSION } from '../src/storage/task-store.js';
+import { SCHEMA_VERSION } from '../src/storage/tasks/task-store.js';
 import { load, memoryMb, startServer, type LoadResult, type Server } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SCALE_SECONDS ?? 3);

@@ -5,14 +5,14 @@
 // `large` is a file store with 1,000,000 transcoding tasks and 100,000 of each other kind (about a minute to build).
 import { buildApp } from '../src/app.js';
 import { loadContract, loadControlContract } from '../src/contract/openapi.js';
-import { MockClock } from '../src/domain/clock.js';
+import { MockClock } from '../src/domain/steering/clock.js';
 import { createMpcService } from '../src/domain/mpc-service.js';
 import { mergeFixtureSets, parseFixtureFile, readFixtureFiles, DEFAULT_FIXTURES_DIR } from '../src/fixture-format/fixture-files.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFixtures, generateTasks } from '../src/fixture-format/generate-fixtures.js';
-import { createTaskStore } from '../src/storage/task-store.js';
+import { createTaskStore } from '../src/storage/tasks/task-store.js';
 
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '0,10000,100000').split(',').map((s) => (s === 'large' ? -1 : Number(s)));
 const LARGE = { transcodings: 1_000_000, thumbnails: 100_000, 'animated-graphics': 100_000, encryptions: 100_000 };

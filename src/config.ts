@@ -1,9 +1,9 @@
 // mpc-mock's configuration: one table defines every option once (its flag, environment variable, type,
 // default and help text); the Config type, the parser and --help all derive from it.
 
-import { AUTH_MODES } from './domain/auth.js';
-import { LIFECYCLE_LIST_SYNTAX, parseLifecycleList } from './domain/lifecycle-settings.js';
-import { TASK_KINDS, type TaskKind } from './domain/task-kinds.js';
+import { AUTH_MODES } from './domain/auth/auth.js';
+import { LIFECYCLE_LIST_SYNTAX, parseLifecycleList } from './domain/tasks/lifecycle-settings.js';
+import { TASK_KINDS, type TaskKind } from './domain/tasks/task-kinds.js';
 
 /** --generate: `n` tasks of every kind, or `transcodings=1000000,thumbnails=100000,...`; undefined when neither. */
 export function parseGenerateCount(text: string): number | Partial<Record<TaskKind['path'], number>> | undefined {

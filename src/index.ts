@@ -4,7 +4,7 @@
 export { startMpcMock, type MpcMockOptions, type RunningMpcMock } from './server.js';
 export type { Config } from './config.js';
 export type { ClockControl, LifecycleControl, OutcomeControl, TaskControl, TaskKindWord } from './control/in-process.js';
-export type { LifecycleSetting } from './domain/lifecycle-settings.js';
-export type { OutcomeRule } from './domain/outcomes.js';
-export type { TaskDocument } from './domain/task-kinds.js';
+export type { LifecycleSetting } from './domain/tasks/lifecycle-settings.js';
+export type { OutcomeRule } from './domain/tasks/outcomes.js';
+export type { TaskDocument } from './domain/tasks/task-kinds.js';
 export { mockControl, MockControlError, type MockControl, type MockControlOptions } from './control/client.js';

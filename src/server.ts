@@ -6,12 +6,12 @@ import { ConfigError, parseGenerateCount, parseSubscriptions, resolveConfig, typ
 import { loadContract, loadControlContract, type Contract } from './contract/openapi.js';
 import { mockControl, type MockControl } from './control/client.js';
 import { inProcessControls, type InProcessControls } from './control/in-process.js';
-import { AuthSettings, type Credentials } from './domain/auth.js';
-import { MockClock } from './domain/clock.js';
-import { LifecycleSettings, parseLifecycleList } from './domain/lifecycle-settings.js';
+import { AuthSettings, type Credentials } from './domain/auth/auth.js';
+import { MockClock } from './domain/steering/clock.js';
+import { LifecycleSettings, parseLifecycleList } from './domain/tasks/lifecycle-settings.js';
 import { createMpcService, type MpcService } from './domain/mpc-service.js';
-import { OutcomeRules, type OutcomeRule } from './domain/outcomes.js';
-import type { TaskKind } from './domain/task-kinds.js';
+import { OutcomeRules, type OutcomeRule } from './domain/tasks/outcomes.js';
+import type { TaskKind } from './domain/tasks/task-kinds.js';
 import { VendorError } from './domain/vendor-errors.js';
 import {
   DEFAULT_FIXTURES_DIR,
@@ -24,7 +24,7 @@ import {
 } from './fixture-format/fixture-files.js';
 import { bindBody } from './http/request-body.js';
 import { parseCorsOrigins } from './http/cors.js';
-import { createTaskStore, StoreVersionError, type StoredTask, type TaskRowBatch, type TaskStore } from './storage/task-store.js';
+import { createTaskStore, StoreVersionError, type StoredTask, type TaskRowBatch, type TaskStore } from './storage/tasks/task-store.js';
 
 export type MpcMockOptions = Omit<Partial<Config>, 'outcomes' | 'generate' | 'credentials'> & {
   /** SPEC 5.1's credentials: a JSON file (as --credentials takes it), or the object itself. */

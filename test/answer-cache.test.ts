@@ -1,7 +1,7 @@
-// The read answers kept between requests (src/domain/answer-cache.ts) are never stale: each way the store can
+// The read answers kept between requests (src/domain/tasks/answer-cache.ts) are never stale: each way the store can
 // change, through the vendor API, the control plane or the clock, shows in the very next identical read.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AnswerCache } from '../src/domain/answer-cache.js';
+import { AnswerCache } from '../src/domain/tasks/answer-cache.js';
 import { buildTestApp, FIXTURE_PROJECT, PROJECT, type TestApp } from './helper.js';
 
 describe('AnswerCache', () => {

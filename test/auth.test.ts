@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config.js';
-import { authenticate, AuthSettings, canonicalQuery, parseSdkDate, type Credentials } from '../src/domain/auth.js';
+import { authenticate, AuthSettings, canonicalQuery, parseSdkDate, type Credentials } from '../src/domain/auth/auth.js';
 import { loadAuthSettings } from '../src/server.js';
 import { buildTestApp, PROJECT, testControlContract, type TestApp } from './helper.js';
 import { pythonSigned } from './python-signer.js';

@@ -1,7 +1,7 @@
 // SPEC 4.2: cancelling tasks, including the DELETE and the body-less POST exactly as the SDKs send them.
 import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TASK_KINDS, type TaskKind } from '../src/domain/task-kinds.js';
+import { TASK_KINDS, type TaskKind } from '../src/domain/tasks/task-kinds.js';
 import { startMpcMock, type RunningMpcMock } from '../src/server.js';
 import { CREATE_BODIES } from './create-bodies.js';
 import { buildTestApp, FIXTURE_PROJECT, invalid, PROJECT, type TestApp } from './helper.js';

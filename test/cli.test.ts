@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, envName, OPTIONS, parseConfig } from '../src/config.js';
-import { parseLifecycleList } from '../src/domain/lifecycle-settings.js';
+import { parseLifecycleList } from '../src/domain/tasks/lifecycle-settings.js';
 
 const CLI = ['--import', 'tsx', 'src/cli.ts'];
 const NOT_A_DATABASE = join(mkdtempSync(join(tmpdir(), 'mpc-cli-')), 'not-a-database.db');

@@ -1,7 +1,7 @@
 // SPEC 6.5 (and the envelope rules of SPEC 6): the clock, the lifecycle and outcome settings through /_mock/,
 // and the same operations on the object startMpcMock returns.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MockClock } from '../src/domain/clock.js';
+import { MockClock } from '../src/domain/steering/clock.js';
 import { startMpcMock, type RunningMpcMock } from '../src/server.js';
 import { CREATE_BODIES } from './create-bodies.js';
 import { buildTestApp, TEST_NOW, type TestApp } from './helper.js';

@@ -1,6 +1,6 @@
 // SPEC 6.2: the state through the control plane: reset, add, export, and one task read, changed or removed.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TaskDocument } from '../src/domain/task-kinds.js';
+import type { TaskDocument } from '../src/domain/tasks/task-kinds.js';
 import { CREATE_BODIES } from './create-bodies.js';
 import { buildTestApp, defaultFixtures, FIXTURE_PROJECT, invalid, PROJECT, type TestApp } from './helper.js';
 

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TASK_KINDS } from '../src/domain/task-kinds.js';
+import { TASK_KINDS } from '../src/domain/tasks/task-kinds.js';
 import { CREATE_BODIES } from './create-bodies.js';
 import { defaultFixtures } from './helper.js';
 

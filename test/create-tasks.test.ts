@@ -1,7 +1,7 @@
 // SPEC 4.1, 4.4, 4.5: creating tasks, as the SDKs and real clients send the bodies.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TASK_KINDS, type TaskKind } from '../src/domain/task-kinds.js';
-import type { TransTemplate } from '../src/domain/transcoding-templates.js';
+import { TASK_KINDS, type TaskKind } from '../src/domain/tasks/task-kinds.js';
+import type { TransTemplate } from '../src/domain/templates/transcoding-templates.js';
 import { CREATE_BODIES, obs } from './create-bodies.js';
 import { buildTestApp, invalid, type TestApp } from './helper.js';
 

@@ -6,11 +6,11 @@ import { buildApp } from '../src/app.js';
 import { loadContract, loadControlContract, type Contract } from '../src/contract/openapi.js';
 import type { ControlPlaneOptions } from '../src/control/control-plane.js';
 import { inProcessControls, type InProcessControls } from '../src/control/in-process.js';
-import { MockClock } from '../src/domain/clock.js';
+import { MockClock } from '../src/domain/steering/clock.js';
 import { sequentialIds } from '../src/domain/ids.js';
-import { LifecycleSettings, parseLifecycleList } from '../src/domain/lifecycle-settings.js';
+import { LifecycleSettings, parseLifecycleList } from '../src/domain/tasks/lifecycle-settings.js';
 import { createMpcService, type MpcService, type MpcServiceOptions } from '../src/domain/mpc-service.js';
-import { OutcomeRules, type OutcomeRule } from '../src/domain/outcomes.js';
+import { OutcomeRules, type OutcomeRule } from '../src/domain/tasks/outcomes.js';
 import {
   DEFAULT_FIXTURES_DIR,
   mergeFixtureSets,
@@ -19,7 +19,7 @@ import {
   readFixtureFiles,
   type FixtureSet,
 } from '../src/fixture-format/fixture-files.js';
-import { createTaskStore, type TaskStore } from '../src/storage/task-store.js';
+import { createTaskStore, type TaskStore } from '../src/storage/tasks/task-store.js';
 import { installResponseValidation } from './response-validation.js';
 
 let contract: Contract | undefined;

@@ -1,8 +1,8 @@
 // SPEC 4.3 and 6.5: created tasks move through their kind's states, from a clock the tests freeze and move
 // on (never a sleep), after a number of reads, or by hand; outcome rules decide how they end.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TASK_KINDS, type TaskDocument, type TaskKind } from '../src/domain/task-kinds.js';
-import type { TransTemplate } from '../src/domain/transcoding-templates.js';
+import { TASK_KINDS, type TaskDocument, type TaskKind } from '../src/domain/tasks/task-kinds.js';
+import type { TransTemplate } from '../src/domain/templates/transcoding-templates.js';
 import { CREATE_BODIES } from './create-bodies.js';
 import { buildTestApp, PROJECT, testContract, type TestApp } from './helper.js';
 

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFixtureFile, mergeFixtureSets } from '../src/fixture-format/fixture-files.js';
 import { generateFixtures } from '../src/fixture-format/generate-fixtures.js';
 import { formatMpcTime } from '../src/domain/mpc-time.js';
-import { TASK_KINDS, type TaskDocument, type TaskKind } from '../src/domain/task-kinds.js';
-import { taskSortKey } from '../src/storage/task-store.js';
+import { TASK_KINDS, type TaskDocument, type TaskKind } from '../src/domain/tasks/task-kinds.js';
+import { taskSortKey } from '../src/storage/tasks/task-store.js';
 import { CREATE_BODIES } from './create-bodies.js';
 import { buildTestApp, defaultFixtures, testContract, type TestApp } from './helper.js';
 

@@ -4,7 +4,7 @@
 import { createVerify, X509Certificate } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, parseSubscriptions } from '../src/config.js';
-import { stringToSign } from '../src/domain/smn-signing.js';
+import { stringToSign } from '../src/domain/notifications/smn-signing.js';
 import { CREATE_BODIES, obs } from './create-bodies.js';
 import { buildTestApp, invalid, PROJECT, type TestApp, type TestAppOptions } from './helper.js';
 import { startReceiver, type Receiver } from './smn-receiver.js';

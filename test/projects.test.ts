@@ -1,6 +1,6 @@
 // SPEC 1.2: a query sees only its own project's tasks and the shared fixtures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK_KINDS, type TaskDocument } from '../src/domain/task-kinds.js';
+import { TASK_KINDS, type TaskDocument } from '../src/domain/tasks/task-kinds.js';
 import { buildTestApp, defaultFixtures, FIXTURE_PROJECT, PROJECT, type TestApp } from './helper.js';
 
 describe.each(TASK_KINDS.map((k) => [k.path, k] as const))('projects on /%s', (path, kind) => {

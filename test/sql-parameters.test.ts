@@ -40,7 +40,7 @@ describe('SQL text', () => {
   });
 
   it('finds the SQL it checks (the check is not vacuous)', () => {
-    const text = readFileSync('src/storage/task-store.ts', 'utf8');
+    const text = readFileSync('src/storage/tasks/task-store.ts', 'utf8');
     expect(text).toMatch(/\$\{statusFilter\}/);
   });
 });

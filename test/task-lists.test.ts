@@ -1,6 +1,6 @@
 // SPEC section 2: the four MPC task lists, one set of rules run against every kind's descriptor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK_KINDS, type TaskDocument, type TaskKind } from '../src/domain/task-kinds.js';
+import { TASK_KINDS, type TaskDocument, type TaskKind } from '../src/domain/tasks/task-kinds.js';
 import type { FixtureSet } from '../src/fixture-format/fixture-files.js';
 import { buildTestApp, defaultFixtures, invalid, PROJECT, type TestApp, testContract } from './helper.js';
 

@@ -7,8 +7,8 @@ import { openDatabase } from '../src/storage/sqlite.js';
 import { describe, expect, it } from 'vitest';
 import { generateTasks } from '../src/fixture-format/generate-fixtures.js';
 import { startMpcMock } from '../src/server.js';
-import { LEVELS } from '../src/storage/task-counts.js';
-import { createTaskStore, QUERY_SQL, taskSortKey, type StoredTask } from '../src/storage/task-store.js';
+import { LEVELS } from '../src/storage/tasks/task-counts.js';
+import { createTaskStore, QUERY_SQL, taskSortKey, type StoredTask } from '../src/storage/tasks/task-store.js';
 import { defaultFixtures } from './helper.js';
 
 const task = (id: string, createTime = '20240101000000'): StoredTask => ({

@@ -2,11 +2,11 @@
 // directly, with their inputs checked by the same document, so a test steers the mock without HTTP.
 import type { Contract } from '../contract/openapi.js';
 import type { components } from '../contract/mock-control.generated.js';
-import { changeAuth, type AuthChange, type AuthView } from '../domain/auth.js';
+import { changeAuth, type AuthChange, type AuthView } from '../domain/auth/auth.js';
 import type { MpcService } from '../domain/mpc-service.js';
-import type { LifecycleSetting } from '../domain/lifecycle-settings.js';
-import type { OutcomeRule } from '../domain/outcomes.js';
-import { requireTaskKindByPath, type TaskDocument } from '../domain/task-kinds.js';
+import type { LifecycleSetting } from '../domain/tasks/lifecycle-settings.js';
+import type { OutcomeRule } from '../domain/tasks/outcomes.js';
+import { requireTaskKindByPath, type TaskDocument } from '../domain/tasks/task-kinds.js';
 import { invalidParameter, mockTaskNotFound } from '../domain/vendor-errors.js';
 import { bindBody } from '../http/request-body.js';
 

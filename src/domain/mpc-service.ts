@@ -9,25 +9,25 @@ import {
   type StoredTemplate,
   type StoredThumbnailDetails,
   type TaskStore,
-} from '../storage/task-store.js';
-import { FaultRules } from './faults.js';
-import { Journal } from './journal.js';
-import type { MockClock } from './clock.js';
-import { createLifecycle, enterState, CANCELED_DESCRIPTION, type Lifecycle } from './lifecycle.js';
-import { LifecycleSettings, type EffectiveSetting, type LifecycleSetting } from './lifecycle-settings.js';
-import { AnswerCache } from './answer-cache.js';
-import { AuthSettings } from './auth.js';
-import { listTasks, type ListTasksParams, type TaskListPage } from './list-tasks.js';
+} from '../storage/tasks/task-store.js';
+import { FaultRules } from './steering/faults.js';
+import { Journal } from './steering/journal.js';
+import type { MockClock } from './steering/clock.js';
+import { createLifecycle, enterState, CANCELED_DESCRIPTION, type Lifecycle } from './tasks/lifecycle.js';
+import { LifecycleSettings, type EffectiveSetting, type LifecycleSetting } from './tasks/lifecycle-settings.js';
+import { AnswerCache } from './tasks/answer-cache.js';
+import { AuthSettings } from './auth/auth.js';
+import { listTasks, type ListTasksParams, type TaskListPage } from './tasks/list-tasks.js';
 import { formatMpcTime } from './mpc-time.js';
-import { OutcomeRules } from './outcomes.js';
-import { KIND_DOCUMENTS, type CreateRequest, type TaskPlan } from './task-documents.js';
-import { taskKind, type TaskDocument, type TaskKind } from './task-kinds.js';
-import { listThumbnailDetails, type ThumbnailDetailsPage, type ThumbnailDetailsParams } from './thumbnail-details.js';
-import { resolveOutputs, type TranscodingRequest } from './transcoding-templates.js';
+import { OutcomeRules } from './tasks/outcomes.js';
+import { KIND_DOCUMENTS, type CreateRequest, type TaskPlan } from './tasks/task-documents.js';
+import { taskKind, type TaskDocument, type TaskKind } from './tasks/task-kinds.js';
+import { listThumbnailDetails, type ThumbnailDetailsPage, type ThumbnailDetailsParams } from './tasks/thumbnail-details.js';
+import { resolveOutputs, type TranscodingRequest } from './templates/transcoding-templates.js';
 import { invalidParameter, operationFailed } from './vendor-errors.js';
-import { Deliveries } from './deliveries.js';
-import { checkNotificationConfigs, messagesOf, type NotificationConfig, type Transition } from './notifications.js';
-import { SmnSigner } from './smn-signing.js';
+import { Deliveries } from './notifications/deliveries.js';
+import { checkNotificationConfigs, messagesOf, type NotificationConfig, type Transition } from './notifications/notifications.js';
+import { SmnSigner } from './notifications/smn-signing.js';
 
 /** What the store held at start, for a reset to go back to (SPEC 6.2). */
 export interface Baseline {

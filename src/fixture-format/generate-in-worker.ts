@@ -3,8 +3,8 @@
 // two cores. The batches hold exactly what generateTasks yields, in its order, serialised as the store would
 // serialise them (test/fixtures.test.ts compares a store seeded either way).
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { TaskKindName } from '../domain/task-kinds.js';
-import type { TaskRowBatch } from '../storage/task-store.js';
+import type { TaskKindName } from '../domain/tasks/task-kinds.js';
+import type { TaskRowBatch } from '../storage/tasks/task-store.js';
 import type { GenerateOptions } from './generate-fixtures.js';
 
 export interface GenerateWorkerData {

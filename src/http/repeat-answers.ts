@@ -3,7 +3,7 @@
 // suite sends most (the same poll every few hundred milliseconds, the same list checked again) then costs less
 // than a bare Fastify route (bench/http.bench.ts: Fastify's own path was twice a bare server's CPU per request).
 //
-// Exact for the reason the domain's answer cache is (src/domain/answer-cache.ts): a vendor read's answer is a
+// Exact for the reason the domain's answer cache is (src/domain/tasks/answer-cache.ts): a vendor read's answer is a
 // function of its URL and the store alone (no vendor read looks at a header), and it is repeated only while
 // the store's change counter, after the lifecycle has settled, is what it was when the answer was made.
 // Everything the mock does for every request still happens: authentication (SPEC 5: a request it refuses goes to
@@ -12,12 +12,12 @@
 // --cors is on, a body or an Expect header, a request line near the gateway's limit, the mock shutting down.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AnswerCache } from '../domain/answer-cache.js';
-import { authenticate, type AuthResult, type AuthSettings } from '../domain/auth.js';
-import type { Clock } from '../domain/clock.js';
-import type { FaultRules } from '../domain/faults.js';
+import { AnswerCache } from '../domain/tasks/answer-cache.js';
+import { authenticate, type AuthResult, type AuthSettings } from '../domain/auth/auth.js';
+import type { Clock } from '../domain/steering/clock.js';
+import type { FaultRules } from '../domain/steering/faults.js';
 import type { IdSource } from '../domain/ids.js';
-import type { Journal } from '../domain/journal.js';
+import type { Journal } from '../domain/steering/journal.js';
 import { requestLineTooLong } from './vendor-envelope.js';
 import { authOf, authRequest, journalRequest, projectOfUrl } from './vendor-hooks.js';
 

@@ -4,11 +4,11 @@
 // kind, task id, and for authentication its headers and received body).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticate, type AuthRequest, type AuthResult, type AuthSettings } from '../domain/auth.js';
-import type { Clock } from '../domain/clock.js';
-import type { FaultAction, FaultRules, RequestFacts } from '../domain/faults.js';
-import { redactHeaders, type Journal } from '../domain/journal.js';
-import { taskKindByPath } from '../domain/task-kinds.js';
+import { authenticate, type AuthRequest, type AuthResult, type AuthSettings } from '../domain/auth/auth.js';
+import type { Clock } from '../domain/steering/clock.js';
+import type { FaultAction, FaultRules, RequestFacts } from '../domain/steering/faults.js';
+import { redactHeaders, type Journal } from '../domain/steering/journal.js';
+import { taskKindByPath } from '../domain/tasks/task-kinds.js';
 import { parseQueryString } from './parameters.js';
 import { journaledBody, rawBodyOf } from './request-body.js';
 import { JSON_CONTENT_TYPE, sendVendorError } from './vendor-envelope.js';

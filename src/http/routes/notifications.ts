@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Contract } from '../../contract/openapi.js';
 import type { MpcService } from '../../domain/mpc-service.js';
-import { NOTIFICATION_EVENTS, type NotificationConfig } from '../../domain/notifications.js';
+import { NOTIFICATION_EVENTS, type NotificationConfig } from '../../domain/notifications/notifications.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../parameters.js';
 import { bindBody } from '../request-body.js';
 import { JSON_CONTENT_TYPE, vendorHandler } from '../vendor-envelope.js';

@@ -1,8 +1,8 @@
 // The four MPC task lists: one route per kind descriptor, one implementation behind them all.
 import type { FastifyInstance } from 'fastify';
 import type { Contract } from '../../contract/openapi.js';
-import { taskListBody, type ListTasksParams } from '../../domain/list-tasks.js';
-import { TASK_KINDS } from '../../domain/task-kinds.js';
+import { taskListBody, type ListTasksParams } from '../../domain/tasks/list-tasks.js';
+import { TASK_KINDS } from '../../domain/tasks/task-kinds.js';
 import type { MpcService } from '../../domain/mpc-service.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../parameters.js';
 import { JSON_CONTENT_TYPE, vendorHandler } from '../vendor-envelope.js';

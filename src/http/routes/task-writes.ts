@@ -3,8 +3,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Contract } from '../../contract/openapi.js';
 import type { MpcService } from '../../domain/mpc-service.js';
-import { createResponse, type CreateRequest } from '../../domain/task-documents.js';
-import { TASK_KINDS } from '../../domain/task-kinds.js';
+import { createResponse, type CreateRequest } from '../../domain/tasks/task-documents.js';
+import { TASK_KINDS } from '../../domain/tasks/task-kinds.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../parameters.js';
 import { bindBody } from '../request-body.js';
 import { vendorHandler } from '../vendor-envelope.js';

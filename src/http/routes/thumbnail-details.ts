@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Contract } from '../../contract/openapi.js';
 import type { MpcService } from '../../domain/mpc-service.js';
-import type { ThumbnailDetailsParams } from '../../domain/thumbnail-details.js';
+import type { ThumbnailDetailsParams } from '../../domain/tasks/thumbnail-details.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../parameters.js';
 import { JSON_CONTENT_TYPE, vendorHandler } from '../vendor-envelope.js';
 

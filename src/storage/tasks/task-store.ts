@@ -4,11 +4,11 @@
 import { closeSync, fsync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type Database from 'better-sqlite3';
-import { openDatabase } from './sqlite.js';
-import type { components } from '../contract/mpc-api.generated.js';
-import type { TransTemplate } from '../domain/transcoding-templates.js';
+import { openDatabase } from '../sqlite.js';
+import type { components } from '../../contract/mpc-api.generated.js';
+import type { TransTemplate } from '../../domain/templates/transcoding-templates.js';
 import { ANY_STATUS, COUNTS_SCHEMA, createTaskCounts, type BucketTally } from './task-counts.js';
-import type { TaskDocument, TaskKindName } from '../domain/task-kinds.js';
+import type { TaskDocument, TaskKindName } from '../../domain/tasks/task-kinds.js';
 
 /** Fixture tasks that name no project are shared: every project sees them (SPEC 1.2). */
 export const SHARED_PROJECT = '';
@@ -90,7 +90,7 @@ export class StoreClashError extends Error {
 }
 
 /**
- * Where a created task stands on its way to a final state (src/domain/lifecycle.ts). Only created tasks that are
+ * Where a created task stands on its way to a final state (src/domain/tasks/lifecycle.ts). Only created tasks that are
  * not yet final have one; fixture tasks never do, so they stay as written.
  */
 export interface ProgressRow {

@@ -1,7 +1,7 @@
 // The request journal (SPEC 6.4): the last N requests to the vendor API, oldest first, with what a test needs
 // to assert on them, and waits that return once enough matching requests have arrived. The HTTP layer records
 // entries; the control plane reads and waits. Control calls are never journaled.
-import type { AuthResult } from './auth.js';
+import type { AuthResult } from '../auth/auth.js';
 
 export interface JournalEntry {
   request_id: string;

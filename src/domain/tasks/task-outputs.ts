@@ -1,6 +1,6 @@
 // The one builder of what a finished task reports about its media: the transcoding outputs
 // (`output_file_name`, `transcode_detail`), snapshot pictures, and the names of encrypted files. Created tasks
-// (src/domain/lifecycle.ts) and generated fixtures (src/fixture-format/generate-fixtures.ts) both build their
+// (src/domain/tasks/lifecycle.ts) and generated fixtures (src/fixture-format/generate-fixtures.ts) both build their
 // documents here, from explicit parameters, so the two always have the same shape; neither draws randomness
 // inside the builder.
 

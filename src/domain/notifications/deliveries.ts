@@ -9,8 +9,8 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { randomBytes } from 'node:crypto';
-import type { MockClock } from './clock.js';
-import type { DeliveryFaultAction, FaultRules } from './faults.js';
+import type { MockClock } from '../steering/clock.js';
+import type { DeliveryFaultAction, FaultRules } from '../steering/faults.js';
 import { kindOfEvent, type EventMessage, type EventType } from './notifications.js';
 import type { SmnSigner } from './smn-signing.js';
 

@@ -1,9 +1,9 @@
 // Outcome rules (SPEC 4.3, 6.5): which created tasks fail, need audit, end CANCELED by themselves or succeed
 // only in part, and with which code and message. The first rule that matches a task decides; a task no rule
 // matches succeeds. The rule is applied when the task is created, so a task's fate does not change under it.
-import type { components } from '../contract/mock-control.generated.js';
+import type { components } from '../../contract/mock-control.generated.js';
 import type { TaskKind } from './task-kinds.js';
-import { invalidParameter } from './vendor-errors.js';
+import { invalidParameter } from '../vendor-errors.js';
 
 /** A rule as the control plane's document defines it. */
 export type OutcomeRule = components['schemas']['OutcomeRule'];

@@ -1,6 +1,6 @@
 // The four MPC task kinds share one implementation of every behaviour; what differs is this descriptor.
 // The status words each list accepts live in the OpenAPI document (the operation's `status` enum), not here.
-import { invalidParameter } from './vendor-errors.js';
+import { invalidParameter } from '../vendor-errors.js';
 
 export type TaskKindName = 'transcoding' | 'snapshot' | 'animated_gif' | 'encryption';
 
@@ -58,7 +58,7 @@ export const TASK_KINDS: readonly TaskKind[] = [
     createdIdIsNumber: true,
     hasErrorCode: true,
     defaultFailure: { error_code: 'MPC.10105', description: 'An error occurred during transcoding.' },
-    // media_detail and xcode_error are built from transcode_detail (src/domain/notifications.ts).
+    // media_detail and xcode_error are built from transcode_detail (src/domain/notifications/notifications.ts).
     events: { start: 'TranscodeStart', complete: 'TranscodeComplete', payloadKey: 'transcode_info', fields: [] },
   },
   {

@@ -4,7 +4,7 @@
 // gateway's reason for refusing it, comes out. The HTTP layer (src/http/vendor-hooks.ts) only adapts. One
 // function, `authenticate`, so that any path that answers a vendor request can call the same check.
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
-import { iamAuthFailed, invalidParameter, type VendorError } from './vendor-errors.js';
+import { iamAuthFailed, invalidParameter, type VendorError } from '../vendor-errors.js';
 
 export const AUTH_MODES = ['off', 'presence', 'verify'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];

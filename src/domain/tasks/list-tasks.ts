@@ -1,10 +1,10 @@
 // The list semantics shared by the four task kinds (SPEC section 2): task_id lookups, the status filter,
 // the create_time window, paging, total and is_truncated. Parameters arrive already checked against the
 // OpenAPI document; only rules that span parameters are checked here.
-import type { operations } from '../contract/mpc-api.generated.js';
-import type { TaskRow, TaskStore } from '../storage/task-store.js';
+import type { operations } from '../../contract/mpc-api.generated.js';
+import type { TaskRow, TaskStore } from '../../storage/tasks/task-store.js';
 import type { TaskKind } from './task-kinds.js';
-import { invalidParameter } from './vendor-errors.js';
+import { invalidParameter } from '../vendor-errors.js';
 
 type ListQuery = NonNullable<operations['ListEncryptTask']['parameters']['query']>;
 /** The list query as the document defines it, with page and size defaulted and status any kind's word. */

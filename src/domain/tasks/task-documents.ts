@@ -1,13 +1,13 @@
 // What differs between the kinds when a task is created and when it finishes: the document a new task starts
 // as, the cross-field rules of its create body, and the outputs of a successful one. The state machine that
-// drives all four is one (src/domain/lifecycle.ts); it calls these per kind.
+// drives all four is one (src/domain/tasks/lifecycle.ts); it calls these per kind.
 import { createHash } from 'node:crypto';
-import type { components } from '../contract/mpc-api.generated.js';
+import type { components } from '../../contract/mpc-api.generated.js';
 import type { Outcome } from './outcomes.js';
 import type { TaskDocument, TaskKind, TaskKindName } from './task-kinds.js';
 import { encryptedFiles, renditionFileName, snapshotPictures, transcodingOutputs, type Rendition } from './task-outputs.js';
-import { outputMedia, packOf, probeInput, type OutputSpec } from './transcoding-templates.js';
-import { invalidParameter } from './vendor-errors.js';
+import { outputMedia, packOf, probeInput, type OutputSpec } from '../templates/transcoding-templates.js';
+import { invalidParameter } from '../vendor-errors.js';
 
 type Schemas = components['schemas'];
 type ObsObjInfo = Schemas['ObsObjInfo'];

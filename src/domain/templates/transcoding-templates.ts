@@ -2,9 +2,9 @@
 // catalogue of presets (fixtures/presets/transcoding-templates.json) that fixture files can extend; a task
 // names up to 9 of them, or gives `av_parameters` instead, and its outputs follow them.
 import { createHash } from 'node:crypto';
-import type { components } from '../contract/mpc-api.generated.js';
-import { invalidParameter } from './vendor-errors.js';
-import { outputSize, type AudioStream, type MediaFile } from './task-outputs.js';
+import type { components } from '../../contract/mpc-api.generated.js';
+import { invalidParameter } from '../vendor-errors.js';
+import { outputSize, type AudioStream, type MediaFile } from '../tasks/task-outputs.js';
 
 export type TransTemplate = components['schemas']['TransTemplate'];
 type AvParameters = components['schemas']['AvParameters'];

@@ -1,7 +1,7 @@
 // How fast created tasks move through their states (SPEC 4.3, 6.5): immediately, one state every N seconds
 // of the mock's clock, one state every N reads, or only when told to. Settings are kept for everything, a
 // project, a kind, or a project and kind; the most specific one wins.
-import type { components } from '../contract/mock-control.generated.js';
+import type { components } from '../../contract/mock-control.generated.js';
 
 /** A setting and its scope, as the control plane's document defines it. */
 export type LifecycleSetting = components['schemas']['LifecycleSetting'];

@@ -3,9 +3,9 @@
 // (shared/reference/mpc-api.md section 14). One payload builder serves every kind, driven by the kind's
 // descriptor (`events` in task-kinds.ts); only the transcoding's media details need code of their own.
 import { createHash } from 'node:crypto';
-import type { components } from '../contract/mpc-api.generated.js';
-import { TASK_KINDS, type TaskDocument, type TaskKind } from './task-kinds.js';
-import { invalidParameter } from './vendor-errors.js';
+import type { components } from '../../contract/mpc-api.generated.js';
+import { TASK_KINDS, type TaskDocument, type TaskKind } from '../tasks/task-kinds.js';
+import { invalidParameter } from '../vendor-errors.js';
 
 export type NotificationConfig = components['schemas']['NotificationConfig'];
 export type EventType = components['schemas']['NotificationEventName'];

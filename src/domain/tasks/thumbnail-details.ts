@@ -1,7 +1,7 @@
 // The VOD snapshot-details query (SPEC section 3). A task's details are the ones a fixture gave explicitly,
 // or else the pictures of a succeeded snapshot task with that id, with offsets and URLs derived from it.
-import type { operations } from '../contract/mpc-api.generated.js';
-import { SHARED_PROJECT, taskOf, type TaskStore, type ThumbnailDetail } from '../storage/task-store.js';
+import type { operations } from '../../contract/mpc-api.generated.js';
+import { SHARED_PROJECT, taskOf, type TaskStore, type ThumbnailDetail } from '../../storage/tasks/task-store.js';
 import { taskKind, type TaskDocument } from './task-kinds.js';
 
 /** The query as the document defines it, with offset and limit defaulted. */

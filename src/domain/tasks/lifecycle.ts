@@ -3,11 +3,11 @@
 // control plane is about to look at tasks (`settle`), in one pass over the tasks that are due, found by an
 // index. So a list filtered by status, its total and its order see every task's current state, exactly as a
 // poll of one task does.
-import type { ProgressRow, TaskStore } from '../storage/task-store.js';
-import type { Clock } from './clock.js';
+import type { ProgressRow, TaskStore } from '../../storage/tasks/task-store.js';
+import type { Clock } from '../steering/clock.js';
 import type { LifecycleSettings, EffectiveSetting } from './lifecycle-settings.js';
-import { formatMpcTime } from './mpc-time.js';
-import type { Transition } from './notifications.js';
+import { formatMpcTime } from '../mpc-time.js';
+import type { Transition } from '../notifications/notifications.js';
 import type { Outcome } from './outcomes.js';
 import { KIND_DOCUMENTS, type TaskPlan } from './task-documents.js';
 import { taskKind, type TaskDocument, type TaskKind } from './task-kinds.js';

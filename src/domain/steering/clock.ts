@@ -1,7 +1,7 @@
 // The mock's clock. Every time the mock writes or compares (create_time, state changes, signature expiry) comes
 // from here, never from Date.now() directly, so that tests can freeze it and move it on instead of sleeping.
 
-import { invalidParameter } from './vendor-errors.js';
+import { invalidParameter } from '../vendor-errors.js';
 
 /** The times MPC can write (yyyymmddhhmmss has four digits of year): the clock stays within them. */
 const FIRST = new Date(0);
