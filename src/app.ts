@@ -14,6 +14,7 @@ import { lazySchemaCompilers } from './http/schema-compilers.js';
 import { registerTaskListRoutes } from './http/routes/task-lists.js';
 import { registerTaskWriteRoutes } from './http/routes/task-writes.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
+import { registerTaskRecordRoutes } from './http/routes/task-records.js';
 import { registerNotificationRoutes } from './http/routes/notifications.js';
 import { registerCors } from './http/cors.js';
 import { FairTurns } from './http/fair-turns.js';
@@ -172,6 +173,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // The vendor API.
   registerTaskListRoutes(app, deps);
   registerTaskWriteRoutes(app, deps);
+  registerTaskRecordRoutes(app, deps);
   registerThumbnailDetailsRoute(app, deps);
   registerNotificationRoutes(app, deps);
   // The control plane, a layer of its own under /_mock/.

@@ -63,6 +63,31 @@ describe('a --db file keeps its state', () => {
     }
   });
 
+  it('upgrades a file of schema 5 (before the later kinds) in place: its tasks stay, the remux indexes are built', async () => {
+    const db = tmp('schema5.db');
+    const first = await startMpcMock({ port: 0, db, logLevel: 'silent' });
+    const created = (await (await fetch(`${first.url}/v1/keep/transcodings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CREATE_BODIES.transcodings) })).json()) as { task_id: number };
+    await first.close();
+    // What a file of the previous version looks like: no remux input indexes, user_version 5.
+    const old = openDatabase(db);
+    old.exec('DROP INDEX tasks_by_input; DROP INDEX tasks_by_input_object');
+    old.pragma('user_version = 5');
+    old.close();
+    const mock = await startMpcMock({ port: 0, db, logLevel: 'silent' });
+    try {
+      const listed = (await (await fetch(`${mock.url}/v1/keep/transcodings?task_id=${created.task_id}`)).json()) as { total: number };
+      expect(listed.total).toBe(1);
+      const remux = (await (await fetch(`${mock.url}/v1/keep/remux?input_bucket=mpc-mock-demo`)).json()) as { total: number };
+      expect(remux.total).toBeGreaterThan(0);
+    } finally {
+      await mock.close();
+    }
+    const reader = openDatabase(db, { readonly: true });
+    expect(reader.pragma('user_version', { simple: true })).toBe(6);
+    expect(reader.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('tasks_by_input', 'tasks_by_input_object')").pluck().get()).toBe(2);
+    reader.close();
+  });
+
   it('refuses a file from an incompatible version with one line, and --fresh rebuilds it', async () => {
     const db = tmp('old.db');
     const old = openDatabase(db);

@@ -62,7 +62,7 @@ describe('/_mock/clock', () => {
     ['POST', '/_mock/clock/advance', { seconds: 'soon' }, 'seconds must be number'],
     ['PUT', '/_mock/lifecycle', { mode: 'sometimes' }, 'mode must be one of immediate, time, reads, manual'],
     ['PUT', '/_mock/lifecycle', { mode: 'reads', reads_per_state: 0 }, 'reads_per_state must be >= 1'],
-    ['PUT', '/_mock/lifecycle', { mode: 'time', kind: 'remuxes' }, 'kind must be one of transcodings, thumbnails, animated-graphics, encryptions'],
+    ['PUT', '/_mock/lifecycle', { mode: 'time', kind: 'remuxes' }, 'kind must be one of transcodings, thumbnails, animated-graphics, encryptions, extract-metadata, remux, merge-channels, reset-tracks, editing-jobs, enhancements'],
     ['PUT', '/_mock/outcomes', { rules: [{ outcome: 'fail', input_object: '' }] }, 'rules.0.input_object must NOT have fewer than 1 characters'],
   ] as const)('%s %s %j answers 400 MPC.10202: %s', async (method, path, body, detail) => {
     const res = await t.request[method === 'PUT' ? 'put' : 'post'](path).send(body).expect(400);

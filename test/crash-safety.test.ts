@@ -28,6 +28,9 @@ import { defaultFixtures } from './helper.js';
 const CLI = ['--import', 'tsx', 'src/cli.ts'];
 const PROJECT = 'crash-safety';
 const KINDS = TASK_KINDS.map((k) => k.path);
+const kindOf = (word: string) => TASK_KINDS.find((k) => k.path === word)!;
+/** The field a patch changes: user_data, or description where the model has no user_data (the audio kinds). */
+const patchedField = (word: string) => (kindOf(word).hasUserData ? 'user_data' : 'description');
 
 interface Running {
   url: string;
@@ -114,9 +117,9 @@ async function writeUntilKilled(server: Running, ledger: Ledger, killAt: number,
       const kind = KINDS[(i + w) % KINDS.length]!;
       try {
         if (op === 'create') {
-          const res = await fetch(`${server.url}/v1/${PROJECT}/${kind}`, json('POST', CREATE_BODIES[kind]));
+          const res = await fetch(`${server.url}/v1/${PROJECT}/${kindOf(kind).urlPath}`, json('POST', CREATE_BODIES[kind]));
           expect([200, 202], `create ${kind}`).toContain(res.status);
-          const id = String(((await res.json()) as { task_id: string | number }).task_id);
+          const id = String(((await res.json()) as Record<string, string | number>)[kindOf(kind).idParam]);
           ledger.tasks.get(kind)!.add(id);
           unclaimed.push({ kind, id });
           acknowledged();
@@ -131,12 +134,13 @@ async function writeUntilKilled(server: Running, ledger: Ledger, killAt: number,
           if (!task) continue;
           if (op === 'patch') {
             const value = `patched-${task.id}-${i}`;
-            const res = await fetch(`${server.url}/_mock/tasks/${task.kind}/${task.id}?project_id=${PROJECT}`, json('PATCH', { user_data: value }));
+            const res = await fetch(`${server.url}/_mock/tasks/${task.kind}/${task.id}?project_id=${PROJECT}`, json('PATCH', { [patchedField(task.kind)]: value }));
             expect(res.status, `patch ${task.kind} ${task.id} ${await res.clone().text()}`).toBe(200);
             ledger.patched.set(task.id, { kind: task.kind, value });
           } else {
             // As the SDKs send it: Content-Type and an empty body.
-            const res = await fetch(`${server.url}/v1/${PROJECT}/${task.kind}?task_id=${task.id}`, { method: 'DELETE', headers: { 'content-type': 'application/json' } });
+            const { urlPath, idParam } = kindOf(task.kind);
+            const res = await fetch(`${server.url}/v1/${PROJECT}/${urlPath}?${idParam}=${task.id}`, { method: 'DELETE', headers: { 'content-type': 'application/json' } });
             expect(res.status, `cancel ${task.kind} ${task.id} ${await res.clone().text()}`).toBe(204);
             ledger.cancelled.set(task.id, task.kind);
           }
@@ -168,7 +172,7 @@ function integrity(db: string): string {
   }
 }
 
-type Exported = Record<string, Array<{ task_id: string; status: string; user_data?: string }>>;
+type Exported = Record<string, Array<{ task_id: string; status: string; user_data?: string; description?: string }>>;
 
 async function exported(url: string): Promise<Exported> {
   const res = await fetch(`${url}/_mock/tasks?project_id=${PROJECT}`);
@@ -188,14 +192,14 @@ async function expectLedger(url: string, ledger: Ledger): Promise<void> {
     expect(state[kind]!.find((t) => t.task_id === id)?.status, `${kind} ${id} was cancelled`).toBe('CANCELED');
   }
   for (const [id, { kind, value }] of ledger.patched) {
-    expect(state[kind]!.find((t) => t.task_id === id)?.user_data, `${kind} ${id} was patched`).toBe(value);
+    expect(state[kind]!.find((t) => t.task_id === id)?.[patchedField(kind)], `${kind} ${id} was patched`).toBe(value);
   }
   // The vendor API sees them too, not only the export: a cancelled task polled by id.
   const [someCancelled] = ledger.cancelled;
   if (someCancelled) {
     const [id, kind] = someCancelled;
-    const listKey = TASK_KINDS.find((k) => k.path === kind)!.listKey;
-    const res = (await (await fetch(`${url}/v1/${PROJECT}/${kind}?task_id=${id}`)).json()) as Record<string, Array<{ status: string }>>;
+    const { listKey, urlPath, idParam } = kindOf(kind);
+    const res = (await (await fetch(`${url}/v1/${PROJECT}/${urlPath}?${idParam}=${id}`)).json()) as Record<string, Array<{ status: string }>>;
     expect(res[listKey]![0]!.status).toBe('CANCELED');
   }
 }

@@ -5,7 +5,11 @@ import type { TransTemplate } from '../src/domain/templates/transcoding-template
 import { CREATE_BODIES, obs } from './create-bodies.js';
 import { buildTestApp, invalid, type TestApp } from './helper.js';
 
-describe.each(TASK_KINDS.map((k) => [k.path, k] as const))('POST /v1/{project_id}/%s', (path, kind: TaskKind) => {
+// The four first kinds, queued with 202 and all shaped alike (input, output, user_data); the later kinds'
+// creates are in test/more-task-kinds.test.ts.
+const QUEUED_KINDS = TASK_KINDS.filter((k) => k.createStatus === 202);
+
+describe.each(QUEUED_KINDS.map((k) => [k.path, k] as const))('POST /v1/{project_id}/%s', (path, kind: TaskKind) => {
   let t: TestApp;
   const project = `create-${path}`;
   const url = `/v1/${project}/${path}`;

@@ -17,6 +17,7 @@ const { BasicCredentials } = await import('@huaweicloud/huaweicloud-sdk-core/aut
 (await import('log4js')).default.configure({ appenders: { out: { type: 'stdout' } }, categories: { default: { appenders: ['out'], level: 'off' } } });
 
 const PROJECT = '0123456789abcdef0123456789abcdef';
+const obs = (object: string) => ({ bucket: 'b', location: 'cn-north-4', object });
 
 interface SdkError {
   httpStatusCode: number;
@@ -144,8 +145,55 @@ describe('the official Huawei Cloud SDK core against mpc-mock', () => {
     expect(error).toMatchObject({ httpStatusCode: 400, errorCode: 'MPC.10202', errorMsg: 'Invalid request parameter, output_param is required.' });
   });
 
+  // SPEC 9.1: every operation of the later kinds, as the SDK sends it (the Python SDK's operations, sent here by the
+  // Node core the same way: repeated ids, x-language where the SDK has it, a body-less DELETE).
+  it.each([
+    ['CreateExtractTask', 'ListExtractTask', 'DeleteExtractTask', 'task_id', 'tasks', { input: obs('in/a.mp4') }, 'input'],
+    ['CreateRemuxTask', 'ListRemuxTask', 'CancelRemuxTask', 'task_id', 'tasks', { input: obs('in/a.flv'), output: obs('out/') }, 'output'],
+    ['CreateMergeChannelsTask', 'ListMergeChannelsTask', 'DeleteMergeChannelsTask', 'task_id', 'task_array', { multi_audio: { output: obs('o/'), audio_files: [{ input: obs('l.wav') }, { input: obs('r.wav') }] } }, 'multi_audio'],
+    ['CreateResetTracksTask', 'ListResetTracksTask', 'DeleteResetTracksTask', 'task_id', 'task_array', { audio_file: { input: obs('a.mp4'), output: obs('o/') } }, 'audio_file'],
+    ['CreateEditingJob', 'ListEditingJob', 'DeleteEditingJob', 'job_id', 'jobs', { edit_type: ['CONCAT'], concat: { inputs: [obs('a.mp4'), obs('b.mp4')] }, output_setting: { output: obs('o/') } }, undefined],
+    ['CreateMediaProcessTask', 'ListMediaProcessTask', 'DeleteMediaProcessTask', 'task_id', 'task_array', { input: obs('a.mp4'), output: obs('o/'), template_id: '7' }, 'input'],
+  ] as const)('%s, then %s by id and %s: 200, listed, canceled 204, and the vendor’s errors', async (createOp, listOp, cancelOp, idParam, listKey, body, required) => {
+    const created = await send<Record<string, string>>(createOp, {}, undefined, body);
+    expect(created.httpStatusCode).toBe(200);
+    const id = created[idParam]!;
+    expect(id).toMatch(/^[0-9]+$/);
+    const headers: Record<string, string> = ['ListExtractTask', 'ListEditingJob'].includes(listOp) ? { 'x-language': 'en-US' } : {};
+    const listed = await send<Record<string, Array<Record<string, string>>>>(listOp, { [idParam]: [id, '1', '22'] }, headers);
+    expect(listed.total).toBe(1);
+    expect(listed[listKey]![0]![idParam]).toBe(id);
+    expect((await send(cancelOp, { [idParam]: id })).httpStatusCode).toBe(204);
+    expect(await failure(send(cancelOp, { [idParam]: id }))).toMatchObject({ httpStatusCode: 400, errorCode: 'MPC.10212' });
+    if (required) {
+      const { [required]: _dropped, ...without } = body as Record<string, unknown>;
+      expect(await failure(send(createOp, {}, undefined, without))).toMatchObject({ httpStatusCode: 400, errorCode: 'MPC.10202', errorMsg: `Invalid request parameter, ${required} is required.` });
+    }
+  });
+
+  it('retries a failed remux, deletes its record, and reads the transcoding details, statistics and record deletion', async () => {
+    const failing = await send<{ task_id: string }>('CreateRemuxTask', {}, undefined, { input: obs('in/fail-x.flv'), output: obs('out/') });
+    mock.clock.advance(10);
+    expect((await send<{ tasks: Array<{ status: string }> }>('ListRemuxTask', { task_id: [failing.task_id], input_bucket: 'b' })).tasks[0]!.status).toBe('FAILED');
+    expect((await send('CreateRetryRemuxTask', {}, undefined, { task_id: failing.task_id })).httpStatusCode).toBe(200);
+    expect(await failure(send('CreateRetryRemuxTask', {}, undefined, { task_id: failing.task_id }))).toMatchObject({ httpStatusCode: 403, errorCode: 'MPC.10212' });
+    mock.clock.advance(10);
+    expect((await send('DeleteRemuxTask', { task_id: failing.task_id })).httpStatusCode).toBe(204);
+    expect(await failure(send('DeleteRemuxTask', { task_id: failing.task_id }))).toMatchObject({ httpStatusCode: 403, errorCode: 'MPC.10211' });
+    const stat = () => send<{ summary: Array<{ date: string; value: number }>; total: number }>('ListStatSummary', { start_time: '20261125', end_time: '20261125', stat_type: 'video_duration' });
+    const before = (await stat()).total;
+    const created = await send<{ task_id: number }>('CreateTranscodingTask', {}, undefined, { input: obs('v-30s.mp4'), output: obs('o/'), trans_template_id: [7000523] });
+    mock.clock.advance(10);
+    const detail = await send<{ task_array: Array<{ media_detail: { output_video_paras: unknown[] } }> }>('ListTranscodeDetail', { task_id: [String(created.task_id)] });
+    expect(detail.task_array[0]!.media_detail.output_video_paras).toHaveLength(1);
+    // The 30 s source counts half a minute on its day.
+    const stats = await stat();
+    expect(stats.summary).toEqual([{ date: '2026/11/25', value: before + 0.5 }]);
+    expect((await send('DeleteTranscodingTaskByConsole', { task_id: created.task_id })).httpStatusCode).toBe(204);
+  });
+
   it('surfaces an unknown API as APIGW.0101', async () => {
-    const error = await failure(client.sendRequest({ ...mpcOperation('ListEncryptTask', {}), url: '/v1/{project_id}/remux' }));
+    const error = await failure(client.sendRequest({ ...mpcOperation('ListEncryptTask', {}), url: '/v1/{project_id}/remux/tasks' }));
     expect(error.httpStatusCode).toBe(404);
     expect(error.errorCode).toBe('APIGW.0101');
   });

@@ -3,16 +3,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TASK_KINDS, type TaskDocument, type TaskKind } from '../src/domain/tasks/task-kinds.js';
 import type { TransTemplate } from '../src/domain/templates/transcoding-templates.js';
-import { CREATE_BODIES } from './create-bodies.js';
+import { CREATE_BODIES, withInput } from './create-bodies.js';
 import { buildTestApp, PROJECT, testContract, type TestApp } from './helper.js';
 
 let t: TestApp;
 afterEach(() => t.close());
 
 const create = async (kind: TaskKind, project = PROJECT, body: Record<string, unknown> = CREATE_BODIES[kind.path]!) =>
-  String((await t.request.post(`/v1/${project}/${kind.path}`).send(body).expect((r) => expect([200, 202]).toContain(r.status))).body.task_id);
+  String((await t.request.post(`/v1/${project}/${kind.urlPath}`).send(body).expect((r) => expect([200, 202]).toContain(r.status))).body[kind.idParam]);
 const poll = async (kind: TaskKind, id: string, project = PROJECT): Promise<TaskDocument> => {
-  const res = await t.request.get(`/v1/${project}/${kind.path}?task_id=${id}`).expect(200);
+  const res = await t.request.get(`/v1/${project}/${kind.urlPath}?${kind.idParam}=${id}`).expect(200);
   expect(res.body.total).toBe(1);
   return res.body[kind.listKey][0] as TaskDocument;
 };
@@ -70,11 +70,11 @@ describe.each(byKind)('a created %s task in reads mode', (_path, kind) => {
 
   it('counts a list page that contains the task as a read, and one that does not as none', async () => {
     const id = await create(kind);
-    await t.request.get(`/v1/${PROJECT}/${kind.path}?size=100`).expect(200);
-    await t.request.get(`/v1/${PROJECT}/${kind.path}?task_id=${id}`).expect(200);
+    await t.request.get(`/v1/${PROJECT}/${kind.urlPath}?size=100`).expect(200);
+    await t.request.get(`/v1/${PROJECT}/${kind.urlPath}?${kind.idParam}=${id}`).expect(200);
     // A list in another project and a page that does not reach the task do not count.
-    await t.request.get(`/v1/elsewhere/${kind.path}?task_id=${id}`).expect(200);
-    await t.request.get(`/v1/${PROJECT}/${kind.path}?status=FAILED`).expect(200);
+    await t.request.get(`/v1/elsewhere/${kind.urlPath}?${kind.idParam}=${id}`).expect(200);
+    await t.request.get(`/v1/${PROJECT}/${kind.urlPath}?status=FAILED`).expect(200);
     expect((await poll(kind, id)).status).toBe(kind.states[0]);
     expect((await poll(kind, id)).status).toBe(kind.states[1]);
   });
@@ -289,7 +289,7 @@ describe('outcome rules (SPEC 4.3, 6.5)', () => {
   const input = (name: string) => ({ bucket: 'b', location: 'cn-north-4', object: `uploads/2026/${name}` });
 
   it.each(byKind)('%s: by default an input whose file name starts with fail- fails, with the vendor’s code and message', async (_path, kind) => {
-    const task = await poll(kind, await create(kind, PROJECT, { ...CREATE_BODIES[kind.path], input: input('fail-corrupt.mp4') }));
+    const task = await poll(kind, await create(kind, PROJECT, withInput(kind.path, input('fail-corrupt.mp4'))));
     expect(task.status).toBe('FAILED');
     expect(task.description).toBe(kind.defaultFailure.description);
     if (kind.hasErrorCode) expect(task.error_code).toBe(kind.defaultFailure.error_code);
@@ -297,7 +297,7 @@ describe('outcome rules (SPEC 4.3, 6.5)', () => {
     expect(task).not.toHaveProperty('thumbnail_info');
     expect(task).not.toHaveProperty('transcode_detail');
     // Only the file name counts: a directory called fail-... does not.
-    const ok = await poll(kind, await create(kind, PROJECT, { ...CREATE_BODIES[kind.path], input: { ...input('x.mp4'), object: 'fail-dir/x.mp4' } }));
+    const ok = await poll(kind, await create(kind, PROJECT, withInput(kind.path, { ...input('x.mp4'), object: 'fail-dir/x.mp4' })));
     expect(ok.status).toBe(kind.succeededStatus);
   });
 
@@ -398,9 +398,9 @@ describe('fixture tasks stay as written', () => {
   it('never progress, whatever the clock or the reads', async () => {
     t = await buildTestApp({ lifecycle: 'reads:1' });
     const before = t.store.allTasks();
-    for (const kind of TASK_KINDS) for (let i = 0; i < 3; i++) await t.request.get(`/v1/${PROJECT}/${kind.path}?size=100`).expect(200);
+    for (const kind of TASK_KINDS) for (let i = 0; i < 3; i++) await t.request.get(`/v1/${PROJECT}/${kind.urlPath}?size=100`).expect(200);
     t.clock.advance(86_400 * 365);
-    for (const kind of TASK_KINDS) await t.request.get(`/v1/${PROJECT}/${kind.path}?size=100`).expect(200);
+    for (const kind of TASK_KINDS) await t.request.get(`/v1/${PROJECT}/${kind.urlPath}?size=100`).expect(200);
     expect(t.store.allTasks()).toEqual(before);
   });
 });

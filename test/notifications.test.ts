@@ -11,7 +11,7 @@ import { startReceiver, type Receiver } from './smn-receiver.js';
 
 const TOPIC = 'urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:mpc-events';
 const OTHER_TOPIC = 'urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:other';
-const ALL_EVENTS = ['TranscodeStart', 'TranscodeComplete', 'ThumbnailComplete', 'AnimatedGraphicsComplete'];
+const ALL_EVENTS = ['TranscodeStart', 'TranscodeComplete', 'ThumbnailComplete', 'AnimatedGraphicsComplete', 'ParseComplete', 'RemuxComplete'];
 
 let t: TestApp;
 let receiver: Receiver;
@@ -56,11 +56,11 @@ describe('PUT and GET /v1/{project_id}/notification, GET /v1/{project_id}/notifi
 
   it('lists the events that can be configured', async () => {
     const res = await t.request.get(`/v1/${PROJECT}/notification/event`).expect(200);
-    expect(res.body).toEqual({ event_name: ALL_EVENTS, total: 4 });
+    expect(res.body).toEqual({ event_name: ALL_EVENTS, total: 6 });
   });
 
   it.each([
-    [{ notifications: [{ event_name: 'RemuxStart', topic: TOPIC }] }, 'notifications.0.event_name must be one of TranscodeStart, TranscodeComplete, ThumbnailComplete, AnimatedGraphicsComplete'],
+    [{ notifications: [{ event_name: 'RemuxStart', topic: TOPIC }] }, 'notifications.0.event_name must be one of TranscodeStart, TranscodeComplete, ThumbnailComplete, AnimatedGraphicsComplete, ParseComplete, RemuxComplete'],
     [{ notifications: [{ event_name: 'TranscodeComplete', topic: TOPIC, msg_type: 4 }] }, 'notifications.0.msg_type must be one of 0, 1, 2, 3'],
     [{ notifications: [{ event_name: 'TranscodeComplete', topic: TOPIC, status: 'maybe' }] }, 'notifications.0.status must be one of on, off'],
     [{ notifications: [{ event_name: 'TranscodeComplete', topic: 'arn:aws:sns:x' }] }, 'notifications.0.topic must match pattern "^urn:smn:"'],

@@ -15,26 +15,26 @@ describe.each(TASK_KINDS.map((k) => [k.path, k] as const))('projects on /%s', (p
 
   it('shows a project its own tasks beside the shared ones', async () => {
     expect(owned().length).toBeGreaterThan(0);
-    const res = await t.request.get(`/v1/${FIXTURE_PROJECT}/${path}?size=100`).expect(200);
+    const res = await t.request.get(`/v1/${FIXTURE_PROJECT}/${kind.urlPath}?size=100`).expect(200);
     expect(res.body.total).toBe(shared() + owned().length);
     for (const id of owned()) expect(ids(res.body)).toContain(id);
   });
 
   it('hides a project’s tasks from every other project, in lists and lookups', async () => {
     for (const project of [PROJECT, 'other', FIXTURE_PROJECT.toUpperCase()]) {
-      const list = await t.request.get(`/v1/${project}/${path}?size=100`).expect(200);
+      const list = await t.request.get(`/v1/${project}/${kind.urlPath}?size=100`).expect(200);
       expect(list.body.total).toBe(shared());
       for (const id of owned()) expect(ids(list.body)).not.toContain(id);
-      const lookup = await t.request.get(`/v1/${project}/${path}?task_id=${owned()[0]}`).expect(200);
+      const lookup = await t.request.get(`/v1/${project}/${kind.urlPath}?${kind.idParam}=${owned()[0]}`).expect(200);
       expect(lookup.body.total).toBe(0);
     }
   });
 
   it('pages a project’s view as one ordered list of own and shared tasks', async () => {
-    const all = await t.request.get(`/v1/${FIXTURE_PROJECT}/${path}?size=100`).expect(200);
+    const all = await t.request.get(`/v1/${FIXTURE_PROJECT}/${kind.urlPath}?size=100`).expect(200);
     const paged: string[] = [];
     for (let page = 0; page * 4 < all.body.total; page++) {
-      paged.push(...ids((await t.request.get(`/v1/${FIXTURE_PROJECT}/${path}?size=4&page=${page}`).expect(200)).body));
+      paged.push(...ids((await t.request.get(`/v1/${FIXTURE_PROJECT}/${kind.urlPath}?size=4&page=${page}`).expect(200)).body));
     }
     expect(paged).toEqual(ids(all.body));
     const times = (all.body[kind.listKey] as TaskDocument[]).map((x) => x.create_time);

@@ -18,6 +18,10 @@ const SPLICED: Record<string, string> = {
   MINUTE: 'the last of LEVELS, a constant number',
   SCOPE: 'a constant WHERE clause over named parameters',
   'LEVELS[i + 1]': 'a bucket level from LEVELS, constant numbers',
+  "where.join(' AND ')": 'the remux input filters: constant clauses over named parameters, chosen by which filters are given',
+  owner: "the owner clause of the remux input filters: the constant '@project' or \"''\"",
+  "owned('@project')": 'the same query over the constant owner @project',
+  'owned("\'\'")': "the same query over the constant owner ''",
 };
 
 function sourceFiles(dir: string): string[] {

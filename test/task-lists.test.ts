@@ -1,4 +1,4 @@
-// SPEC section 2: the four MPC task lists, one set of rules run against every kind's descriptor.
+// SPEC section 2 and 9.1: the MPC task lists, one set of rules run against every kind's descriptor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_KINDS, type TaskDocument, type TaskKind } from '../src/domain/tasks/task-kinds.js';
 import type { FixtureSet } from '../src/fixture-format/fixture-files.js';
@@ -18,7 +18,8 @@ function expectedOrder(kind: TaskKind, filter: (t: TaskDocument) => boolean = ()
 
 describe.each(TASK_KINDS.map((k) => [k.path, k] as const))('GET /v1/{project_id}/%s', (path, kind) => {
   let t: TestApp;
-  const url = `/v1/${PROJECT}/${path}`;
+  const url = `/v1/${PROJECT}/${kind.urlPath}`;
+  const id = kind.idParam;
   const ids = (body: Record<string, unknown>) => (body[kind.listKey] as TaskDocument[]).map((x) => x.task_id);
   beforeAll(async () => {
     t = await buildTestApp();
@@ -76,7 +77,7 @@ describe.each(TASK_KINDS.map((k) => [k.path, k] as const))('GET /v1/{project_id}
   it('filters by each of the kind’s status words, with total counting every match', async () => {
     for (const status of statusWords(kind)) {
       const res = await t.request.get(`${url}?status=${status}&size=100`).expect(200);
-      expect(ids(res.body)).toEqual(expectedOrder(kind, (x) => x.status === status));
+      expect(ids(res.body)).toEqual(expectedOrder(kind, (x) => x.status === (kind.statusAliases?.[status] ?? status)));
       expect(res.body.total).toBe(ids(res.body).length);
     }
   });
@@ -92,7 +93,7 @@ describe.each(TASK_KINDS.map((k) => [k.path, k] as const))('GET /v1/{project_id}
 
   it('looks tasks up by repeated task_id keys, ignoring unknown ids', async () => {
     const [a, b, c] = expectedOrder(kind);
-    const res = await t.request.get(`${url}?task_id=${c}&task_id=${a}&task_id=nope&task_id=${b}`).expect(200);
+    const res = await t.request.get(`${url}?${id}=${c}&${id}=${a}&${id}=nope&${id}=${b}`).expect(200);
     expect(ids(res.body)).toEqual([a, b, c]);
     expect(res.body.total).toBe(3);
     if (kind.hasIsTruncated) expect(res.body.is_truncated).toBe(0);
@@ -100,32 +101,32 @@ describe.each(TASK_KINDS.map((k) => [k.path, k] as const))('GET /v1/{project_id}
 
   it('ignores start_time, end_time, page and size when task_id is given, even malformed, but still filters by status', async () => {
     const all = expectedOrder(kind);
-    const query = `task_id=${all[0]}&task_id=${all[1]}&start_time=bogus&end_time=20230230000000&page=-1&size=1e2`;
+    const query = `${id}=${all[0]}&${id}=${all[1]}&start_time=bogus&end_time=20230230000000&page=-1&size=1e2`;
     expect(ids((await t.request.get(`${url}?${query}`).expect(200)).body)).toEqual([all[0], all[1]]);
     // Two tasks of different statuses: the status filter keeps one and drops the other.
     const shared = defaultFixtures().tasks.filter((x) => x.kind === kind.name && x.projectId === null).map((x) => x.task);
     const a = shared[0]!;
     const b = shared.find((x) => x.status !== a.status)!;
-    const filtered = await t.request.get(`${url}?task_id=${a.task_id}&task_id=${b.task_id}&status=${a.status}`).expect(200);
+    const filtered = await t.request.get(`${url}?${id}=${a.task_id}&${id}=${b.task_id}&status=${a.status}`).expect(200);
     expect(ids(filtered.body)).toEqual([a.task_id]);
     expect(filtered.body.total).toBe(1);
     // status is still checked when task_id is given
-    expect((await t.request.get(`${url}?task_id=${all[0]}&status=bogus`).expect(400)).body.error_code).toBe('MPC.10202');
+    expect((await t.request.get(`${url}?${id}=${all[0]}&status=bogus`).expect(400)).body.error_code).toBe('MPC.10202');
   });
 
   it('takes 10 distinct task ids, counts duplicates once, and rejects 11', async () => {
-    const ten = Array.from({ length: 10 }, (_, i) => `task_id=${i + 1}`).join('&');
+    const ten = Array.from({ length: 10 }, (_, i) => `${id}=${i + 1}`).join('&');
     await t.request.get(`${url}?${ten}`).expect(200);
-    await t.request.get(`${url}?${ten}&task_id=1&task_id=10`).expect(200);
-    const res = await t.request.get(`${url}?${ten}&task_id=11`).expect(400);
-    expect(res.body).toEqual(invalid('task_id accepts at most 10 distinct values'));
+    await t.request.get(`${url}?${ten}&${id}=1&${id}=10`).expect(200);
+    const res = await t.request.get(`${url}?${ten}&${id}=11`).expect(400);
+    expect(res.body).toEqual(invalid(`${id} accepts at most 10 distinct values`));
   });
 
   it('rejects a task_id longer than 64 characters, counting characters rather than UTF-16 units', async () => {
-    const res = await t.request.get(`${url}?task_id=${'1'.repeat(65)}`).expect(400);
-    expect(res.body).toEqual(invalid('task_id must be 1 to 64 characters long'));
-    await t.request.get(`${url}?task_id=${encodeURIComponent('🎬'.repeat(64))}`).expect(200);
-    await t.request.get(`${url}?task_id=${encodeURIComponent('🎬'.repeat(65))}`).expect(400);
+    const res = await t.request.get(`${url}?${id}=${'1'.repeat(65)}`).expect(400);
+    expect(res.body).toEqual(invalid(`${id} must be 1 to 64 characters long`));
+    await t.request.get(`${url}?${id}=${encodeURIComponent('🎬'.repeat(64))}`).expect(200);
+    await t.request.get(`${url}?${id}=${encodeURIComponent('🎬'.repeat(65))}`).expect(400);
   });
 
   it('bounds create_time by start_time and end_time, both inclusive', async () => {
@@ -182,7 +183,7 @@ describe.each(TASK_KINDS.map((k) => [k.path, k] as const))('GET /v1/{project_id}
 
   it('treats an empty value as absent and ignores unknown parameters', async () => {
     const plain = await t.request.get(url).expect(200);
-    const res = await t.request.get(`${url}?status=&size=&page=&task_id=&start_time=&foo=bar&__proto__=x&constructor=y`).expect(200);
+    const res = await t.request.get(`${url}?status=&size=&page=&${id}=&start_time=&foo=bar&__proto__=x&constructor=y`).expect(200);
     expect(res.body).toEqual(plain.body);
   });
 

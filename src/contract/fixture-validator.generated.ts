@@ -6,20 +6,20 @@ import { createRequire } from 'node:module';
 import { FORMATS as formats } from './formats.js';
 
 const require = createRequire(import.meta.url);
-export const key = 'a355391d2ef74b7913ec166062862fefc87f4e92e165cadad1032dc1a4588ebf';
+export const key = '31d50b21ae8948e7165faf75fe74b01282fc20c3fadec4df089bb1e8125d304d';
 export const validate = validate0;
 export default validate0;
-const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/TransTemplate"}},"notifications":{"$ref":"mpc-api#/components/schemas/NotificationConfigs/properties/notifications"},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}}}};
+const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/TransTemplate"}},"notifications":{"$ref":"mpc-api#/components/schemas/NotificationConfigs/properties/notifications"},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}},"extract-metadata":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ExtractTask"}},"remux":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/RemuxTask"}},"merge-channels":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MergeChannelsTaskInfo"}},"reset-tracks":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ResetTracksTaskInfo"}},"editing-jobs":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EditingJob"}},"enhancements":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MediaProcessTaskInfo"}}}};
 const schema2 = {"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"};
 const schema3 = {"type":"object","additionalProperties":false,"required":["offset","url"],"properties":{"offset":{"type":"integer","minimum":0,"description":"Time offset of the snapshot in the video, in seconds."},"url":{"type":"string","format":"uri"}}};
+const func0 = Object.prototype.hasOwnProperty;
+const func1 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[A-Za-z0-9_-]{1,64}$", "u");
-const func0 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = formats.uri;
 const schema4 = {"type":"object","description":"One preset transcoding template of mpc-mock's catalogue (not a vendor API model). Fixture files can add\ntemplates; a task's outputs follow the templates it names.\n","additionalProperties":false,"required":["template_id","common"],"properties":{"template_id":{"type":"integer","minimum":1},"template_name":{"type":"string"},"video":{"$ref":"#/components/schemas/VideoParameters"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"}}};
 const schema5 = {"type":"object","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2],"description":"1 H264, 2 H265."},"crf":{"type":"number","minimum":0,"maximum":51,"description":"Constant rate factor. The SDK model types it `object`."},"max_bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"buf_size":{"type":"integer"},"profile":{"type":"integer","minimum":1,"maximum":4},"level":{"type":"integer","minimum":1,"maximum":15},"preset":{"type":"integer","enum":[1,3,4,5]},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"bframes_count":{"type":"integer","minimum":0,"maximum":7},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"0, or 5 to 60. The real service turns other values into 0, so 0 to 60 is accepted."},"frame_rate_float":{"type":"number"},"width":{"type":"integer","description":"0, or an integer from 32 to 4096","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":4096}]},"height":{"type":"integer","description":"0, or an integer from 32 to 2880","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":2880}]},"black_cut":{"type":"integer","minimum":0,"maximum":1},"stream_name":{"type":"string"}}};
 const schema6 = {"type":"object","additionalProperties":false,"required":["channels"],"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2,3,4],"description":"1 AAC, 2 HEAAC1, 3 HEAAC2, 4 MP3."},"sample_rate":{"type":"integer","minimum":1,"maximum":6,"description":"The vendor's sample-rate code."},"bitrate":{"type":"integer","description":"0, or an integer from 8 to 1000","anyOf":[{"const":0},{"type":"integer","minimum":8,"maximum":1000}]},"channels":{"type":"integer","enum":[1,2,6]}}};
 const schema7 = {"type":"object","additionalProperties":false,"required":["pack_type"],"properties":{"PVC":{"type":"boolean","description":"The key is upper-case, as the vendor spells it."},"hls_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"dash_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"pack_type":{"type":"integer","enum":[1,2,3,4,5,6],"description":"1 HLS, 2 DASH, 3 HLS+DASH, 4 MP4, 5 MP3, 6 ADTS (5 and 6 carry no video)."}}};
-const func2 = Object.prototype.hasOwnProperty;
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -89,7 +89,7 @@ if(errors === _errs7){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 const _errs9 = errors;
 for(const key1 in data2){
-if(!(func2.call(schema5.properties, key1))){
+if(!(func0.call(schema5.properties, key1))){
 validate2.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -1104,9 +1104,9 @@ return errors === 0;
 }
 validate2.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema8 = {"type":"array","maxItems":4,"items":{"$ref":"#/components/schemas/NotificationConfig"}};
+const schema8 = {"type":"array","maxItems":6,"items":{"$ref":"#/components/schemas/NotificationConfig"}};
 const schema9 = {"type":"object","description":"How one event is announced.","additionalProperties":false,"required":["event_name","topic"],"properties":{"event_name":{"$ref":"#/components/schemas/NotificationEventName"},"topic":{"type":"string","description":"The URN of the SMN topic that announces the event.","pattern":"^urn:smn:","minLength":9,"maxLength":256},"msg_type":{"type":"integer","description":"0 off, 1 text, 2 JSON, 3 both.","enum":[0,1,2,3],"default":2},"status":{"type":"string","description":"Whether the event is announced.","enum":["on","off"],"default":"on"}}};
-const schema10 = {"type":"string","description":"An MPC event that SMN can announce.","enum":["TranscodeStart","TranscodeComplete","ThumbnailComplete","AnimatedGraphicsComplete"]};
+const schema10 = {"type":"string","description":"An MPC event that SMN can announce.","enum":["TranscodeStart","TranscodeComplete","ThumbnailComplete","AnimatedGraphicsComplete","ParseComplete","RemuxComplete"]};
 const pattern1 = new RegExp("^urn:smn:", "u");
 
 function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1143,7 +1143,7 @@ if(typeof data0 !== "string"){
 validate5.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((data0 === "TranscodeStart") || (data0 === "TranscodeComplete")) || (data0 === "ThumbnailComplete")) || (data0 === "AnimatedGraphicsComplete"))){
+if(!((((((data0 === "TranscodeStart") || (data0 === "TranscodeComplete")) || (data0 === "ThumbnailComplete")) || (data0 === "AnimatedGraphicsComplete")) || (data0 === "ParseComplete")) || (data0 === "RemuxComplete"))){
 validate5.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/enum",keyword:"enum",params:{allowedValues: schema10.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
@@ -1158,12 +1158,12 @@ let data1 = data.topic;
 const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
-if(func0(data1) > 256){
+if(func1(data1) > 256){
 validate5.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
-if(func0(data1) < 9){
+if(func1(data1) < 9){
 validate5.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 9},message:"must NOT have fewer than 9 characters"}];
 return false;
 }
@@ -1248,8 +1248,8 @@ evaluated0.items = undefined;
 }
 if(errors === 0){
 if(Array.isArray(data)){
-if(data.length > 4){
-validate4.errors = [{instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"}];
+if(data.length > 6){
+validate4.errors = [{instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
 return false;
 }
 else {
@@ -1291,7 +1291,7 @@ const schema17 = {"type":"object","additionalProperties":false,"properties":{"mu
 const schema18 = {"type":"object","additionalProperties":false,"properties":{"template_id":{"type":"integer"},"error":{"$ref":"#/components/schemas/ErrorResponse"},"output_file":{"$ref":"#/components/schemas/SourceInfo"}}};
 const schema19 = {"type":"object","additionalProperties":false,"properties":{"error_code":{"type":"string"},"error_msg":{"type":"string"}}};
 const schema20 = {"type":"object","additionalProperties":false,"properties":{"duration":{"type":"integer","description":"seconds"},"duration_ms":{"type":"integer"},"format":{"type":"string"},"size":{"type":"integer"},"manifest_name":{"type":"string"},"md5":{"type":"string"},"video_info":{"$ref":"#/components/schemas/VideoInfo"},"audio_info":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
-const schema21 = {"type":"object","additionalProperties":false,"properties":{"width":{"type":"integer"},"height":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"frame_rate":{"type":"integer"},"codec":{"type":"string"},"duration":{"type":"string","description":"A string, as the SDK model says."},"duration_ms":{"type":"string","description":"A string, as the SDK model says."},"rotate":{"type":"integer"}}};
+const schema21 = {"type":"object","additionalProperties":false,"properties":{"width":{"type":"integer"},"height":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"frame_rate":{"type":"integer"},"codec":{"type":"string"},"duration":{"type":"string","description":"A string, as the SDK model says."},"duration_ms":{"type":"string","description":"A string, as the SDK model says."},"rotate":{"type":"number","description":"Rotation at capture, degrees; a float in the SDK model."}}};
 const schema22 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string"},"sample":{"type":"integer"},"channels":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"duration":{"type":"string"},"duration_ms":{"type":"string"}}};
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1398,7 +1398,7 @@ if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 const _errs17 = errors;
 for(const key1 in data6){
-if(!(func2.call(schema21.properties, key1))){
+if(!(func0.call(schema21.properties, key1))){
 validate11.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -1509,8 +1509,8 @@ if(valid2){
 if(data6.rotate !== undefined){
 let data15 = data6.rotate;
 const _errs34 = errors;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-validate11.errors = [{instancePath:instancePath+"/video_info/rotate",schemaPath:"#/components/schemas/VideoInfo/properties/rotate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!((typeof data15 == "number") && (isFinite(data15)))){
+validate11.errors = [{instancePath:instancePath+"/video_info/rotate",schemaPath:"#/components/schemas/VideoInfo/properties/rotate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 var valid2 = _errs34 === errors;
@@ -1971,7 +1971,7 @@ let data2 = data1.pic_name;
 const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(func0(data2) < 1){
+if(func1(data2) < 1){
 validate16.errors = [{instancePath:instancePath+"/pic_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2033,7 +2033,7 @@ let data4 = data3.bucket;
 const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data4 === "string"){
-if(func0(data4) < 1){
+if(func1(data4) < 1){
 validate16.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2054,7 +2054,7 @@ let data5 = data3.location;
 const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data5 === "string"){
-if(func0(data5) < 1){
+if(func1(data5) < 1){
 validate16.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2075,7 +2075,7 @@ let data6 = data3.object;
 const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data6 === "string"){
-if(func0(data6) < 1){
+if(func1(data6) < 1){
 validate16.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2300,7 +2300,7 @@ let data9 = data8.bucket;
 const _errs22 = errors;
 if(errors === _errs22){
 if(typeof data9 === "string"){
-if(func0(data9) < 1){
+if(func1(data9) < 1){
 validate18.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2321,7 +2321,7 @@ let data10 = data8.location;
 const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data10 === "string"){
-if(func0(data10) < 1){
+if(func1(data10) < 1){
 validate18.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2342,7 +2342,7 @@ let data11 = data8.object;
 const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data11 === "string"){
-if(func0(data11) < 1){
+if(func1(data11) < 1){
 validate18.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -2441,7 +2441,7 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key1 in data0){
-if(!(func2.call(schema5.properties, key1))){
+if(!(func0.call(schema5.properties, key1))){
 validate20.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -3466,7 +3466,7 @@ let data30 = data29.bucket;
 const _errs90 = errors;
 if(errors === _errs90){
 if(typeof data30 === "string"){
-if(func0(data30) < 1){
+if(func1(data30) < 1){
 validate20.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3487,7 +3487,7 @@ let data31 = data29.location;
 const _errs92 = errors;
 if(errors === _errs92){
 if(typeof data31 === "string"){
-if(func0(data31) < 1){
+if(func1(data31) < 1){
 validate20.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3508,7 +3508,7 @@ let data32 = data29.object;
 const _errs94 = errors;
 if(errors === _errs94){
 if(typeof data32 === "string"){
-if(func0(data32) < 1){
+if(func1(data32) < 1){
 validate20.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3601,7 +3601,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func2.call(schema11.properties, key0))){
+if(!(func0.call(schema11.properties, key0))){
 validate8.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -3614,12 +3614,12 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(func0(data0) > 64){
+if(func1(data0) > 64){
 validate8.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func0(data0) < 1){
+if(func1(data0) < 1){
 validate8.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3797,7 +3797,7 @@ let data8 = data7.bucket;
 const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data8 === "string"){
-if(func0(data8) < 1){
+if(func1(data8) < 1){
 validate8.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3818,7 +3818,7 @@ let data9 = data7.location;
 const _errs25 = errors;
 if(errors === _errs25){
 if(typeof data9 === "string"){
-if(func0(data9) < 1){
+if(func1(data9) < 1){
 validate8.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3839,7 +3839,7 @@ let data10 = data7.object;
 const _errs27 = errors;
 if(errors === _errs27){
 if(typeof data10 === "string"){
-if(func0(data10) < 1){
+if(func1(data10) < 1){
 validate8.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3909,7 +3909,7 @@ let data13 = data12.bucket;
 const _errs35 = errors;
 if(errors === _errs35){
 if(typeof data13 === "string"){
-if(func0(data13) < 1){
+if(func1(data13) < 1){
 validate8.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3930,7 +3930,7 @@ let data14 = data12.location;
 const _errs37 = errors;
 if(errors === _errs37){
 if(typeof data14 === "string"){
-if(func0(data14) < 1){
+if(func1(data14) < 1){
 validate8.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -3951,7 +3951,7 @@ let data15 = data12.object;
 const _errs39 = errors;
 if(errors === _errs39){
 if(typeof data15 === "string"){
-if(func0(data15) < 1){
+if(func1(data15) < 1){
 validate8.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4111,7 +4111,7 @@ let data25 = data24.bucket;
 const _errs60 = errors;
 if(errors === _errs60){
 if(typeof data25 === "string"){
-if(func0(data25) < 1){
+if(func1(data25) < 1){
 validate8.errors = [{instancePath:instancePath+"/thumbnail_output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4132,7 +4132,7 @@ let data26 = data24.location;
 const _errs62 = errors;
 if(errors === _errs62){
 if(typeof data26 === "string"){
-if(func0(data26) < 1){
+if(func1(data26) < 1){
 validate8.errors = [{instancePath:instancePath+"/thumbnail_output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4153,7 +4153,7 @@ let data27 = data24.object;
 const _errs64 = errors;
 if(errors === _errs64){
 if(typeof data27 === "string"){
-if(func0(data27) < 1){
+if(func1(data27) < 1){
 validate8.errors = [{instancePath:instancePath+"/thumbnail_output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4242,7 +4242,7 @@ let data32 = data31.pic_name;
 const _errs76 = errors;
 if(errors === _errs76){
 if(typeof data32 === "string"){
-if(func0(data32) < 1){
+if(func1(data32) < 1){
 validate8.errors = [{instancePath:instancePath+"/pic_info/" + i2+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4581,7 +4581,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func2.call(schema37.properties, key0))){
+if(!(func0.call(schema37.properties, key0))){
 validate23.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -4594,12 +4594,12 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(func0(data0) > 64){
+if(func1(data0) > 64){
 validate23.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func0(data0) < 1){
+if(func1(data0) < 1){
 validate23.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4719,7 +4719,7 @@ let data5 = data4.bucket;
 const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data5 === "string"){
-if(func0(data5) < 1){
+if(func1(data5) < 1){
 validate23.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4740,7 +4740,7 @@ let data6 = data4.location;
 const _errs19 = errors;
 if(errors === _errs19){
 if(typeof data6 === "string"){
-if(func0(data6) < 1){
+if(func1(data6) < 1){
 validate23.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4761,7 +4761,7 @@ let data7 = data4.object;
 const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data7 === "string"){
-if(func0(data7) < 1){
+if(func1(data7) < 1){
 validate23.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4831,7 +4831,7 @@ let data10 = data9.bucket;
 const _errs29 = errors;
 if(errors === _errs29){
 if(typeof data10 === "string"){
-if(func0(data10) < 1){
+if(func1(data10) < 1){
 validate23.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4852,7 +4852,7 @@ let data11 = data9.location;
 const _errs31 = errors;
 if(errors === _errs31){
 if(typeof data11 === "string"){
-if(func0(data11) < 1){
+if(func1(data11) < 1){
 validate23.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4873,7 +4873,7 @@ let data12 = data9.object;
 const _errs33 = errors;
 if(errors === _errs33){
 if(typeof data12 === "string"){
-if(func0(data12) < 1){
+if(func1(data12) < 1){
 validate23.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -4986,7 +4986,7 @@ let data19 = data18.pic_name;
 const _errs49 = errors;
 if(errors === _errs49){
 if(typeof data19 === "string"){
-if(func0(data19) < 1){
+if(func1(data19) < 1){
 validate23.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5066,7 +5066,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func2.call(schema44.properties, key0))){
+if(!(func0.call(schema44.properties, key0))){
 validate25.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -5079,12 +5079,12 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(func0(data0) > 64){
+if(func1(data0) > 64){
 validate25.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func0(data0) < 1){
+if(func1(data0) < 1){
 validate25.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5270,7 +5270,7 @@ let data9 = data8.bucket;
 const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data9 === "string"){
-if(func0(data9) < 1){
+if(func1(data9) < 1){
 validate25.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5291,7 +5291,7 @@ let data10 = data8.location;
 const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
-if(func0(data10) < 1){
+if(func1(data10) < 1){
 validate25.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5312,7 +5312,7 @@ let data11 = data8.object;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
-if(func0(data11) < 1){
+if(func1(data11) < 1){
 validate25.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5382,7 +5382,7 @@ let data14 = data13.bucket;
 const _errs38 = errors;
 if(errors === _errs38){
 if(typeof data14 === "string"){
-if(func0(data14) < 1){
+if(func1(data14) < 1){
 validate25.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5403,7 +5403,7 @@ let data15 = data13.location;
 const _errs40 = errors;
 if(errors === _errs40){
 if(typeof data15 === "string"){
-if(func0(data15) < 1){
+if(func1(data15) < 1){
 validate25.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5424,7 +5424,7 @@ let data16 = data13.object;
 const _errs42 = errors;
 if(errors === _errs42){
 if(typeof data16 === "string"){
-if(func0(data16) < 1){
+if(func1(data16) < 1){
 validate25.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5843,7 +5843,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func2.call(schema52.properties, key0))){
+if(!(func0.call(schema52.properties, key0))){
 validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -5856,12 +5856,12 @@ const _errs2 = errors;
 const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
-if(func0(data0) > 64){
+if(func1(data0) > 64){
 validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
-if(func0(data0) < 1){
+if(func1(data0) < 1){
 validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5981,7 +5981,7 @@ let data5 = data4.bucket;
 const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data5 === "string"){
-if(func0(data5) < 1){
+if(func1(data5) < 1){
 validate27.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6002,7 +6002,7 @@ let data6 = data4.location;
 const _errs19 = errors;
 if(errors === _errs19){
 if(typeof data6 === "string"){
-if(func0(data6) < 1){
+if(func1(data6) < 1){
 validate27.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6023,7 +6023,7 @@ let data7 = data4.object;
 const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data7 === "string"){
-if(func0(data7) < 1){
+if(func1(data7) < 1){
 validate27.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6093,7 +6093,7 @@ let data10 = data9.bucket;
 const _errs29 = errors;
 if(errors === _errs29){
 if(typeof data10 === "string"){
-if(func0(data10) < 1){
+if(func1(data10) < 1){
 validate27.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6114,7 +6114,7 @@ let data11 = data9.location;
 const _errs31 = errors;
 if(errors === _errs31){
 if(typeof data11 === "string"){
-if(func0(data11) < 1){
+if(func1(data11) < 1){
 validate27.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6135,7 +6135,7 @@ let data12 = data9.object;
 const _errs33 = errors;
 if(errors === _errs33){
 if(typeof data12 === "string"){
-if(func0(data12) < 1){
+if(func1(data12) < 1){
 validate27.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6253,6 +6253,6228 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema58 = {"type":"object","description":"One media info extraction task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"metadata":{"$ref":"#/components/schemas/MetaData"}}};
+const schema65 = {"type":"object","description":"The metadata of a whole file.","additionalProperties":false,"properties":{"size":{"type":"integer","minimum":0,"description":"bytes"},"duration_ms":{"type":"number","minimum":0,"description":"Seconds with decimals (e.g. 60.186), despite the name."},"duration":{"type":"integer","minimum":0,"description":"Seconds, whole."},"format":{"type":"string","description":"Container format, e.g. `MP4`."},"md5":{"type":"string"},"bitrate":{"type":"integer","minimum":0,"description":"Total bitrate, kbit/s as the vendor's examples show (the SDK says bit/s)."},"video":{"type":"array","items":{"$ref":"#/components/schemas/VideoInfo"}},"audio":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
+
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate30.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "size") || (key0 === "duration_ms")) || (key0 === "duration")) || (key0 === "format")) || (key0 === "md5")) || (key0 === "bitrate")) || (key0 === "video")) || (key0 === "audio"))){
+validate30.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.size !== undefined){
+let data0 = data.size;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate30.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+validate30.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration_ms !== undefined){
+let data1 = data.duration_ms;
+const _errs4 = errors;
+if(errors === _errs4){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+validate30.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate30.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data2 = data.duration;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate30.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate30.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.format !== undefined){
+const _errs8 = errors;
+if(typeof data.format !== "string"){
+validate30.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs10 = errors;
+if(typeof data.md5 !== "string"){
+validate30.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bitrate !== undefined){
+let data5 = data.bitrate;
+const _errs12 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate30.errors = [{instancePath:instancePath+"/bitrate",schemaPath:"#/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs12){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+validate30.errors = [{instancePath:instancePath+"/bitrate",schemaPath:"#/properties/bitrate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.video !== undefined){
+let data6 = data.video;
+const _errs14 = errors;
+if(errors === _errs14){
+if(Array.isArray(data6)){
+var valid1 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+const _errs19 = errors;
+for(const key1 in data7){
+if(!(func0.call(schema21.properties, key1))){
+validate30.errors = [{instancePath:instancePath+"/video/" + i0,schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs19 === errors){
+if(data7.width !== undefined){
+let data8 = data7.width;
+const _errs20 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/width",schemaPath:"#/components/schemas/VideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs20 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.height !== undefined){
+let data9 = data7.height;
+const _errs22 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/height",schemaPath:"#/components/schemas/VideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs22 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.bitrate !== undefined){
+let data10 = data7.bitrate;
+const _errs24 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/bitrate",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs24 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.bitrate_bps !== undefined){
+let data11 = data7.bitrate_bps;
+const _errs26 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/bitrate_bps",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs26 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.frame_rate !== undefined){
+let data12 = data7.frame_rate;
+const _errs28 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/frame_rate",schemaPath:"#/components/schemas/VideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs28 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.codec !== undefined){
+const _errs30 = errors;
+if(typeof data7.codec !== "string"){
+validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/codec",schemaPath:"#/components/schemas/VideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs30 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.duration !== undefined){
+const _errs32 = errors;
+if(typeof data7.duration !== "string"){
+validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/duration",schemaPath:"#/components/schemas/VideoInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs32 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.duration_ms !== undefined){
+const _errs34 = errors;
+if(typeof data7.duration_ms !== "string"){
+validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/duration_ms",schemaPath:"#/components/schemas/VideoInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs34 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.rotate !== undefined){
+let data16 = data7.rotate;
+const _errs36 = errors;
+if(!((typeof data16 == "number") && (isFinite(data16)))){
+validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/rotate",schemaPath:"#/components/schemas/VideoInfo/properties/rotate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate30.errors = [{instancePath:instancePath+"/video/" + i0,schemaPath:"#/components/schemas/VideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs16 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate30.errors = [{instancePath:instancePath+"/video",schemaPath:"#/properties/video/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audio !== undefined){
+let data17 = data.audio;
+const _errs38 = errors;
+if(errors === _errs38){
+if(Array.isArray(data17)){
+var valid4 = true;
+const len1 = data17.length;
+for(let i1=0; i1<len1; i1++){
+let data18 = data17[i1];
+const _errs40 = errors;
+const _errs41 = errors;
+if(errors === _errs41){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs43 = errors;
+for(const key2 in data18){
+if(!(((((((key2 === "codec") || (key2 === "sample")) || (key2 === "channels")) || (key2 === "bitrate")) || (key2 === "bitrate_bps")) || (key2 === "duration")) || (key2 === "duration_ms"))){
+validate30.errors = [{instancePath:instancePath+"/audio/" + i1,schemaPath:"#/components/schemas/AudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs43 === errors){
+if(data18.codec !== undefined){
+const _errs44 = errors;
+if(typeof data18.codec !== "string"){
+validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/codec",schemaPath:"#/components/schemas/AudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs44 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.sample !== undefined){
+let data20 = data18.sample;
+const _errs46 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/sample",schemaPath:"#/components/schemas/AudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs46 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.channels !== undefined){
+let data21 = data18.channels;
+const _errs48 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/channels",schemaPath:"#/components/schemas/AudioInfo/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs48 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.bitrate !== undefined){
+let data22 = data18.bitrate;
+const _errs50 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/bitrate",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs50 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.bitrate_bps !== undefined){
+let data23 = data18.bitrate_bps;
+const _errs52 = errors;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/bitrate_bps",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs52 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.duration !== undefined){
+const _errs54 = errors;
+if(typeof data18.duration !== "string"){
+validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/duration",schemaPath:"#/components/schemas/AudioInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs54 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.duration_ms !== undefined){
+const _errs56 = errors;
+if(typeof data18.duration_ms !== "string"){
+validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/duration_ms",schemaPath:"#/components/schemas/AudioInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs56 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate30.errors = [{instancePath:instancePath+"/audio/" + i1,schemaPath:"#/components/schemas/AudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid4 = _errs40 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate30.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate30.errors = vErrors;
+return errors === 0;
+}
+validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate29.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
+validate29.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema58.properties, key0))){
+validate29.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) > 64){
+validate29.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data0) < 1){
+validate29.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate29.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate29.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema58.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate29.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate29.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.start_time !== undefined){
+let data3 = data.start_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate29.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate29.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.end_time !== undefined){
+let data4 = data.end_time;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data4 === "string"){
+if(!pattern2.test(data4)){
+validate29.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data4))){
+validate29.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error_code !== undefined){
+const _errs16 = errors;
+if(typeof data.error_code !== "string"){
+validate29.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs18 = errors;
+if(typeof data.description !== "string"){
+validate29.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_data !== undefined){
+const _errs20 = errors;
+if(typeof data.user_data !== "string"){
+validate29.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data8 = data.input;
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing1;
+if((((data8.bucket === undefined) && (missing1 = "bucket")) || ((data8.location === undefined) && (missing1 = "location"))) || ((data8.object === undefined) && (missing1 = "object"))){
+validate29.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs25 = errors;
+for(const key1 in data8){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate29.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs25 === errors){
+if(data8.bucket !== undefined){
+let data9 = data8.bucket;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate29.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.location !== undefined){
+let data10 = data8.location;
+const _errs28 = errors;
+if(errors === _errs28){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+validate29.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs28 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.object !== undefined){
+let data11 = data8.object;
+const _errs30 = errors;
+if(errors === _errs30){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate29.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs30 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.file_name !== undefined){
+const _errs32 = errors;
+if(typeof data8.file_name !== "string"){
+validate29.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs32 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data13 = data.output;
+const _errs34 = errors;
+const _errs35 = errors;
+if(errors === _errs35){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing2;
+if((((data13.bucket === undefined) && (missing2 = "bucket")) || ((data13.location === undefined) && (missing2 = "location"))) || ((data13.object === undefined) && (missing2 = "object"))){
+validate29.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs37 = errors;
+for(const key2 in data13){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate29.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs37 === errors){
+if(data13.bucket !== undefined){
+let data14 = data13.bucket;
+const _errs38 = errors;
+if(errors === _errs38){
+if(typeof data14 === "string"){
+if(func1(data14) < 1){
+validate29.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs38 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.location !== undefined){
+let data15 = data13.location;
+const _errs40 = errors;
+if(errors === _errs40){
+if(typeof data15 === "string"){
+if(func1(data15) < 1){
+validate29.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs40 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.object !== undefined){
+let data16 = data13.object;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate29.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs42 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.file_name !== undefined){
+const _errs44 = errors;
+if(typeof data13.file_name !== "string"){
+validate29.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs44 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.metadata !== undefined){
+const _errs46 = errors;
+if(!(validate30(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate29.errors = vErrors;
+return errors === 0;
+}
+validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema68 = {"type":"object","description":"One remux task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/RemuxOutputParam"},"complete_ratio":{"type":"integer","minimum":0,"maximum":100,"description":"Progress, percent."},"output_metadata":{"$ref":"#/components/schemas/MetaData"}}};
+const schema75 = {"type":"object","description":"The output of a remux task; echoed in the task as given.","additionalProperties":false,"required":["format"],"properties":{"format":{"type":"string","enum":["HLS","MP4"]},"segment_duration":{"type":"integer","description":"HLS segment length, seconds: 2 to 10, else 5."},"remove_meta":{"type":"boolean","description":"Strip the source's custom metadata (false when absent)."}}};
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate33.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
+validate33.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema68.properties, key0))){
+validate33.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) > 64){
+validate33.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data0) < 1){
+validate33.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate33.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate33.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema68.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate33.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate33.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.start_time !== undefined){
+let data3 = data.start_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate33.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate33.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.end_time !== undefined){
+let data4 = data.end_time;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data4 === "string"){
+if(!pattern2.test(data4)){
+validate33.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data4))){
+validate33.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error_code !== undefined){
+const _errs16 = errors;
+if(typeof data.error_code !== "string"){
+validate33.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs18 = errors;
+if(typeof data.description !== "string"){
+validate33.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_data !== undefined){
+const _errs20 = errors;
+if(typeof data.user_data !== "string"){
+validate33.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data8 = data.input;
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing1;
+if((((data8.bucket === undefined) && (missing1 = "bucket")) || ((data8.location === undefined) && (missing1 = "location"))) || ((data8.object === undefined) && (missing1 = "object"))){
+validate33.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs25 = errors;
+for(const key1 in data8){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate33.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs25 === errors){
+if(data8.bucket !== undefined){
+let data9 = data8.bucket;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate33.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.location !== undefined){
+let data10 = data8.location;
+const _errs28 = errors;
+if(errors === _errs28){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+validate33.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs28 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.object !== undefined){
+let data11 = data8.object;
+const _errs30 = errors;
+if(errors === _errs30){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate33.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs30 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.file_name !== undefined){
+const _errs32 = errors;
+if(typeof data8.file_name !== "string"){
+validate33.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs32 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data13 = data.output;
+const _errs34 = errors;
+const _errs35 = errors;
+if(errors === _errs35){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing2;
+if((((data13.bucket === undefined) && (missing2 = "bucket")) || ((data13.location === undefined) && (missing2 = "location"))) || ((data13.object === undefined) && (missing2 = "object"))){
+validate33.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs37 = errors;
+for(const key2 in data13){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate33.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs37 === errors){
+if(data13.bucket !== undefined){
+let data14 = data13.bucket;
+const _errs38 = errors;
+if(errors === _errs38){
+if(typeof data14 === "string"){
+if(func1(data14) < 1){
+validate33.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs38 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.location !== undefined){
+let data15 = data13.location;
+const _errs40 = errors;
+if(errors === _errs40){
+if(typeof data15 === "string"){
+if(func1(data15) < 1){
+validate33.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs40 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.object !== undefined){
+let data16 = data13.object;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate33.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs42 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.file_name !== undefined){
+const _errs44 = errors;
+if(typeof data13.file_name !== "string"){
+validate33.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs44 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_param !== undefined){
+let data18 = data.output_param;
+const _errs46 = errors;
+const _errs47 = errors;
+if(errors === _errs47){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+let missing3;
+if((data18.format === undefined) && (missing3 = "format")){
+validate33.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs49 = errors;
+for(const key3 in data18){
+if(!(((key3 === "format") || (key3 === "segment_duration")) || (key3 === "remove_meta"))){
+validate33.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs49 === errors){
+if(data18.format !== undefined){
+let data19 = data18.format;
+const _errs50 = errors;
+if(typeof data19 !== "string"){
+validate33.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data19 === "HLS") || (data19 === "MP4"))){
+validate33.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema75.properties.format.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid10 = _errs50 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data18.segment_duration !== undefined){
+let data20 = data18.segment_duration;
+const _errs52 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+validate33.errors = [{instancePath:instancePath+"/output_param/segment_duration",schemaPath:"#/components/schemas/RemuxOutputParam/properties/segment_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid10 = _errs52 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data18.remove_meta !== undefined){
+const _errs54 = errors;
+if(typeof data18.remove_meta !== "boolean"){
+validate33.errors = [{instancePath:instancePath+"/output_param/remove_meta",schemaPath:"#/components/schemas/RemuxOutputParam/properties/remove_meta/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid10 = _errs54 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate33.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.complete_ratio !== undefined){
+let data22 = data.complete_ratio;
+const _errs56 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate33.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs56){
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 100 || isNaN(data22)){
+validate33.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data22 < 0 || isNaN(data22)){
+validate33.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs56 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_metadata !== undefined){
+const _errs58 = errors;
+if(!(validate30(data.output_metadata, {instancePath:instancePath+"/output_metadata",parentData:data,parentDataProperty:"output_metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs58 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema76 = {"type":"object","description":"One channel merge task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"audio_files":{"type":"array","items":{"$ref":"#/components/schemas/AudioFile"}},"output_filename":{"type":"string"}}};
+const schema81 = {"type":"object","description":"One input of a channel merge, with its tracks.","additionalProperties":false,"required":["input"],"properties":{"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema82 = {"type":"object","description":"The channel layout and language of one audio track.","additionalProperties":false,"properties":{"channel_layout":{"type":"string"},"language":{"type":"string"}}};
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate37.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.input === undefined) && (missing0 = "input")){
+validate37.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "tracks_info") || (key0 === "input"))){
+validate37.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.tracks_info !== undefined){
+let data0 = data.tracks_info;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+const _errs7 = errors;
+for(const key1 in data1){
+if(!((key1 === "channel_layout") || (key1 === "language"))){
+validate37.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data1.channel_layout !== undefined){
+const _errs8 = errors;
+if(typeof data1.channel_layout !== "string"){
+validate37.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/channel_layout",schemaPath:"#/components/schemas/TracksInfo/properties/channel_layout/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.language !== undefined){
+const _errs10 = errors;
+if(typeof data1.language !== "string"){
+validate37.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/language",schemaPath:"#/components/schemas/TracksInfo/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/tracks_info",schemaPath:"#/properties/tracks_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data4 = data.input;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing1;
+if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
+validate37.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs15 = errors;
+for(const key2 in data4){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate37.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs15 === errors){
+if(data4.bucket !== undefined){
+let data5 = data4.bucket;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+validate37.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs16 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.location !== undefined){
+let data6 = data4.location;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+validate37.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.object !== undefined){
+let data7 = data4.object;
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
+validate37.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs20 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.file_name !== undefined){
+const _errs22 = errors;
+if(typeof data4.file_name !== "string"){
+validate37.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs22 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate36.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
+validate36.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "task_id") || (key0 === "status")) || (key0 === "create_time")) || (key0 === "end_time")) || (key0 === "output")) || (key0 === "description")) || (key0 === "audio_files")) || (key0 === "output_filename"))){
+validate36.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) > 64){
+validate36.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data0) < 1){
+validate36.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate36.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate36.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate36.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema76.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate36.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate36.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate36.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.end_time !== undefined){
+let data3 = data.end_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate36.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate36.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate36.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data4 = data.output;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing1;
+if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
+validate36.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs16 = errors;
+for(const key1 in data4){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate36.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs16 === errors){
+if(data4.bucket !== undefined){
+let data5 = data4.bucket;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+validate36.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate36.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.location !== undefined){
+let data6 = data4.location;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+validate36.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate36.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.object !== undefined){
+let data7 = data4.object;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
+validate36.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate36.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.file_name !== undefined){
+const _errs23 = errors;
+if(typeof data4.file_name !== "string"){
+validate36.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate36.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs25 = errors;
+if(typeof data.description !== "string"){
+validate36.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audio_files !== undefined){
+let data10 = data.audio_files;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data10)){
+var valid6 = true;
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+const _errs29 = errors;
+if(!(validate37(data10[i0], {instancePath:instancePath+"/audio_files/" + i0,parentData:data10,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+var valid6 = _errs29 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate36.errors = [{instancePath:instancePath+"/audio_files",schemaPath:"#/properties/audio_files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_filename !== undefined){
+const _errs30 = errors;
+if(typeof data.output_filename !== "string"){
+validate36.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate36.errors = vErrors;
+return errors === 0;
+}
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema84 = {"type":"object","description":"One track reset task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_filename":{"type":"string"},"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate40.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
+validate40.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema84.properties, key0))){
+validate40.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) > 64){
+validate40.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data0) < 1){
+validate40.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate40.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate40.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema84.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate40.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate40.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.end_time !== undefined){
+let data3 = data.end_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate40.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate40.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data4 = data.output;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing1;
+if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
+validate40.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs16 = errors;
+for(const key1 in data4){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate40.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs16 === errors){
+if(data4.bucket !== undefined){
+let data5 = data4.bucket;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+validate40.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.location !== undefined){
+let data6 = data4.location;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+validate40.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.object !== undefined){
+let data7 = data4.object;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
+validate40.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.file_name !== undefined){
+const _errs23 = errors;
+if(typeof data4.file_name !== "string"){
+validate40.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs25 = errors;
+if(typeof data.description !== "string"){
+validate40.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_filename !== undefined){
+const _errs27 = errors;
+if(typeof data.output_filename !== "string"){
+validate40.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tracks_info !== undefined){
+let data11 = data.tracks_info;
+const _errs29 = errors;
+if(errors === _errs29){
+if(Array.isArray(data11)){
+var valid6 = true;
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+const _errs31 = errors;
+const _errs32 = errors;
+if(errors === _errs32){
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+const _errs34 = errors;
+for(const key2 in data12){
+if(!((key2 === "channel_layout") || (key2 === "language"))){
+validate40.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs34 === errors){
+if(data12.channel_layout !== undefined){
+const _errs35 = errors;
+if(typeof data12.channel_layout !== "string"){
+validate40.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/channel_layout",schemaPath:"#/components/schemas/TracksInfo/properties/channel_layout/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs35 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data12.language !== undefined){
+const _errs37 = errors;
+if(typeof data12.language !== "string"){
+validate40.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/language",schemaPath:"#/components/schemas/TracksInfo/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs37 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid6 = _errs31 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/tracks_info",schemaPath:"#/properties/tracks_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data15 = data.input;
+const _errs39 = errors;
+const _errs40 = errors;
+if(errors === _errs40){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+let missing2;
+if((((data15.bucket === undefined) && (missing2 = "bucket")) || ((data15.location === undefined) && (missing2 = "location"))) || ((data15.object === undefined) && (missing2 = "object"))){
+validate40.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs42 = errors;
+for(const key3 in data15){
+if(!((((key3 === "bucket") || (key3 === "location")) || (key3 === "object")) || (key3 === "file_name"))){
+validate40.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs42 === errors){
+if(data15.bucket !== undefined){
+let data16 = data15.bucket;
+const _errs43 = errors;
+if(errors === _errs43){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate40.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs43 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data15.location !== undefined){
+let data17 = data15.location;
+const _errs45 = errors;
+if(errors === _errs45){
+if(typeof data17 === "string"){
+if(func1(data17) < 1){
+validate40.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs45 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data15.object !== undefined){
+let data18 = data15.object;
+const _errs47 = errors;
+if(errors === _errs47){
+if(typeof data18 === "string"){
+if(func1(data18) < 1){
+validate40.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs47 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data15.file_name !== undefined){
+const _errs49 = errors;
+if(typeof data15.file_name !== "string"){
+validate40.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs49 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate40.errors = vErrors;
+return errors === 0;
+}
+validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema91 = {"type":"object","description":"One editing job.","additionalProperties":false,"required":["task_id","status","create_time","job_id"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"job_id":{"$ref":"#/components/schemas/TaskId"},"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"edit_task_req":{"$ref":"#/components/schemas/CreateEditingJobReq"},"output_file_info":{"type":"array","items":{"$ref":"#/components/schemas/OutputFileInfo"}}}};
+const schema98 = {"type":"object","additionalProperties":false,"properties":{"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"clips":{"type":"array","items":{"$ref":"#/components/schemas/ClipInfo"}},"concats":{"type":"array","description":"Several concatenations; excludes `concat`.","items":{"$ref":"#/components/schemas/MultiConcatInfo"}},"concat":{"$ref":"#/components/schemas/ConcatInfo"},"mix":{"$ref":"#/components/schemas/MixInfo"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output_setting":{"$ref":"#/components/schemas/OutputSetting"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"edit_settings":{"type":"array","description":"Applied to `input` only when `edit_type` is empty.","items":{"$ref":"#/components/schemas/EditSetting"}},"user_data":{"$ref":"#/components/schemas/UserData"}}};
+const schema124 = {"type":"string","description":"Echoed in the task as given.","maxLength":1024};
+const schema99 = {"type":"object","additionalProperties":false,"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"timeline_start":{"type":"string","description":"Seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Seconds; negative counts from the end."}}};
+
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate44.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "input") || (key0 === "timeline_start")) || (key0 === "timeline_end"))){
+validate44.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.input !== undefined){
+let data0 = data.input;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((data0.bucket === undefined) && (missing0 = "bucket")) || ((data0.location === undefined) && (missing0 = "location"))) || ((data0.object === undefined) && (missing0 = "object"))){
+validate44.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate44.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.bucket !== undefined){
+let data1 = data0.bucket;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+validate44.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.location !== undefined){
+let data2 = data0.location;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate44.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.object !== undefined){
+let data3 = data0.object;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate44.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.file_name !== undefined){
+const _errs12 = errors;
+if(typeof data0.file_name !== "string"){
+validate44.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_start !== undefined){
+const _errs14 = errors;
+if(typeof data.timeline_start !== "string"){
+validate44.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_end !== undefined){
+const _errs16 = errors;
+if(typeof data.timeline_end !== "string"){
+validate44.errors = [{instancePath:instancePath+"/timeline_end",schemaPath:"#/properties/timeline_end/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate44.errors = vErrors;
+return errors === 0;
+}
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema101 = {"type":"object","additionalProperties":false,"required":["inputs","output"],"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"trans_template_ids":{"type":"array","items":{"type":"integer"}},"av_parameters":{"type":"array","description":"Transcoding parameters; they win over `trans_template_ids`.","items":{"$ref":"#/components/schemas/AvParameters"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}}}};
+const schema104 = {"type":"object","additionalProperties":false,"properties":{"dx":{"type":"string","description":"Horizontal offset: px from 0 to 4096, or a share of the output width in (0,1)."},"dy":{"type":"string","description":"Vertical offset: px from 0 to 4096, or a share of the output height in (0,1)."},"referpos":{"type":"string","enum":["TopRight","TopLeft","BottomRight","BottomLeft"]},"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"random_time_min":{"type":"string","description":"Shortest rotation interval, seconds."},"random_time_max":{"type":"string","description":"Longest rotation interval, seconds."},"overlay_input":{"type":"string","description":"Index into the concatenated inputs, from \"0\"; absent or `ALL` for every input."},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"base":{"type":"string","enum":["input","output"],"description":"`input` draws on the source (scaled with it); `output` on the output."}}};
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate48.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema104.properties, key0))){
+validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.dx !== undefined){
+const _errs2 = errors;
+if(typeof data.dx !== "string"){
+validate48.errors = [{instancePath:instancePath+"/dx",schemaPath:"#/properties/dx/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.dy !== undefined){
+const _errs4 = errors;
+if(typeof data.dy !== "string"){
+validate48.errors = [{instancePath:instancePath+"/dy",schemaPath:"#/properties/dy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.referpos !== undefined){
+let data2 = data.referpos;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate48.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data2 === "TopRight") || (data2 === "TopLeft")) || (data2 === "BottomRight")) || (data2 === "BottomLeft"))){
+validate48.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/enum",keyword:"enum",params:{allowedValues: schema104.properties.referpos.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_start !== undefined){
+const _errs8 = errors;
+if(typeof data.timeline_start !== "string"){
+validate48.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_duration !== undefined){
+const _errs10 = errors;
+if(typeof data.timeline_duration !== "string"){
+validate48.errors = [{instancePath:instancePath+"/timeline_duration",schemaPath:"#/properties/timeline_duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.random_time_min !== undefined){
+const _errs12 = errors;
+if(typeof data.random_time_min !== "string"){
+validate48.errors = [{instancePath:instancePath+"/random_time_min",schemaPath:"#/properties/random_time_min/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.random_time_max !== undefined){
+const _errs14 = errors;
+if(typeof data.random_time_max !== "string"){
+validate48.errors = [{instancePath:instancePath+"/random_time_max",schemaPath:"#/properties/random_time_max/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.overlay_input !== undefined){
+const _errs16 = errors;
+if(typeof data.overlay_input !== "string"){
+validate48.errors = [{instancePath:instancePath+"/overlay_input",schemaPath:"#/properties/overlay_input/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data8 = data.input;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs19){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing0;
+if((((data8.bucket === undefined) && (missing0 = "bucket")) || ((data8.location === undefined) && (missing0 = "location"))) || ((data8.object === undefined) && (missing0 = "object"))){
+validate48.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs21 = errors;
+for(const key1 in data8){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate48.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs21 === errors){
+if(data8.bucket !== undefined){
+let data9 = data8.bucket;
+const _errs22 = errors;
+if(errors === _errs22){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate48.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data8.location !== undefined){
+let data10 = data8.location;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+validate48.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data8.object !== undefined){
+let data11 = data8.object;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate48.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs26 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data8.file_name !== undefined){
+const _errs28 = errors;
+if(typeof data8.file_name !== "string"){
+validate48.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs28 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.base !== undefined){
+let data13 = data.base;
+const _errs30 = errors;
+if(typeof data13 !== "string"){
+validate48.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data13 === "input") || (data13 === "output"))){
+validate48.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/enum",keyword:"enum",params:{allowedValues: schema104.properties.base.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate48.errors = vErrors;
+return errors === 0;
+}
+validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate46.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.inputs === undefined) && (missing0 = "inputs")) || ((data.output === undefined) && (missing0 = "output"))){
+validate46.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "inputs") || (key0 === "trans_template_ids")) || (key0 === "av_parameters")) || (key0 === "output")) || (key0 === "image_watermark_settings"))){
+validate46.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.inputs !== undefined){
+let data0 = data.inputs;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((data1.bucket === undefined) && (missing1 = "bucket")) || ((data1.location === undefined) && (missing1 = "location"))) || ((data1.object === undefined) && (missing1 = "object"))){
+validate46.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs7 = errors;
+for(const key1 in data1){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate46.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data1.bucket !== undefined){
+let data2 = data1.bucket;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.location !== undefined){
+let data3 = data1.location;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.object !== undefined){
+let data4 = data1.object;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.file_name !== undefined){
+const _errs14 = errors;
+if(typeof data1.file_name !== "string"){
+validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trans_template_ids !== undefined){
+let data6 = data.trans_template_ids;
+const _errs16 = errors;
+if(errors === _errs16){
+if(Array.isArray(data6)){
+var valid4 = true;
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+let data7 = data6[i1];
+const _errs18 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate46.errors = [{instancePath:instancePath+"/trans_template_ids/" + i1,schemaPath:"#/properties/trans_template_ids/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs18 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/trans_template_ids",schemaPath:"#/properties/trans_template_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.av_parameters !== undefined){
+let data8 = data.av_parameters;
+const _errs20 = errors;
+if(errors === _errs20){
+if(Array.isArray(data8)){
+var valid5 = true;
+const len2 = data8.length;
+for(let i2=0; i2<len2; i2++){
+const _errs22 = errors;
+if(!(validate20(data8[i2], {instancePath:instancePath+"/av_parameters/" + i2,parentData:data8,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs22 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/av_parameters",schemaPath:"#/properties/av_parameters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data10 = data.output;
+const _errs23 = errors;
+const _errs24 = errors;
+if(errors === _errs24){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing2;
+if((((data10.bucket === undefined) && (missing2 = "bucket")) || ((data10.location === undefined) && (missing2 = "location"))) || ((data10.object === undefined) && (missing2 = "object"))){
+validate46.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs26 = errors;
+for(const key2 in data10){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate46.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs26 === errors){
+if(data10.bucket !== undefined){
+let data11 = data10.bucket;
+const _errs27 = errors;
+if(errors === _errs27){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate46.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs27 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data10.location !== undefined){
+let data12 = data10.location;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data12 === "string"){
+if(func1(data12) < 1){
+validate46.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs29 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data10.object !== undefined){
+let data13 = data10.object;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data13 === "string"){
+if(func1(data13) < 1){
+validate46.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs31 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data10.file_name !== undefined){
+const _errs33 = errors;
+if(typeof data10.file_name !== "string"){
+validate46.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs33 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image_watermark_settings !== undefined){
+let data15 = data.image_watermark_settings;
+const _errs35 = errors;
+if(errors === _errs35){
+if(Array.isArray(data15)){
+var valid8 = true;
+const len3 = data15.length;
+for(let i3=0; i3<len3; i3++){
+const _errs37 = errors;
+if(!(validate48(data15[i3], {instancePath:instancePath+"/image_watermark_settings/" + i3,parentData:data15,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+var valid8 = _errs37 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/image_watermark_settings",schemaPath:"#/properties/image_watermark_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate46.errors = vErrors;
+return errors === 0;
+}
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema106 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","description":"The files to join, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}}}};
+
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate51.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "inputs")){
+validate51.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.inputs !== undefined){
+let data0 = data.inputs;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing0;
+if((((data1.bucket === undefined) && (missing0 = "bucket")) || ((data1.location === undefined) && (missing0 = "location"))) || ((data1.object === undefined) && (missing0 = "object"))){
+validate51.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs7 = errors;
+for(const key1 in data1){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate51.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data1.bucket !== undefined){
+let data2 = data1.bucket;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.location !== undefined){
+let data3 = data1.location;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.object !== undefined){
+let data4 = data1.object;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.file_name !== undefined){
+const _errs14 = errors;
+if(typeof data1.file_name !== "string"){
+validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate51.errors = vErrors;
+return errors === 0;
+}
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema108 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/InputSetting"}},"layout":{"$ref":"#/components/schemas/MixInfoLayout"}}};
+const schema109 = {"type":"object","additionalProperties":false,"required":["input","pane_id"],"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"pane_id":{"type":"string","description":"An integer as a string, matched against the layout's panes."},"audio_policy":{"type":"string","enum":["DISCARD","RESERVE"],"description":"DISCARD when absent; several RESERVE inputs are mixed."}}};
+
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate54.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.input === undefined) && (missing0 = "input")) || ((data.pane_id === undefined) && (missing0 = "pane_id"))){
+validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "input") || (key0 === "pane_id")) || (key0 === "audio_policy"))){
+validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.input !== undefined){
+let data0 = data.input;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((((data0.bucket === undefined) && (missing1 = "bucket")) || ((data0.location === undefined) && (missing1 = "location"))) || ((data0.object === undefined) && (missing1 = "object"))){
+validate54.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate54.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.bucket !== undefined){
+let data1 = data0.bucket;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+validate54.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.location !== undefined){
+let data2 = data0.location;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate54.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.object !== undefined){
+let data3 = data0.object;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate54.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.file_name !== undefined){
+const _errs12 = errors;
+if(typeof data0.file_name !== "string"){
+validate54.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.pane_id !== undefined){
+const _errs14 = errors;
+if(typeof data.pane_id !== "string"){
+validate54.errors = [{instancePath:instancePath+"/pane_id",schemaPath:"#/properties/pane_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audio_policy !== undefined){
+let data6 = data.audio_policy;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+validate54.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data6 === "DISCARD") || (data6 === "RESERVE"))){
+validate54.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/enum",keyword:"enum",params:{allowedValues: schema109.properties.audio_policy.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate54.errors = vErrors;
+return errors === 0;
+}
+validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema111 = {"type":"object","additionalProperties":false,"required":["panes"],"properties":{"panes":{"type":"array","items":{"$ref":"#/components/schemas/PaneSetting"}}}};
+const schema112 = {"type":"object","description":"One pane of a mix; the numbers are decimals in (0,1) written as strings, from the bottom-left corner.","additionalProperties":false,"required":["pane_id","x","y","width","height"],"properties":{"pane_id":{"type":"string"},"x":{"type":"string","description":"Share of the output width."},"y":{"type":"string","description":"Share of the output height."},"width":{"type":"string","description":"Share of the output width."},"height":{"type":"string","description":"Share of the output height."}}};
+
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate56.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.panes === undefined) && (missing0 = "panes")){
+validate56.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "panes")){
+validate56.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.panes !== undefined){
+let data0 = data.panes;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((((data1.pane_id === undefined) && (missing1 = "pane_id")) || ((data1.x === undefined) && (missing1 = "x"))) || ((data1.y === undefined) && (missing1 = "y"))) || ((data1.width === undefined) && (missing1 = "width"))) || ((data1.height === undefined) && (missing1 = "height"))){
+validate56.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs7 = errors;
+for(const key1 in data1){
+if(!(((((key1 === "pane_id") || (key1 === "x")) || (key1 === "y")) || (key1 === "width")) || (key1 === "height"))){
+validate56.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data1.pane_id !== undefined){
+const _errs8 = errors;
+if(typeof data1.pane_id !== "string"){
+validate56.errors = [{instancePath:instancePath+"/panes/" + i0+"/pane_id",schemaPath:"#/components/schemas/PaneSetting/properties/pane_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.x !== undefined){
+const _errs10 = errors;
+if(typeof data1.x !== "string"){
+validate56.errors = [{instancePath:instancePath+"/panes/" + i0+"/x",schemaPath:"#/components/schemas/PaneSetting/properties/x/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.y !== undefined){
+const _errs12 = errors;
+if(typeof data1.y !== "string"){
+validate56.errors = [{instancePath:instancePath+"/panes/" + i0+"/y",schemaPath:"#/components/schemas/PaneSetting/properties/y/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.width !== undefined){
+const _errs14 = errors;
+if(typeof data1.width !== "string"){
+validate56.errors = [{instancePath:instancePath+"/panes/" + i0+"/width",schemaPath:"#/components/schemas/PaneSetting/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.height !== undefined){
+const _errs16 = errors;
+if(typeof data1.height !== "string"){
+validate56.errors = [{instancePath:instancePath+"/panes/" + i0+"/height",schemaPath:"#/components/schemas/PaneSetting/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate56.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate56.errors = [{instancePath:instancePath+"/panes",schemaPath:"#/properties/panes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate56.errors = vErrors;
+return errors === 0;
+}
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate53.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "inputs") || (key0 === "layout"))){
+validate53.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.inputs !== undefined){
+let data0 = data.inputs;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate54(data0[i0], {instancePath:instancePath+"/inputs/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.layout !== undefined){
+const _errs5 = errors;
+if(!(validate56(data.layout, {instancePath:instancePath+"/layout",parentData:data,parentDataProperty:"layout",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema114 = {"type":"object","additionalProperties":false,"properties":{"format":{"type":"string","description":"Output container of a clip or concatenation."},"video":{"$ref":"#/components/schemas/EditVideoInfo"},"audio":{"$ref":"#/components/schemas/EditAudioInfo"},"hls":{"$ref":"#/components/schemas/EditHlsInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema115 = {"type":"object","additionalProperties":false,"properties":{"reference":{"type":"string","enum":["MAX","MIN","CUSTOM","SHORT_HEIGHT_SHORT_WIDTH"],"description":"The largest or smallest input resolution, the fields below (CUSTOM), or SHORT_HEIGHT_SHORT_WIDTH (the only one for MIX)."},"width":{"type":"integer"},"height":{"type":"integer"},"codec":{"type":"string"},"bitrate":{"type":"integer","description":"bit/s"},"frame_rate":{"type":"integer"}}};
+const schema116 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string","enum":["AAC","HEAAC","MP3"]},"bitrate":{"type":"integer","description":"bit/s"},"sample":{"type":"integer","description":"Hz"},"channels":{"type":"string","description":"A string, as the SDK model says."}}};
+const schema117 = {"type":"object","additionalProperties":false,"properties":{"interval":{"type":"integer","description":"Segment length, seconds."}}};
+
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate59.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "format") || (key0 === "video")) || (key0 === "audio")) || (key0 === "hls")) || (key0 === "output"))){
+validate59.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.format !== undefined){
+const _errs2 = errors;
+if(typeof data.format !== "string"){
+validate59.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.video !== undefined){
+let data1 = data.video;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+const _errs7 = errors;
+for(const key1 in data1){
+if(!((((((key1 === "reference") || (key1 === "width")) || (key1 === "height")) || (key1 === "codec")) || (key1 === "bitrate")) || (key1 === "frame_rate"))){
+validate59.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/EditVideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data1.reference !== undefined){
+let data2 = data1.reference;
+const _errs8 = errors;
+if(typeof data2 !== "string"){
+validate59.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data2 === "MAX") || (data2 === "MIN")) || (data2 === "CUSTOM")) || (data2 === "SHORT_HEIGHT_SHORT_WIDTH"))){
+validate59.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/enum",keyword:"enum",params:{allowedValues: schema115.properties.reference.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.width !== undefined){
+let data3 = data1.width;
+const _errs10 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate59.errors = [{instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/EditVideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.height !== undefined){
+let data4 = data1.height;
+const _errs12 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate59.errors = [{instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/EditVideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.codec !== undefined){
+const _errs14 = errors;
+if(typeof data1.codec !== "string"){
+validate59.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/EditVideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.bitrate !== undefined){
+let data6 = data1.bitrate;
+const _errs16 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate59.errors = [{instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/EditVideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.frame_rate !== undefined){
+let data7 = data1.frame_rate;
+const _errs18 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate59.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/EditVideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/EditVideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audio !== undefined){
+let data8 = data.audio;
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+const _errs23 = errors;
+for(const key2 in data8){
+if(!((((key2 === "codec") || (key2 === "bitrate")) || (key2 === "sample")) || (key2 === "channels"))){
+validate59.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/EditAudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs23 === errors){
+if(data8.codec !== undefined){
+let data9 = data8.codec;
+const _errs24 = errors;
+if(typeof data9 !== "string"){
+validate59.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data9 === "AAC") || (data9 === "HEAAC")) || (data9 === "MP3"))){
+validate59.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/enum",keyword:"enum",params:{allowedValues: schema116.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid4 = _errs24 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.bitrate !== undefined){
+let data10 = data8.bitrate;
+const _errs26 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate59.errors = [{instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/EditAudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs26 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.sample !== undefined){
+let data11 = data8.sample;
+const _errs28 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate59.errors = [{instancePath:instancePath+"/audio/sample",schemaPath:"#/components/schemas/EditAudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs28 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.channels !== undefined){
+const _errs30 = errors;
+if(typeof data8.channels !== "string"){
+validate59.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/EditAudioInfo/properties/channels/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs30 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/EditAudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hls !== undefined){
+let data13 = data.hls;
+const _errs32 = errors;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+const _errs35 = errors;
+for(const key3 in data13){
+if(!(key3 === "interval")){
+validate59.errors = [{instancePath:instancePath+"/hls",schemaPath:"#/components/schemas/EditHlsInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs35 === errors){
+if(data13.interval !== undefined){
+let data14 = data13.interval;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate59.errors = [{instancePath:instancePath+"/hls/interval",schemaPath:"#/components/schemas/EditHlsInfo/properties/interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/hls",schemaPath:"#/components/schemas/EditHlsInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data15 = data.output;
+const _errs38 = errors;
+const _errs39 = errors;
+if(errors === _errs39){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+let missing0;
+if((((data15.bucket === undefined) && (missing0 = "bucket")) || ((data15.location === undefined) && (missing0 = "location"))) || ((data15.object === undefined) && (missing0 = "object"))){
+validate59.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs41 = errors;
+for(const key4 in data15){
+if(!((((key4 === "bucket") || (key4 === "location")) || (key4 === "object")) || (key4 === "file_name"))){
+validate59.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs41 === errors){
+if(data15.bucket !== undefined){
+let data16 = data15.bucket;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate59.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs42 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data15.location !== undefined){
+let data17 = data15.location;
+const _errs44 = errors;
+if(errors === _errs44){
+if(typeof data17 === "string"){
+if(func1(data17) < 1){
+validate59.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs44 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data15.object !== undefined){
+let data18 = data15.object;
+const _errs46 = errors;
+if(errors === _errs46){
+if(typeof data18 === "string"){
+if(func1(data18) < 1){
+validate59.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs46 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data15.file_name !== undefined){
+const _errs48 = errors;
+if(typeof data15.file_name !== "string"){
+validate59.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs48 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate59.errors = vErrors;
+return errors === 0;
+}
+validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema119 = {"type":"object","additionalProperties":false,"required":["output"],"properties":{"timeline_start":{"type":"string","description":"Cut start in `input`, seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Cut end in `input`, seconds; negative counts from the end."},"trans_template_id":{"type":"integer"},"av_parameter":{"$ref":"#/components/schemas/AvParameters"},"mosaics":{"type":"array","items":{"$ref":"#/components/schemas/MosaicInfo"}},"image_watermarks":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"heads":{"type":"array","description":"Files put before `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"tails":{"type":"array","description":"Files put after `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema120 = {"type":"object","description":"A blurred box, from the top-left corner.","additionalProperties":false,"required":["width","height"],"properties":{"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"dx":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"dy":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"width":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."},"height":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."}}};
+
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate62.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.output === undefined) && (missing0 = "output")){
+validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema119.properties, key0))){
+validate62.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.timeline_start !== undefined){
+const _errs2 = errors;
+if(typeof data.timeline_start !== "string"){
+validate62.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_end !== undefined){
+const _errs4 = errors;
+if(typeof data.timeline_end !== "string"){
+validate62.errors = [{instancePath:instancePath+"/timeline_end",schemaPath:"#/properties/timeline_end/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trans_template_id !== undefined){
+let data2 = data.trans_template_id;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate62.errors = [{instancePath:instancePath+"/trans_template_id",schemaPath:"#/properties/trans_template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.av_parameter !== undefined){
+const _errs8 = errors;
+if(!(validate20(data.av_parameter, {instancePath:instancePath+"/av_parameter",parentData:data,parentDataProperty:"av_parameter",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mosaics !== undefined){
+let data4 = data.mosaics;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data4)){
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing1;
+if(((data5.width === undefined) && (missing1 = "width")) || ((data5.height === undefined) && (missing1 = "height"))){
+validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs14 = errors;
+for(const key1 in data5){
+if(!((((((key1 === "timeline_start") || (key1 === "timeline_duration")) || (key1 === "dx")) || (key1 === "dy")) || (key1 === "width")) || (key1 === "height"))){
+validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs14 === errors){
+if(data5.timeline_start !== undefined){
+const _errs15 = errors;
+if(typeof data5.timeline_start !== "string"){
+validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/timeline_start",schemaPath:"#/components/schemas/MosaicInfo/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.timeline_duration !== undefined){
+const _errs17 = errors;
+if(typeof data5.timeline_duration !== "string"){
+validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/timeline_duration",schemaPath:"#/components/schemas/MosaicInfo/properties/timeline_duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.dx !== undefined){
+const _errs19 = errors;
+if(typeof data5.dx !== "string"){
+validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/dx",schemaPath:"#/components/schemas/MosaicInfo/properties/dx/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.dy !== undefined){
+const _errs21 = errors;
+if(typeof data5.dy !== "string"){
+validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/dy",schemaPath:"#/components/schemas/MosaicInfo/properties/dy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.width !== undefined){
+const _errs23 = errors;
+if(typeof data5.width !== "string"){
+validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/width",schemaPath:"#/components/schemas/MosaicInfo/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.height !== undefined){
+const _errs25 = errors;
+if(typeof data5.height !== "string"){
+validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/height",schemaPath:"#/components/schemas/MosaicInfo/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs11 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/mosaics",schemaPath:"#/properties/mosaics/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image_watermarks !== undefined){
+let data12 = data.image_watermarks;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data12)){
+var valid4 = true;
+const len1 = data12.length;
+for(let i1=0; i1<len1; i1++){
+const _errs29 = errors;
+if(!(validate48(data12[i1], {instancePath:instancePath+"/image_watermarks/" + i1,parentData:data12,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+var valid4 = _errs29 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/image_watermarks",schemaPath:"#/properties/image_watermarks/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.heads !== undefined){
+let data14 = data.heads;
+const _errs30 = errors;
+if(errors === _errs30){
+if(Array.isArray(data14)){
+var valid5 = true;
+const len2 = data14.length;
+for(let i2=0; i2<len2; i2++){
+let data15 = data14[i2];
+const _errs32 = errors;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+let missing2;
+if((((data15.bucket === undefined) && (missing2 = "bucket")) || ((data15.location === undefined) && (missing2 = "location"))) || ((data15.object === undefined) && (missing2 = "object"))){
+validate62.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs35 = errors;
+for(const key2 in data15){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate62.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs35 === errors){
+if(data15.bucket !== undefined){
+let data16 = data15.bucket;
+const _errs36 = errors;
+if(errors === _errs36){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs36 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.location !== undefined){
+let data17 = data15.location;
+const _errs38 = errors;
+if(errors === _errs38){
+if(typeof data17 === "string"){
+if(func1(data17) < 1){
+validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs38 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.object !== undefined){
+let data18 = data15.object;
+const _errs40 = errors;
+if(errors === _errs40){
+if(typeof data18 === "string"){
+if(func1(data18) < 1){
+validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs40 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.file_name !== undefined){
+const _errs42 = errors;
+if(typeof data15.file_name !== "string"){
+validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs42 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs32 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/heads",schemaPath:"#/properties/heads/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tails !== undefined){
+let data20 = data.tails;
+const _errs44 = errors;
+if(errors === _errs44){
+if(Array.isArray(data20)){
+var valid8 = true;
+const len3 = data20.length;
+for(let i3=0; i3<len3; i3++){
+let data21 = data20[i3];
+const _errs46 = errors;
+const _errs47 = errors;
+if(errors === _errs47){
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+let missing3;
+if((((data21.bucket === undefined) && (missing3 = "bucket")) || ((data21.location === undefined) && (missing3 = "location"))) || ((data21.object === undefined) && (missing3 = "object"))){
+validate62.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs49 = errors;
+for(const key3 in data21){
+if(!((((key3 === "bucket") || (key3 === "location")) || (key3 === "object")) || (key3 === "file_name"))){
+validate62.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs49 === errors){
+if(data21.bucket !== undefined){
+let data22 = data21.bucket;
+const _errs50 = errors;
+if(errors === _errs50){
+if(typeof data22 === "string"){
+if(func1(data22) < 1){
+validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs50 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data21.location !== undefined){
+let data23 = data21.location;
+const _errs52 = errors;
+if(errors === _errs52){
+if(typeof data23 === "string"){
+if(func1(data23) < 1){
+validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs52 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data21.object !== undefined){
+let data24 = data21.object;
+const _errs54 = errors;
+if(errors === _errs54){
+if(typeof data24 === "string"){
+if(func1(data24) < 1){
+validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs54 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data21.file_name !== undefined){
+const _errs56 = errors;
+if(typeof data21.file_name !== "string"){
+validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs56 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid8 = _errs46 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/tails",schemaPath:"#/properties/tails/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data26 = data.output;
+const _errs58 = errors;
+const _errs59 = errors;
+if(errors === _errs59){
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+let missing4;
+if((((data26.bucket === undefined) && (missing4 = "bucket")) || ((data26.location === undefined) && (missing4 = "location"))) || ((data26.object === undefined) && (missing4 = "object"))){
+validate62.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+const _errs61 = errors;
+for(const key4 in data26){
+if(!((((key4 === "bucket") || (key4 === "location")) || (key4 === "object")) || (key4 === "file_name"))){
+validate62.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs61 === errors){
+if(data26.bucket !== undefined){
+let data27 = data26.bucket;
+const _errs62 = errors;
+if(errors === _errs62){
+if(typeof data27 === "string"){
+if(func1(data27) < 1){
+validate62.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid12 = _errs62 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data26.location !== undefined){
+let data28 = data26.location;
+const _errs64 = errors;
+if(errors === _errs64){
+if(typeof data28 === "string"){
+if(func1(data28) < 1){
+validate62.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid12 = _errs64 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data26.object !== undefined){
+let data29 = data26.object;
+const _errs66 = errors;
+if(errors === _errs66){
+if(typeof data29 === "string"){
+if(func1(data29) < 1){
+validate62.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid12 = _errs66 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data26.file_name !== undefined){
+const _errs68 = errors;
+if(typeof data26.file_name !== "string"){
+validate62.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs68 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs58 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate62.errors = vErrors;
+return errors === 0;
+}
+validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate43.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema98.properties, key0))){
+validate43.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.edit_type !== undefined){
+let data0 = data.edit_type;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate43.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data1 === "CLIP") || (data1 === "CONCAT")) || (data1 === "CONCATS")) || (data1 === "MIX"))){
+validate43.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema98.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/edit_type",schemaPath:"#/properties/edit_type/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.clips !== undefined){
+let data2 = data.clips;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data2)){
+var valid2 = true;
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+const _errs8 = errors;
+if(!(validate44(data2[i1], {instancePath:instancePath+"/clips/" + i1,parentData:data2,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/clips",schemaPath:"#/properties/clips/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concats !== undefined){
+let data4 = data.concats;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data4)){
+var valid3 = true;
+const len2 = data4.length;
+for(let i2=0; i2<len2; i2++){
+const _errs11 = errors;
+if(!(validate46(data4[i2], {instancePath:instancePath+"/concats/" + i2,parentData:data4,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs11 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/concats",schemaPath:"#/properties/concats/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concat !== undefined){
+const _errs12 = errors;
+if(!(validate51(data.concat, {instancePath:instancePath+"/concat",parentData:data,parentDataProperty:"concat",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mix !== undefined){
+const _errs13 = errors;
+if(!(validate53(data.mix, {instancePath:instancePath+"/mix",parentData:data,parentDataProperty:"mix",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data8 = data.input;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing0;
+if((((data8.bucket === undefined) && (missing0 = "bucket")) || ((data8.location === undefined) && (missing0 = "location"))) || ((data8.object === undefined) && (missing0 = "object"))){
+validate43.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs17 = errors;
+for(const key1 in data8){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate43.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs17 === errors){
+if(data8.bucket !== undefined){
+let data9 = data8.bucket;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate43.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.location !== undefined){
+let data10 = data8.location;
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+validate43.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs20 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.object !== undefined){
+let data11 = data8.object;
+const _errs22 = errors;
+if(errors === _errs22){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate43.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs22 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.file_name !== undefined){
+const _errs24 = errors;
+if(typeof data8.file_name !== "string"){
+validate43.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs24 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_setting !== undefined){
+const _errs26 = errors;
+if(!(validate59(data.output_setting, {instancePath:instancePath+"/output_setting",parentData:data,parentDataProperty:"output_setting",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image_watermark_settings !== undefined){
+let data14 = data.image_watermark_settings;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data14)){
+var valid6 = true;
+const len3 = data14.length;
+for(let i3=0; i3<len3; i3++){
+const _errs29 = errors;
+if(!(validate48(data14[i3], {instancePath:instancePath+"/image_watermark_settings/" + i3,parentData:data14,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+var valid6 = _errs29 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/image_watermark_settings",schemaPath:"#/properties/image_watermark_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.edit_settings !== undefined){
+let data16 = data.edit_settings;
+const _errs30 = errors;
+if(errors === _errs30){
+if(Array.isArray(data16)){
+var valid7 = true;
+const len4 = data16.length;
+for(let i4=0; i4<len4; i4++){
+const _errs32 = errors;
+if(!(validate62(data16[i4], {instancePath:instancePath+"/edit_settings/" + i4,parentData:data16,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var valid7 = _errs32 === errors;
+if(!valid7){
+break;
+}
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/edit_settings",schemaPath:"#/properties/edit_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_data !== undefined){
+let data18 = data.user_data;
+const _errs33 = errors;
+const _errs34 = errors;
+if(errors === _errs34){
+if(typeof data18 === "string"){
+if(func1(data18) > 1024){
+validate43.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/components/schemas/UserData/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
+return false;
+}
+}
+else {
+validate43.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/components/schemas/UserData/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate43.errors = vErrors;
+return errors === 0;
+}
+validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema125 = {"type":"object","description":"One output of an editing job.","additionalProperties":false,"properties":{"output_file_name":{"type":"string"},"exec_description":{"type":"string"},"meta_data":{"$ref":"#/components/schemas/SourceInfo"}}};
+
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate67.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "output_file_name") || (key0 === "exec_description")) || (key0 === "meta_data"))){
+validate67.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.output_file_name !== undefined){
+const _errs2 = errors;
+if(typeof data.output_file_name !== "string"){
+validate67.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.exec_description !== undefined){
+const _errs4 = errors;
+if(typeof data.exec_description !== "string"){
+validate67.errors = [{instancePath:instancePath+"/exec_description",schemaPath:"#/properties/exec_description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.meta_data !== undefined){
+const _errs6 = errors;
+if(!(validate11(data.meta_data, {instancePath:instancePath+"/meta_data",parentData:data,parentDataProperty:"meta_data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate67.errors = vErrors;
+return errors === 0;
+}
+validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate42.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))) || ((data.job_id === undefined) && (missing0 = "job_id"))){
+validate42.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema91.properties, key0))){
+validate42.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) > 64){
+validate42.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data0) < 1){
+validate42.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate42.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate42.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema91.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate42.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate42.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.start_time !== undefined){
+let data3 = data.start_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate42.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate42.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.end_time !== undefined){
+let data4 = data.end_time;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data4 === "string"){
+if(!pattern2.test(data4)){
+validate42.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data4))){
+validate42.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error_code !== undefined){
+const _errs16 = errors;
+if(typeof data.error_code !== "string"){
+validate42.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs18 = errors;
+if(typeof data.description !== "string"){
+validate42.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_data !== undefined){
+const _errs20 = errors;
+if(typeof data.user_data !== "string"){
+validate42.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.job_id !== undefined){
+let data8 = data.job_id;
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(typeof data8 === "string"){
+if(func1(data8) > 64){
+validate42.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data8) < 1){
+validate42.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.edit_type !== undefined){
+let data9 = data.edit_type;
+const _errs25 = errors;
+if(errors === _errs25){
+if(Array.isArray(data9)){
+var valid6 = true;
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+let data10 = data9[i0];
+const _errs27 = errors;
+if(typeof data10 !== "string"){
+validate42.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data10 === "CLIP") || (data10 === "CONCAT")) || (data10 === "CONCATS")) || (data10 === "MIX"))){
+validate42.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema91.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid6 = _errs27 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/edit_type",schemaPath:"#/properties/edit_type/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data11 = data.output;
+const _errs29 = errors;
+const _errs30 = errors;
+if(errors === _errs30){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing1;
+if((((data11.bucket === undefined) && (missing1 = "bucket")) || ((data11.location === undefined) && (missing1 = "location"))) || ((data11.object === undefined) && (missing1 = "object"))){
+validate42.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs32 = errors;
+for(const key1 in data11){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate42.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs32 === errors){
+if(data11.bucket !== undefined){
+let data12 = data11.bucket;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if(func1(data12) < 1){
+validate42.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs33 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data11.location !== undefined){
+let data13 = data11.location;
+const _errs35 = errors;
+if(errors === _errs35){
+if(typeof data13 === "string"){
+if(func1(data13) < 1){
+validate42.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs35 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data11.object !== undefined){
+let data14 = data11.object;
+const _errs37 = errors;
+if(errors === _errs37){
+if(typeof data14 === "string"){
+if(func1(data14) < 1){
+validate42.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs37 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data11.file_name !== undefined){
+const _errs39 = errors;
+if(typeof data11.file_name !== "string"){
+validate42.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs39 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.edit_task_req !== undefined){
+const _errs41 = errors;
+if(!(validate43(data.edit_task_req, {instancePath:instancePath+"/edit_task_req",parentData:data,parentDataProperty:"edit_task_req",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs41 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_file_info !== undefined){
+let data17 = data.output_file_info;
+const _errs42 = errors;
+if(errors === _errs42){
+if(Array.isArray(data17)){
+var valid9 = true;
+const len1 = data17.length;
+for(let i1=0; i1<len1; i1++){
+const _errs44 = errors;
+if(!(validate67(data17[i1], {instancePath:instancePath+"/output_file_info/" + i1,parentData:data17,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+var valid9 = _errs44 === errors;
+if(!valid9){
+break;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/output_file_info",schemaPath:"#/properties/output_file_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate42.errors = vErrors;
+return errors === 0;
+}
+validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema126 = {"type":"object","description":"One media process (enhancement) task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_file_name":{"type":"array","items":{"type":"string"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate71.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
+validate71.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "task_id") || (key0 === "status")) || (key0 === "create_time")) || (key0 === "end_time")) || (key0 === "output")) || (key0 === "description")) || (key0 === "output_file_name")) || (key0 === "input"))){
+validate71.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) > 64){
+validate71.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data0) < 1){
+validate71.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate71.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate71.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate71.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema126.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate71.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate71.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate71.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.end_time !== undefined){
+let data3 = data.end_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate71.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate71.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate71.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data4 = data.output;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing1;
+if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
+validate71.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs16 = errors;
+for(const key1 in data4){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate71.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs16 === errors){
+if(data4.bucket !== undefined){
+let data5 = data4.bucket;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+validate71.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate71.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.location !== undefined){
+let data6 = data4.location;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+validate71.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate71.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.object !== undefined){
+let data7 = data4.object;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
+validate71.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate71.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.file_name !== undefined){
+const _errs23 = errors;
+if(typeof data4.file_name !== "string"){
+validate71.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate71.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs25 = errors;
+if(typeof data.description !== "string"){
+validate71.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_file_name !== undefined){
+let data10 = data.output_file_name;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data10)){
+var valid6 = true;
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+const _errs29 = errors;
+if(typeof data10[i0] !== "string"){
+validate71.errors = [{instancePath:instancePath+"/output_file_name/" + i0,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs29 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate71.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data12 = data.input;
+const _errs31 = errors;
+const _errs32 = errors;
+if(errors === _errs32){
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+let missing2;
+if((((data12.bucket === undefined) && (missing2 = "bucket")) || ((data12.location === undefined) && (missing2 = "location"))) || ((data12.object === undefined) && (missing2 = "object"))){
+validate71.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs34 = errors;
+for(const key2 in data12){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate71.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs34 === errors){
+if(data12.bucket !== undefined){
+let data13 = data12.bucket;
+const _errs35 = errors;
+if(errors === _errs35){
+if(typeof data13 === "string"){
+if(func1(data13) < 1){
+validate71.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate71.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs35 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data12.location !== undefined){
+let data14 = data12.location;
+const _errs37 = errors;
+if(errors === _errs37){
+if(typeof data14 === "string"){
+if(func1(data14) < 1){
+validate71.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate71.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs37 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data12.object !== undefined){
+let data15 = data12.object;
+const _errs39 = errors;
+if(errors === _errs39){
+if(typeof data15 === "string"){
+if(func1(data15) < 1){
+validate71.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate71.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs39 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data12.file_name !== undefined){
+const _errs41 = errors;
+if(typeof data12.file_name !== "string"){
+validate71.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs41 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate71.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate71.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate71.errors = vErrors;
+return errors === 0;
+}
+validate71.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6268,7 +12490,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((((((key0 === "project_id") || (key0 === "thumbnail_details")) || (key0 === "transcoding_templates")) || (key0 === "notifications")) || (key0 === "transcodings")) || (key0 === "thumbnails")) || (key0 === "animated-graphics")) || (key0 === "encryptions"))){
+if(!(func0.call(schema0.properties, key0))){
 validate0.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -6329,12 +12551,12 @@ let data3 = data2.task_id;
 const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data3 === "string"){
-if(func0(data3) > 1024){
+if(func1(data3) > 1024){
 validate0.errors = [{instancePath:instancePath+"/thumbnail_details/" + i0+"/task_id",schemaPath:"#/properties/thumbnail_details/items/properties/task_id/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
 return false;
 }
 else {
-if(func0(data3) < 1){
+if(func1(data3) < 1){
 validate0.errors = [{instancePath:instancePath+"/thumbnail_details/" + i0+"/task_id",schemaPath:"#/properties/thumbnail_details/items/properties/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6633,6 +12855,192 @@ var valid0 = _errs35 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data["extract-metadata"] !== undefined){
+let data19 = data["extract-metadata"];
+const _errs38 = errors;
+if(errors === _errs38){
+if(Array.isArray(data19)){
+var valid12 = true;
+const len7 = data19.length;
+for(let i7=0; i7<len7; i7++){
+const _errs40 = errors;
+if(!(validate29(data19[i7], {instancePath:instancePath+"/extract-metadata/" + i7,parentData:data19,parentDataProperty:i7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+var valid12 = _errs40 === errors;
+if(!valid12){
+break;
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/extract-metadata",schemaPath:"#/properties/extract-metadata/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remux !== undefined){
+let data21 = data.remux;
+const _errs41 = errors;
+if(errors === _errs41){
+if(Array.isArray(data21)){
+var valid13 = true;
+const len8 = data21.length;
+for(let i8=0; i8<len8; i8++){
+const _errs43 = errors;
+if(!(validate33(data21[i8], {instancePath:instancePath+"/remux/" + i8,parentData:data21,parentDataProperty:i8,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+var valid13 = _errs43 === errors;
+if(!valid13){
+break;
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/remux",schemaPath:"#/properties/remux/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs41 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data["merge-channels"] !== undefined){
+let data23 = data["merge-channels"];
+const _errs44 = errors;
+if(errors === _errs44){
+if(Array.isArray(data23)){
+var valid14 = true;
+const len9 = data23.length;
+for(let i9=0; i9<len9; i9++){
+const _errs46 = errors;
+if(!(validate36(data23[i9], {instancePath:instancePath+"/merge-channels/" + i9,parentData:data23,parentDataProperty:i9,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+errors = vErrors.length;
+}
+var valid14 = _errs46 === errors;
+if(!valid14){
+break;
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/merge-channels",schemaPath:"#/properties/merge-channels/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data["reset-tracks"] !== undefined){
+let data25 = data["reset-tracks"];
+const _errs47 = errors;
+if(errors === _errs47){
+if(Array.isArray(data25)){
+var valid15 = true;
+const len10 = data25.length;
+for(let i10=0; i10<len10; i10++){
+const _errs49 = errors;
+if(!(validate40(data25[i10], {instancePath:instancePath+"/reset-tracks/" + i10,parentData:data25,parentDataProperty:i10,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+var valid15 = _errs49 === errors;
+if(!valid15){
+break;
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/reset-tracks",schemaPath:"#/properties/reset-tracks/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs47 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data["editing-jobs"] !== undefined){
+let data27 = data["editing-jobs"];
+const _errs50 = errors;
+if(errors === _errs50){
+if(Array.isArray(data27)){
+var valid16 = true;
+const len11 = data27.length;
+for(let i11=0; i11<len11; i11++){
+const _errs52 = errors;
+if(!(validate42(data27[i11], {instancePath:instancePath+"/editing-jobs/" + i11,parentData:data27,parentDataProperty:i11,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+var valid16 = _errs52 === errors;
+if(!valid16){
+break;
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/editing-jobs",schemaPath:"#/properties/editing-jobs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.enhancements !== undefined){
+let data29 = data.enhancements;
+const _errs53 = errors;
+if(errors === _errs53){
+if(Array.isArray(data29)){
+var valid17 = true;
+const len12 = data29.length;
+for(let i12=0; i12<len12; i12++){
+const _errs55 = errors;
+if(!(validate71(data29[i12], {instancePath:instancePath+"/enhancements/" + i12,parentData:data29,parentDataProperty:i12,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+errors = vErrors.length;
+}
+var valid17 = _errs55 === errors;
+if(!valid17){
+break;
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/enhancements",schemaPath:"#/properties/enhancements/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs53 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
 }
 }
 }

@@ -615,10 +615,12 @@ export interface components {
          */
         ProjectId: string;
         /**
-         * @description A kind of task, named by its path word in the vendor API.
+         * @description A kind of task, named by its word (SPEC 9.1): the list path of the first four, and `extract-metadata`, `remux`,
+         *     `merge-channels` (`/audio/services/merge_channels/task`), `reset-tracks` (`/audio/services/reset_tracks/task`),
+         *     `editing-jobs` (`/editing/jobs`) and `enhancements` for the others.
          * @enum {string}
          */
-        TaskKind: "transcodings" | "thumbnails" | "animated-graphics" | "encryptions";
+        TaskKind: "transcodings" | "thumbnails" | "animated-graphics" | "encryptions" | "extract-metadata" | "remux" | "merge-channels" | "reset-tracks" | "editing-jobs" | "enhancements";
         /**
          * Format: date-time
          * @description A time as the mock answers it, ISO 8601 in UTC with milliseconds.
@@ -817,6 +819,12 @@ export interface components {
                 thumbnails: number;
                 "animated-graphics": number;
                 encryptions: number;
+                "extract-metadata": number;
+                remux: number;
+                "merge-channels": number;
+                "reset-tracks": number;
+                "editing-jobs": number;
+                enhancements: number;
                 thumbnail_details: number;
                 transcoding_templates: number;
             };
@@ -1944,6 +1952,12 @@ export interface operations {
                      *         "thumbnails": 0,
                      *         "animated-graphics": 0,
                      *         "encryptions": 0,
+                     *         "extract-metadata": 0,
+                     *         "remux": 0,
+                     *         "merge-channels": 0,
+                     *         "reset-tracks": 0,
+                     *         "editing-jobs": 0,
+                     *         "enhancements": 0,
                      *         "thumbnail_details": 0,
                      *         "transcoding_templates": 0
                      *       }

@@ -39,6 +39,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/{project_id}/transcodings/task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Deleting a Transcoding Task Record
+         * @description Deletes the record of a final transcoding task (SUCCEEDED, FAILED or CANCELED): it is listed no more, and
+         *     its details are gone. To stop a task that is not final, cancel it (`DELETE /v1/{project_id}/transcodings`).
+         *     The SDK model types `task_id` as a number; on the wire it is the same digits. A task that is not final is a
+         *     400 MPC.10213; an unknown id is a 403 MPC.10211; a missing `task_id` is a 400 MPC.10202.
+         */
+        delete: operations["DeleteTranscodingTaskByConsole"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/transcodings/detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Transcoding Details
+         * @description The details of the given transcoding tasks (the source, each output, snapshots, errors), newest first by
+         *     `create_time`. `task_id` is required here: 1 to 10 distinct values as repeated keys; ids that match no
+         *     transcoding task of the project are left out. There is no paging and no `total`.
+         */
+        get: operations["ListTranscodeDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/transcodings/summaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying the Task Overview
+         * @description Figures per UTC day computed from the project's tasks, by `create_time`: one entry for every day from
+         *     `start_time` to `end_time` (both included, `yyyymmdd`), dated `yyyy/mm/dd`, and their `total`, all with 2
+         *     decimals. `stat_type`: `video_duration` (minutes of source transcoded), `remux_file_duration` (minutes of
+         *     source remuxed), `transcode_task_number` (number of transcoding tasks), `transcode_duration` (minutes spent
+         *     transcoding). A `start_time` later than `end_time`, or a window of more than 366 days, is a 400 MPC.10202.
+         */
+        get: operations["ListStatSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/{project_id}/thumbnails": {
         parameters: {
             query?: never;
@@ -140,6 +209,255 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/{project_id}/extract-metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Media Info Extraction Tasks
+         * @description Newest first by `create_time`. When `task_id` is given, `start_time`, `end_time`, `page` and `size` are ignored; `status` still filters.
+         *     The list key is `tasks` and there is no `is_truncated`. The completed status is spelled `SUCCEED`. The SDK names
+         *     `PREPROCESSING` for the running state, which the tasks call `PROCESSING`; both are accepted.
+         *     A SUCCEED task carries the file's `metadata`.
+         */
+        get: operations["ListExtractTask"];
+        put?: never;
+        /**
+         * Creating a Media Info Extraction Task
+         * @description Reads a media file's metadata (container, duration, size, bitrate, video and audio streams) and answers 200 in
+         *     both modes. With `sync: 1` the file is read while the request waits: the answer is the finished task,
+         *     SUCCEED with its `metadata` (or FAILED with a `description`). Otherwise (`sync` 0, the default) the task is
+         *     queued: the answer has its `task_id`, `status` and `create_time`, and the metadata appears in ListExtractTask
+         *     once the task has SUCCEED. Either way the task is listed like any other.
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored, and numeric strings are accepted where an integer is expected.
+         */
+        post: operations["CreateExtractTask"];
+        /**
+         * Canceling a Media Info Extraction Task
+         * @description Cancels a queued task (INIT or WAITING): it reads CANCELED from then on, with an `end_time`. A PROCESSING or
+         *     final task is a 400 MPC.10212; an unknown id or a missing `task_id` is a 400 MPC.10202. There is no deletion
+         *     of an extraction task's record. The SDKs send `Content-Type: application/json` with an empty body, which is
+         *     accepted.
+         */
+        delete: operations["DeleteExtractTask"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/remux": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Remux Tasks
+         * @description Newest first by `create_time`. When `task_id` is given, `start_time`, `end_time`, `page` and `size` are ignored; `status` still filters.
+         *     `input_bucket` and `input_object` filter by the source. The list key is `tasks` and there is no `is_truncated`. The
+         *     completed status is spelled `SUCCEED`. A SUCCEED task carries the produced file's `output_metadata`. The SDK sends
+         *     no `x-language` on this operation.
+         */
+        get: operations["ListRemuxTask"];
+        /**
+         * Retrying a Remux Task
+         * @description Retries a FAILED remux task under the same `task_id`: it goes back to WAITING and runs again. Answers 200 with
+         *     `{}`. A task in any other state is a 403 MPC.10212; an unknown id is a 403 MPC.10211; a missing `task_id` is a
+         *     400 MPC.10202.
+         */
+        put: operations["CreateRetryRemuxTask"];
+        /**
+         * Creating a Remux Task
+         * @description Queues a remux task (the container changes to HLS or MP4; the streams are not re-encoded) and answers 200 with
+         *     its `task_id`, a string. `output.file_name` names the output file. For HLS, `output_param.segment_duration` is
+         *     the segment length in seconds; a value outside 2 to 10, or none, becomes 5.
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored, and numeric strings are accepted where an integer is expected.
+         */
+        post: operations["CreateRemuxTask"];
+        /**
+         * Canceling a Remux Task
+         * @description Cancels a queued task (INIT or WAITING): it reads CANCELED from then on, with an `end_time`. A PROCESSING or
+         *     final task is a 400 MPC.10212; an unknown id or a missing `task_id` is a 400 MPC.10202. Deleting a final
+         *     task's record is `DELETE /v1/{project_id}/remux/task`. The SDKs send `Content-Type: application/json` with an
+         *     empty body, which is accepted.
+         */
+        delete: operations["CancelRemuxTask"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/remux/task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Deleting a Remux Task Record
+         * @description Deletes the record of a final remux task (SUCCEED, FAILED or CANCELED): it is listed no more. A task that is
+         *     not final is a 400 MPC.10213; an unknown id is a 403 MPC.10211; a missing `task_id` is a 400 MPC.10202.
+         *     Canceling a queued task is `DELETE /v1/{project_id}/remux`.
+         */
+        delete: operations["DeleteRemuxTask"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/audio/services/merge_channels/task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Channel Merge Tasks
+         * @description Newest first by `create_time`. When `task_id` is given, `start_time`, `end_time`, `page` and `size` are ignored; `status` still filters.
+         *     The completed status is spelled `SUCCEEDED`. The SDK sends no `x-language` on this operation.
+         */
+        get: operations["ListMergeChannelsTask"];
+        put?: never;
+        /**
+         * Creating a Channel Merge Task
+         * @description Queues a task that merges a source whose channels are in separate files (one file per channel,
+         *     `multi_audio.audio_files`) into one audio file, and answers 200 with its `task_id`, a string.
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored.
+         */
+        post: operations["CreateMergeChannelsTask"];
+        /**
+         * Canceling a Channel Merge Task
+         * @description Cancels a queued (WAITING) task: it reads CANCELED from then on, with an `end_time`. A PROCESSING or final task
+         *     is a 400 MPC.10212; an unknown id or a missing `task_id` is a 400 MPC.10202. The SDKs send
+         *     `Content-Type: application/json` with an empty body, which is accepted.
+         */
+        delete: operations["DeleteMergeChannelsTask"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/audio/services/reset_tracks/task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Track Reset Tasks
+         * @description Newest first by `create_time`. When `task_id` is given, `start_time`, `end_time`, `page` and `size` are ignored; `status` still filters.
+         *     The completed status is spelled `SUCCEEDED`. The SDK sends no `x-language` on this operation.
+         */
+        get: operations["ListResetTracksTask"];
+        put?: never;
+        /**
+         * Creating a Track Reset Task
+         * @description Queues a task that relabels the audio tracks of `audio_file.input` (channel layout and language, one
+         *     `tracks_info` entry per track) so that it becomes a valid transcoding input, and answers 200 with its
+         *     `task_id`, a string.
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored.
+         */
+        post: operations["CreateResetTracksTask"];
+        /**
+         * Canceling a Track Reset Task
+         * @description Cancels a queued (WAITING) task: it reads CANCELED from then on, with an `end_time`. A PROCESSING or final task
+         *     is a 400 MPC.10212; an unknown id or a missing `task_id` is a 400 MPC.10202. The SDKs send
+         *     `Content-Type: application/json` with an empty body, which is accepted.
+         */
+        delete: operations["DeleteResetTracksTask"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/editing/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Editing Jobs
+         * @description Newest first by `create_time`. When `job_id` is given, `start_time`, `end_time`, `page` and `size` are ignored; `status` still filters.
+         *     The list key is `jobs` and there is no `is_truncated`. Each job carries both `job_id` (the id the create answered)
+         *     and `task_id`, the create body as `edit_task_req`, and one `output_file_info` entry per output once it has
+         *     SUCCEED. The completed status is spelled `SUCCEED`. The SDK names `PREPROCESSING` for the running state, which
+         *     the jobs call `PROCESSING`; both are accepted.
+         */
+        get: operations["ListEditingJob"];
+        put?: never;
+        /**
+         * Creating an Editing Job
+         * @description Queues an editing job (the SDK's v1 API) and answers 200 with its `job_id`, a string. `edit_type` names the
+         *     operations (CLIP, CONCAT, CONCATS, MIX); `edit_settings` apply to `input` only when `edit_type` is empty. One
+         *     of `clips`, `concat`, `concats`, `mix` and `edit_settings` is needed, and `concat` and `concats` exclude each
+         *     other (a 400 MPC.10202 otherwise).
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored, and numeric strings are accepted where an integer is expected.
+         */
+        post: operations["CreateEditingJob"];
+        /**
+         * Canceling an Editing Job
+         * @description Cancels a queued job (INIT or WAITING): it reads CANCELED from then on, with an `end_time`. The id is `job_id`.
+         *     A PROCESSING or final job is a 400 MPC.10212; an unknown id or a missing `job_id` is a 400 MPC.10202. The SDKs
+         *     send `Content-Type: application/json` with an empty body, which is accepted.
+         */
+        delete: operations["DeleteEditingJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/enhancements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Media Process Tasks
+         * @description Newest first by `create_time`. When `task_id` is given, `start_time`, `end_time`, `page` and `size` are ignored; `status` still filters.
+         *     The completed status is spelled `SUCCEEDED`; `output_file_name` is an array. The SDK sends no `x-language` on
+         *     this operation.
+         */
+        get: operations["ListMediaProcessTask"];
+        put?: never;
+        /**
+         * Creating a Media Process Task
+         * @description Queues a media process (video enhancement) task and answers 200 with its `task_id`, a string. `template_id` is
+         *     a string here, although the quality enhancement templates number their ids.
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored.
+         */
+        post: operations["CreateMediaProcessTask"];
+        /**
+         * Canceling a Media Process Task
+         * @description Cancels a queued (WAITING) task: it reads CANCELED from then on, with an `end_time`. A PROCESSING or final task
+         *     is a 400 MPC.10212; an unknown id or a missing `task_id` is a 400 MPC.10202. The SDKs send
+         *     `Content-Type: application/json` with an empty body, which is accepted.
+         */
+        delete: operations["DeleteMediaProcessTask"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/{project_id}/notification": {
         parameters: {
             query?: never;
@@ -176,9 +494,8 @@ export interface paths {
         };
         /**
          * Querying the Events That Can Be Notified
-         * @description The names of the events a notification can be configured for.
-         *     Deviation: the real service also lists RemuxComplete and ParseComplete; mpc-mock has no remux or
-         *     parse tasks, so it lists (and accepts) only the four events it can deliver.
+         * @description The names of the events a notification can be configured for: the transcoding's start and completion, and
+         *     the completion of snapshot, animated GIF, media info extraction (`ParseComplete`) and remux tasks.
          */
         get: operations["ListNotificationEvent"];
         put?: never;
@@ -272,6 +589,7 @@ export interface components {
             duration?: string;
             /** @description A string, as the SDK model says. */
             duration_ms?: string;
+            /** @description Rotation at capture, degrees; a float in the SDK model. */
             rotate?: number;
         };
         AudioInfo: {
@@ -716,7 +1034,7 @@ export interface components {
          * @description An MPC event that SMN can announce.
          * @enum {string}
          */
-        NotificationEventName: "TranscodeStart" | "TranscodeComplete" | "ThumbnailComplete" | "AnimatedGraphicsComplete";
+        NotificationEventName: "TranscodeStart" | "TranscodeComplete" | "ThumbnailComplete" | "AnimatedGraphicsComplete" | "ParseComplete" | "RemuxComplete";
         /** @description How one event is announced. */
         NotificationConfig: {
             event_name: components["schemas"]["NotificationEventName"];
@@ -741,6 +1059,468 @@ export interface components {
         NotificationEvents: {
             event_name: components["schemas"]["NotificationEventName"][];
             total: number;
+        };
+        /** @description The metadata of a whole file. */
+        MetaData: {
+            /** @description bytes */
+            size?: number;
+            /** @description Seconds with decimals (e.g. 60.186), despite the name. */
+            duration_ms?: number;
+            /** @description Seconds, whole. */
+            duration?: number;
+            /** @description Container format, e.g. `MP4`. */
+            format?: string;
+            md5?: string;
+            /** @description Total bitrate, kbit/s as the vendor's examples show (the SDK says bit/s). */
+            bitrate?: number;
+            video?: components["schemas"]["VideoInfo"][];
+            audio?: components["schemas"]["AudioInfo"][];
+        };
+        CreateExtractTaskReq: {
+            input: components["schemas"]["ObsObjInfo"];
+            output?: components["schemas"]["ObsObjInfo"];
+            user_data?: components["schemas"]["UserData"];
+            /**
+             * @description 0 queues the task; 1 reads the file at once and answers the metadata.
+             * @default 0
+             * @enum {integer}
+             */
+            sync: 0 | 1;
+            encryption?: components["schemas"]["Encryption"];
+        };
+        CreateExtractTaskResponse: {
+            task_id: components["schemas"]["TaskId"];
+            /** @enum {string} */
+            status: "INIT" | "WAITING" | "PROCESSING" | "SUCCEED" | "FAILED" | "CANCELED";
+            create_time: components["schemas"]["MpcTime"];
+            output?: components["schemas"]["ObsObjInfo"];
+            /** @description Name of the metadata file. */
+            output_file_name?: string;
+            description?: string;
+            metadata?: components["schemas"]["MetaData"];
+        };
+        /** @description One media info extraction task. */
+        ExtractTask: {
+            task_id: components["schemas"]["TaskId"];
+            /** @enum {string} */
+            status: "INIT" | "WAITING" | "PROCESSING" | "SUCCEED" | "FAILED" | "CANCELED";
+            create_time: components["schemas"]["MpcTime"];
+            start_time?: components["schemas"]["MpcTime"];
+            end_time?: components["schemas"]["MpcTime"];
+            error_code?: string;
+            description?: string;
+            user_data?: string;
+            input?: components["schemas"]["ObsObjInfo"];
+            output?: components["schemas"]["ObsObjInfo"];
+            metadata?: components["schemas"]["MetaData"];
+        };
+        ListExtractTaskResponse: {
+            total: number;
+            tasks: components["schemas"]["ExtractTask"][];
+        };
+        /** @description The output of a remux task; echoed in the task as given. */
+        RemuxOutputParam: {
+            /** @enum {string} */
+            format: "HLS" | "MP4";
+            /** @description HLS segment length, seconds: 2 to 10, else 5. */
+            segment_duration?: number;
+            /** @description Strip the source's custom metadata (false when absent). */
+            remove_meta?: boolean;
+        };
+        CreateRemuxTaskReq: {
+            input: components["schemas"]["ObsObjInfo"];
+            output: components["schemas"]["ObsObjInfo"];
+            user_data?: components["schemas"]["UserData"];
+            output_param?: components["schemas"]["RemuxOutputParam"];
+        };
+        CreateRemuxTaskResponse: {
+            task_id: components["schemas"]["TaskId"];
+        };
+        /** @description One remux task. */
+        RemuxTask: {
+            task_id: components["schemas"]["TaskId"];
+            /** @enum {string} */
+            status: "INIT" | "WAITING" | "PROCESSING" | "SUCCEED" | "FAILED" | "CANCELED";
+            create_time: components["schemas"]["MpcTime"];
+            start_time?: components["schemas"]["MpcTime"];
+            end_time?: components["schemas"]["MpcTime"];
+            error_code?: string;
+            description?: string;
+            user_data?: string;
+            input?: components["schemas"]["ObsObjInfo"];
+            output?: components["schemas"]["ObsObjInfo"];
+            output_param?: components["schemas"]["RemuxOutputParam"];
+            /** @description Progress, percent. */
+            complete_ratio?: number;
+            output_metadata?: components["schemas"]["MetaData"];
+        };
+        ListRemuxTaskResponse: {
+            total: number;
+            tasks: components["schemas"]["RemuxTask"][];
+        };
+        RemuxRetryReq: {
+            /** @description ID of the FAILED remux task. */
+            task_id: string;
+        };
+        /** @description The channel layout and language of one audio track. */
+        TracksInfo: {
+            channel_layout?: string;
+            language?: string;
+        };
+        /** @description One input of a channel merge, with its tracks. */
+        AudioFile: {
+            tracks_info?: components["schemas"]["TracksInfo"][];
+            input: components["schemas"]["ObsObjInfo"];
+        };
+        MpcMultiAudio: {
+            output: components["schemas"]["ObsObjInfo"];
+            /** @description The per-channel inputs, one file per channel. */
+            audio_files: components["schemas"]["AudioFile"][];
+            output_filename?: string;
+        };
+        CreateMergeChannelsReq: {
+            multi_audio: components["schemas"]["MpcMultiAudio"];
+        };
+        CreateMergeChannelsTaskResponse: {
+            task_id: components["schemas"]["TaskId"];
+        };
+        /** @description One channel merge task. */
+        MergeChannelsTaskInfo: {
+            task_id: components["schemas"]["TaskId"];
+            /** @enum {string} */
+            status: "NO_TASK" | "WAITING" | "PROCESSING" | "SUCCEEDED" | "FAILED" | "CANCELED";
+            create_time: components["schemas"]["MpcTime"];
+            end_time?: components["schemas"]["MpcTime"];
+            output?: components["schemas"]["ObsObjInfo"];
+            description?: string;
+            audio_files?: components["schemas"]["AudioFile"][];
+            output_filename?: string;
+        };
+        ListMergeChannelsTaskResponse: {
+            task_array: components["schemas"]["MergeChannelsTaskInfo"][];
+            is_truncated: components["schemas"]["IsTruncated"];
+            total: number;
+        };
+        SubAudioFile: {
+            /** @description The layout and language to give each track, in order. */
+            tracks_info?: components["schemas"]["TracksInfo"][];
+            input: components["schemas"]["ObsObjInfo"];
+            output: components["schemas"]["ObsObjInfo"];
+            output_filename?: string;
+        };
+        CreateResetTracksReq: {
+            audio_file: components["schemas"]["SubAudioFile"];
+        };
+        CreateResetTracksTaskResponse: {
+            task_id: components["schemas"]["TaskId"];
+        };
+        /** @description One track reset task. */
+        ResetTracksTaskInfo: {
+            task_id: components["schemas"]["TaskId"];
+            /** @enum {string} */
+            status: "NO_TASK" | "WAITING" | "PROCESSING" | "SUCCEEDED" | "FAILED" | "CANCELED";
+            create_time: components["schemas"]["MpcTime"];
+            end_time?: components["schemas"]["MpcTime"];
+            output?: components["schemas"]["ObsObjInfo"];
+            description?: string;
+            output_filename?: string;
+            tracks_info?: components["schemas"]["TracksInfo"][];
+            input?: components["schemas"]["ObsObjInfo"];
+        };
+        ListResetTracksTaskResponse: {
+            task_array: components["schemas"]["ResetTracksTaskInfo"][];
+            is_truncated: components["schemas"]["IsTruncated"];
+            total: number;
+        };
+        ClipInfo: {
+            input?: components["schemas"]["ObsObjInfo"];
+            /** @description Seconds; negative counts from the end. */
+            timeline_start?: string;
+            /** @description Seconds; negative counts from the end. */
+            timeline_end?: string;
+        };
+        ConcatInfo: {
+            /** @description The files to join, in order. */
+            inputs?: components["schemas"]["ObsObjInfo"][];
+        };
+        ImageWatermarkSetting: {
+            /** @description Horizontal offset: px from 0 to 4096, or a share of the output width in (0,1). */
+            dx?: string;
+            /** @description Vertical offset: px from 0 to 4096, or a share of the output height in (0,1). */
+            dy?: string;
+            /** @enum {string} */
+            referpos?: "TopRight" | "TopLeft" | "BottomRight" | "BottomLeft";
+            /** @description seconds */
+            timeline_start?: string;
+            /** @description Seconds, or `ToEND`. */
+            timeline_duration?: string;
+            /** @description Shortest rotation interval, seconds. */
+            random_time_min?: string;
+            /** @description Longest rotation interval, seconds. */
+            random_time_max?: string;
+            /** @description Index into the concatenated inputs, from "0"; absent or `ALL` for every input. */
+            overlay_input?: string;
+            input?: components["schemas"]["ObsObjInfo"];
+            /**
+             * @description `input` draws on the source (scaled with it); `output` on the output.
+             * @enum {string}
+             */
+            base?: "input" | "output";
+        };
+        MultiConcatInfo: {
+            inputs: components["schemas"]["ObsObjInfo"][];
+            trans_template_ids?: number[];
+            /** @description Transcoding parameters; they win over `trans_template_ids`. */
+            av_parameters?: components["schemas"]["AvParameters"][];
+            output: components["schemas"]["ObsObjInfo"];
+            image_watermark_settings?: components["schemas"]["ImageWatermarkSetting"][];
+        };
+        InputSetting: {
+            input: components["schemas"]["ObsObjInfo"];
+            /** @description An integer as a string, matched against the layout's panes. */
+            pane_id: string;
+            /**
+             * @description DISCARD when absent; several RESERVE inputs are mixed.
+             * @enum {string}
+             */
+            audio_policy?: "DISCARD" | "RESERVE";
+        };
+        /** @description One pane of a mix; the numbers are decimals in (0,1) written as strings, from the bottom-left corner. */
+        PaneSetting: {
+            pane_id: string;
+            /** @description Share of the output width. */
+            x: string;
+            /** @description Share of the output height. */
+            y: string;
+            /** @description Share of the output width. */
+            width: string;
+            /** @description Share of the output height. */
+            height: string;
+        };
+        MixInfoLayout: {
+            panes: components["schemas"]["PaneSetting"][];
+        };
+        MixInfo: {
+            inputs?: components["schemas"]["InputSetting"][];
+            layout?: components["schemas"]["MixInfoLayout"];
+        };
+        EditVideoInfo: {
+            /**
+             * @description The largest or smallest input resolution, the fields below (CUSTOM), or SHORT_HEIGHT_SHORT_WIDTH (the only one for MIX).
+             * @enum {string}
+             */
+            reference?: "MAX" | "MIN" | "CUSTOM" | "SHORT_HEIGHT_SHORT_WIDTH";
+            width?: number;
+            height?: number;
+            codec?: string;
+            /** @description bit/s */
+            bitrate?: number;
+            frame_rate?: number;
+        };
+        EditAudioInfo: {
+            /** @enum {string} */
+            codec?: "AAC" | "HEAAC" | "MP3";
+            /** @description bit/s */
+            bitrate?: number;
+            /** @description Hz */
+            sample?: number;
+            /** @description A string, as the SDK model says. */
+            channels?: string;
+        };
+        EditHlsInfo: {
+            /** @description Segment length, seconds. */
+            interval?: number;
+        };
+        OutputSetting: {
+            /** @description Output container of a clip or concatenation. */
+            format?: string;
+            video?: components["schemas"]["EditVideoInfo"];
+            audio?: components["schemas"]["EditAudioInfo"];
+            hls?: components["schemas"]["EditHlsInfo"];
+            output?: components["schemas"]["ObsObjInfo"];
+        };
+        /** @description A blurred box, from the top-left corner. */
+        MosaicInfo: {
+            /** @description seconds */
+            timeline_start?: string;
+            /** @description Seconds, or `ToEND`. */
+            timeline_duration?: string;
+            /** @description px from 0 to 4096, or a share in (0,1). */
+            dx?: string;
+            /** @description px from 0 to 4096, or a share in (0,1). */
+            dy?: string;
+            /** @description px from 8 to 4096, or a share in (0,1). */
+            width: string;
+            /** @description px from 8 to 4096, or a share in (0,1). */
+            height: string;
+        };
+        EditSetting: {
+            /** @description Cut start in `input`, seconds; negative counts from the end. */
+            timeline_start?: string;
+            /** @description Cut end in `input`, seconds; negative counts from the end. */
+            timeline_end?: string;
+            trans_template_id?: number;
+            av_parameter?: components["schemas"]["AvParameters"];
+            mosaics?: components["schemas"]["MosaicInfo"][];
+            image_watermarks?: components["schemas"]["ImageWatermarkSetting"][];
+            /** @description Files put before `input`, in order. */
+            heads?: components["schemas"]["ObsObjInfo"][];
+            /** @description Files put after `input`, in order. */
+            tails?: components["schemas"]["ObsObjInfo"][];
+            output: components["schemas"]["ObsObjInfo"];
+        };
+        CreateEditingJobReq: {
+            edit_type?: ("CLIP" | "CONCAT" | "CONCATS" | "MIX")[];
+            clips?: components["schemas"]["ClipInfo"][];
+            /** @description Several concatenations; excludes `concat`. */
+            concats?: components["schemas"]["MultiConcatInfo"][];
+            concat?: components["schemas"]["ConcatInfo"];
+            mix?: components["schemas"]["MixInfo"];
+            input?: components["schemas"]["ObsObjInfo"];
+            output_setting?: components["schemas"]["OutputSetting"];
+            image_watermark_settings?: components["schemas"]["ImageWatermarkSetting"][];
+            /** @description Applied to `input` only when `edit_type` is empty. */
+            edit_settings?: components["schemas"]["EditSetting"][];
+            user_data?: components["schemas"]["UserData"];
+        };
+        CreateEditingJobResponse: {
+            job_id: components["schemas"]["TaskId"];
+        };
+        /** @description One output of an editing job. */
+        OutputFileInfo: {
+            output_file_name?: string;
+            exec_description?: string;
+            meta_data?: components["schemas"]["SourceInfo"];
+        };
+        /** @description One editing job. */
+        EditingJob: {
+            task_id: components["schemas"]["TaskId"];
+            /** @enum {string} */
+            status: "INIT" | "WAITING" | "PROCESSING" | "SUCCEED" | "FAILED" | "CANCELED";
+            create_time: components["schemas"]["MpcTime"];
+            start_time?: components["schemas"]["MpcTime"];
+            end_time?: components["schemas"]["MpcTime"];
+            error_code?: string;
+            description?: string;
+            user_data?: string;
+            job_id: components["schemas"]["TaskId"];
+            edit_type?: ("CLIP" | "CONCAT" | "CONCATS" | "MIX")[];
+            output?: components["schemas"]["ObsObjInfo"];
+            edit_task_req?: components["schemas"]["CreateEditingJobReq"];
+            output_file_info?: components["schemas"]["OutputFileInfo"][];
+        };
+        ListEditingJobResponse: {
+            total: number;
+            jobs: components["schemas"]["EditingJob"][];
+        };
+        CreateMediaProcessReq: {
+            input: components["schemas"]["ObsObjInfo"];
+            output: components["schemas"]["ObsObjInfo"];
+            /** @description Template ID, a string here. */
+            template_id?: string;
+        };
+        CreateMediaProcessTaskResponse: {
+            task_id: components["schemas"]["TaskId"];
+        };
+        /** @description One media process (enhancement) task. */
+        MediaProcessTaskInfo: {
+            task_id: components["schemas"]["TaskId"];
+            /** @enum {string} */
+            status: "NO_TASK" | "WAITING" | "PROCESSING" | "SUCCEEDED" | "FAILED" | "CANCELED";
+            create_time: components["schemas"]["MpcTime"];
+            end_time?: components["schemas"]["MpcTime"];
+            output?: components["schemas"]["ObsObjInfo"];
+            description?: string;
+            output_file_name?: string[];
+            input?: components["schemas"]["ObsObjInfo"];
+        };
+        ListMediaProcessTaskResponse: {
+            task_array: components["schemas"]["MediaProcessTaskInfo"][];
+            is_truncated: components["schemas"]["IsTruncated"];
+            total: number;
+        };
+        XCodeError: {
+            code?: string;
+            msg?: string;
+        };
+        /** @description The source of a transcoding task. */
+        OriginPara: {
+            /** @description seconds */
+            duration?: number;
+            /** @description ms */
+            duration_ms?: number;
+            file_format?: string;
+            video?: components["schemas"]["VideoInfo"];
+            audio?: components["schemas"]["AudioInfo"];
+        };
+        /** @description One output of a transcoding task. */
+        OutputVideoPara: {
+            template_id?: number;
+            size?: number;
+            /** @description Container format. */
+            pack?: string;
+            video?: components["schemas"]["VideoInfo"];
+            audio?: components["schemas"]["AudioInfo"];
+            file_name?: string;
+            manifest_name?: string;
+            /** @description The converted duration (the key is spelled `conver_`). */
+            conver_duration?: number;
+            error?: components["schemas"]["XCodeError"];
+        };
+        /** @description The snapshots taken while transcoding. */
+        OutputThumbnailPara: {
+            total_pictures?: number;
+            width?: number;
+            height?: number;
+            file_name?: string;
+            output?: components["schemas"]["ObsObjInfo"];
+        };
+        OutputWatermarkPara: {
+            /** @description Watermark duration. */
+            time_duration?: number;
+        };
+        MediaDetail: {
+            features?: string[];
+            origin_para?: components["schemas"]["OriginPara"];
+            output_video_paras?: components["schemas"]["OutputVideoPara"][];
+            replace_sub_index?: string[];
+            output_thumbnail_para?: components["schemas"]["OutputThumbnailPara"];
+            output_watermark_paras?: components["schemas"]["OutputWatermarkPara"];
+            metadata?: components["schemas"]["FileMetaData"][];
+        };
+        /** @description The details of one transcoding task. */
+        TaskDetailInfo: {
+            task_id: components["schemas"]["TaskId"];
+            /** @enum {string} */
+            status: "NO_TASK" | "WAITING" | "TRANSCODING" | "SUCCEEDED" | "FAILED" | "CANCELED" | "NEED_TO_BE_AUDIT";
+            progress?: number;
+            create_time: components["schemas"]["MpcTime"];
+            start_time?: components["schemas"]["MpcTime"];
+            end_time?: components["schemas"]["MpcTime"];
+            input?: components["schemas"]["ObsObjInfo"];
+            output?: components["schemas"]["ObsObjInfo"];
+            user_data?: string;
+            error_code?: string;
+            description?: string;
+            media_detail?: components["schemas"]["MediaDetail"];
+            xcode_error?: components["schemas"]["ErrorResponse"];
+        };
+        ListTranscodeDetailResponse: {
+            task_array: components["schemas"]["TaskDetailInfo"][];
+        };
+        /** @description The figure of one day. */
+        StatSummary: {
+            /** @description The UTC day, `yyyy/mm/dd`. */
+            date: string;
+            /** @description 2 decimals. */
+            value: number;
+        };
+        ListStatSummaryResponse: {
+            summary: components["schemas"]["StatSummary"][];
+            /** @description The sum of the days, 2 decimals. */
+            total: number;
+            /** @enum {string} */
+            stat_type: "video_duration" | "remux_file_duration" | "transcode_task_number" | "transcode_duration";
         };
     };
     responses: {
@@ -773,6 +1553,32 @@ export interface components {
          *     or the task is already final (MPC.10212).
          */
         CannotCancel: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MpcError"];
+            };
+        };
+        /**
+         * @description The task's record cannot be deleted: the task is not in a final state (MPC.10213), or `task_id` is missing
+         *     (MPC.10202).
+         */
+        NotFinal: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MpcError"];
+            };
+        };
+        /**
+         * @description No task of this kind in this project has the id (MPC.10211), or the task is not in a state that allows the
+         *     operation, such as a retry of a task that has not FAILED (MPC.10212).
+         */
+        Forbidden: {
             headers: {
                 "X-Request-Id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
@@ -848,6 +1654,22 @@ export interface components {
         Page: number;
         /** @description Number of records on each page. Ignored if `task_id` is given. */
         Size: number;
+        /** @description Task IDs, as repeated keys (`task_id=1&task_id=2`). Required; at most 10 distinct values, duplicates count once. */
+        TaskIdArrayRequired: string[];
+        /** @description ID of the final task whose record is deleted. A single value. */
+        TaskIdToDelete: string;
+        /** @description Editing job IDs, as repeated keys (`job_id=1&job_id=2`). At most 10 distinct values; duplicates count once. */
+        JobIdArray: string[];
+        /** @description ID of the editing job to cancel. A single value. */
+        JobIdToCancel: string;
+        /** @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `job_id` is given. */
+        JobStartTime: string;
+        /** @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `job_id` is given. */
+        JobEndTime: string;
+        /** @description Page number, from 0. Ignored if `job_id` is given. */
+        JobPage: number;
+        /** @description Number of records on each page. Ignored if `job_id` is given. */
+        JobSize: number;
         /** @description Client language. */
         XLanguage: string;
         /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
@@ -1013,6 +1835,153 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["CannotCancel"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    DeleteTranscodingTaskByConsole: {
+        parameters: {
+            query: {
+                /** @description ID of the final task whose record is deleted. A single value. */
+                task_id: components["parameters"]["TaskIdToDelete"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NotFinal"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListTranscodeDetail: {
+        parameters: {
+            query: {
+                /** @description Task IDs, as repeated keys (`task_id=1&task_id=2`). Required; at most 10 distinct values, duplicates count once. */
+                task_id: components["parameters"]["TaskIdArrayRequired"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Transcoding details queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListTranscodeDetailResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListStatSummary: {
+        parameters: {
+            query: {
+                /** @description First day, UTC, `yyyymmdd`. */
+                start_time: string;
+                /** @description Last day, UTC, `yyyymmdd`; not before `start_time`, at most 366 days after it. */
+                end_time: string;
+                /** @description Which figure is counted. */
+                stat_type: "video_duration" | "remux_file_duration" | "transcode_task_number" | "transcode_duration";
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Task overview queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListStatSummaryResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
@@ -1451,6 +2420,1029 @@ export interface operations {
         };
     };
     DeleteEncryptTask: {
+        parameters: {
+            query: {
+                /** @description ID of the task to cancel. A single value. */
+                task_id: components["parameters"]["TaskIdToCancel"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceled; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["CannotCancel"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListExtractTask: {
+        parameters: {
+            query?: {
+                /** @description Task IDs, as repeated keys (`task_id=1&task_id=2`). At most 10 distinct values; duplicates count once. */
+                task_id?: components["parameters"]["TaskIdArray"];
+                /** @description Task status. */
+                status?: "INIT" | "WAITING" | "PREPROCESSING" | "PROCESSING" | "SUCCEED" | "FAILED" | "CANCELED";
+                /** @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
+                start_time?: components["parameters"]["StartTime"];
+                /** @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
+                end_time?: components["parameters"]["EndTime"];
+                /** @description Page number, from 0. Ignored if `task_id` is given. */
+                page?: components["parameters"]["Page"];
+                /** @description Number of records on each page. Ignored if `task_id` is given. */
+                size?: components["parameters"]["Size"];
+            };
+            header?: {
+                /** @description Client language. */
+                "x-language"?: components["parameters"]["XLanguage"];
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Media info extraction task queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListExtractTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateExtractTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateExtractTaskReq"];
+            };
+        };
+        responses: {
+            /** @description Media info extraction task created (queued), or done (`sync` 1). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateExtractTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    DeleteExtractTask: {
+        parameters: {
+            query: {
+                /** @description ID of the task to cancel. A single value. */
+                task_id: components["parameters"]["TaskIdToCancel"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceled; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["CannotCancel"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListRemuxTask: {
+        parameters: {
+            query?: {
+                /** @description Task IDs, as repeated keys (`task_id=1&task_id=2`). At most 10 distinct values; duplicates count once. */
+                task_id?: components["parameters"]["TaskIdArray"];
+                /** @description Task status. */
+                status?: "INIT" | "WAITING" | "PROCESSING" | "SUCCEED" | "FAILED" | "CANCELED";
+                /** @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
+                start_time?: components["parameters"]["StartTime"];
+                /** @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
+                end_time?: components["parameters"]["EndTime"];
+                /** @description Bucket of the source file. */
+                input_bucket?: string;
+                /** @description Object path of the source file. */
+                input_object?: string;
+                /** @description Page number, from 0. Ignored if `task_id` is given. */
+                page?: components["parameters"]["Page"];
+                /** @description Number of records on each page. Ignored if `task_id` is given. */
+                size?: components["parameters"]["Size"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Remux task queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListRemuxTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateRetryRemuxTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemuxRetryReq"];
+            };
+        };
+        responses: {
+            /** @description The task is queued again. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateRemuxTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRemuxTaskReq"];
+            };
+        };
+        responses: {
+            /** @description Remux task created. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateRemuxTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CancelRemuxTask: {
+        parameters: {
+            query: {
+                /** @description ID of the task to cancel. A single value. */
+                task_id: components["parameters"]["TaskIdToCancel"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceled; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["CannotCancel"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    DeleteRemuxTask: {
+        parameters: {
+            query: {
+                /** @description ID of the final task whose record is deleted. A single value. */
+                task_id: components["parameters"]["TaskIdToDelete"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["NotFinal"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListMergeChannelsTask: {
+        parameters: {
+            query?: {
+                /** @description Task IDs, as repeated keys (`task_id=1&task_id=2`). At most 10 distinct values; duplicates count once. */
+                task_id?: components["parameters"]["TaskIdArray"];
+                /** @description Task status. */
+                status?: "WAITING" | "PROCESSING" | "SUCCEEDED" | "FAILED" | "CANCELED";
+                /** @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
+                start_time?: components["parameters"]["StartTime"];
+                /** @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
+                end_time?: components["parameters"]["EndTime"];
+                /** @description Page number, from 0. Ignored if `task_id` is given. */
+                page?: components["parameters"]["Page"];
+                /** @description Number of records on each page. Ignored if `task_id` is given. */
+                size?: components["parameters"]["Size"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Channel merge task queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListMergeChannelsTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateMergeChannelsTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMergeChannelsReq"];
+            };
+        };
+        responses: {
+            /** @description Channel merge task created. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateMergeChannelsTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    DeleteMergeChannelsTask: {
+        parameters: {
+            query: {
+                /** @description ID of the task to cancel. A single value. */
+                task_id: components["parameters"]["TaskIdToCancel"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceled; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["CannotCancel"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListResetTracksTask: {
+        parameters: {
+            query?: {
+                /** @description Task IDs, as repeated keys (`task_id=1&task_id=2`). At most 10 distinct values; duplicates count once. */
+                task_id?: components["parameters"]["TaskIdArray"];
+                /** @description Task status. */
+                status?: "WAITING" | "PROCESSING" | "SUCCEEDED" | "FAILED" | "CANCELED";
+                /** @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
+                start_time?: components["parameters"]["StartTime"];
+                /** @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
+                end_time?: components["parameters"]["EndTime"];
+                /** @description Page number, from 0. Ignored if `task_id` is given. */
+                page?: components["parameters"]["Page"];
+                /** @description Number of records on each page. Ignored if `task_id` is given. */
+                size?: components["parameters"]["Size"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Track reset task queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResetTracksTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateResetTracksTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateResetTracksReq"];
+            };
+        };
+        responses: {
+            /** @description Track reset task created. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateResetTracksTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    DeleteResetTracksTask: {
+        parameters: {
+            query: {
+                /** @description ID of the task to cancel. A single value. */
+                task_id: components["parameters"]["TaskIdToCancel"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceled; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["CannotCancel"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListEditingJob: {
+        parameters: {
+            query?: {
+                /** @description Editing job IDs, as repeated keys (`job_id=1&job_id=2`). At most 10 distinct values; duplicates count once. */
+                job_id?: components["parameters"]["JobIdArray"];
+                /** @description Job status. */
+                status?: "INIT" | "WAITING" | "PREPROCESSING" | "PROCESSING" | "SUCCEED" | "FAILED" | "CANCELED";
+                /** @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `job_id` is given. */
+                start_time?: components["parameters"]["JobStartTime"];
+                /** @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `job_id` is given. */
+                end_time?: components["parameters"]["JobEndTime"];
+                /** @description Page number, from 0. Ignored if `job_id` is given. */
+                page?: components["parameters"]["JobPage"];
+                /** @description Number of records on each page. Ignored if `job_id` is given. */
+                size?: components["parameters"]["JobSize"];
+            };
+            header?: {
+                /** @description Client language. */
+                "x-language"?: components["parameters"]["XLanguage"];
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Editing job queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEditingJobResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateEditingJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEditingJobReq"];
+            };
+        };
+        responses: {
+            /** @description Editing job created. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateEditingJobResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    DeleteEditingJob: {
+        parameters: {
+            query: {
+                /** @description ID of the editing job to cancel. A single value. */
+                job_id: components["parameters"]["JobIdToCancel"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canceled; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["CannotCancel"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListMediaProcessTask: {
+        parameters: {
+            query?: {
+                /** @description Task IDs, as repeated keys (`task_id=1&task_id=2`). At most 10 distinct values; duplicates count once. */
+                task_id?: components["parameters"]["TaskIdArray"];
+                /** @description Task status. */
+                status?: "WAITING" | "PROCESSING" | "SUCCEEDED" | "FAILED" | "CANCELED";
+                /** @description Lower bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
+                start_time?: components["parameters"]["StartTime"];
+                /** @description Upper bound of `create_time`, inclusive, UTC, `yyyymmddhhmmss`. Ignored if `task_id` is given. */
+                end_time?: components["parameters"]["EndTime"];
+                /** @description Page number, from 0. Ignored if `task_id` is given. */
+                page?: components["parameters"]["Page"];
+                /** @description Number of records on each page. Ignored if `task_id` is given. */
+                size?: components["parameters"]["Size"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Media process task queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListMediaProcessTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateMediaProcessTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMediaProcessReq"];
+            };
+        };
+        responses: {
+            /** @description Media process task created. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateMediaProcessTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    DeleteMediaProcessTask: {
         parameters: {
             query: {
                 /** @description ID of the task to cancel. A single value. */

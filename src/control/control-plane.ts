@@ -12,7 +12,7 @@ import type { DeliveryFilter } from '../domain/notifications/deliveries.js';
 import type { MpcService } from '../domain/mpc-service.js';
 import type { LifecycleSetting } from '../domain/tasks/lifecycle-settings.js';
 import type { OutcomeRule } from '../domain/tasks/outcomes.js';
-import { requireTaskKindByPath, taskKindByPath, type TaskDocument, type TaskKind } from '../domain/tasks/task-kinds.js';
+import { requireTaskKindByPath, TASK_KINDS, type TaskDocument, type TaskKind } from '../domain/tasks/task-kinds.js';
 import { invalidParameter, mockNotFound, mockTaskNotFound, mockTimeout, mockUnauthorized } from '../domain/vendor-errors.js';
 import { checkTaskDocument, FixtureError, parseFixtureFile, toFixtureFile } from '../fixture-format/fixture-files.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../http/parameters.js';
@@ -176,15 +176,11 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
         throw error;
       }
       service.addTasks(set);
-      const count = (path: string) => set.tasks.filter((t) => taskKindByPath(path)!.name === t.kind).length;
       const projectId = (body as { project_id?: string } | undefined)?.project_id;
       return {
         ...(projectId !== undefined ? { project_id: projectId } : {}),
         added: {
-          transcodings: count('transcodings'),
-          thumbnails: count('thumbnails'),
-          'animated-graphics': count('animated-graphics'),
-          encryptions: count('encryptions'),
+          ...Object.fromEntries(TASK_KINDS.map((kind) => [kind.path, set.tasks.filter((t) => t.kind === kind.name).length])),
           thumbnail_details: set.details.length,
           transcoding_templates: set.templates.length,
         },

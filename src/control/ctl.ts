@@ -21,7 +21,7 @@ Commands (answers are JSON on stdout):
   auth [get | set <json>]                        e.g. set '{"mode": "verify"}'
   subscriptions [list | add <topic urn> <url> | remove <id>]
   deliveries [list [--topic <urn>] [--event <type>] [--task <id>] [--project <id>] | wait <json>]
-kind: transcodings, thumbnails, animated-graphics, encryptions`;
+kind: transcodings, thumbnails, animated-graphics, encryptions, extract-metadata, remux, merge-channels, reset-tracks, editing-jobs, enhancements`;
 
 export class CtlUsageError extends Error {}
 

@@ -4,6 +4,7 @@
 import {
   SHARED_PROJECT,
   StoreClashError,
+  taskOf,
   type ProgressRow,
   type StoredTask,
   type StoredTemplate,
@@ -24,7 +25,9 @@ import { KIND_DOCUMENTS, type CreateRequest, type TaskPlan } from './tasks/task-
 import { taskKind, type TaskDocument, type TaskKind } from './tasks/task-kinds.js';
 import { listThumbnailDetails, type ThumbnailDetailsPage, type ThumbnailDetailsParams } from './tasks/thumbnail-details.js';
 import { resolveOutputs, type TranscodingRequest } from './templates/transcoding-templates.js';
-import { invalidParameter, operationFailed } from './vendor-errors.js';
+import { invalidParameter, notFinal, operationFailed, operationForbidden, taskDoesNotExist } from './vendor-errors.js';
+import { statSummary, taskDetailInfo, type StatType, type TaskDetailInfo } from './tasks/transcoding-reads.js';
+import type { components } from '../contract/mpc-api.generated.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { checkNotificationConfigs, messagesOf, type NotificationConfig, type Transition } from './notifications/notifications.js';
 import { SmnSigner } from './notifications/smn-signing.js';
@@ -60,7 +63,7 @@ export interface MpcServiceOptions {
 export interface CreatedTask {
   kind: TaskKind;
   task: TaskDocument;
-  /** A synchronous snapshot is answered at once (200); every other create is queued (202). */
+  /** A synchronous snapshot or extraction is done before the answer; every other create is queued. */
   synchronous: boolean;
 }
 
@@ -79,6 +82,17 @@ export interface MpcService {
   listThumbnailDetails(projectId: string, params: ThumbnailDetailsParams): ThumbnailDetailsPage;
   createTask(kind: TaskKind, projectId: string, request: CreateRequest): CreatedTask;
   cancelTask(kind: TaskKind, projectId: string, taskId: string): void;
+  /**
+   * Removes a finished task's record (DeleteRemuxTask, DeleteTranscodingTaskByConsole): 403 MPC.10211 for an
+   * unknown task, 400 MPC.10213 for one not yet final.
+   */
+  deleteTaskRecord(kind: TaskKind, projectId: string, taskId: string): void;
+  /** CreateRetryRemuxTask: a FAILED task goes back to the queue under its id and runs again (403 otherwise). */
+  retryTask(kind: TaskKind, projectId: string, taskId: string): void;
+  /** ListTranscodeDetail (SPEC 9.2): the transcoding tasks with these ids that the project sees, newest first. */
+  listTranscodeDetail(projectId: string, taskIds: readonly string[]): TaskDetailInfo[];
+  /** ListStatSummary (SPEC 9.2): per-day statistics of the project's tasks. */
+  listStatSummary(projectId: string, start: string, end: string, statType: StatType): components['schemas']['ListStatSummaryResponse'];
   /** The control plane's step on: one created task, one state (SPEC 6.5). Undefined for an unknown task. */
   advanceTask(kind: TaskKind, projectId: string | undefined, taskId: string): TaskDocument | undefined;
   readonly journal: Journal;
@@ -189,7 +203,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
 
     listTasks(kind, projectId, params) {
       lifecycle.settle();
-      const key = [kind.name, projectId, params.status, params.start_time, params.end_time, params.page, params.size, params.task_id?.join('\u0001')].join('\u0000');
+      const key = [kind.name, projectId, params.status, params.start_time, params.end_time, params.page, params.size, params.task_id?.join('\u0001'), params.input_bucket, params.input_object].join('\u0000');
       const page = lists.get(key, () => listTasks(store, kind, projectId, params));
       lifecycle.recordReads(kind, projectId, page.tasks);
       return page;
@@ -209,15 +223,15 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     createTask(kind, projectId, request) {
       const documents = KIND_DOCUMENTS[kind.name];
       documents.check?.(request);
-      const plan: TaskPlan = { outcome: outcomes.decide(kind, projectId, request.input.object), request };
+      const plan: TaskPlan = { outcome: outcomes.decide(kind, projectId, documents.input(request)?.object ?? ''), request };
       if (kind.name === 'transcoding') plan.outputs = resolveOutputs(request as TranscodingRequest, projectId, store, options.strictTemplates ?? false);
       lifecycle.settle();
       const taskId = store.nextTaskId();
       const now = clock.now();
       const first = { task_id: taskId, status: kind.states[0]!, create_time: formatMpcTime(new Date(now)) };
       const task: TaskDocument = { ...first, ...documents.initial(request, plan, taskId) };
-      // SPEC 4.4: a synchronous snapshot is taken before the answer; the task is final when it is listed.
-      const synchronous = kind.name === 'snapshot' && (request as { sync?: number }).sync === 1;
+      // A synchronous create (SPEC 4.4, 9.1) is done before the answer: the task is final when it is listed.
+      const synchronous = documents.synchronous?.(request) ?? false;
       if (synchronous) {
         const path = plan.outcome.outcome === 'fail' ? 'FAILED' : plan.outcome.outcome === 'cancel' ? 'CANCELED' : kind.succeededStatus;
         const done = enterState(kind, task, plan, path, now);
@@ -244,6 +258,9 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
           throw operationFailed(`task ${taskId} is a shared fixture task, which the mock keeps as written; create a task to cancel it`);
         }
         if (kind.finalStatuses.includes(own.status)) throw operationFailed(`task ${taskId} is already ${own.status}`);
+        if (kind.cancellable && !kind.cancellable.includes(own.status)) {
+          throw operationFailed(`task ${taskId} is ${own.status}: only a queued task (${kind.cancellable.join(' or ')}) can be canceled`);
+        }
         // A clock set back does not make a task end before it was created.
         const now = formatMpcTime(new Date(clock.now()));
         const endTime = [now, own.create_time, typeof own.start_time === 'string' ? own.start_time : ''].sort().at(-1)!;
@@ -254,6 +271,52 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
         // mock announces its completion (status CANCELED), so a handler's cancel path can be tested.
         onTransition({ kind, projectId, from: own.status, task: canceled, at: clock.now() });
       });
+    },
+
+    deleteTaskRecord(kind, projectId, taskId) {
+      lifecycle.settle();
+      store.transaction(() => {
+        const own = store.getTask(kind.name, projectId, taskId);
+        if (!own) {
+          if (!store.getTask(kind.name, SHARED_PROJECT, taskId)) throw taskDoesNotExist(`task_id ${taskId}`);
+          // Deviation: as with a cancel, a shared fixture task is seen by every project; the mock keeps it.
+          throw operationFailed(`task ${taskId} is a shared fixture task, which the mock keeps as written`);
+        }
+        if (!kind.finalStatuses.includes(own.status)) throw notFinal(`task ${taskId} is ${own.status}`);
+        store.deleteTask(kind.name, projectId, taskId);
+      });
+    },
+
+    retryTask(kind, projectId, taskId) {
+      lifecycle.settle();
+      const documents = KIND_DOCUMENTS[kind.name];
+      const own = store.getTask(kind.name, projectId, taskId);
+      if (!own) {
+        if (!store.getTask(kind.name, SHARED_PROJECT, taskId)) throw taskDoesNotExist(`task_id ${taskId}`);
+        throw operationForbidden(`task ${taskId} is a shared fixture task, which the mock keeps as written`);
+      }
+      if (own.status !== 'FAILED' || !documents.requestOf) throw operationForbidden(`task ${taskId} is ${own.status}: only a FAILED task can be retried`);
+      // The task runs again from the queue under the outcome rules in force now, from what its record says.
+      const request = documents.requestOf(own);
+      const plan: TaskPlan = { outcome: outcomes.decide(kind, projectId, documents.input(request)?.object ?? ''), request };
+      const queued = kind.states.indexOf('WAITING');
+      const again: TaskDocument = { task_id: own.task_id, status: kind.states[queued]!, create_time: own.create_time, ...documents.initial(request, plan, own.task_id) };
+      lifecycle.restart(kind, projectId, again, plan, queued);
+      if (deliveries.hasSubscriptions()) deliveries.kick();
+    },
+
+    listTranscodeDetail(projectId, taskIds) {
+      lifecycle.settle();
+      const kind = taskKind('transcoding');
+      const rows = store.findTasks(kind.name, projectId, taskIds);
+      // An answer that contains a task is a read of it (SPEC 4.3).
+      lifecycle.recordReads(kind, projectId, rows);
+      return rows.map((row) => taskDetailInfo(taskOf(row)));
+    },
+
+    listStatSummary(projectId, start, end, statType) {
+      lifecycle.settle();
+      return statSummary(store, projectId, start, end, statType);
     },
 
     advanceTask(kind, projectId, taskId) {

@@ -37,6 +37,15 @@ export const systemError = () => new VendorError(500, 'MPC.10050', 'System error
 /** 400 MPC.10212: the operation cannot be done in the task's state (cancel a finished task). */
 export const operationFailed = (detail: string) => new VendorError(400, 'MPC.10212', `Operation failed, ${detail}.`, 'mpc');
 
+/** 403 MPC.10211: a record operation (remux record deletion, retry, a transcoding record's deletion) on a task that does not exist. */
+export const taskDoesNotExist = (detail: string) => new VendorError(403, 'MPC.10211', `The task does not exist, ${detail}.`, 'mpc');
+
+/** 403 MPC.10212: the remux retry's refusal of a task in any state but FAILED (reference 3.5). */
+export const operationForbidden = (detail: string) => new VendorError(403, 'MPC.10212', `Operation failed, ${detail}.`, 'mpc');
+
+/** 400 MPC.10213: a record deleted before its task is final (`DELETE /transcodings/task`, `DELETE /remux/task`). */
+export const notFinal = (detail: string) => new VendorError(400, 'MPC.10213', `Operation failed. The task is not in the final state, ${detail}.`, 'mpc');
+
 /** The control plane's own errors (SPEC 6): MOCK.0404 for a task or rule it does not have. */
 export const mockNotFound = (what: string) => new VendorError(404, 'MOCK.0404', `${what} not found`, 'mpc');
 

@@ -3,7 +3,7 @@
 // integers are decimal digits only (no sign, exponent, hex or spaces), a scalar given twice is invalid,
 // an empty value counts as absent, and repeated array values count once.
 import type { BoundOperation, ParameterObject, ParameterSchema } from '../contract/openapi.js';
-import { isMpcTime } from '../domain/mpc-time.js';
+import { isMpcTime, parseMpcTime } from '../domain/mpc-time.js';
 import { invalidParameter } from '../domain/vendor-errors.js';
 
 /** A query string as repeated keys: every name maps to all of its values, in order. */
@@ -40,6 +40,7 @@ function ruleFor(name: string, schema: ParameterSchema): string {
   }
   if (schema.enum) return `${name} must be one of ${schema.enum.join(', ')}`;
   if (schema.format === 'yyyymmddhhmmss') return `${name} must be a real UTC date and time written yyyymmddhhmmss`;
+  if (schema.format === 'yyyymmdd') return `${name} must be a real UTC date written yyyymmdd`;
   if (schema.pattern) return `${name} must match ${schema.pattern}`;
   return `${name} must be ${schema.minLength ?? 0} to ${schema.maxLength ?? 'any number of'} characters long`;
 }
@@ -77,6 +78,7 @@ function checkScalar(name: string, schema: ParameterSchema, raw: string): string
   if (schema.maxLength !== undefined && length > schema.maxLength) throw fail();
   if (schema.pattern !== undefined && !compiled(schema.pattern).test(raw)) throw fail();
   if (schema.format === 'yyyymmddhhmmss' && !isMpcTime(raw)) throw fail();
+  if (schema.format === 'yyyymmdd' && (raw.length !== 8 || parseMpcTime(`${raw}000000`) === undefined)) throw fail();
   return raw;
 }
 

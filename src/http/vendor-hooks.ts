@@ -8,7 +8,7 @@ import { authenticate, type AuthRequest, type AuthResult, type AuthSettings } fr
 import type { Clock } from '../domain/steering/clock.js';
 import type { FaultAction, FaultRules, RequestFacts } from '../domain/steering/faults.js';
 import { redactHeaders, type Journal } from '../domain/steering/journal.js';
-import { taskKindByPath } from '../domain/tasks/task-kinds.js';
+import { TASK_KINDS, taskKindByUrlPath } from '../domain/tasks/task-kinds.js';
 import { parseQueryString } from './parameters.js';
 import { journaledBody, rawBodyOf } from './request-body.js';
 import { JSON_CONTENT_TYPE, sendVendorError } from './vendor-envelope.js';
@@ -50,13 +50,16 @@ function factsOf(method: string, url: string): { facts: RequestFacts; query: Rec
     // A path that is not valid percent-encoding is journaled as it came.
   }
   const query = parseQueryString(queryPart);
-  const ids = query.task_id;
+  // The kind is the one whose list path the URL names, or leads to (`remux/task`, `transcodings/detail`).
+  const rest = segments.slice(3).join('/');
+  const kind = segments.length >= 4 ? (taskKindByUrlPath(rest) ?? TASK_KINDS.find((k) => rest.startsWith(`${k.urlPath}/`))) : undefined;
+  const ids = kind?.idParam === 'job_id' ? query.job_id : query.task_id;
   return {
     facts: {
       method,
       path,
       project_id: project,
-      kind: segments.length === 4 ? taskKindByPath(segments[3]!)?.path : undefined,
+      kind: kind?.path,
       task_id: ids?.length === 1 ? ids[0] : undefined,
     },
     query,
@@ -191,7 +194,8 @@ export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultR
     // A created task's id is known once it is answered.
     if (request.method === 'POST' && reply.statusCode < 300 && typeof payload === 'string') {
       try {
-        const id = (JSON.parse(payload) as { task_id?: unknown }).task_id;
+        const answer = JSON.parse(payload) as { task_id?: unknown; job_id?: unknown };
+        const id = answer.task_id ?? answer.job_id;
         if (id !== undefined) seen.createdId = String(id);
       } catch {
         // not JSON: nothing to learn

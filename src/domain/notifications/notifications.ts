@@ -138,7 +138,7 @@ const audioOf = (m: Source) => {
  * message of a completed task, `media_detail` with the source (`origin_para`) and each output that was made
  * (`output_video_paras`), and on a partial success the first failed template's error as `xcode_error`.
  */
-function transcodeCompletion(task: TaskDocument): Record<string, unknown> {
+export function transcodeCompletion(task: TaskDocument): Record<string, unknown> {
   const detail = task.transcode_detail as { input_file?: Source; multitask_info?: Array<{ template_id: number; output_file?: Source; error?: { error_code: string; error_msg: string } }> } | undefined;
   const out: Record<string, unknown> = { error_code: 'MPC.10218', description: 'The task has completed.' };
   const source = detail?.input_file;

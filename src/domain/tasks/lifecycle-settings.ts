@@ -2,6 +2,7 @@
 // of the mock's clock, one state every N reads, or only when told to. Settings are kept for everything, a
 // project, a kind, or a project and kind; the most specific one wins.
 import type { components } from '../../contract/mock-control.generated.js';
+import { TASK_KIND_WORDS } from './task-kinds.js';
 
 /** A setting and its scope, as the control plane's document defines it. */
 export type LifecycleSetting = components['schemas']['LifecycleSetting'];
@@ -98,9 +99,9 @@ export function parseLifecycle(text: string): LifecycleSetting | undefined {
 
 export const LIFECYCLE_LIST_SYNTAX =
   'comma-separated [<scope>=]<mode>, mode one of immediate, time:<seconds>, reads:<n>, manual; ' +
-  'scope a kind (transcodings, thumbnails, animated-graphics, encryptions), project:<id> or project:<id>/<kind>';
+  `scope a kind (${TASK_KIND_WORDS.join(', ')}), project:<id> or project:<id>/<kind>`;
 
-const KIND_WORDS: readonly string[] = ['transcodings', 'thumbnails', 'animated-graphics', 'encryptions'] satisfies Array<LifecycleSetting['kind']>;
+const KIND_WORDS: readonly string[] = TASK_KIND_WORDS;
 
 /**
  * The settings --lifecycle takes: `time:1,thumbnails=manual,project:team-a=reads:2,project:team-a/transcodings=immediate`.

@@ -1,4 +1,4 @@
-// The one state machine of created tasks (SPEC 4.3), for all four kinds. Nothing runs on a timer: a task's
+// The one state machine of created tasks (SPEC 4.3), for every kind. Nothing runs on a timer: a task's
 // state is brought up to date from the injected clock and its read count whenever the vendor API or the
 // control plane is about to look at tasks (`settle`), in one pass over the tasks that are due, found by an
 // index. So a list filtered by status, its total and its order see every task's current state, exactly as a
@@ -55,10 +55,9 @@ export function enterState(kind: TaskKind, task: TaskDocument, plan: TaskPlan, s
   const next: TaskDocument = { ...task, status };
   const running = kind.states[kind.states.length - 2];
   if (status === running) {
-    // Deviation: the real service reports its true progress; the mock says half way while transcoding.
-    if (kind.name === 'transcoding') next.progress = 50;
-    // A GIF task's start_time is when it left the queue.
-    if (kind.name === 'animated_gif') next.start_time = formatMpcTime(new Date(at));
+    // Deviation: the real service reports its true progress; the mock says half way while running.
+    if (kind.progressField) next[kind.progressField] = 50;
+    if (kind.startTimeWhenRunning) next.start_time = formatMpcTime(new Date(at));
   }
   if (!kind.finalStatuses.includes(status)) return next;
   next.end_time = formatMpcTime(new Date(at));
@@ -79,6 +78,11 @@ export interface Lifecycle {
   recordReads(kind: TaskKind, projectId: string, tasks: ReadonlyArray<{ task_id: string; status: string }>): void;
   /** Starts a created task's progress (or finishes it at once in immediate mode). Answers its document. */
   start(kind: TaskKind, projectId: string, task: TaskDocument, plan: TaskPlan): TaskDocument;
+  /**
+   * Puts a task that exists back on its path at `step` (a retried remux, at WAITING) with a new plan: its
+   * document is replaced and it progresses again as if it had just entered that state.
+   */
+  restart(kind: TaskKind, projectId: string, task: TaskDocument, plan: TaskPlan, step: number): TaskDocument;
   /** Moves a created task one state on, whatever the mode. Undefined when it has no progress. */
   advance(kind: TaskKind, projectId: string, taskId: string): TaskDocument | undefined;
   /** Stops a task's progress (it was canceled). */
@@ -170,6 +174,18 @@ export function createLifecycle(store: TaskStore, clock: Clock, settings: Lifecy
         store.insertTask({ kind: kind.name, projectId, task });
         store.putProgress(row);
         // Immediate mode: the task is final before anyone can read it.
+        return row.dueAt === DUE_NOW ? step(row, now, 'due')! : task;
+      });
+    },
+
+    restart(kind, projectId, task, plan, stepIndex) {
+      const now = clock.now();
+      const path = pathOf(kind, plan.outcome);
+      const row: ProgressRow = { kind: kind.name, projectId, taskId: task.task_id, step: stepIndex, enteredAt: now, dueAt: null, reads: 0, plan: { ...plan, path } };
+      row.dueAt = dueAt(settingOf(row), path[stepIndex]!, now, 0);
+      return store.transaction(() => {
+        store.updateTask(kind.name, projectId, task);
+        store.putProgress(row);
         return row.dueAt === DUE_NOW ? step(row, now, 'due')! : task;
       });
     },

@@ -1,4 +1,4 @@
-// The list semantics shared by the four task kinds (SPEC section 2): task_id lookups, the status filter,
+// The list semantics shared by every task kind (SPEC section 2, 9.1): task_id lookups, the status filter,
 // the create_time window, paging, total and is_truncated. Parameters arrive already checked against the
 // OpenAPI document; only rules that span parameters are checked here.
 import type { operations } from '../../contract/mpc-api.generated.js';
@@ -8,7 +8,14 @@ import { invalidParameter } from '../vendor-errors.js';
 
 type ListQuery = NonNullable<operations['ListEncryptTask']['parameters']['query']>;
 /** The list query as the document defines it, with page and size defaulted and status any kind's word. */
-export type ListTasksParams = Omit<ListQuery, 'status' | 'page' | 'size'> & { status?: string; page: number; size: number };
+export type ListTasksParams = Omit<ListQuery, 'status' | 'page' | 'size'> & {
+  status?: string;
+  page: number;
+  size: number;
+  /** The remux list's filters on its input (only its document defines them). */
+  input_bucket?: string;
+  input_object?: string;
+};
 
 export interface TaskListPage {
   tasks: TaskRow[];
@@ -20,9 +27,12 @@ const EARLIEST = '00000000000000';
 const LATEST = '99999999999999';
 
 export function listTasks(store: TaskStore, kind: TaskKind, projectId: string, params: ListTasksParams): TaskListPage {
+  // A filter word that names another stored state (extraction's PREPROCESSING is its PROCESSING).
+  const status = params.status === undefined ? undefined : (kind.statusAliases?.[params.status] ?? params.status);
   if (params.task_id !== undefined) {
     // The vendor: "If task_id is specified, this parameter is invalid" for the window and paging; status still filters.
-    const tasks = store.findTasks(kind.name, projectId, params.task_id, params.status);
+    let tasks = store.findTasks(kind.name, projectId, params.task_id, status);
+    if (params.input_bucket !== undefined || params.input_object !== undefined) tasks = tasks.filter((row) => inputMatches(row, params));
     return { tasks, total: tasks.length, isTruncated: false };
   }
 
@@ -30,7 +40,7 @@ export function listTasks(store: TaskStore, kind: TaskKind, projectId: string, p
   const to = params.end_time ?? LATEST;
   if (from > to) throw invalidParameter('start_time cannot be greater than end_time');
 
-  const window = { kind: kind.name, projectId, status: params.status, from, to };
+  const window = { kind: kind.name, projectId, status, from, to, inputBucket: params.input_bucket, inputObject: params.input_object };
   const total = store.countTasks(window);
   const offset = params.page * params.size;
   // A page past the end (however far: page has no upper bound) is empty, with the true total.
@@ -55,3 +65,9 @@ export function taskListBody(kind: TaskKind, page: TaskListPage): Buffer {
 }
 
 const bodies = new WeakMap<TaskListPage, Buffer>();
+
+/** Whether a task found by id also passes the remux list's input filters. */
+function inputMatches(row: TaskRow, params: ListTasksParams): boolean {
+  const input = (JSON.parse(row.json) as { input?: { bucket?: string; object?: string } }).input;
+  return (params.input_bucket === undefined || input?.bucket === params.input_bucket) && (params.input_object === undefined || input?.object === params.input_object);
+}

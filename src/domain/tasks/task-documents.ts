@@ -1,11 +1,12 @@
 // What differs between the kinds when a task is created and when it finishes: the document a new task starts
-// as, the cross-field rules of its create body, and the outputs of a successful one. The state machine that
-// drives all four is one (src/domain/tasks/lifecycle.ts); it calls these per kind.
+// as, the cross-field rules of its create body, the input its outcome is decided by, and the outputs of a
+// successful one. The state machine that drives every kind is one (src/domain/tasks/lifecycle.ts); it calls
+// these per kind.
 import { createHash } from 'node:crypto';
 import type { components } from '../../contract/mpc-api.generated.js';
 import type { Outcome } from './outcomes.js';
 import type { TaskDocument, TaskKind, TaskKindName } from './task-kinds.js';
-import { encryptedFiles, renditionFileName, snapshotPictures, transcodingOutputs, type Rendition } from './task-outputs.js';
+import { encryptedFiles, metaData, outputSize, renditionFileName, snapshotPictures, sourceInfo, transcodingOutputs, type MediaFile, type Rendition } from './task-outputs.js';
 import { outputMedia, packOf, probeInput, type OutputSpec } from '../templates/transcoding-templates.js';
 import { invalidParameter } from '../vendor-errors.js';
 
@@ -15,7 +16,13 @@ export type CreateRequest =
   | Schemas['CreateTranscodingReq']
   | Schemas['CreateThumbReq']
   | Schemas['CreateAnimatedGraphicsTaskReq']
-  | Schemas['CreateEncryptReq'];
+  | Schemas['CreateEncryptReq']
+  | Schemas['CreateExtractTaskReq']
+  | Schemas['CreateRemuxTaskReq']
+  | Schemas['CreateMergeChannelsReq']
+  | Schemas['CreateResetTracksReq']
+  | Schemas['CreateEditingJobReq']
+  | Schemas['CreateMediaProcessReq'];
 
 /** Everything a created task needs to finish: decided once, at creation, and stored beside the task. */
 export interface TaskPlan {
@@ -29,6 +36,12 @@ export interface TaskPlan {
 interface KindDocuments {
   /** Cross-field rules of the create body that a schema cannot state. Throws MPC.10202. */
   check?(request: CreateRequest): void;
+  /** The input a task's outcome rules are matched against (SPEC 4.3): its source, or its first one. */
+  input(request: CreateRequest): ObsObjInfo | undefined;
+  /** The create body a task's record stands for, to run it again (a remux retry); absent where no retry exists. */
+  requestOf?(task: TaskDocument): CreateRequest;
+  /** Whether this create is answered finished (a synchronous snapshot or extraction); default: queued. */
+  synchronous?(request: CreateRequest): boolean;
   /** The fields a new task shows from the start, beside task_id, status and create_time. */
   initial(request: CreateRequest, plan: TaskPlan, taskId: string): Record<string, unknown>;
   /** The fields a task gains on success. */
@@ -44,6 +57,29 @@ export function stemOf(object: string): string {
 }
 
 const echo = (request: { user_data?: string }) => (request.user_data !== undefined ? { user_data: request.user_data } : {});
+const inputOf = (request: CreateRequest) => (request as { input?: ObsObjInfo }).input;
+
+/** The extension of an object's file name (`mp4`), or the given default. */
+function extensionOf(object: string, fallback: string): string {
+  const m = /\.([A-Za-z0-9]{1,8})$/.exec(object.replace(/\/+$/, ''));
+  return m ? m[1]!.toLowerCase() : fallback;
+}
+
+/** An output directory joined with a file name, as MPC writes the object of an output it names. */
+const joined = (dir: string, name: string) => (dir.replace(/\/+$/, '') ? `${dir.replace(/\/+$/, '')}/${name}` : name);
+
+// Deviation: a file's MD5 is of its bytes; the mock has none and digests where the file is.
+const md5Of = (place: string) => createHash('md5').update(place).digest('hex');
+
+/** The media a file of `source`'s streams has in another container (a remux changes nothing else). */
+const inContainer = (source: MediaFile, format: string): MediaFile => ({ ...source, format });
+
+/** Seconds into a file of this duration for a clip bound: negative counts from the end (reference 6.1). */
+function clipBound(text: string | undefined, duration: number, fallback: number): number {
+  const n = text === undefined ? NaN : Number(text);
+  if (!Number.isFinite(n)) return fallback;
+  return Math.min(duration, Math.max(0, n < 0 ? duration + n : n));
+}
 
 /** The seconds at which a snapshot task takes its pictures. */
 function snapshotSeconds(para: Schemas['ThumbnailPara'], duration: number): number[] {
@@ -75,11 +111,94 @@ function snapshotOutput(request: Schemas['CreateThumbReq'], taskId: string): Obs
 export function createResponse(kind: TaskKind, task: TaskDocument, request: CreateRequest): Record<string, unknown> {
   const fuller = KIND_DOCUMENTS[kind.name].createResponse;
   if (fuller) return fuller(task, request);
-  return { task_id: kind.createdIdIsNumber ? Number(task.task_id) : task.task_id };
+  return { [kind.idParam]: kind.createdIdIsNumber ? Number(task.task_id) : task.task_id };
+}
+
+type EditingReq = Schemas['CreateEditingJobReq'];
+type EditOutput = { output: ObsObjInfo; fileName: string; media: MediaFile };
+
+/** The files an editing job writes, each with its media (reference 6.1): one per concats entry, per edit setting, per clip, or one. */
+function editingOutputs(r: EditingReq, taskId: string): EditOutput[] {
+  const setting = r.output_setting;
+  const format = (setting?.format ?? 'MP4').toUpperCase();
+  const extension = format === 'HLS' ? 'm3u8' : format.toLowerCase();
+  const probe = (input: ObsObjInfo) => probeInput(input);
+  /** The video of an output made of these inputs: the template's when CUSTOM, else the largest (MAX) or smallest input. */
+  const shaped = (inputs: readonly ObsObjInfo[], duration: number): MediaFile => {
+    const sources = inputs.map(probe);
+    const pick = setting?.video?.reference === 'MIN' ? sources.reduce((a, b) => ((a.video?.width ?? 0) <= (b.video?.width ?? 0) ? a : b)) : sources.reduce((a, b) => ((a.video?.width ?? 0) >= (b.video?.width ?? 0) ? a : b));
+    const v = setting?.video;
+    const custom = v?.reference === 'CUSTOM';
+    const width = custom && v.width ? v.width : (pick.video?.width ?? 1280);
+    const height = custom && v.height ? v.height : (pick.video?.height ?? 720);
+    const videoBitrate = v?.bitrate ? Math.round(v.bitrate / 1000) : (pick.video?.bitrate ?? Math.round((width * height) / 400));
+    const a = setting?.audio;
+    const audio = [{ codec: a?.codec ?? pick.audio[0]?.codec ?? 'AAC', sample: a?.sample ?? pick.audio[0]?.sample ?? 44100, channels: a?.channels ? Number(a.channels) : (pick.audio[0]?.channels ?? 2), bitrate: a?.bitrate ? Math.round(a.bitrate / 1000) : (pick.audio[0]?.bitrate ?? 128) }];
+    return {
+      duration,
+      format,
+      size: outputSize(duration, videoBitrate, audio),
+      video: { width, height, codec: v?.codec ?? pick.video?.codec ?? 'H264', frameRate: v?.frame_rate || (pick.video?.frameRate ?? 25), bitrate: videoBitrate },
+      audio,
+    };
+  };
+  const total = (inputs: readonly ObsObjInfo[]) => inputs.reduce((sum, i) => sum + probe(i).duration, 0);
+  const named = (output: ObsObjInfo, stem: string): { output: ObsObjInfo; fileName: string } => {
+    const fileName = output.file_name ?? `${stem}.${extension}`;
+    return { output: { ...output, object: joined(output.object, fileName), file_name: fileName }, fileName };
+  };
+  const types = r.edit_type ?? [];
+  if (types.length === 0) {
+    return (r.edit_settings ?? []).map((e, i) => {
+      const source = probe(r.input!);
+      const start = clipBound(e.timeline_start, source.duration, 0);
+      const end = clipBound(e.timeline_end, source.duration, source.duration);
+      const duration = Math.max(1, end - start) + total(e.heads ?? []) + total(e.tails ?? []);
+      return { ...named(e.output, `${stemOf(r.input!.object)}_edit_${i + 1}`), media: shaped([r.input!], duration) };
+    });
+  }
+  if (types.includes('CONCATS')) {
+    return (r.concats ?? []).map((c, i) => ({ ...named(c.output, `${stemOf(c.inputs[0]!.object)}_concat_${i + 1}`), media: shaped(c.inputs, total(c.inputs)) }));
+  }
+  const out = setting!.output!;
+  // (check() has made sure every clip names its input.)
+  const clips = (r.clips ?? []).map((c) => {
+    const input = c.input!;
+    const d = probe(input).duration;
+    const start = clipBound(c.timeline_start, d, 0);
+    return { input, duration: Math.max(1, clipBound(c.timeline_end, d, d) - start) };
+  });
+  if (types.includes('MIX')) {
+    const inputs = (r.mix?.inputs ?? []).map((i) => i.input);
+    return [{ ...named(out, `${stemOf(inputs[0]!.object)}_mix`), media: shaped(inputs, Math.max(...inputs.map((i) => probe(i).duration))) }];
+  }
+  if (types.includes('CONCAT')) {
+    const inputs = r.concat?.inputs ?? [];
+    const duration = clips.reduce((sum, c) => sum + c.duration, 0) + total(inputs);
+    const first = clips[0]?.input ?? inputs[0]!;
+    return [{ ...named(out, `${stemOf(first.object)}_${taskId}`), media: shaped([...clips.map((c) => c.input), ...inputs], duration) }];
+  }
+  return clips.map((c, i) => ({ ...named(out, `${stemOf(c.input.object)}_clip_${i + 1}`), media: shaped([c.input], c.duration) }));
+}
+
+/** The first file an editing job reads: what its outcome rules look at. */
+function editingInput(r: EditingReq): ObsObjInfo | undefined {
+  return r.clips?.[0]?.input ?? r.concat?.inputs?.[0] ?? r.concats?.[0]?.inputs?.[0] ?? r.mix?.inputs?.[0]?.input ?? r.input;
+}
+
+const EDIT_SECTIONS = { CLIP: 'clips', CONCAT: 'concat', CONCATS: 'concats', MIX: 'mix' } as const;
+
+/** Remux's output parameters as the service keeps them: a segment length outside [2,10] becomes 5 (reference 3.1). */
+function remuxParam(p: Schemas['RemuxOutputParam'] | undefined): Schemas['RemuxOutputParam'] {
+  const format = p?.format ?? 'MP4';
+  const param: Schemas['RemuxOutputParam'] = { ...p, format };
+  if (format === 'HLS') param.segment_duration = p?.segment_duration !== undefined && p.segment_duration >= 2 && p.segment_duration <= 10 ? p.segment_duration : 5;
+  return param;
 }
 
 export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
   transcoding: {
+    input: inputOf,
     initial(request, plan) {
       const r = request as Schemas['CreateTranscodingReq'];
       const ids = plan.outputs!.flatMap((o) => (o.templateId !== undefined ? [o.templateId] : []));
@@ -118,6 +237,9 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
   },
 
   snapshot: {
+    input: inputOf,
+    // SPEC 4.4: a synchronous snapshot is taken before the answer; the task is final when it is listed.
+    synchronous: (request) => (request as Schemas['CreateThumbReq']).sync === 1,
     check(request) {
       const r = request as Schemas['CreateThumbReq'];
       const para = r.thumbnail_para;
@@ -157,6 +279,7 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
   },
 
   animated_gif: {
+    input: inputOf,
     check(request) {
       const p = (request as Schemas['CreateAnimatedGraphicsTaskReq']).output_param;
       if (p.end <= p.start) throw invalidParameter('output_param.end must be later than output_param.start');
@@ -171,10 +294,139 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
   },
 
   encryption: {
+    input: inputOf,
     initial(request) {
       const r = request as Schemas['CreateEncryptReq'];
       return { input: r.input, output: r.output, ...echo(r) };
     },
     succeeded: (_task, plan) => ({ output_file_name: encryptedFiles((plan.request as Schemas['CreateEncryptReq']).input.object) }),
+  },
+
+  extract: {
+    input: inputOf,
+    // SPEC 9.1: `sync: 1` is parsed while the request waits, and answered with its metadata.
+    synchronous: (request) => (request as Schemas['CreateExtractTaskReq']).sync === 1,
+    initial(request) {
+      const r = request as Schemas['CreateExtractTaskReq'];
+      // The metadata file is named by output.file_name, else after the input (the docs' example: video_001.txt).
+      const output = r.output ? { ...r.output, file_name: r.output.file_name ?? `${stemOf(r.input!.object)}.txt` } : undefined;
+      return { input: r.input, ...(output ? { output } : {}), ...echo(r) };
+    },
+    succeeded(_task, plan) {
+      const input = (plan.request as Schemas['CreateExtractTaskReq']).input!;
+      return { description: 'The task has completed.', metadata: metaData(probeInput(input), md5Of(`${input.bucket}/${input.object}`)) };
+    },
+    createResponse(task) {
+      const body: Record<string, unknown> = { task_id: task.task_id, status: task.status, create_time: task.create_time };
+      const output = task.output as ObsObjInfo | undefined;
+      if (output) body.output = output;
+      if (output?.file_name) body.output_file_name = output.file_name;
+      if (typeof task.description === 'string') body.description = task.description;
+      if (task.metadata !== undefined) body.metadata = task.metadata;
+      return body;
+    },
+  },
+
+  remux: {
+    input: inputOf,
+    requestOf: (task) =>
+      ({
+        input: task.input,
+        output: task.output,
+        ...(task.output_param !== undefined ? { output_param: task.output_param } : {}),
+        ...(typeof task.user_data === 'string' ? { user_data: task.user_data } : {}),
+      }) as Schemas['CreateRemuxTaskReq'],
+    initial(request) {
+      const r = request as Schemas['CreateRemuxTaskReq'];
+      const param = remuxParam(r.output_param);
+      const fileName = r.output!.file_name ?? `${stemOf(r.input!.object)}.${param.format === 'HLS' ? 'm3u8' : 'mp4'}`;
+      return { input: r.input, output: { ...r.output!, file_name: fileName }, ...echo(r), output_param: param, complete_ratio: 0 };
+    },
+    succeeded(task, plan) {
+      const r = plan.request as Schemas['CreateRemuxTaskReq'];
+      const output = task.output as ObsObjInfo;
+      const format = (task.output_param as Schemas['RemuxOutputParam']).format === 'HLS' ? 'hls' : 'mp4';
+      const media = inContainer(probeInput(r.input!), format);
+      return {
+        complete_ratio: 100,
+        description: 'The task has completed.',
+        output_metadata: metaData(media, md5Of(`${output.bucket}/${joined(output.object, output.file_name ?? '')}`)),
+      };
+    },
+  },
+
+  merge_channels: {
+    input: (request) => (request as Schemas['CreateMergeChannelsReq']).multi_audio.audio_files[0]?.input,
+    initial(request) {
+      const m = (request as Schemas['CreateMergeChannelsReq']).multi_audio;
+      const first = m.audio_files[0]!.input;
+      return { output: m.output, audio_files: m.audio_files, output_filename: m.output_filename ?? `${stemOf(first.object)}_merged.${extensionOf(first.object, 'wav')}` };
+    },
+    succeeded: () => ({}),
+  },
+
+  reset_tracks: {
+    input: (request) => (request as Schemas['CreateResetTracksReq']).audio_file.input,
+    initial(request) {
+      const a = (request as Schemas['CreateResetTracksReq']).audio_file;
+      return {
+        output: a.output,
+        output_filename: a.output_filename ?? `${stemOf(a.input.object)}.${extensionOf(a.input.object, 'mp4')}`,
+        ...(a.tracks_info ? { tracks_info: a.tracks_info } : {}),
+        input: a.input,
+      };
+    },
+    succeeded: () => ({}),
+  },
+
+  editing: {
+    input: (request) => editingInput(request as EditingReq),
+    check(request) {
+      const r = request as EditingReq;
+      const types = r.edit_type ?? [];
+      if (r.concat && r.concats) throw invalidParameter('concat and concats exclude each other');
+      if (types.length === 0) {
+        // The SDK: edit_settings applies only when edit_type is empty, and processes `input`.
+        if (!r.edit_settings?.length) throw invalidParameter('edit_settings is required when edit_type is empty');
+        if (!r.input) throw invalidParameter('input is required with edit_settings');
+        return;
+      }
+      for (const type of types) {
+        const section = EDIT_SECTIONS[type];
+        const given = r[section];
+        if (given === undefined || (Array.isArray(given) && given.length === 0)) throw invalidParameter(`${section} is required when edit_type has ${type}`);
+      }
+      r.clips?.forEach((c, i) => {
+        if (!c.input) throw invalidParameter(`clips.${i}.input is required`);
+      });
+      if (types.includes('MIX') && !r.mix!.inputs?.length) throw invalidParameter('mix.inputs must name at least one input');
+      if (types.includes('CONCAT') && !r.concat!.inputs?.length && !r.clips?.length) throw invalidParameter('concat.inputs must name at least one input');
+      if (!types.includes('CONCATS') && !r.output_setting?.output) throw invalidParameter(`output_setting.output is required when edit_type has ${types.join(', ')}`);
+    },
+    initial(request, _plan, taskId) {
+      const r = request as EditingReq;
+      // The job carries both ids (reference 6.2); the mock gives them one value.
+      const first = editingOutputs(r, taskId)[0];
+      return { job_id: taskId, edit_type: r.edit_type ?? [], ...(first ? { output: r.output_setting?.output ?? first.output } : {}), edit_task_req: r, ...echo(r) };
+    },
+    succeeded(task, plan) {
+      const outputs = editingOutputs(plan.request as EditingReq, task.task_id);
+      return {
+        description: 'The task has completed.',
+        output_file_info: outputs.map((o) => ({ output_file_name: o.fileName, exec_description: 'The job has completed.', meta_data: sourceInfo(o.media) })),
+      };
+    },
+  },
+
+  media_process: {
+    input: inputOf,
+    initial(request) {
+      const r = request as Schemas['CreateMediaProcessReq'];
+      return { input: r.input, output: r.output };
+    },
+    succeeded(_task, plan) {
+      const input = (plan.request as Schemas['CreateMediaProcessReq']).input;
+      return { output_file_name: [`${stemOf(input.object)}.${extensionOf(input.object, 'mp4')}`] };
+    },
   },
 };

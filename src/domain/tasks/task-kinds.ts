@@ -1,19 +1,53 @@
-// The four MPC task kinds share one implementation of every behaviour; what differs is this descriptor.
+// The MPC task kinds share one implementation of every behaviour; what differs is this descriptor.
 // The status words each list accepts live in the OpenAPI document (the operation's `status` enum), not here.
 import { invalidParameter } from '../vendor-errors.js';
 
-export type TaskKindName = 'transcoding' | 'snapshot' | 'animated_gif' | 'encryption';
+export type TaskKindName = 'transcoding' | 'snapshot' | 'animated_gif' | 'encryption' | 'extract' | 'remux' | 'merge_channels' | 'reset_tracks' | 'editing' | 'media_process';
+
+export type TaskKindWord =
+  | 'transcodings'
+  | 'thumbnails'
+  | 'animated-graphics'
+  | 'encryptions'
+  | 'extract-metadata'
+  | 'remux'
+  | 'merge-channels'
+  | 'reset-tracks'
+  | 'editing-jobs'
+  | 'enhancements';
 
 export interface TaskKind {
   name: TaskKindName;
-  /** The list path under /v1/{project_id}/, also the key of this kind's tasks in a fixture file. */
-  path: 'transcodings' | 'thumbnails' | 'animated-graphics' | 'encryptions';
+  /**
+   * The kind's word (SPEC 6, 9.1): how the control plane, the journal, fault rules and fixture files name it. For
+   * the first four it is also the list path; the others' paths differ (`urlPath`).
+   */
+  path: TaskKindWord;
+  /** The list path under /v1/{project_id}/ (`audio/services/merge_channels/task`). */
+  urlPath: string;
+  /** The query parameter that names tasks in the list filter and the cancel: `job_id` for editing jobs. */
+  idParam: 'task_id' | 'job_id';
+  /** The create's success status: 202 for the four first kinds (queued), 200 for the others, as documented. */
+  createStatus: 200 | 202;
+  /**
+   * The states a cancel accepts. Absent: any state that is not final (SPEC 4.2). The later kinds cancel queued
+   * tasks only, as their SDK docstrings say.
+   */
+  cancellable?: readonly string[];
+  /** Filter words that mean another stored state (the PREPROCESSING of extraction and editing lists is PROCESSING). */
+  statusAliases?: Readonly<Record<string, string>>;
+  /** The field that tells progress in percent (0 queued, 50 running, 100 done), if the model has one. */
+  progressField?: 'progress' | 'complete_ratio';
+  /** Whether the task gets a start_time when it leaves the queue (its model has one). */
+  startTimeWhenRunning: boolean;
+  /** Whether the task model has user_data (the audio kinds and media process tasks do not). */
+  hasUserData: boolean;
   /** operationId of the list operation in openapi/mpc-api.yaml. */
   listOperationId: string;
   /** components.schemas name of one task document. */
   taskSchema: string;
   /** The key that holds the tasks in a list response. */
-  listKey: 'task_array' | 'tasks';
+  listKey: 'task_array' | 'tasks' | 'jobs';
   /** Whether the list response carries is_truncated (the GIF list does not). */
   hasIsTruncated: boolean;
   /** The states a task never leaves; only these carry end_time. */
@@ -25,6 +59,10 @@ export interface TaskKind {
   /** operationIds of the create and cancel operations. */
   createOperationId: string;
   cancelOperationId: string;
+  /** The operation that removes a finished task's record, where the kind has one (remux, transcoding). */
+  recordDeleteOperationId?: string;
+  /** The operation that runs a FAILED task again, where the kind has one (remux). */
+  retryOperationId?: string;
   /** The states a created task moves through on its way to success, in order (SPEC 4.3). */
   states: readonly string[];
   /** The create response's task_id is a JSON number (transcoding, as the SDK model says) or a string. */
@@ -38,13 +76,27 @@ export interface TaskKind {
    * leaves the queue, `complete` when it ends, the payload's key, and the task fields the payload carries
    * besides the ones every kind's does. Encryption tasks announce nothing.
    */
-  events?: { start?: 'TranscodeStart'; complete: 'TranscodeComplete' | 'ThumbnailComplete' | 'AnimatedGraphicsComplete'; payloadKey: string; fields: readonly string[] };
+  events?: {
+    start?: 'TranscodeStart';
+    complete: 'TranscodeComplete' | 'ThumbnailComplete' | 'AnimatedGraphicsComplete' | 'ParseComplete' | 'RemuxComplete';
+    payloadKey: string;
+    fields: readonly string[];
+  };
 }
+
+/** What the later kinds have in common (the reference's section 9): created 200, cancelled while queued only. */
+const QUEUED_ONLY = { createStatus: 200, idParam: 'task_id', startTimeWhenRunning: false, hasUserData: true } as const;
 
 export const TASK_KINDS: readonly TaskKind[] = [
   {
     name: 'transcoding',
     path: 'transcodings',
+    urlPath: 'transcodings',
+    idParam: 'task_id',
+    createStatus: 202,
+    hasUserData: true,
+    progressField: 'progress',
+    startTimeWhenRunning: false,
     listOperationId: 'ListTranscodingTask',
     taskSchema: 'QueryTranscodingsTaskResponse',
     listKey: 'task_array',
@@ -54,6 +106,7 @@ export const TASK_KINDS: readonly TaskKind[] = [
     failureHasErrorCode: true,
     createOperationId: 'CreateTranscodingTask',
     cancelOperationId: 'DeleteTranscodingTask',
+    recordDeleteOperationId: 'DeleteTranscodingTaskByConsole',
     states: ['WAITING', 'TRANSCODING', 'SUCCEEDED'],
     createdIdIsNumber: true,
     hasErrorCode: true,
@@ -64,6 +117,11 @@ export const TASK_KINDS: readonly TaskKind[] = [
   {
     name: 'snapshot',
     path: 'thumbnails',
+    urlPath: 'thumbnails',
+    idParam: 'task_id',
+    createStatus: 202,
+    hasUserData: true,
+    startTimeWhenRunning: false,
     listOperationId: 'ListThumbnailsTask',
     taskSchema: 'ThumbTask',
     listKey: 'task_array',
@@ -82,6 +140,12 @@ export const TASK_KINDS: readonly TaskKind[] = [
   {
     name: 'animated_gif',
     path: 'animated-graphics',
+    urlPath: 'animated-graphics',
+    idParam: 'task_id',
+    createStatus: 202,
+    hasUserData: true,
+    // A GIF task's start_time is when it left the queue.
+    startTimeWhenRunning: true,
     listOperationId: 'ListAnimatedGraphicsTask',
     taskSchema: 'AnimatedGraphicsTask',
     listKey: 'tasks',
@@ -101,6 +165,11 @@ export const TASK_KINDS: readonly TaskKind[] = [
   {
     name: 'encryption',
     path: 'encryptions',
+    urlPath: 'encryptions',
+    idParam: 'task_id',
+    createStatus: 202,
+    hasUserData: true,
+    startTimeWhenRunning: false,
     listOperationId: 'ListEncryptTask',
     taskSchema: 'EachEncryptRsp',
     listKey: 'task_array',
@@ -115,12 +184,157 @@ export const TASK_KINDS: readonly TaskKind[] = [
     hasErrorCode: false,
     defaultFailure: { error_code: 'MPC.10125', description: 'Input data error.' },
   },
+  {
+    ...QUEUED_ONLY,
+    name: 'extract',
+    path: 'extract-metadata',
+    urlPath: 'extract-metadata',
+    listOperationId: 'ListExtractTask',
+    taskSchema: 'ExtractTask',
+    listKey: 'tasks',
+    hasIsTruncated: false,
+    finalStatuses: ['SUCCEED', 'FAILED', 'CANCELED'],
+    succeededStatus: 'SUCCEED',
+    failureHasErrorCode: true,
+    createOperationId: 'CreateExtractTask',
+    cancelOperationId: 'DeleteExtractTask',
+    states: ['INIT', 'WAITING', 'PROCESSING', 'SUCCEED'],
+    cancellable: ['INIT', 'WAITING'],
+    // The filter's docstring says PREPROCESSING where the task model says PROCESSING (reference 2.4): both find it.
+    statusAliases: { PREPROCESSING: 'PROCESSING' },
+    startTimeWhenRunning: true,
+    createdIdIsNumber: false,
+    hasErrorCode: true,
+    defaultFailure: { error_code: 'MPC.10154', description: 'Failed to open the input file.' },
+    // Inferred: the reference names the event (ParseComplete) but not its payload key.
+    events: { complete: 'ParseComplete', payloadKey: 'parse_info', fields: ['metadata'] },
+  },
+  {
+    ...QUEUED_ONLY,
+    name: 'remux',
+    path: 'remux',
+    urlPath: 'remux',
+    listOperationId: 'ListRemuxTask',
+    taskSchema: 'RemuxTask',
+    listKey: 'tasks',
+    hasIsTruncated: false,
+    finalStatuses: ['SUCCEED', 'FAILED', 'CANCELED'],
+    succeededStatus: 'SUCCEED',
+    failureHasErrorCode: true,
+    createOperationId: 'CreateRemuxTask',
+    cancelOperationId: 'CancelRemuxTask',
+    recordDeleteOperationId: 'DeleteRemuxTask',
+    retryOperationId: 'CreateRetryRemuxTask',
+    states: ['INIT', 'WAITING', 'PROCESSING', 'SUCCEED'],
+    cancellable: ['INIT', 'WAITING'],
+    progressField: 'complete_ratio',
+    startTimeWhenRunning: true,
+    createdIdIsNumber: false,
+    hasErrorCode: true,
+    defaultFailure: { error_code: 'MPC.10125', description: 'Input data error.' },
+    events: { complete: 'RemuxComplete', payloadKey: 'remux_info', fields: ['output_param', 'output_metadata'] },
+  },
+  {
+    ...QUEUED_ONLY,
+    name: 'merge_channels',
+    hasUserData: false,
+    path: 'merge-channels',
+    urlPath: 'audio/services/merge_channels/task',
+    listOperationId: 'ListMergeChannelsTask',
+    taskSchema: 'MergeChannelsTaskInfo',
+    listKey: 'task_array',
+    hasIsTruncated: true,
+    finalStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED'],
+    succeededStatus: 'SUCCEEDED',
+    failureHasErrorCode: false,
+    createOperationId: 'CreateMergeChannelsTask',
+    cancelOperationId: 'DeleteMergeChannelsTask',
+    states: ['WAITING', 'PROCESSING', 'SUCCEEDED'],
+    cancellable: ['WAITING'],
+    createdIdIsNumber: false,
+    hasErrorCode: false,
+    defaultFailure: { error_code: 'MPC.10125', description: 'Input data error.' },
+  },
+  {
+    ...QUEUED_ONLY,
+    name: 'reset_tracks',
+    hasUserData: false,
+    path: 'reset-tracks',
+    urlPath: 'audio/services/reset_tracks/task',
+    listOperationId: 'ListResetTracksTask',
+    taskSchema: 'ResetTracksTaskInfo',
+    listKey: 'task_array',
+    hasIsTruncated: true,
+    finalStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED'],
+    succeededStatus: 'SUCCEEDED',
+    failureHasErrorCode: false,
+    createOperationId: 'CreateResetTracksTask',
+    cancelOperationId: 'DeleteResetTracksTask',
+    states: ['WAITING', 'PROCESSING', 'SUCCEEDED'],
+    cancellable: ['WAITING'],
+    createdIdIsNumber: false,
+    hasErrorCode: false,
+    defaultFailure: { error_code: 'MPC.10125', description: 'Input data error.' },
+  },
+  {
+    ...QUEUED_ONLY,
+    name: 'editing',
+    path: 'editing-jobs',
+    urlPath: 'editing/jobs',
+    // The v1 API of the SDK names its jobs job_id in the filter, the cancel and the create's answer.
+    idParam: 'job_id',
+    listOperationId: 'ListEditingJob',
+    taskSchema: 'EditingJob',
+    listKey: 'jobs',
+    hasIsTruncated: false,
+    finalStatuses: ['SUCCEED', 'FAILED', 'CANCELED'],
+    succeededStatus: 'SUCCEED',
+    failureHasErrorCode: true,
+    createOperationId: 'CreateEditingJob',
+    cancelOperationId: 'DeleteEditingJob',
+    states: ['INIT', 'WAITING', 'PROCESSING', 'SUCCEED'],
+    cancellable: ['INIT', 'WAITING'],
+    statusAliases: { PREPROCESSING: 'PROCESSING' },
+    startTimeWhenRunning: true,
+    createdIdIsNumber: false,
+    hasErrorCode: true,
+    defaultFailure: { error_code: 'MPC.10125', description: 'Input data error.' },
+  },
+  {
+    ...QUEUED_ONLY,
+    name: 'media_process',
+    hasUserData: false,
+    path: 'enhancements',
+    urlPath: 'enhancements',
+    listOperationId: 'ListMediaProcessTask',
+    taskSchema: 'MediaProcessTaskInfo',
+    listKey: 'task_array',
+    hasIsTruncated: true,
+    finalStatuses: ['SUCCEEDED', 'FAILED', 'CANCELED'],
+    succeededStatus: 'SUCCEEDED',
+    failureHasErrorCode: false,
+    createOperationId: 'CreateMediaProcessTask',
+    cancelOperationId: 'DeleteMediaProcessTask',
+    states: ['WAITING', 'PROCESSING', 'SUCCEEDED'],
+    cancellable: ['WAITING'],
+    createdIdIsNumber: false,
+    hasErrorCode: false,
+    defaultFailure: { error_code: 'MPC.10125', description: 'Input data error.' },
+  },
 ];
 
-/** A kind by the word of its path (`transcodings`, ...), as the control plane names kinds. */
+/** A kind by its word (`transcodings`, `merge-channels`, ...), as the control plane names kinds. */
 export function taskKindByPath(path: string): TaskKind | undefined {
   return TASK_KINDS.find((k) => k.path === path);
 }
+
+/** A kind by its list path under /v1/{project_id}/ (`audio/services/merge_channels/task`). */
+export function taskKindByUrlPath(urlPath: string): TaskKind | undefined {
+  return TASK_KINDS.find((k) => k.urlPath === urlPath);
+}
+
+/** The kind words, in the order of TASK_KINDS. */
+export const TASK_KIND_WORDS: readonly TaskKindWord[] = TASK_KINDS.map((k) => k.path);
 
 /** A kind by its path word, or 400 MPC.10202 naming the word (the control plane's kind parameter). */
 export function requireTaskKindByPath(word: string): TaskKind {

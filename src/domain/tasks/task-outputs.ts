@@ -86,3 +86,39 @@ export function encryptedFiles(inputObject: string): string[] {
   const name = inputObject.replace(/\/+$/, '').split('/').pop() || 'index.m3u8';
   return [name];
 }
+
+/** How a stream's duration is written in MetaData's stream models: strings, seconds and milliseconds. */
+const streamDuration = (seconds: number) => ({ duration: String(seconds), duration_ms: String(seconds * 1000) });
+
+/**
+ * `MetaData` of the API (media info extraction, a remux's output): the same media a transcoding task of the same
+ * input reports in its `input_file`, in this model's units: `size` bytes, `duration` whole seconds,
+ * `duration_ms` seconds with decimals (despite its name), `bitrate` kbit/s in all, streams with kbit/s and bit/s
+ * beside each other and their durations as strings. `md5` is the caller's: the mock has no bytes to digest.
+ */
+export function metaData(m: MediaFile, md5: string): Record<string, unknown> {
+  const videoBitrate = m.video?.bitrate ?? 0;
+  return {
+    size: m.size,
+    duration_ms: m.duration,
+    duration: m.duration,
+    format: m.format,
+    md5,
+    bitrate: videoBitrate + m.audio.reduce((sum, a) => sum + a.bitrate, 0),
+    video: m.video
+      ? [
+          {
+            width: m.video.width,
+            height: m.video.height,
+            bitrate: m.video.bitrate,
+            bitrate_bps: m.video.bitrate * 1000,
+            frame_rate: m.video.frameRate,
+            codec: m.video.codec,
+            ...streamDuration(m.duration),
+            rotate: 0,
+          },
+        ]
+      : [],
+    audio: m.audio.map((a) => ({ ...audioInfo(a), ...streamDuration(m.duration) })),
+  };
+}

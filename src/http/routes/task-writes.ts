@@ -1,4 +1,4 @@
-// Creating and cancelling tasks (SPEC 4.1, 4.2, 4.4): one create and one cancel route per kind descriptor,
+// Creating and cancelling tasks (SPEC 4.1, 4.2, 4.4, 9.1): one create and one cancel route per kind descriptor,
 // one implementation behind them all.
 import type { FastifyInstance } from 'fastify';
 import type { Contract } from '../../contract/openapi.js';
@@ -20,17 +20,18 @@ export function registerTaskWriteRoutes(app: FastifyInstance, deps: { contract: 
         const { project_id } = readCreateParams(request.params as Record<string, string>, request.query as RawQuery);
         const body = readBody(request.body);
         const created = deps.service.createTask(kind, project_id, body);
-        reply.code(created.synchronous ? 200 : 202).send(createResponse(kind, created.task, body));
+        // A synchronous create is answered 200; a queued one with the kind's documented status (SPEC 4.1, 9.1).
+        reply.code(created.synchronous ? 200 : kind.createStatus).send(createResponse(kind, created.task, body));
       }),
     );
 
     const cancel = deps.contract.operation(kind.cancelOperationId);
-    const readCancelParams = bindParameters<{ project_id: string; task_id: string }>(cancel);
+    const readCancelParams = bindParameters<{ project_id: string } & Record<'task_id' | 'job_id', string>>(cancel);
     app.delete(
       fastifyPath(cancel.path),
       vendorHandler((request, reply) => {
-        const { project_id, task_id } = readCancelParams(request.params as Record<string, string>, request.query as RawQuery);
-        deps.service.cancelTask(kind, project_id, task_id);
+        const params = readCancelParams(request.params as Record<string, string>, request.query as RawQuery);
+        deps.service.cancelTask(kind, params.project_id, params[kind.idParam]);
         reply.code(204).send();
       }),
     );

@@ -60,6 +60,9 @@ export interface TaskPageQuery {
   kind: TaskKindName;
   projectId: string;
   status?: string | undefined;
+  /** The remux list's filters on the task's input (reference 3.2): exact bucket and object name. */
+  inputBucket?: string | undefined;
+  inputObject?: string | undefined;
   /** Inclusive create_time bounds, yyyymmddhhmmss. */
   from: string;
   to: string;
@@ -206,7 +209,10 @@ export interface TaskStoreOptions {
  * The layout of the store's tables. A file store records it (PRAGMA user_version) and is opened as it is only
  * when it matches; bump it with every change to SCHEMA that an older file would not have.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
+
+/** Older layouts this version opens by adding what they lack (6 added the remux input indexes). */
+const UPGRADABLE_FROM: readonly number[] = [5];
 
 /** A file store written by a version of mpc-mock whose tables differ from this one's. */
 export class StoreVersionError extends Error {
@@ -243,6 +249,10 @@ CREATE TABLE IF NOT EXISTS tasks (
 CREATE UNIQUE INDEX IF NOT EXISTS tasks_by_key ON tasks (kind, project_id, task_id);
 CREATE INDEX IF NOT EXISTS tasks_by_time ON tasks (kind, project_id, create_time DESC, sort_key DESC);
 CREATE INDEX IF NOT EXISTS tasks_by_status_time ON tasks (kind, project_id, status, create_time DESC, sort_key DESC);
+-- The remux list filters by its input's bucket and object (reference 3.2): indexes over those fields of remux
+-- documents only, so that a filtered page is found without reading every remux task.
+CREATE INDEX IF NOT EXISTS tasks_by_input ON tasks (kind, project_id, json_extract(doc, '$.input.bucket'), json_extract(doc, '$.input.object'), create_time DESC, sort_key DESC) WHERE kind = 'remux';
+CREATE INDEX IF NOT EXISTS tasks_by_input_object ON tasks (kind, project_id, json_extract(doc, '$.input.object'), create_time DESC, sort_key DESC) WHERE kind = 'remux';
 CREATE TABLE IF NOT EXISTS progress (
   kind TEXT NOT NULL,
   project_id TEXT NOT NULL,
@@ -300,6 +310,28 @@ ORDER BY page.create_time DESC, page.sort_key DESC`;
 
 const STATUS = 'AND status = @status';
 
+/**
+ * A page and a count of remux tasks filtered by their input (the literal kind lets SQLite use the partial
+ * indexes above), for one combination of the filters given.
+ */
+function inputFilterSql(bucket: boolean, object: boolean, status: boolean): { page: string; count: string } {
+  const where = [
+    `kind = 'remux'`,
+    bucket ? `json_extract(doc, '$.input.bucket') = @bucket` : '',
+    object ? `json_extract(doc, '$.input.object') = @object` : '',
+    status ? 'status = @status' : '',
+    'create_time BETWEEN @from AND @to',
+  ].filter(Boolean);
+  const owned = (owner: string) => `SELECT rowid AS id, create_time, sort_key FROM tasks WHERE ${where.join(' AND ')} AND project_id = ${owner}`;
+  return {
+    page: `SELECT t.task_id, t.status, t.doc AS json FROM (
+      ${owned('@project')} UNION ALL ${owned("''")}
+      ORDER BY create_time DESC, sort_key DESC LIMIT @limit OFFSET @offset
+    ) AS page JOIN tasks AS t ON t.rowid = page.id ORDER BY page.create_time DESC, page.sort_key DESC`,
+    count: `SELECT (SELECT count(*) FROM tasks WHERE ${where.join(' AND ')} AND project_id = @project) + (SELECT count(*) FROM tasks WHERE ${where.join(' AND ')} AND project_id = '')`,
+  };
+}
+
 /** The queries a request runs, by name; test/task-store.test.ts checks the plan of each. */
 export const QUERY_SQL = {
   page: pageSql(''),
@@ -341,7 +373,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
           return false;
         }
       };
-      if (hasTables && !options.fresh && version !== SCHEMA_VERSION) throw new StoreVersionError(db.name, version);
+      if (hasTables && !options.fresh && version !== SCHEMA_VERSION && !UPGRADABLE_FROM.includes(version)) throw new StoreVersionError(db.name, version);
       if (hasTables && (options.fresh || !seeded())) {
         db.transaction(() => TABLES.forEach((t) => db.exec(`DROP TABLE IF EXISTS ${t}`)))();
       } else if (hasTables) {
@@ -573,7 +605,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       this.fd = undefined;
     },
   };
-  const SECONDARY_INDEXES = ['tasks_by_time', 'tasks_by_status_time'];
+  const SECONDARY_INDEXES = ['tasks_by_time', 'tasks_by_status_time', 'tasks_by_input', 'tasks_by_input_object'];
   const isFile = db.name !== ':memory:';
   const seed = async (
     tasks: readonly StoredTask[],
@@ -643,6 +675,26 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     return String(id);
   });
 
+  // The remux input filters' statements, prepared on first use per combination of filters.
+  const filtered = new Map<string, { page: Database.Statement; count: Database.Statement }>();
+  const inputFiltered = (q: TaskCountQuery) => {
+    const key = `${q.inputBucket !== undefined}${q.inputObject !== undefined}${q.status !== undefined}`;
+    let made = filtered.get(key);
+    if (!made) {
+      const sql = inputFilterSql(q.inputBucket !== undefined, q.inputObject !== undefined, q.status !== undefined);
+      made = { page: db.prepare(sql.page), count: db.prepare(sql.count).pluck() };
+      filtered.set(key, made);
+    }
+    return made;
+  };
+  const inputBind = (q: TaskCountQuery) => ({
+    project: q.projectId,
+    from: q.from,
+    to: q.to,
+    ...(q.status !== undefined ? { status: q.status } : {}),
+    ...(q.inputBucket !== undefined ? { bucket: q.inputBucket } : {}),
+    ...(q.inputObject !== undefined ? { object: q.inputObject } : {}),
+  });
   const countScope = (q: TaskCountQuery) => ({ kind: q.kind, owners: [q.projectId, SHARED_PROJECT], status: q.status ?? ANY_STATUS });
   const bind = (q: TaskCountQuery) => ({ kind: q.kind, project: q.projectId, status: q.status, from: q.from, to: q.to });
 
@@ -733,13 +785,17 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     countReads: (kind, project, taskIds) =>
       (statements.countReads.all({ kind, project, ids: JSON.stringify(taskIds) }) as ProgressRecord[]).map(toProgress),
     listTasks(q) {
+      if (q.inputBucket !== undefined || q.inputObject !== undefined) {
+        return inputFiltered(q).page.all({ ...inputBind(q), limit: q.limit, offset: q.offset }) as TaskRow[];
+      }
       // The buckets say below which create_time the page starts, so OFFSET skips at most one minute's tasks.
       const start = counts.locate(countScope(q), q.from, q.to, q.offset);
       const params = { ...bind(q), to: start.to, limit: q.limit, offset: start.offset };
       const { status: _unused, ...withoutStatus } = params;
       return (q.status === undefined ? statements.page.all(withoutStatus) : statements.pageByStatus.all(params)) as TaskRow[];
     },
-    countTasks: (q) => counts.count(countScope(q), q.from, q.to),
+    countTasks: (q) =>
+      q.inputBucket !== undefined || q.inputObject !== undefined ? (inputFiltered(q).count.get(inputBind(q)) as number) : counts.count(countScope(q), q.from, q.to),
     findTasks(kind, projectId, taskIds, status) {
       if (taskIds.length === 0) return [];
       if (taskIds.length === 1) return statements.byId.all({ kind, project: projectId, id: taskIds[0], status: status ?? null }) as TaskRow[];
