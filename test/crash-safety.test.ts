@@ -21,14 +21,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TASK_KINDS } from '../src/domain/tasks/task-kinds.js';
+import { TASK_KINDS, taskKindByPath } from '../src/domain/tasks/task-kinds.js';
 import { CREATE_BODIES } from './create-bodies.js';
 import { defaultFixtures } from './helper.js';
 
 const CLI = ['--import', 'tsx', 'src/cli.ts'];
 const PROJECT = 'crash-safety';
 const KINDS = TASK_KINDS.map((k) => k.path);
-const kindOf = (word: string) => TASK_KINDS.find((k) => k.path === word)!;
+const kindOf = (word: string) => taskKindByPath(word)!;
 /** The field a patch changes: user_data, or description where the model has no user_data (the audio kinds). */
 const patchedField = (word: string) => (kindOf(word).hasUserData ? 'user_data' : 'description');
 

@@ -308,6 +308,10 @@ describe('reads derived from transcoding tasks (SPEC 9.2)', () => {
     // Each took 2 s from creation to its end (WAITING, TRANSCODING, then SUCCEEDED).
     expect((await stat('transcode_duration')).total).toBe(0.07);
     expect((await stat('remux_file_duration')).total).toBe(0);
+    // A remux counts its file's duration: 90 s is 1.5 minutes.
+    await t.request.post('/v1/s/remux').send({ input: obs('live/show-90s.flv'), output: obs('remux/'), output_param: { format: 'MP4' } }).expect(200);
+    t.clock.advance(5);
+    expect((await stat('remux_file_duration')).total).toBe(1.5);
     // The shared fixtures' days count for every project, as their lists do.
     expect((await stat('transcode_task_number', '20200310', '20200310')).total).toBeGreaterThan(0);
   });

@@ -1,6 +1,6 @@
 // The string formats the documents use, apart from the Ajv setup so that the validator precompiled from the
 // vendor document (fixture-validator.generated.ts) calls the very same checks without loading Ajv.
-import { isMpcTime, parseMpcTime } from '../domain/mpc-time.js';
+import { isMpcTime, parseMpcDate } from '../domain/mpc-time.js';
 
 /** ISO 8601 with a zone, and a real date and time (2026-02-30 is not one). */
 export function isIsoTime(value: string): boolean {
@@ -19,7 +19,7 @@ export function isIsoTime(value: string): boolean {
 export const FORMATS: Record<string, { type: 'string'; validate: (value: string) => boolean }> = {
   yyyymmddhhmmss: { type: 'string', validate: isMpcTime },
   // A day, as ListStatSummary takes its window.
-  yyyymmdd: { type: 'string', validate: (s: string) => /^[0-9]{8}$/.test(s) && parseMpcTime(`${s}000000`) !== undefined },
+  yyyymmdd: { type: 'string', validate: (s: string) => parseMpcDate(s) !== undefined },
   // A URL as the VOD API returns it; a strict RFC 3986 check buys nothing here.
   uri: { type: 'string', validate: (s: string) => /^https?:\/\/\S+$/.test(s) },
   // Control-plane times: ISO 8601 in UTC with a zone, as Date reads them.

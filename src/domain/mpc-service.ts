@@ -165,6 +165,23 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   const lists = new AnswerCache<TaskListPage>({ version }, (page) => page.tasks.reduce((n, t) => n + t.json.length, 64));
   const details = new AnswerCache<ThumbnailDetailsPage>({ version }, (page) => 64 + (page.thumbnails?.reduce((n, t) => n + t.url.length + 16, 0) ?? 0));
 
+  /** What a new (or retried) task will do: its outcome, decided now by the rules in force, and its request. */
+  const planOf = (kind: TaskKind, projectId: string, request: CreateRequest): TaskPlan => ({
+    outcome: outcomes.decide(kind, projectId, KIND_DOCUMENTS[kind.name].input(request)?.object ?? ''),
+    request,
+  });
+
+  /**
+   * A project's own task, for a record operation (deletion, retry): 403 MPC.10211 when no task has the id, and
+   * `refuse` (the operation's state error) for a shared fixture task, which every project sees and none changes.
+   */
+  const ownTask = (kind: TaskKind, projectId: string, taskId: string, refuse: (detail: string) => Error): TaskDocument => {
+    const own = store.getTask(kind.name, projectId, taskId);
+    if (own) return own;
+    if (!store.getTask(kind.name, SHARED_PROJECT, taskId)) throw taskDoesNotExist(`task_id ${taskId}`);
+    throw refuse(`task ${taskId} is a shared fixture task, which the mock keeps as written`);
+  };
+
   /** A settings change counts from now for every task whose effective setting it changed. */
   const changeSettings = (change: () => void) => {
     const keyOf = (r: ProgressRow) => `${r.kind}|${r.projectId}|${r.taskId}`;
@@ -223,7 +240,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     createTask(kind, projectId, request) {
       const documents = KIND_DOCUMENTS[kind.name];
       documents.check?.(request);
-      const plan: TaskPlan = { outcome: outcomes.decide(kind, projectId, documents.input(request)?.object ?? ''), request };
+      const plan = planOf(kind, projectId, request);
       if (kind.name === 'transcoding') plan.outputs = resolveOutputs(request as TranscodingRequest, projectId, store, options.strictTemplates ?? false);
       lifecycle.settle();
       const taskId = store.nextTaskId();
@@ -276,12 +293,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     deleteTaskRecord(kind, projectId, taskId) {
       lifecycle.settle();
       store.transaction(() => {
-        const own = store.getTask(kind.name, projectId, taskId);
-        if (!own) {
-          if (!store.getTask(kind.name, SHARED_PROJECT, taskId)) throw taskDoesNotExist(`task_id ${taskId}`);
-          // Deviation: as with a cancel, a shared fixture task is seen by every project; the mock keeps it.
-          throw operationFailed(`task ${taskId} is a shared fixture task, which the mock keeps as written`);
-        }
+        // Deviation: as with a cancel, a shared fixture task is seen by every project; the mock keeps it.
+        const own = ownTask(kind, projectId, taskId, operationFailed);
         if (!kind.finalStatuses.includes(own.status)) throw notFinal(`task ${taskId} is ${own.status}`);
         store.deleteTask(kind.name, projectId, taskId);
       });
@@ -290,15 +303,11 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     retryTask(kind, projectId, taskId) {
       lifecycle.settle();
       const documents = KIND_DOCUMENTS[kind.name];
-      const own = store.getTask(kind.name, projectId, taskId);
-      if (!own) {
-        if (!store.getTask(kind.name, SHARED_PROJECT, taskId)) throw taskDoesNotExist(`task_id ${taskId}`);
-        throw operationForbidden(`task ${taskId} is a shared fixture task, which the mock keeps as written`);
-      }
+      const own = ownTask(kind, projectId, taskId, operationForbidden);
       if (own.status !== 'FAILED' || !documents.requestOf) throw operationForbidden(`task ${taskId} is ${own.status}: only a FAILED task can be retried`);
       // The task runs again from the queue under the outcome rules in force now, from what its record says.
       const request = documents.requestOf(own);
-      const plan: TaskPlan = { outcome: outcomes.decide(kind, projectId, documents.input(request)?.object ?? ''), request };
+      const plan = planOf(kind, projectId, request);
       const queued = kind.states.indexOf('WAITING');
       const again: TaskDocument = { task_id: own.task_id, status: kind.states[queued]!, create_time: own.create_time, ...documents.initial(request, plan, own.task_id) };
       lifecycle.restart(kind, projectId, again, plan, queued);

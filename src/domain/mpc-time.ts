@@ -18,6 +18,11 @@ export function parseMpcTime(value: string): Date | undefined {
   return date;
 }
 
+/** The midnight (UTC) a yyyymmdd date names, or undefined when it is not a real date (ListStatSummary's days). */
+export function parseMpcDate(value: string): Date | undefined {
+  return /^[0-9]{8}$/.test(value) ? parseMpcTime(`${value}000000`) : undefined;
+}
+
 /** Times already judged: clients send the same windows again and again. */
 const judged = new Map<string, boolean>();
 

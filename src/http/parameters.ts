@@ -3,7 +3,7 @@
 // integers are decimal digits only (no sign, exponent, hex or spaces), a scalar given twice is invalid,
 // an empty value counts as absent, and repeated array values count once.
 import type { BoundOperation, ParameterObject, ParameterSchema } from '../contract/openapi.js';
-import { isMpcTime, parseMpcTime } from '../domain/mpc-time.js';
+import { isMpcTime, parseMpcDate } from '../domain/mpc-time.js';
 import { invalidParameter } from '../domain/vendor-errors.js';
 
 /** A query string as repeated keys: every name maps to all of its values, in order. */
@@ -78,7 +78,7 @@ function checkScalar(name: string, schema: ParameterSchema, raw: string): string
   if (schema.maxLength !== undefined && length > schema.maxLength) throw fail();
   if (schema.pattern !== undefined && !compiled(schema.pattern).test(raw)) throw fail();
   if (schema.format === 'yyyymmddhhmmss' && !isMpcTime(raw)) throw fail();
-  if (schema.format === 'yyyymmdd' && (raw.length !== 8 || parseMpcTime(`${raw}000000`) === undefined)) throw fail();
+  if (schema.format === 'yyyymmdd' && parseMpcDate(raw) === undefined) throw fail();
   return raw;
 }
 

@@ -3,7 +3,7 @@
 // are computed from the task documents when asked, so they always agree with the lists.
 import type { components } from '../../contract/mpc-api.generated.js';
 import { taskOf, type TaskStore } from '../../storage/tasks/task-store.js';
-import { parseMpcTime } from '../mpc-time.js';
+import { parseMpcDate, parseMpcTime } from '../mpc-time.js';
 import { invalidParameter } from '../vendor-errors.js';
 import { transcodeCompletion } from '../notifications/notifications.js';
 import { taskKind, type TaskDocument } from './task-kinds.js';
@@ -72,11 +72,6 @@ const DAY_MS = 86_400_000;
 /** The longest window ListStatSummary answers, in days. The vendor's limit is not documented; a year is plenty. */
 export const MAX_STAT_DAYS = 366;
 
-/** A yyyymmdd date as the instant of its midnight, UTC; undefined when it is not a real date. */
-export function parseMpcDate(value: string): Date | undefined {
-  return /^[0-9]{8}$/.test(value) ? parseMpcTime(`${value}000000`) : undefined;
-}
-
 const slashed = (day: string) => `${day.slice(0, 4)}/${day.slice(4, 6)}/${day.slice(6, 8)}`;
 const minutes = (seconds: number) => seconds / 60;
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -108,10 +103,9 @@ const CONTRIBUTION: Record<StatType, { kind: typeof TRANSCODING; value: (task: T
  * succeeded, with 2 decimals, and their total. Reads the succeeded tasks of the window a page at a time.
  */
 export function statSummary(store: TaskStore, projectId: string, start: string, end: string, statType: StatType): Schemas['ListStatSummaryResponse'] {
-  const from = parseMpcDate(start);
-  const to = parseMpcDate(end);
-  if (!from) throw invalidParameter('start_time must be a real UTC date written yyyymmdd');
-  if (!to) throw invalidParameter('end_time must be a real UTC date written yyyymmdd');
+  // The dates arrive checked against the document (format yyyymmdd): real days.
+  const from = parseMpcDate(start)!;
+  const to = parseMpcDate(end)!;
   if (start > end) throw invalidParameter('start_time cannot be greater than end_time');
   const days = Math.round((to.getTime() - from.getTime()) / DAY_MS) + 1;
   if (days > MAX_STAT_DAYS) throw invalidParameter(`start_time to end_time must span at most ${MAX_STAT_DAYS} days`);
