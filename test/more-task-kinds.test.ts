@@ -4,6 +4,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TASK_KINDS, taskKindByPath, type TaskDocument, type TaskKind } from '../src/domain/tasks/task-kinds.js';
 import { probeInput } from '../src/domain/templates/transcoding-templates.js';
+import { parseLifecycleList } from '../src/domain/tasks/lifecycle-settings.js';
+import { parseGenerateCount } from '../src/config.js';
 import { CREATE_BODIES, obs } from './create-bodies.js';
 import { buildTestApp, invalid, type TestApp } from './helper.js';
 
@@ -24,6 +26,14 @@ const poll = async (k: TaskKind, project: string, id: string): Promise<TaskDocum
 const cancel = (k: TaskKind, project: string, id?: string) => t.request.delete(`${url(k, project)}${id === undefined ? '' : `?${k.idParam}=${id}`}`);
 
 describe('the later kinds: the same paths, states and envelopes as the SDK has them', () => {
+  it('are known to --lifecycle and --generate by their words', () => {
+    expect(parseLifecycleList('remux=manual,project:a/editing-jobs=immediate')).toEqual([
+      { mode: 'manual', kind: 'remux' },
+      { mode: 'immediate', project_id: 'a', kind: 'editing-jobs' },
+    ]);
+    expect(parseGenerateCount('merge-channels=5,enhancements=2')).toEqual({ 'merge-channels': 5, enhancements: 2 });
+  });
+
   it('are the six of SPEC 9.1, at the reference’s paths', () => {
     expect(LATER_KINDS.map((k) => [k.path, k.urlPath, k.listKey, k.hasIsTruncated])).toEqual([
       ['extract-metadata', 'extract-metadata', 'tasks', false],
@@ -349,6 +359,8 @@ describe('the control plane and the journal know the later kinds by their words'
     const id = await create(k, 'cp');
     const moved = (await t.request.post(`/_mock/tasks/merge-channels/${id}/advance?project_id=cp`).expect(200)).body;
     expect(moved.status).toBe('PROCESSING');
+    // The in-process controls (startMpcMock's) name kinds by the same words.
+    expect(t.tasks.advance('merge-channels', id, 'cp').status).toBe('SUCCEEDED');
     const job = await create(kind('editing-jobs'), 'cp');
     await t.request.get(`/v1/cp/editing/jobs?job_id=${job}`).expect(200);
     const journal = (await t.request.get('/_mock/requests?project_id=cp').expect(200)).body.requests as Array<{ method: string; kind?: string; task_id?: string }>;

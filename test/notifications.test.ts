@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, parseSubscriptions } from '../src/config.js';
 import { stringToSign } from '../src/domain/notifications/smn-signing.js';
 import { CREATE_BODIES, obs } from './create-bodies.js';
+import { taskKindByPath } from '../src/domain/tasks/task-kinds.js';
 import { buildTestApp, invalid, PROJECT, type TestApp, type TestAppOptions } from './helper.js';
 import { startReceiver, type Receiver } from './smn-receiver.js';
 
@@ -266,6 +267,8 @@ describe('deliveries of task events (SPEC 8)', () => {
   it.each([
     ['thumbnails', 'ThumbnailComplete', 'thumbnail_info', 'SUCCEEDED'],
     ['animated-graphics', 'AnimatedGraphicsComplete', 'animated_graphics_info', 'SUCCEED'],
+    ['extract-metadata', 'ParseComplete', 'parse_info', 'SUCCEED'],
+    ['remux', 'RemuxComplete', 'remux_info', 'SUCCEED'],
   ])('delivers the completion of a %s task, succeeded and failed', async (path, eventType, key, succeeded) => {
     const ok = await create(path, { ...CREATE_BODIES[path], user_data: 'u1' });
     const failed = await create(path, { ...CREATE_BODIES[path], input: obs('videos/fail-1.mp4') });
@@ -275,10 +278,13 @@ describe('deliveries of task events (SPEC 8)', () => {
       [ok, succeeded],
       [failed, 'FAILED'],
     ]);
-    expect(completions[0]![key]).toMatchObject({ user_data: 'u1', input: obs('videos/intro-60s.mp4') });
-    expect(completions[1]![key]).toMatchObject({ description: 'Input data error.' });
-    if (path === 'thumbnails') expect((completions[0]![key] as any).thumbnail_info.length).toBeGreaterThan(0);
-    else expect((completions[0]![key] as any).output_param).toEqual(CREATE_BODIES[path]!.output_param);
+    expect(completions[0]![key]).toMatchObject({ user_data: 'u1', input: CREATE_BODIES[path]!.input });
+    expect(completions[1]![key]).toMatchObject({ description: taskKindByPath(path)!.defaultFailure.description });
+    const done = completions[0]![key] as any;
+    if (path === 'thumbnails') expect(done.thumbnail_info.length).toBeGreaterThan(0);
+    else if (path === 'extract-metadata') expect(done.metadata).toMatchObject({ duration: 60, format: 'MP4' });
+    else if (path === 'remux') expect(done).toMatchObject({ output_param: { format: 'MP4' }, output_metadata: { duration: 60, format: 'mp4' } });
+    else expect(done.output_param).toEqual(CREATE_BODIES[path]!.output_param);
     // Nothing announces a start but transcoding, and encryption tasks announce nothing.
     expect(events().map((e) => e.event_type)).toEqual([eventType, eventType]);
   });
