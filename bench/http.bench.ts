@@ -28,6 +28,16 @@ const REQUESTS: Record<string, string> = {
   'snapshot details': `/v1/${P}/asset/thumbnail/details?task_id=7684`,
   '400 (size=0)': `/v1/${P}/transcodings?size=0`,
   '404 (unknown path)': `/v1/${P}/remuxes`,
+  // The later kinds (SPEC 9.1, 9.2): the same list implementation, their own envelopes and filters.
+  'extraction list': `/v1/${P}/extract-metadata`,
+  'remux input_bucket': `/v1/${P}/remux?input_bucket=mpc-mock-demo&size=5`,
+  'remux input_object': `/v1/${P}/remux?input_object=remux%2Fsource%2Fpromo-20s.flv`,
+  'merge channels status': `/v1/${P}/audio/services/merge_channels/task?status=SUCCEEDED`,
+  'reset tracks list': `/v1/${P}/audio/services/reset_tracks/task`,
+  'editing job_id poll': `/v1/${P}/editing/jobs?job_id=63001`,
+  'enhancements window': `/v1/${P}/enhancements?start_time=20200101000000&end_time=20201231235959`,
+  'transcode detail poll': `/v1/${P}/transcodings/detail?task_id=22123973`,
+  'stat summary': `/v1/${P}/transcodings/summaries?start_time=20201101&end_time=20201130&stat_type=video_duration`,
 };
 
 // The bare baseline: Fastify 5 answering each path with the bytes the mock answers, from memory.

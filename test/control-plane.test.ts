@@ -98,7 +98,7 @@ describe('startMpcMock’s control object', () => {
     expect(() => mock.lifecycle.set({ mode: 'later' as never })).toThrowError('Invalid request parameter, mode must be one of');
     expect(mock.lifecycle.clear({ project_id: 'p' })).toEqual([{ mode: 'manual' }]);
     expect(mock.outcomes.set([])).toEqual([]);
-    expect(() => mock.outcomes.set([{ kind: 'encryptions', outcome: 'partial' }])).toThrowError('applies to transcodings only');
+    expect(() => mock.outcomes.set([{ kind: 'encryptions', outcome: 'partial' }])).toThrowError('applies to transcodings, editing-jobs only');
     mock.clock.unfreeze();
     expect(mock.clock.frozen()).toBe(false);
   });

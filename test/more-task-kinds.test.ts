@@ -258,6 +258,28 @@ describe('merge channels, reset tracks, editing jobs and media process tasks', (
     expect((await t.request.get(`${url(k, 'edit')}?job_id=${res.body.job_id}&job_id=1`).expect(200)).body.total).toBe(1);
   });
 
+  it('editing jobs succeed in part: the last outputs carry the error and no meta_data, a one-output job succeeds whole', async () => {
+    const k = kind('editing-jobs');
+    await t.request.put('/_mock/outcomes').send({ rules: [{ kind: 'editing-jobs', input_object: 'part-*', outcome: 'partial', failed_templates: 2, description: 'Clip is out of range.' }] }).expect(200);
+    try {
+      const clips = ['part-a.mp4', 'b.mp4', 'c.mp4'].map((name) => ({ input: obs(`videos/${name}`), timeline_start: '0', timeline_end: '10' }));
+      const job = await poll(k, 'edit', await create(k, 'edit', { ...CREATE_BODIES['editing-jobs'], clips }));
+      expect(job.status).toBe('SUCCEED');
+      const info = job.output_file_info as Array<Record<string, unknown>>;
+      expect(info.map((o) => o.output_file_name)).toEqual(['part-a_clip_1.mp4', 'b_clip_2.mp4', 'c_clip_3.mp4']);
+      expect(info[0]).toHaveProperty('meta_data');
+      expect(info.slice(1)).toEqual([1, 2].map((i) => ({ output_file_name: info[i]!.output_file_name, exec_description: 'mWorker.Template.Video.Resolution: Clip is out of range.' })));
+      const single = await poll(k, 'edit', await create(k, 'edit', { ...CREATE_BODIES['editing-jobs'], clips: clips.slice(0, 1) }));
+      expect((single.output_file_info as unknown[])[0]).toHaveProperty('meta_data');
+      // Kinds whose tasks have one result refuse the outcome.
+      expect((await t.request.put('/_mock/outcomes').send({ rules: [{ kind: 'remux', outcome: 'partial' }] }).expect(400)).body).toEqual(
+        invalid('rules[0].outcome partial applies to transcodings, editing-jobs only'),
+      );
+    } finally {
+      await t.request.put('/_mock/outcomes').send({ rules: [{ input_object: 'fail-*', outcome: 'fail' }] }).expect(200);
+    }
+  });
+
   it.each([
     [{ edit_type: ['CLIP'], output_setting: { output: obs('o/') } }, 'clips is required when edit_type has CLIP'],
     [{ edit_type: ['CONCAT'], concat: { inputs: [obs('a.mp4')] }, concats: [{ inputs: [obs('a.mp4')], output: obs('o/') }] }, 'concat and concats exclude each other'],

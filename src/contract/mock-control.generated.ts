@@ -707,8 +707,10 @@ export interface components {
         };
         /**
          * @description How a matching task ends. `succeed`: normally. `fail`: FAILED, with `error_code` and `description`.
-         *     `partial` (transcoding only): the task still ends SUCCEEDED, but its last `failed_templates` templates
-         *     carry `error` instead of `output_file` in `transcode_detail.multitask_info`. `cancel`: the task ends
+         *     `partial` (transcodings and editing-jobs, the kinds whose tasks report several outputs): the task still
+         *     succeeds, but its last `failed_templates` outputs fail (never all: the first succeeds). A transcoding
+         *     task's carry `error` instead of `output_file` in `transcode_detail.multitask_info`; an editing job's
+         *     `output_file_info` entries carry the error as `exec_description` and no `meta_data`. `cancel`: the task ends
          *     CANCELED by itself. `audit` (transcoding only): the task stops in NEED_TO_BE_AUDIT until it is advanced
          *     through `POST /_mock/tasks/{kind}/{task_id}/advance`.
          * @enum {string}
@@ -733,7 +735,7 @@ export interface components {
             error_code?: string;
             /** @description The message of the failure (`fail`, `partial`). Absent: the mock's default. */
             description?: string;
-            /** @description `partial`: how many of the task's templates fail, counted from the last. Default 1. */
+            /** @description `partial`: how many of the task's outputs (templates, or an editing job's files) fail, counted from the last. Default 1. */
             failed_templates?: number;
         };
         /** @description The outcome rules, in the order they are tried. The first that matches a task decides; a task no rule matches succeeds. */

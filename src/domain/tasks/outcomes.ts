@@ -2,7 +2,7 @@
 // only in part, and with which code and message. The first rule that matches a task decides; a task no rule
 // matches succeeds. The rule is applied when the task is created, so a task's fate does not change under it.
 import type { components } from '../../contract/mock-control.generated.js';
-import type { TaskKind } from './task-kinds.js';
+import { TASK_KINDS, taskKindByPath, type TaskKind } from './task-kinds.js';
 import { invalidParameter } from '../vendor-errors.js';
 
 /** A rule as the control plane's document defines it. */
@@ -19,8 +19,13 @@ export interface Outcome {
 
 export const DEFAULT_OUTCOME_RULES: readonly OutcomeRule[] = [{ input_object: 'fail-*', outcome: 'fail' }];
 
-/** Outcomes only a transcoding task can have: the other kinds have no audit state and no templates. */
-const TRANSCODING_ONLY: ReadonlySet<OutcomeName> = new Set(['audit', 'partial']);
+/** Whether a kind's model can show this outcome (succeed, fail and cancel every kind can). */
+function kindHas(kind: TaskKind, outcome: OutcomeName): boolean {
+  return (outcome !== 'partial' && outcome !== 'audit') || (kind.specialOutcomes ?? []).includes(outcome);
+}
+
+/** The kinds (by path word) that can show this outcome. */
+const kindsWith = (outcome: OutcomeName) => TASK_KINDS.filter((k) => kindHas(k, outcome)).map((k) => k.path);
 
 function globToRegExp(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
@@ -42,8 +47,9 @@ export class OutcomeRules {
   /** Replaces every rule. Throws MPC.10202 naming the rule that cannot apply. */
   set(rules: readonly OutcomeRule[]): OutcomeRule[] {
     rules.forEach((rule, i) => {
-      if (TRANSCODING_ONLY.has(rule.outcome) && rule.kind !== undefined && rule.kind !== 'transcodings') {
-        throw invalidParameter(`rules[${i}].outcome ${rule.outcome} applies to transcodings only`);
+      const kind = rule.kind === undefined ? undefined : taskKindByPath(rule.kind);
+      if (kind && !kindHas(kind, rule.outcome)) {
+        throw invalidParameter(`rules[${i}].outcome ${rule.outcome} applies to ${kindsWith(rule.outcome).join(', ')} only`);
       }
     });
     this.rules = rules.map((r) => ({ ...r }));
@@ -77,8 +83,8 @@ export class OutcomeRules {
     for (const [i, rule] of this.rules.entries()) {
       if (rule.kind !== undefined && rule.kind !== kind.path) continue;
       if (rule.project_id !== undefined && rule.project_id !== projectId) continue;
-      // A rule without a kind that names a transcoding-only outcome passes over the other kinds.
-      if (TRANSCODING_ONLY.has(rule.outcome) && kind.name !== 'transcoding') continue;
+      // A rule without a kind that names an outcome some kinds cannot show passes over those kinds.
+      if (!kindHas(kind, rule.outcome)) continue;
       if (this.compiled[i] && !this.compiled[i]!.test(fileName)) continue;
       const { outcome, error_code, description, failed_templates } = rule;
       return {

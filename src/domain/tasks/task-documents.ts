@@ -196,6 +196,22 @@ function remuxParam(p: Schemas['RemuxOutputParam'] | undefined): Schemas['RemuxO
   return param;
 }
 
+/**
+ * How many of a task's outputs (templates, an editing job's files) fail in a partial success: the last ones, never
+ * all of them, so that the first succeeds and a task with one output succeeds whole.
+ */
+function failingOutputs(plan: TaskPlan, outputs: number): number {
+  return plan.outcome.outcome === 'partial' ? Math.max(0, Math.min(plan.outcome.failed_templates ?? 1, outputs - 1)) : 0;
+}
+
+/** The error of an output that failed in a partial success: the rule's, else a resolution the source cannot give. */
+function partialError(plan: TaskPlan): { error_code: string; error_msg: string } {
+  return {
+    error_code: plan.outcome.error_code ?? 'mWorker.Template.Video.Resolution',
+    error_msg: plan.outcome.description ?? 'The output resolution is larger than the source resolution.',
+  };
+}
+
 export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
   transcoding: {
     input: inputOf,
@@ -216,19 +232,10 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
       const source = probeInput(r.input);
       const stem = stemOf(r.input.object);
       const specs = plan.outputs!;
-      // Some templates fail, not all: at least the first succeeds (a one-template task succeeds whole).
-      const failing = plan.outcome.outcome === 'partial' ? Math.min(plan.outcome.failed_templates ?? 1, specs.length - 1) : 0;
+      const failing = failingOutputs(plan, specs.length);
       const renditions: Rendition[] = specs.map((spec, i) => {
         const templateId = spec.templateId ?? 0;
-        if (i >= specs.length - failing) {
-          return {
-            templateId,
-            error: {
-              error_code: plan.outcome.error_code ?? 'mWorker.Template.Video.Resolution',
-              error_msg: plan.outcome.description ?? 'The output resolution is larger than the source resolution.',
-            },
-          };
-        }
+        if (i >= specs.length - failing) return { templateId, error: partialError(plan) };
         const media = outputMedia(spec, source);
         return { templateId, fileName: spec.fileName ?? renditionFileName(stem, i, media, packOf(spec).extension), media };
       });
@@ -411,9 +418,16 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
     },
     succeeded(task, plan) {
       const outputs = editingOutputs(plan.request as EditingReq, task.task_id);
+      const failing = failingOutputs(plan, outputs.length);
       return {
         description: 'The task has completed.',
-        output_file_info: outputs.map((o) => ({ output_file_name: o.fileName, exec_description: 'The job has completed.', meta_data: sourceInfo(o.media) })),
+        output_file_info: outputs.map((o, i) => {
+          if (i < outputs.length - failing) return { output_file_name: o.fileName, exec_description: 'The job has completed.', meta_data: sourceInfo(o.media) };
+          // Deviation: what the real service writes for an output that failed is not documented; the mock names
+          // the file it did not write, gives the error as exec_description and no meta_data.
+          const error = partialError(plan);
+          return { output_file_name: o.fileName, exec_description: `${error.error_code}: ${error.error_msg}` };
+        }),
       };
     },
   },

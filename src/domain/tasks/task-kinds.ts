@@ -72,6 +72,12 @@ export interface TaskKind {
   /** What a failed task says when no outcome rule gives a code and message. */
   defaultFailure: { error_code: string; description: string };
   /**
+   * The outcomes beyond succeed, fail and cancel that this kind's model can show (SPEC 4.3): `audit` where it has
+   * a NEED_TO_BE_AUDIT state (transcoding), `partial` where a task has several outputs that each report their own
+   * result (transcoding's templates, an editing job's `output_file_info`).
+   */
+  specialOutcomes?: readonly ('partial' | 'audit')[];
+  /**
    * The SMN events MPC announces for this kind (shared/reference/mpc-api.md section 14): `start` when a task
    * leaves the queue, `complete` when it ends, the payload's key, and the task fields the payload carries
    * besides the ones every kind's does. Encryption tasks announce nothing.
@@ -111,6 +117,7 @@ export const TASK_KINDS: readonly TaskKind[] = [
     createdIdIsNumber: true,
     hasErrorCode: true,
     defaultFailure: { error_code: 'MPC.10105', description: 'An error occurred during transcoding.' },
+    specialOutcomes: ['partial', 'audit'],
     // media_detail and xcode_error are built from transcode_detail (src/domain/notifications/notifications.ts).
     events: { start: 'TranscodeStart', complete: 'TranscodeComplete', payloadKey: 'transcode_info', fields: [] },
   },
@@ -299,6 +306,8 @@ export const TASK_KINDS: readonly TaskKind[] = [
     createdIdIsNumber: false,
     hasErrorCode: true,
     defaultFailure: { error_code: 'MPC.10125', description: 'Input data error.' },
+    // A job with several outputs reports each in output_file_info: some can fail while the job succeeds.
+    specialOutcomes: ['partial'],
   },
   {
     ...QUEUED_ONLY,
