@@ -63,28 +63,38 @@ describe('a --db file keeps its state', () => {
     }
   });
 
-  it('upgrades a file of schema 5 (before the later kinds) in place: its tasks stay, the remux indexes are built', async () => {
-    const db = tmp('schema5.db');
+  it.each([
+    [5, 'before the later kinds: no remux input indexes', 'DROP INDEX tasks_by_input_bucket; DROP INDEX tasks_by_input_object'],
+    [
+      6,
+      'remux counted as a whole only, its bucket-and-object index',
+      `DROP INDEX tasks_by_input_bucket; CREATE INDEX tasks_by_input ON tasks (kind, project_id, json_extract(doc, '$.input.bucket'), json_extract(doc, '$.input.object'), create_time DESC, sort_key DESC) WHERE kind = 'remux'`,
+    ],
+  ])('upgrades a file of schema %i (%s) in place: its tasks stay, the remux indexes and counts are built', async (version, _what, sql) => {
+    const db = tmp(`schema${version}.db`);
     const first = await startMpcMock({ port: 0, db, logLevel: 'silent' });
     const created = (await (await fetch(`${first.url}/v1/keep/transcodings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CREATE_BODIES.transcodings) })).json()) as { task_id: number };
     await first.close();
-    // What a file of the previous version looks like: no remux input indexes, user_version 5.
+    // What a file of that version looks like: its indexes, no count buckets per input bucket (7 added them).
     const old = openDatabase(db);
-    old.exec('DROP INDEX tasks_by_input; DROP INDEX tasks_by_input_object');
-    old.pragma('user_version = 5');
+    old.exec(sql);
+    old.exec("DELETE FROM task_counts WHERE kind LIKE 'remux_%'");
+    old.pragma(`user_version = ${version}`);
     old.close();
     const mock = await startMpcMock({ port: 0, db, logLevel: 'silent' });
     try {
       const listed = (await (await fetch(`${mock.url}/v1/keep/transcodings?task_id=${created.task_id}`)).json()) as { total: number };
       expect(listed.total).toBe(1);
-      const remux = (await (await fetch(`${mock.url}/v1/keep/remux?input_bucket=mpc-mock-demo`)).json()) as { total: number };
+      const remux = (await (await fetch(`${mock.url}/v1/keep/remux?input_bucket=mpc-mock-demo&size=100`)).json()) as { total: number; tasks: unknown[] };
       expect(remux.total).toBeGreaterThan(0);
+      expect(remux.total).toBe(remux.tasks.length);
     } finally {
       await mock.close();
     }
     const reader = openDatabase(db, { readonly: true });
-    expect(reader.pragma('user_version', { simple: true })).toBe(6);
-    expect(reader.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('tasks_by_input', 'tasks_by_input_object')").pluck().get()).toBe(2);
+    expect(reader.pragma('user_version', { simple: true })).toBe(7);
+    const indexes = reader.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'tasks_by_input%' ORDER BY name").pluck().all();
+    expect(indexes).toEqual(['tasks_by_input_bucket', 'tasks_by_input_object']);
     reader.close();
   });
 
@@ -196,6 +206,18 @@ describe('mpc-mock ctl', () => {
     expect(JSON.parse((await ctl('reset', '--project', 'shell')).stdout)).toEqual({ project_id: 'shell', tasks: 0 });
     expect(JSON.parse((await ctl('import', file)).stdout).added.transcodings).toBe(1);
     expect(JSON.parse((await ctl('export', '--project', 'shell')).stdout)).toEqual(JSON.parse(exported.stdout));
+  });
+
+  it('names the later kinds by their words: advances a remux task, reads an editing job, journals and exports them', async () => {
+    const remux = (await (await post(mock, '/v1/shell/remux', CREATE_BODIES.remux)).json()) as { task_id: string };
+    const job = (await (await post(mock, '/v1/shell/editing/jobs', CREATE_BODIES['editing-jobs'])).json()) as { job_id: string };
+    expect(JSON.parse((await ctl('task', 'advance', 'remux', remux.task_id, '--project', 'shell')).stdout)).toMatchObject({ task_id: remux.task_id, status: 'WAITING' });
+    expect(JSON.parse((await ctl('task', 'get', 'editing-jobs', job.job_id, '--project', 'shell')).stdout)).toMatchObject({ job_id: job.job_id, status: 'INIT' });
+    const journal = JSON.parse((await ctl('requests', '--kind', 'editing-jobs', '--task', job.job_id)).stdout) as { requests: Array<{ method: string; status: number }> };
+    expect(journal.requests.map((r) => [r.method, r.status])).toEqual([['POST', 200]]);
+    const exported = JSON.parse((await ctl('export', '--project', 'shell')).stdout);
+    expect([exported.remux?.length, exported['editing-jobs']?.length]).toEqual([1, 1]);
+    expect(JSON.parse((await ctl('reset', '--project', 'shell')).stdout)).toEqual({ project_id: 'shell', tasks: 0 });
   });
 
   it('steers the clock and faults, and says what went wrong in one line', async () => {

@@ -25,7 +25,7 @@ describe('the task store', () => {
     store.replaceAll(defaultFixtures().tasks, defaultFixtures().details);
     store.close();
     const db = openDatabase(file, { readonly: true });
-    const params = { kind: 'snapshot', project: 'p', project_id: 'p', task_id: '1', status: 'SUCCEEDED', from: '0', to: '9', limit: 10, offset: 0, ids: '["1"]', taskId: '1', now: 0, id: 1 };
+    const params = { kind: 'snapshot', project: 'p', project_id: 'p', task_id: '1', status: 'SUCCEEDED', from: '0', to: '9', limit: 10, offset: 0, ids: '["1"]', taskId: '1', now: 0, id: 1, bucket: 'b', object: 'o' };
     const statement = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
     const used = Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`@${k}\\b`).test(sql)));
     const plan = (statement.all(used) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
@@ -35,6 +35,8 @@ describe('the task store', () => {
     // Only the task_id lookups sort, and at most 20 rows (10 ids in two projects).
     if (name !== 'byIds' && name !== 'byId') expect(plan, plan).not.toMatch(/TEMP B-TREE/);
     if (name === 'page' || name === 'pageByStatus') expect(plan, plan).toMatch(/SEARCH tasks USING COVERING INDEX tasks_by_(status_)?time/);
+    if (name === 'remuxPageByBucket') expect(plan, plan).toMatch(/SEARCH tasks USING COVERING INDEX tasks_by_input_bucket/);
+    if (name === 'remuxPageByObject' || name === 'remuxCountByObject') expect(plan, plan).toMatch(/SEARCH tasks USING (COVERING )?INDEX tasks_by_input_object/);
   });
 
   it('uses WAL for a file database', () => {
@@ -79,22 +81,31 @@ describe('the task store', () => {
 });
 
 describe('the count buckets', () => {
-  /** The buckets as first written: one GROUP BY over the tasks per level, by status and for any status. */
+  /**
+   * The buckets as first written: one GROUP BY over the tasks per level, by status and for any status; and the
+   * same for remux tasks per input bucket, under the counting kind `remux` U+001F bucket.
+   */
   const recounted = (db: ReturnType<typeof openDatabase>) =>
     LEVELS.flatMap((level) =>
       [true, false].flatMap((byStatus) =>
-        db
-          .prepare(
-            `SELECT kind, project_id, ${byStatus ? 'status' : "''"}, ${level}, substr(create_time, 1, ${level}), count(*) FROM tasks
-             GROUP BY kind, project_id, ${byStatus ? 'status, ' : ''}substr(create_time, 1, ${level})`,
-          )
-          .raw()
-          .all() as unknown[][],
+        [
+          ['kind', ''],
+          [`kind || char(31) || json_extract(doc, '$.input.bucket')`, `WHERE kind = 'remux' AND json_type(doc, '$.input.bucket') = 'text'`],
+        ].flatMap(
+          ([counting, where]) =>
+            db
+              .prepare(
+                `SELECT ${counting}, project_id, ${byStatus ? 'status' : "''"}, ${level}, substr(create_time, 1, ${level}), count(*) FROM tasks ${where}
+                 GROUP BY ${counting}, project_id, ${byStatus ? 'status, ' : ''}substr(create_time, 1, ${level})`,
+              )
+              .raw()
+              .all() as unknown[][],
+        ),
       ),
     );
   const buckets = (db: ReturnType<typeof openDatabase>) => db.prepare('SELECT * FROM task_counts').raw().all() as unknown[][];
   const sorted = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort();
-  const generated = [...generateTasks({ count: { transcodings: 400, thumbnails: 60, encryptions: 30 }, seed: 4 })].map(
+  const generated = [...generateTasks({ count: { transcodings: 400, thumbnails: 60, encryptions: 30, remux: 80 }, seed: 4 })].map(
     ({ kind, task }, i): StoredTask => ({ kind: kind.name, projectId: i % 7 === 0 ? 'p-7' : null, task }),
   );
 
@@ -106,6 +117,24 @@ describe('the count buckets', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'mpc-store-')), 'counts.db');
     const store = createTaskStore({ filename: file });
     await store.seed([...defaultFixtures().tasks, ...odd], [], [], generated);
+    store.close();
+    const db = openDatabase(file, { readonly: true });
+    expect(sorted(buckets(db))).toEqual(sorted(recounted(db)));
+    db.close();
+  });
+
+  it('are the same after creates, changes (a remux task moved to another input bucket) and deletes as counted from the tasks', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mpc-store-')), 'writes.db');
+    const store = createTaskStore({ filename: file });
+    store.replaceAll(defaultFixtures().tasks, [], [], generated);
+    const remux = (id: string, bucket: string, status = 'WAITING') => ({ task_id: id, status, create_time: '20240101000000', input: { bucket, location: 'cn-north-4', object: 'a.flv' } });
+    store.insertTask({ kind: 'remux', projectId: 'w', task: remux('900', 'one') });
+    store.insertTask({ kind: 'remux', projectId: 'w', task: remux('901', 'one') });
+    store.updateTask('remux', 'w', remux('900', 'two'));
+    store.updateTask('remux', 'w', remux('901', 'one', 'SUCCEED'));
+    store.deleteTask('remux', 'w', '901');
+    const counted = (bucket: string) => store.countTasks({ kind: 'remux', projectId: 'w', from: '0', to: '9', inputBucket: bucket });
+    expect([counted('one'), counted('two')]).toEqual([0, 1]);
     store.close();
     const db = openDatabase(file, { readonly: true });
     expect(sorted(buckets(db))).toEqual(sorted(recounted(db)));

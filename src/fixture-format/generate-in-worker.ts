@@ -25,6 +25,7 @@ export interface BatchMessage {
   statuses: string[];
   createTimes: string[];
   docs: string[];
+  inputBuckets: Array<string | undefined>;
 }
 
 export type GenerateWorkerMessage = BatchMessage | { type: 'done' } | { type: 'error'; message: string; stack?: string };
@@ -101,7 +102,7 @@ export async function* generateRowBatches(options: GenerateOptions, tuning: RowB
       Atomics.notify(control, CONSUMED);
       if (message.type === 'done') return;
       if (message.type === 'error') throw Object.assign(new Error(`generating tasks failed: ${message.message}`), { stack: message.stack });
-      yield { kind: message.kind, projectId: options.projectId ?? null, taskIds: message.taskIds, statuses: message.statuses, createTimes: message.createTimes, docs: message.docs };
+      yield { kind: message.kind, projectId: options.projectId ?? null, taskIds: message.taskIds, statuses: message.statuses, createTimes: message.createTimes, docs: message.docs, inputBuckets: message.inputBuckets };
     }
   } finally {
     port1.close();

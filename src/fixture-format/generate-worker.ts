@@ -4,6 +4,7 @@
 // with JSON.stringify exactly as the store serialises a task it is given.
 import { workerData } from 'node:worker_threads';
 import { generateTasks } from './generate-fixtures.js';
+import { countedBucket } from '../storage/tasks/task-counts.js';
 import { CONSUMED, type BatchMessage, type GenerateWorkerData, type GenerateWorkerMessage } from './generate-in-worker.js';
 
 const { options, batchSize, ahead, control, port } = workerData as GenerateWorkerData;
@@ -25,8 +26,10 @@ try {
       post(batch);
       batch = undefined;
     }
-    batch ??= { type: 'batch', kind: kind.name, taskIds: [], statuses: [], createTimes: [], docs: [] };
+    batch ??= { type: 'batch', kind: kind.name, taskIds: [], statuses: [], createTimes: [], docs: [], inputBuckets: [] };
     batch.taskIds.push(task.task_id);
+    // Read here, where the task is an object, so that the store need not parse the document back.
+    batch.inputBuckets.push(countedBucket(kind.name, task));
     batch.statuses.push(task.status);
     batch.createTimes.push(task.create_time);
     batch.docs.push(JSON.stringify(task));

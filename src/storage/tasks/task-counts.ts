@@ -24,6 +24,24 @@ CREATE TABLE IF NOT EXISTS task_counts (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * The remux list also filters by its input's bucket (reference 3.2), and a bucket may hold a third of a million
+ * tasks: its totals and deep pages are counted the same way, in buckets of a counting kind of their own,
+ * `remux` + U+001F + the bucket, beside the kind's. (An input object names a handful of tasks: those are counted
+ * from their index.) Where the bucket sits in a remux document, as the store's index on it spells it.
+ */
+export const INPUT_BUCKET = "json_extract(doc, '$.input.bucket')";
+export const INPUT_FILTERED_KIND = 'remux';
+const FACET = '\u001f';
+/** The counting kind of one remux input bucket. */
+export const bucketCountKind = (kind: string, bucket: string) => `${kind}${FACET}${bucket}`;
+/** The input bucket a task is also counted under: a remux task's, when its document names one. */
+export function countedBucket(kind: string, task: object): string | undefined {
+  if (kind !== INPUT_FILTERED_KIND) return undefined;
+  const bucket = ((task as { input?: unknown }).input as { bucket?: unknown } | undefined)?.bucket;
+  return typeof bucket === 'string' ? bucket : undefined;
+}
+
 /** Offsets below this are read from the index directly (a short walk); deeper ones are located first. */
 export const NEAR_TOP = 500;
 const EARLIEST = '00000000000000';
@@ -35,11 +53,13 @@ export interface CountScope {
   owners: readonly string[];
   /** A status, or ANY_STATUS. */
   status: string;
+  /** Only the remux tasks reading from this input bucket. */
+  inputBucket?: string | undefined;
 }
 
 export interface TaskCounts {
-  /** Adds delta to every bucket of one task (its status's and any status's). */
-  bump(kind: string, owner: string, status: string, createTime: string, delta: number): void;
+  /** Adds delta to every bucket of one task (its status's and any status's; its input bucket's too, if counted). */
+  bump(kind: string, owner: string, status: string, createTime: string, delta: number, inputBucket?: string): void;
   /** Recounts the buckets of a part of the store from the tasks: after a bulk load or a scoped replace. */
   rebuild(kind: string | null, owner: string | null): void;
   /** A tally to give every task of a bulk load as it is written, for replaceAllFrom. */
@@ -97,8 +117,14 @@ export class BucketTally {
     return slot;
   }
 
-  add(kind: string, owner: string, status: string, createTime: string): void {
+  /** One task; counted under its input bucket's counting kind too when it has one (see INPUT_BUCKET). */
+  add(kind: string, owner: string, status: string, createTime: string, inputBucket?: string): void {
     this.size++;
+    this.#add(kind, owner, status, createTime);
+    if (inputBucket !== undefined) this.#add(bucketCountKind(kind, inputBucket), owner, status, createTime);
+  }
+
+  #add(kind: string, owner: string, status: string, createTime: string): void {
     if (!this.exact) return;
     const slot = this.#slot(kind, owner, status);
     let minute = 0;
@@ -154,12 +180,15 @@ export function createTaskCounts(db: Database.Database, nearTop = NEAR_TOP): Tas
      WHERE kind = @kind AND project_id = @owner AND status = @status AND level = @level AND prefix >= @lo AND prefix <= @hi
      ORDER BY prefix DESC`,
   );
-  const deleteScope = db.prepare('DELETE FROM task_counts WHERE (@kind IS NULL OR kind = @kind) AND (@owner IS NULL OR project_id = @owner)');
+  // A kind's counting kinds: its own and its input buckets' (which sort between kind + U+001F and kind + U+0020).
+  const KINDS = `(@kind IS NULL OR kind = @kind OR (kind >= @kind || char(31) AND kind < @kind || char(32)))`;
+  const deleteScope = db.prepare(`DELETE FROM task_counts WHERE ${KINDS} AND (@owner IS NULL OR project_id = @owner)`);
   // A rebuild reads the tasks once, into per-minute counts by status, and makes every other bucket from those:
   // each level from the one below it, and "any status" from the statuses. One GROUP BY over the tasks per
   // bucket kind took four times as long over a million tasks (each a scan and a sort of them all).
   db.exec('CREATE TEMP TABLE IF NOT EXISTS task_counts_minutes (kind TEXT NOT NULL, project_id TEXT NOT NULL, status TEXT NOT NULL, prefix TEXT NOT NULL, n INTEGER NOT NULL)');
   const SCOPE = '(@kind IS NULL OR kind = @kind) AND (@owner IS NULL OR project_id = @owner)';
+  const COUNTS_SCOPE = `${KINDS} AND (@owner IS NULL OR project_id = @owner)`;
   const MINUTE = LEVELS[LEVELS.length - 1]!;
   const clearMinutes = db.prepare('DELETE FROM temp.task_counts_minutes');
   const countAll = db.prepare('SELECT count(*) FROM tasks').pluck();
@@ -175,6 +204,13 @@ export function createTaskCounts(db: Database.Database, nearTop = NEAR_TOP): Tas
        SELECT kind, project_id, status, substr(create_time, 1, ${MINUTE}), count(*) FROM tasks WHERE ${SCOPE}
        GROUP BY kind, project_id, status, substr(create_time, 1, ${MINUTE})`,
     ),
+    // The remux tasks again, per input bucket (a document without one is counted under its kind only).
+    db.prepare(
+      `INSERT INTO temp.task_counts_minutes (kind, project_id, status, prefix, n)
+       SELECT kind || char(31) || ${INPUT_BUCKET}, project_id, status, substr(create_time, 1, ${MINUTE}), count(*) FROM tasks
+       WHERE kind = '${INPUT_FILTERED_KIND}' AND ${SCOPE} AND json_type(doc, '$.input.bucket') = 'text'
+       GROUP BY kind || char(31) || ${INPUT_BUCKET}, project_id, status, substr(create_time, 1, ${MINUTE})`,
+    ),
     db.prepare(
       `INSERT INTO task_counts (kind, project_id, status, level, prefix, n)
        SELECT kind, project_id, status, ${MINUTE}, prefix, n FROM temp.task_counts_minutes`,
@@ -184,14 +220,14 @@ export function createTaskCounts(db: Database.Database, nearTop = NEAR_TOP): Tas
         db.prepare(
           `INSERT INTO task_counts (kind, project_id, status, level, prefix, n)
            SELECT kind, project_id, status, ${level}, substr(prefix, 1, ${level}), sum(n) FROM task_counts
-           WHERE ${SCOPE} AND status != '${ANY_STATUS}' AND level = ${LEVELS[i + 1]}
+           WHERE ${COUNTS_SCOPE} AND status != '${ANY_STATUS}' AND level = ${LEVELS[i + 1]}
            GROUP BY kind, project_id, status, substr(prefix, 1, ${level})`,
         ),
       )
       .reverse(),
     db.prepare(
       `INSERT INTO task_counts (kind, project_id, status, level, prefix, n)
-       SELECT kind, project_id, '${ANY_STATUS}', level, prefix, sum(n) FROM task_counts WHERE ${SCOPE} AND status != '${ANY_STATUS}'
+       SELECT kind, project_id, '${ANY_STATUS}', level, prefix, sum(n) FROM task_counts WHERE ${COUNTS_SCOPE} AND status != '${ANY_STATUS}'
        GROUP BY kind, project_id, level, prefix`,
     ),
   ];
@@ -205,7 +241,15 @@ export function createTaskCounts(db: Database.Database, nearTop = NEAR_TOP): Tas
 
   // A count over a window reads the owners' buckets together (a project's and the shared ones: one statement
   // where there were two), and skips an edge whose whole bucket is empty instead of walking down into it.
-  const pair = (scope: CountScope) => ({ kind: scope.kind, a: scope.owners[0], b: scope.owners[1] ?? scope.owners[0], status: scope.status });
+  const countKind = (scope: CountScope) => (scope.inputBucket === undefined ? scope.kind : bucketCountKind(scope.kind, scope.inputBucket));
+  const pair = (scope: CountScope) => ({
+    kind: countKind(scope),
+    a: scope.owners[0],
+    b: scope.owners[1] ?? scope.owners[0],
+    status: scope.status,
+    // Within one minute, an input bucket's tasks are counted from its index.
+    ...(scope.inputBucket !== undefined ? { bucket: scope.inputBucket } : {}),
+  });
   const bucketPair = db.prepare(
     'SELECT coalesce(sum(n), 0) FROM task_counts WHERE kind = @kind AND project_id IN (@a, @b) AND status = @status AND level = @level AND prefix = @prefix',
   ).pluck();
@@ -217,13 +261,26 @@ export function createTaskCounts(db: Database.Database, nearTop = NEAR_TOP): Tas
   const exactStatusPair = db.prepare(
     'SELECT count(*) FROM tasks WHERE kind = @kind AND project_id IN (@a, @b) AND status = @status AND create_time BETWEEN @lo AND @hi',
   ).pluck();
+  const BY_BUCKET = `FROM tasks INDEXED BY tasks_by_input_bucket WHERE kind = '${INPUT_FILTERED_KIND}' AND project_id IN (@a, @b) AND ${INPUT_BUCKET} = @bucket`;
+  const exactAnyBucket = db.prepare(`SELECT count(*) ${BY_BUCKET} AND create_time BETWEEN @lo AND @hi`).pluck();
+  const exactStatusBucket = db.prepare(`SELECT count(*) ${BY_BUCKET} AND create_time BETWEEN @lo AND @hi AND status = @status`).pluck();
+  /** The tasks of one minute (or less), from the index. */
+  const exact = (owners: ReturnType<typeof pair>, lo: string, hi: string): number => {
+    const bind = { ...owners, lo, hi };
+    if (owners.bucket !== undefined) {
+      const { kind: _counting, ...withBucket } = bind;
+      return (owners.status === ANY_STATUS ? exactAnyBucket.get(withBucket) : exactStatusBucket.get(withBucket)) as number;
+    }
+    const { bucket: _none, ...plain } = bind;
+    return (owners.status === ANY_STATUS ? exactAnyPair.get(plain) : exactStatusPair.get(plain)) as number;
+  };
 
   /** The tasks of the owners in [lo, hi], where lo and hi share their first `LEVELS[li - 1]` digits. */
   const countWindow = (owners: ReturnType<typeof pair>, lo: string, hi: string, li = 0): number => {
     if (lo > hi) return 0;
     if (li === LEVELS.length) {
       // Within one minute: the index counts the few tasks there are.
-      return (owners.status === ANY_STATUS ? exactAnyPair.get({ ...owners, lo, hi }) : exactStatusPair.get({ ...owners, lo, hi })) as number;
+      return exact(owners, lo, hi);
     }
     const level = LEVELS[li]!;
     const pLo = lo.slice(0, level);
@@ -251,12 +308,14 @@ export function createTaskCounts(db: Database.Database, nearTop = NEAR_TOP): Tas
   };
 
   return {
-    bump(kind, owner, status, createTime, delta) {
-      for (const s of [ANY_STATUS, status]) {
-        for (const level of LEVELS) {
-          const key = { kind, owner, status: s, level, prefix: createTime.slice(0, level) };
-          upsert.run({ ...key, delta });
-          if (delta < 0) dropEmpty.run(key);
+    bump(kind, owner, status, createTime, delta, inputBucket) {
+      for (const counting of inputBucket === undefined ? [kind] : [kind, bucketCountKind(kind, inputBucket)]) {
+        for (const s of [ANY_STATUS, status]) {
+          for (const level of LEVELS) {
+            const key = { kind: counting, owner, status: s, level, prefix: createTime.slice(0, level) };
+            upsert.run({ ...key, delta });
+            if (delta < 0) dropEmpty.run(key);
+          }
         }
       }
     },
@@ -317,7 +376,7 @@ export function createTaskCounts(db: Database.Database, nearTop = NEAR_TOP): Tas
         const pHi = hi.slice(0, level);
         const counts = new Map<string, number>();
         for (const owner of scope.owners) {
-          for (const row of bucketsDesc.all({ kind: scope.kind, owner, status: scope.status, level, lo: pLo, hi: pHi }) as Array<{ prefix: string; n: number }>) {
+          for (const row of bucketsDesc.all({ kind: countKind(scope), owner, status: scope.status, level, lo: pLo, hi: pHi }) as Array<{ prefix: string; n: number }>) {
             counts.set(row.prefix, (counts.get(row.prefix) ?? 0) + row.n);
           }
         }

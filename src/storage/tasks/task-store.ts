@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { openDatabase } from '../sqlite.js';
 import type { components } from '../../contract/mpc-api.generated.js';
 import type { TransTemplate } from '../../domain/templates/transcoding-templates.js';
-import { ANY_STATUS, COUNTS_SCHEMA, createTaskCounts, type BucketTally } from './task-counts.js';
+import { ANY_STATUS, COUNTS_SCHEMA, countedBucket, createTaskCounts, INPUT_BUCKET, INPUT_FILTERED_KIND, type BucketTally } from './task-counts.js';
 import type { TaskDocument, TaskKindName } from '../../domain/tasks/task-kinds.js';
 
 /** Fixture tasks that name no project are shared: every project sees them (SPEC 1.2). */
@@ -32,6 +32,8 @@ export interface TaskRowBatch {
   statuses: readonly string[];
   createTimes: readonly string[];
   docs: readonly string[];
+  /** Each task's input bucket where it is counted under one (countedBucket); absent: read from the documents. */
+  inputBuckets?: ReadonlyArray<string | undefined>;
 }
 
 export type ThumbnailDetail = components['schemas']['ThumbnailRsp'];
@@ -209,10 +211,13 @@ export interface TaskStoreOptions {
  * The layout of the store's tables. A file store records it (PRAGMA user_version) and is opened as it is only
  * when it matches; bump it with every change to SCHEMA that an older file would not have.
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
-/** Older layouts this version opens by adding what they lack (6 added the remux input indexes). */
-const UPGRADABLE_FROM: readonly number[] = [5];
+/**
+ * Older layouts this version opens by adding what they lack: 6 added the remux input indexes, 7 replaced the
+ * bucket-and-object one with a bucket one and counts remux tasks per input bucket (both made on opening).
+ */
+const UPGRADABLE_FROM: readonly number[] = [5, 6];
 
 /** A file store written by a version of mpc-mock whose tables differ from this one's. */
 export class StoreVersionError extends Error {
@@ -250,9 +255,11 @@ CREATE UNIQUE INDEX IF NOT EXISTS tasks_by_key ON tasks (kind, project_id, task_
 CREATE INDEX IF NOT EXISTS tasks_by_time ON tasks (kind, project_id, create_time DESC, sort_key DESC);
 CREATE INDEX IF NOT EXISTS tasks_by_status_time ON tasks (kind, project_id, status, create_time DESC, sort_key DESC);
 -- The remux list filters by its input's bucket and object (reference 3.2): indexes over those fields of remux
--- documents only, so that a filtered page is found without reading every remux task.
-CREATE INDEX IF NOT EXISTS tasks_by_input ON tasks (kind, project_id, json_extract(doc, '$.input.bucket'), json_extract(doc, '$.input.object'), create_time DESC, sort_key DESC) WHERE kind = 'remux';
-CREATE INDEX IF NOT EXISTS tasks_by_input_object ON tasks (kind, project_id, json_extract(doc, '$.input.object'), create_time DESC, sort_key DESC) WHERE kind = 'remux';
+-- documents only, so that a filtered page is found without reading every remux task. The bucket's carries the
+-- status, so that a status filter beside it is answered from the index too; its totals and deep pages come from
+-- the count buckets (task-counts.ts). An object names few tasks: its index is walked.
+CREATE INDEX IF NOT EXISTS tasks_by_input_bucket ON tasks (kind, project_id, ${INPUT_BUCKET}, create_time DESC, sort_key DESC, status) WHERE kind = '${INPUT_FILTERED_KIND}';
+CREATE INDEX IF NOT EXISTS tasks_by_input_object ON tasks (kind, project_id, json_extract(doc, '$.input.object'), create_time DESC, sort_key DESC) WHERE kind = '${INPUT_FILTERED_KIND}';
 CREATE TABLE IF NOT EXISTS progress (
   kind TEXT NOT NULL,
   project_id TEXT NOT NULL,
@@ -312,23 +319,26 @@ const STATUS = 'AND status = @status';
 
 /**
  * A page and a count of remux tasks filtered by their input (the literal kind lets SQLite use the partial
- * indexes above), for one combination of the filters given.
+ * indexes above; INDEXED BY keeps it from preferring the time index, which would read every remux document),
+ * for one combination of the filters given. With an object, its index; with a bucket alone, the bucket's, from
+ * the create_time bound and the offset its count buckets located.
  */
 function inputFilterSql(bucket: boolean, object: boolean, status: boolean): { page: string; count: string } {
   const where = [
-    `kind = 'remux'`,
-    bucket ? `json_extract(doc, '$.input.bucket') = @bucket` : '',
+    `kind = '${INPUT_FILTERED_KIND}'`,
+    bucket ? `${INPUT_BUCKET} = @bucket` : '',
     object ? `json_extract(doc, '$.input.object') = @object` : '',
     status ? 'status = @status' : '',
     'create_time BETWEEN @from AND @to',
-  ].filter(Boolean);
-  const owned = (owner: string) => `SELECT rowid AS id, create_time, sort_key FROM tasks WHERE ${where.join(' AND ')} AND project_id = ${owner}`;
+  ].filter(Boolean).join(' AND ');
+  const from = `FROM tasks INDEXED BY ${object ? 'tasks_by_input_object' : 'tasks_by_input_bucket'}`;
+  const owned = (owner: string) => `SELECT rowid AS id, create_time, sort_key ${from} WHERE ${where} AND project_id = ${owner}`;
   return {
     page: `SELECT t.task_id, t.status, t.doc AS json FROM (
       ${owned('@project')} UNION ALL ${owned("''")}
       ORDER BY create_time DESC, sort_key DESC LIMIT @limit OFFSET @offset
     ) AS page JOIN tasks AS t ON t.rowid = page.id ORDER BY page.create_time DESC, page.sort_key DESC`,
-    count: `SELECT (SELECT count(*) FROM tasks WHERE ${where.join(' AND ')} AND project_id = @project) + (SELECT count(*) FROM tasks WHERE ${where.join(' AND ')} AND project_id = '')`,
+    count: `SELECT (SELECT count(*) ${from} WHERE ${where} AND project_id = @project) + (SELECT count(*) ${from} WHERE ${where} AND project_id = '')`,
   };
 }
 
@@ -348,6 +358,10 @@ export const QUERY_SQL = {
     ORDER BY create_time DESC, sort_key DESC`,
   // The settlement before every read: nothing due is one probe of a partial index.
   dueProgress: 'SELECT * FROM progress WHERE due_at IS NOT NULL AND due_at <= @now ORDER BY due_at',
+  // The remux input filters (one combination each of a bucket alone, an object with the others, an object's count).
+  remuxPageByBucket: inputFilterSql(true, false, true).page,
+  remuxPageByObject: inputFilterSql(true, true, true).page,
+  remuxCountByObject: inputFilterSql(false, true, false).count,
   countDetails: 'SELECT count(*) FROM thumbnail_details WHERE project_id = @project AND task_id = @taskId',
   listDetails: `SELECT offset_s AS offset, url FROM thumbnail_details WHERE project_id = @project AND task_id = @taskId
     ORDER BY offset_s, position LIMIT @limit OFFSET @offset`,
@@ -358,6 +372,8 @@ const TABLES = ['tasks', 'progress', 'templates', 'meta', 'thumbnail_details', '
 export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
   const db = openDatabase(options.filename ?? ':memory:');
   let opened: 'new' | 'existing' = 'new';
+  /** The schema version of an older file this version opened, and upgrades below. */
+  let upgradedFrom: number | undefined;
   try {
     if (db.name !== ':memory:') {
       db.pragma('journal_mode = WAL');
@@ -378,6 +394,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
         db.transaction(() => TABLES.forEach((t) => db.exec(`DROP TABLE IF EXISTS ${t}`)))();
       } else if (hasTables) {
         opened = 'existing';
+        if (version !== SCHEMA_VERSION) upgradedFrom = version;
       }
     }
     db.exec(SCHEMA);
@@ -438,7 +455,8 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     ownerDetails: db.prepare('SELECT task_id, offset_s, url FROM thumbnail_details WHERE project_id = @project ORDER BY task_id, offset_s, position'),
     ownerTemplates: db.prepare('SELECT doc FROM templates WHERE project_id = @project ORDER BY template_id').pluck(),
     deleteTask: db.prepare('DELETE FROM tasks WHERE kind = @kind AND project_id = @project AND task_id = @taskId'),
-    statusOf: db.prepare('SELECT status, create_time FROM tasks WHERE kind = @kind AND project_id = @project AND task_id = @taskId'),
+    statusOf: db.prepare(`SELECT status, create_time, CASE WHEN kind = '${INPUT_FILTERED_KIND}' THEN doc END AS doc FROM tasks
+      WHERE kind = @kind AND project_id = @project AND task_id = @taskId`),
     setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (@key, @value)'),
     getNotifications: db.prepare('SELECT doc FROM notifications WHERE project_id = @project').pluck(),
     putNotifications: db.prepare('INSERT OR REPLACE INTO notifications (project_id, doc) VALUES (@project, @doc)'),
@@ -447,6 +465,13 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
   };
 
   const counts = createTaskCounts(db, options.nearTop);
+  if (upgradedFrom !== undefined && upgradedFrom < 7) {
+    // 7 counts remux tasks per input bucket, and its bucket index replaced 6's bucket-and-object one.
+    db.transaction(() => {
+      db.exec('DROP INDEX IF EXISTS tasks_by_input');
+      counts.rebuild(INPUT_FILTERED_KIND, null);
+    })();
+  }
 
   type ProgressRecord = { kind: TaskKindName; project_id: string; task_id: string; step: number; entered_at: number; due_at: number | null; reads: number; plan: string };
   const toProgress = (r: ProgressRecord): ProgressRow => ({
@@ -484,15 +509,22 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       const status = batch.statuses[i]!;
       const createTime = batch.createTimes[i]!;
       statements.insertTask.run(batch.kind, project, taskId, status, createTime, taskSortKey(taskId), batch.docs[i]);
-      tally.add(batch.kind, project, status, createTime);
+      const bucket = batch.kind !== INPUT_FILTERED_KIND ? undefined : batch.inputBuckets ? batch.inputBuckets[i] : countedBucket(batch.kind, JSON.parse(batch.docs[i]!) as TaskDocument);
+      tally.add(batch.kind, project, status, createTime, bucket);
       highest = Math.max(highest, numericId(taskId));
     }
     raiseNextId(highest + 1);
   });
+  /** Counts one task in (delta 1) or out (-1) of the buckets of its kind, status, time and input bucket. */
+  const bumpCounts = (kind: TaskKindName, owner: string, task: { status: string; create_time: string }, delta: number) =>
+    counts.bump(kind, owner, task.status, task.create_time, delta, countedBucket(kind, task));
+  /** A row's status and create_time and, for a kind counted by input bucket, its document. */
+  type CountedRow = { status: string; create_time: string; doc: string | null };
+  const countedTask = (row: CountedRow) => ({ status: row.status, create_time: row.create_time, ...(row.doc !== null ? { input: (JSON.parse(row.doc) as TaskDocument).input } : {}) });
   /** One task, with its buckets counted (a bulk load recounts once at the end instead). */
   const insertCounted = (stored: StoredTask) => {
     insertTask(stored);
-    counts.bump(stored.kind, stored.projectId ?? SHARED_PROJECT, stored.task.status, stored.task.create_time, 1);
+    bumpCounts(stored.kind, stored.projectId ?? SHARED_PROJECT, stored.task, 1);
   };
   const insertRows = (
     tasks: Iterable<StoredTask>,
@@ -503,7 +535,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     let highest = 0;
     for (const stored of tasks) {
       insertTask(stored);
-      tally?.add(stored.kind, stored.projectId ?? SHARED_PROJECT, stored.task.status, stored.task.create_time);
+      tally?.add(stored.kind, stored.projectId ?? SHARED_PROJECT, stored.task.status, stored.task.create_time, countedBucket(stored.kind, stored.task));
       highest = Math.max(highest, numericId(stored.task.task_id));
     }
     raiseNextId(highest + 1);
@@ -580,7 +612,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       }
     }
     insertRows(tasks, details, templates);
-    for (const t of tasks) counts.bump(t.kind, t.projectId ?? SHARED_PROJECT, t.task.status, t.task.create_time, 1);
+    for (const t of tasks) bumpCounts(t.kind, t.projectId ?? SHARED_PROJECT, t.task, 1);
   });
   // A descriptor of the store's file, to sync it from another thread. It stays open until the store closes:
   // closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's included.
@@ -605,7 +637,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       this.fd = undefined;
     },
   };
-  const SECONDARY_INDEXES = ['tasks_by_time', 'tasks_by_status_time', 'tasks_by_input', 'tasks_by_input_object'];
+  const SECONDARY_INDEXES = ['tasks_by_time', 'tasks_by_status_time', 'tasks_by_input_bucket', 'tasks_by_input_object'];
   const isFile = db.name !== ':memory:';
   const seed = async (
     tasks: readonly StoredTask[],
@@ -695,7 +727,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     ...(q.inputBucket !== undefined ? { bucket: q.inputBucket } : {}),
     ...(q.inputObject !== undefined ? { object: q.inputObject } : {}),
   });
-  const countScope = (q: TaskCountQuery) => ({ kind: q.kind, owners: [q.projectId, SHARED_PROJECT], status: q.status ?? ANY_STATUS });
+  const countScope = (q: TaskCountQuery) => ({ kind: q.kind, owners: [q.projectId, SHARED_PROJECT], status: q.status ?? ANY_STATUS, inputBucket: q.inputBucket });
   const bind = (q: TaskCountQuery) => ({ kind: q.kind, project: q.projectId, status: q.status, from: q.from, to: q.to });
 
   return {
@@ -737,10 +769,10 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     deleteTask(kind, owner, taskId) {
       return db.transaction(() => {
         statements.deleteProgress.run(key(kind, owner, taskId));
-        const before = statements.statusOf.get(key(kind, owner, taskId)) as { status: string; create_time: string } | undefined;
+        const before = statements.statusOf.get(key(kind, owner, taskId)) as CountedRow | undefined;
         if (!before) return false;
         statements.deleteTask.run(key(kind, owner, taskId));
-        counts.bump(kind, owner, before.status, before.create_time, -1);
+        bumpCounts(kind, owner, countedTask(before), -1);
         return true;
       })();
     },
@@ -751,11 +783,15 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     insertTask: (task) => db.transaction(() => insertCounted(task))(),
     updateTask(kind, owner, task) {
       db.transaction(() => {
-        const before = statements.statusOf.get(key(kind, owner, task.task_id)) as { status: string; create_time: string } | undefined;
+        const row = statements.statusOf.get(key(kind, owner, task.task_id)) as CountedRow | undefined;
         statements.updateTask.run({ ...key(kind, owner, task.task_id), status: task.status, doc: JSON.stringify(task) });
-        if (before && before.status !== task.status) {
-          counts.bump(kind, owner, before.status, before.create_time, -1);
-          counts.bump(kind, owner, task.status, before.create_time, 1);
+        if (!row) return;
+        const before = countedTask(row);
+        // The task keeps its create_time; a change through the control plane may move it to another input bucket.
+        const after = { ...task, create_time: before.create_time };
+        if (before.status !== after.status || countedBucket(kind, before) !== countedBucket(kind, after)) {
+          bumpCounts(kind, owner, before, -1);
+          bumpCounts(kind, owner, after, 1);
         }
       })();
     },
@@ -785,8 +821,10 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     countReads: (kind, project, taskIds) =>
       (statements.countReads.all({ kind, project, ids: JSON.stringify(taskIds) }) as ProgressRecord[]).map(toProgress),
     listTasks(q) {
-      if (q.inputBucket !== undefined || q.inputObject !== undefined) {
-        return inputFiltered(q).page.all({ ...inputBind(q), limit: q.limit, offset: q.offset }) as TaskRow[];
+      if (q.inputObject !== undefined) return inputFiltered(q).page.all({ ...inputBind(q), limit: q.limit, offset: q.offset }) as TaskRow[];
+      if (q.inputBucket !== undefined) {
+        const start = counts.locate(countScope(q), q.from, q.to, q.offset);
+        return inputFiltered(q).page.all({ ...inputBind(q), to: start.to, limit: q.limit, offset: start.offset }) as TaskRow[];
       }
       // The buckets say below which create_time the page starts, so OFFSET skips at most one minute's tasks.
       const start = counts.locate(countScope(q), q.from, q.to, q.offset);
@@ -794,8 +832,8 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       const { status: _unused, ...withoutStatus } = params;
       return (q.status === undefined ? statements.page.all(withoutStatus) : statements.pageByStatus.all(params)) as TaskRow[];
     },
-    countTasks: (q) =>
-      q.inputBucket !== undefined || q.inputObject !== undefined ? (inputFiltered(q).count.get(inputBind(q)) as number) : counts.count(countScope(q), q.from, q.to),
+    // An input object names few tasks: they are counted from its index. Everything else from the count buckets.
+    countTasks: (q) => (q.inputObject !== undefined ? (inputFiltered(q).count.get(inputBind(q)) as number) : counts.count(countScope(q), q.from, q.to)),
     findTasks(kind, projectId, taskIds, status) {
       if (taskIds.length === 0) return [];
       if (taskIds.length === 1) return statements.byId.all({ kind, project: projectId, id: taskIds[0], status: status ?? null }) as TaskRow[];
