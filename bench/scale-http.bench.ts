@@ -17,7 +17,10 @@ import { load, memoryMb, startServer, type LoadResult, type Server } from './lib
 
 const SECONDS = Number(process.env.BENCH_SCALE_SECONDS ?? 3);
 const LARGE_DB = process.env.BENCH_LARGE_DB ?? '/tmp/mpc-mock-bench-large.db';
-const LARGE = process.env.BENCH_LARGE ?? 'transcodings=1000000,thumbnails=100000,animated-graphics=100000,encryptions=100000';
+// 1M of the remux tasks too: the later kinds' list with filters of its own (SPEC 9.1).
+const LARGE =
+  process.env.BENCH_LARGE ??
+  'transcodings=1000000,thumbnails=100000,animated-graphics=100000,encryptions=100000,extract-metadata=100000,remux=1000000,merge-channels=100000,reset-tracks=100000,editing-jobs=100000,enhancements=100000';
 const P = '0123456789abcdef0123456789abcdef';
 const READY = /listening on (http:\/\/\S+)/;
 
@@ -49,6 +52,10 @@ async function requestSet(server: Server, windowEnd: string): Promise<RequestSpe
     if (tasks.length === 0) break;
     ids.push(...tasks.map((t) => t.task_id));
   }
+  // An input bucket of the store's remux tasks (the newest task's), and editing job ids to poll.
+  const bucket = ((await json(server, `/v1/${P}/remux`)).tasks as Array<{ input: { bucket: string } }>)[0]!.input.bucket;
+  const jobIds: string[] = [];
+  for (let page = 0; page < 5; page++) jobIds.push(...((await json(server, `/v1/${P}/editing/jobs?size=100&page=${page}`)).jobs as Array<{ job_id: string }>).map((j) => j.job_id));
   let n = 0;
   const endTime = () => fmt(FAR - ++n * 1000);
   const window = `status=SUCCEEDED&start_time=20200101000000`;
@@ -66,6 +73,19 @@ async function requestSet(server: Server, windowEnd: string): Promise<RequestSpe
       distinct: () => `/v1/${P}/transcodings?${window}&end_time=${fmt(windowEndMs - ++n * 1000)}`,
     },
     { name: 'task_id poll', repeated: `/v1/${P}/transcodings?task_id=22123973`, distinct: () => `/v1/${P}/transcodings?task_id=${ids[++n % ids.length]}` },
+    // The later kinds (SPEC 9.1): the same list implementation over their own envelopes, and remux's input filters.
+    list('extract page 0', `/v1/${P}/extract-metadata`),
+    list('remux page 1000, size 100', `/v1/${P}/remux?page=1000&size=100`),
+    list('remux input_bucket', `/v1/${P}/remux?input_bucket=${bucket}`),
+    list('remux input_bucket, page 1000', `/v1/${P}/remux?input_bucket=${bucket}&page=1000&size=10`),
+    list('remux input_bucket + status', `/v1/${P}/remux?input_bucket=${bucket}&status=SUCCEED`),
+    list('merge channels status', `/v1/${P}/audio/services/merge_channels/task?status=SUCCEEDED`),
+    {
+      name: 'enhancements status + window',
+      repeated: `/v1/${P}/enhancements?${window}&end_time=${windowEnd}`,
+      distinct: () => `/v1/${P}/enhancements?${window}&end_time=${fmt(windowEndMs - ++n * 1000)}`,
+    },
+    { name: 'editing job_id poll', repeated: `/v1/${P}/editing/jobs?job_id=${jobIds[0]}`, distinct: () => `/v1/${P}/editing/jobs?job_id=${jobIds[++n % jobIds.length]}` },
   ];
 }
 
