@@ -16,6 +16,7 @@ import { registerTaskWriteRoutes } from './http/routes/task-writes.js';
 import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.js';
 import { registerTaskRecordRoutes } from './http/routes/task-records.js';
 import { registerNotificationRoutes } from './http/routes/notifications.js';
+import { registerTemplateRoutes } from './http/routes/templates.js';
 import { registerCors } from './http/cors.js';
 import { FairTurns } from './http/fair-turns.js';
 import { RepeatAnswers } from './http/repeat-answers.js';
@@ -176,6 +177,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerTaskRecordRoutes(app, deps);
   registerThumbnailDetailsRoute(app, deps);
   registerNotificationRoutes(app, deps);
+  registerTemplateRoutes(app, deps);
   // The control plane, a layer of its own under /_mock/.
   registerControlPlane(app, deps);
   deps.beforeReady?.(app);

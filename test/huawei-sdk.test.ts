@@ -192,6 +192,24 @@ describe('the official Huawei Cloud SDK core against mpc-mock', () => {
     expect((await send('DeleteTranscodingTaskByConsole', { task_id: created.task_id })).httpStatusCode).toBe(204);
   });
 
+  it('round-trips a transcoding template (create, list, update, list, delete, list) and transcodes with it', async () => {
+    const template = { template_name: 'sdk_720p', video: { codec: 1, width: 1280, height: 720, bitrate: 1500 }, audio: { codec: 1, sample_rate: 4, bitrate: 128, channels: 2 }, common: { PVC: false, pack_type: 4 } };
+    const created = await send<{ template_id: number }>('CreateTransTemplate', {}, undefined, template);
+    expect(created.httpStatusCode).toBe(201);
+    const read = () => send<{ template_array: Array<{ template_id: number; template: Record<string, unknown> }>; total: number }>('ListTemplate', { template_id: [created.template_id] });
+    expect((await read()).template_array).toEqual([{ template_id: created.template_id, template }]);
+    const changed = { ...template, template_name: 'sdk_540p', video: { ...template.video, width: 960, height: 540 } };
+    expect((await send('UpdateTransTemplate', {}, undefined, { template_id: created.template_id, ...changed })).httpStatusCode).toBe(204);
+    expect((await read()).template_array[0]!.template).toEqual(changed);
+    const task = await send<{ task_id: number }>('CreateTranscodingTask', {}, undefined, { input: obs('v-30s.mp4'), output: obs('o/'), trans_template_id: [created.template_id] });
+    mock.clock.advance(10);
+    const listed = await send<{ task_array: Array<{ transcode_detail: { multitask_info: Array<{ output_file: { format: string; video_info: { width: number } } }> } }> }>('ListTranscodingTask', { task_id: [task.task_id] });
+    expect(listed.task_array[0]!.transcode_detail.multitask_info[0]!.output_file).toMatchObject({ format: 'MP4', video_info: { width: 960 } });
+    expect((await send('DeleteTemplate', { template_id: created.template_id })).httpStatusCode).toBe(204);
+    expect(await read()).toMatchObject({ total: 0, template_array: [] });
+    expect(await failure(send('DeleteTemplate', { template_id: created.template_id }))).toMatchObject({ httpStatusCode: 403, errorCode: 'MPC.10239' });
+  });
+
   it('surfaces an unknown API as APIGW.0101', async () => {
     const error = await failure(client.sendRequest({ ...mpcOperation('ListEncryptTask', {}), url: '/v1/{project_id}/remux/tasks' }));
     expect(error.httpStatusCode).toBe(404);

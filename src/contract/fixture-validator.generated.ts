@@ -6,18 +6,18 @@ import { createRequire } from 'node:module';
 import { FORMATS as formats } from './formats.js';
 
 const require = createRequire(import.meta.url);
-export const key = '31d50b21ae8948e7165faf75fe74b01282fc20c3fadec4df089bb1e8125d304d';
+export const key = 'c166834c2119d7e495761989423910af7c672b540a0ab2cf91206b1dabb40317';
 export const validate = validate0;
 export default validate0;
-const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/TransTemplate"}},"notifications":{"$ref":"mpc-api#/components/schemas/NotificationConfigs/properties/notifications"},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}},"extract-metadata":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ExtractTask"}},"remux":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/RemuxTask"}},"merge-channels":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MergeChannelsTaskInfo"}},"reset-tracks":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ResetTracksTaskInfo"}},"editing-jobs":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EditingJob"}},"enhancements":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MediaProcessTaskInfo"}}}};
+const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/CatalogueTemplate"}},"notifications":{"$ref":"mpc-api#/components/schemas/NotificationConfigs/properties/notifications"},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}},"extract-metadata":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ExtractTask"}},"remux":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/RemuxTask"}},"merge-channels":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MergeChannelsTaskInfo"}},"reset-tracks":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ResetTracksTaskInfo"}},"editing-jobs":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EditingJob"}},"enhancements":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MediaProcessTaskInfo"}}}};
 const schema2 = {"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"};
 const schema3 = {"type":"object","additionalProperties":false,"required":["offset","url"],"properties":{"offset":{"type":"integer","minimum":0,"description":"Time offset of the snapshot in the video, in seconds."},"url":{"type":"string","format":"uri"}}};
 const func0 = Object.prototype.hasOwnProperty;
 const func1 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[A-Za-z0-9_-]{1,64}$", "u");
 const formats0 = formats.uri;
-const schema4 = {"type":"object","description":"One preset transcoding template of mpc-mock's catalogue (not a vendor API model). Fixture files can add\ntemplates; a task's outputs follow the templates it names.\n","additionalProperties":false,"required":["template_id","common"],"properties":{"template_id":{"type":"integer","minimum":1},"template_name":{"type":"string"},"video":{"$ref":"#/components/schemas/VideoParameters"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"}}};
-const schema5 = {"type":"object","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2],"description":"1 H264, 2 H265."},"crf":{"type":"number","minimum":0,"maximum":51,"description":"Constant rate factor. The SDK model types it `object`."},"max_bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"buf_size":{"type":"integer"},"profile":{"type":"integer","minimum":1,"maximum":4},"level":{"type":"integer","minimum":1,"maximum":15},"preset":{"type":"integer","enum":[1,3,4,5]},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"bframes_count":{"type":"integer","minimum":0,"maximum":7},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"0, or 5 to 60. The real service turns other values into 0, so 0 to 60 is accepted."},"frame_rate_float":{"type":"number"},"width":{"type":"integer","description":"0, or an integer from 32 to 4096","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":4096}]},"height":{"type":"integer","description":"0, or an integer from 32 to 2880","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":2880}]},"black_cut":{"type":"integer","minimum":0,"maximum":1},"stream_name":{"type":"string"}}};
+const schema4 = {"type":"object","description":"One transcoding template as mpc-mock keeps it (not a vendor API model): a system template (a preset of\nfixtures/presets/transcoding-templates.json, or a shared one a fixture file adds) or a project's own (one a\nfixture file adds for the project, or one CreateTransTemplate made). A task's outputs follow the templates\nit names. Its settings are the vendor's `Video`, `Audio` and `Common`, as CreateTransTemplate takes them.\n","additionalProperties":false,"required":["template_id","common"],"properties":{"template_id":{"type":"integer","minimum":1},"template_name":{"type":"string"},"video":{"$ref":"#/components/schemas/Video"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"}}};
+const schema5 = {"type":"object","description":"The video settings of a transcoding template (the SDK's `Video`).","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["discard","transcode"],"description":"`discard` with audio `transcode` gives audio only; `transcode` with audio `discard` gives video only; both `discard` is invalid."},"codec":{"type":"integer","enum":[1,2],"description":"1 H.264, 2 H.265."},"bitrate":{"type":"integer","description":"0, or an integer from 40 to 30000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":30000}]},"profile":{"type":"integer","enum":[1,2,3,4],"description":"1 H.264 baseline, 2 H.264 main, 3 H.264 high (recommended), 4 H.265 main."},"level":{"type":"integer","minimum":1,"maximum":15,"description":"1 to 15 are levels 1.0, 1.1, 1.2, 1.3, 2.0, 2.1, 2.2, 3.0, 3.1, 3.2, 4.0, 4.1, 4.2, 5.0, 5.1."},"preset":{"type":"integer","enum":[1,3,4,5],"description":"Encoding quality: 1 speed (the default), 3 high quality, 4 quality, 5 balance. The SDK lists no 2."},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"Longest interval between I-frames, seconds; 5 when absent."},"bframes_count":{"type":"integer","minimum":0,"maximum":7,"description":"Most consecutive B-frames; 4 (H.264) or 7 (H.265) when absent."},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"Frames per second: 0 (adaptive), or 5 to 60. The real service turns other values into 0, and a rate above the source's into the source's, so 0 to 60 is accepted."},"width":{"type":"integer","description":"0, or an even number from 32 to 4096","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":4096,"multipleOf":2}]},"height":{"type":"integer","description":"0, or an even number from 32 to 2880","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":2880,"multipleOf":2}]},"black_cut":{"type":"integer","enum":[0,1,2],"description":"Black-border cropping: 0 off; 1 on, for videos over 5 minutes; 2 on, for videos of 5 minutes or less. The vendor's revision notes say it left the template APIs on 2022-12-09; the SDK still has it, and so does this document."},"stream_name":{"type":"string","description":"Name of the output stream."}}};
 const schema6 = {"type":"object","additionalProperties":false,"required":["channels"],"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2,3,4],"description":"1 AAC, 2 HEAAC1, 3 HEAAC2, 4 MP3."},"sample_rate":{"type":"integer","minimum":1,"maximum":6,"description":"The vendor's sample-rate code."},"bitrate":{"type":"integer","description":"0, or an integer from 8 to 1000","anyOf":[{"const":0},{"type":"integer","minimum":8,"maximum":1000}]},"channels":{"type":"integer","enum":[1,2,6]}}};
 const schema7 = {"type":"object","additionalProperties":false,"required":["pack_type"],"properties":{"PVC":{"type":"boolean","description":"The key is upper-case, as the vendor spells it."},"hls_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"dash_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"pack_type":{"type":"integer","enum":[1,2,3,4,5,6],"description":"1 HLS, 2 DASH, 3 HLS+DASH, 4 MP4, 5 MP3, 6 ADTS (5 and 6 carry no video)."}}};
 
@@ -90,7 +90,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 const _errs9 = errors;
 for(const key1 in data2){
 if(!(func0.call(schema5.properties, key1))){
-validate2.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate2.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/Video/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -100,11 +100,11 @@ if(data2.output_policy !== undefined){
 let data3 = data2.output_policy;
 const _errs10 = errors;
 if(typeof data3 !== "string"){
-validate2.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate2.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/Video/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!(((data3 === "transcode") || (data3 === "discard")) || (data3 === "copy"))){
-validate2.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema5.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
+if(!((data3 === "discard") || (data3 === "transcode"))){
+validate2.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/Video/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema5.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -117,11 +117,11 @@ if(data2.codec !== undefined){
 let data4 = data2.codec;
 const _errs12 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate2.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate2.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/Video/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((data4 === 1) || (data4 === 2))){
-validate2.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/enum",keyword:"enum",params:{allowedValues: schema5.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+validate2.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/Video/properties/codec/enum",keyword:"enum",params:{allowedValues: schema5.properties.codec.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -130,45 +130,18 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data2.crf !== undefined){
-let data5 = data2.crf;
+if(data2.bitrate !== undefined){
+let data5 = data2.bitrate;
 const _errs14 = errors;
-if(errors === _errs14){
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 51 || isNaN(data5)){
-validate2.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/maximum",keyword:"maximum",params:{comparison: "<=", limit: 51},message:"must be <= 51"}];
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate2.errors = [{instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/Video/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-else {
-if(data5 < 0 || isNaN(data5)){
-validate2.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-else {
-validate2.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid2 = _errs14 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data2.max_bitrate !== undefined){
-let data6 = data2.max_bitrate;
 const _errs16 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate2.errors = [{instancePath:instancePath+"/video/max_bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/max_bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-const _errs18 = errors;
 let valid3 = false;
-const _errs19 = errors;
-if(0 !== data6){
-const err0 = {instancePath:instancePath+"/video/max_bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/max_bitrate/anyOf/0/const",keyword:"const",params:{allowedValue: 0},message:"must be equal to constant"};
+const _errs17 = errors;
+if(0 !== data5){
+const err0 = {instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/Video/properties/bitrate/anyOf/0/const",keyword:"const",params:{allowedValue: 0},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -177,11 +150,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-var _valid0 = _errs19 === errors;
+var _valid0 = _errs17 === errors;
 valid3 = valid3 || _valid0;
-const _errs20 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err1 = {instancePath:instancePath+"/video/max_bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/max_bitrate/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs18 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err1 = {instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/Video/properties/bitrate/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -190,10 +163,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(errors === _errs20){
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 50000 || isNaN(data6)){
-const err2 = {instancePath:instancePath+"/video/max_bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/max_bitrate/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50000},message:"must be <= 50000"};
+if(errors === _errs18){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 30000 || isNaN(data5)){
+const err2 = {instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/Video/properties/bitrate/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 30000},message:"must be <= 30000"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -203,8 +176,8 @@ vErrors.push(err2);
 errors++;
 }
 else {
-if(data6 < 40 || isNaN(data6)){
-const err3 = {instancePath:instancePath+"/video/max_bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/max_bitrate/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 40},message:"must be >= 40"};
+if(data5 < 40 || isNaN(data5)){
+const err3 = {instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/Video/properties/bitrate/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 40},message:"must be >= 40"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -216,10 +189,10 @@ errors++;
 }
 }
 }
-var _valid0 = _errs20 === errors;
+var _valid0 = _errs18 === errors;
 valid3 = valid3 || _valid0;
 if(!valid3){
-const err4 = {instancePath:instancePath+"/video/max_bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/max_bitrate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err4 = {instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/Video/properties/bitrate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -231,103 +204,57 @@ validate2.errors = vErrors;
 return false;
 }
 else {
-errors = _errs18;
+errors = _errs16;
 if(vErrors !== null){
-if(_errs18){
-vErrors.length = _errs18;
+if(_errs16){
+vErrors.length = _errs16;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid2 = _errs16 === errors;
+var valid2 = _errs14 === errors;
 }
 else {
 var valid2 = true;
 }
 if(valid2){
-if(data2.bitrate !== undefined){
-let data7 = data2.bitrate;
+if(data2.profile !== undefined){
+let data6 = data2.profile;
+const _errs20 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate2.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/Video/properties/profile/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!((((data6 === 1) || (data6 === 2)) || (data6 === 3)) || (data6 === 4))){
+validate2.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/Video/properties/profile/enum",keyword:"enum",params:{allowedValues: schema5.properties.profile.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid2 = _errs20 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.level !== undefined){
+let data7 = data2.level;
 const _errs22 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate2.errors = [{instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate2.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/Video/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-const _errs24 = errors;
-let valid4 = false;
-const _errs25 = errors;
-if(0 !== data7){
-const err5 = {instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/bitrate/anyOf/0/const",keyword:"const",params:{allowedValue: 0},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-var _valid1 = _errs25 === errors;
-valid4 = valid4 || _valid1;
-const _errs26 = errors;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err6 = {instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/bitrate/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(errors === _errs26){
+if(errors === _errs22){
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 > 50000 || isNaN(data7)){
-const err7 = {instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/bitrate/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50000},message:"must be <= 50000"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-else {
-if(data7 < 40 || isNaN(data7)){
-const err8 = {instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/bitrate/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 40},message:"must be >= 40"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-}
-var _valid1 = _errs26 === errors;
-valid4 = valid4 || _valid1;
-if(!valid4){
-const err9 = {instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/bitrate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-validate2.errors = vErrors;
+if(data7 > 15 || isNaN(data7)){
+validate2.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/Video/properties/level/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15},message:"must be <= 15"}];
 return false;
 }
 else {
-errors = _errs24;
-if(vErrors !== null){
-if(_errs24){
-vErrors.length = _errs24;
+if(data7 < 1 || isNaN(data7)){
+validate2.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/Video/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
 }
-else {
-vErrors = null;
 }
 }
 }
@@ -337,12 +264,70 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data2.buf_size !== undefined){
-let data8 = data2.buf_size;
-const _errs28 = errors;
+if(data2.preset !== undefined){
+let data8 = data2.preset;
+const _errs24 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate2.errors = [{instancePath:instancePath+"/video/buf_size",schemaPath:"#/components/schemas/VideoParameters/properties/buf_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate2.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/Video/properties/preset/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
+}
+if(!((((data8 === 1) || (data8 === 3)) || (data8 === 4)) || (data8 === 5))){
+validate2.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/Video/properties/preset/enum",keyword:"enum",params:{allowedValues: schema5.properties.preset.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.max_iframes_interval !== undefined){
+let data9 = data2.max_iframes_interval;
+const _errs26 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate2.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/Video/properties/max_iframes_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs26){
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 10 || isNaN(data9)){
+validate2.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/Video/properties/max_iframes_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+return false;
+}
+else {
+if(data9 < 2 || isNaN(data9)){
+validate2.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/Video/properties/max_iframes_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+return false;
+}
+}
+}
+}
+var valid2 = _errs26 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.bframes_count !== undefined){
+let data10 = data2.bframes_count;
+const _errs28 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate2.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/Video/properties/bframes_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs28){
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 7 || isNaN(data10)){
+validate2.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/Video/properties/bframes_count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 7},message:"must be <= 7"}];
+return false;
+}
+else {
+if(data10 < 0 || isNaN(data10)){
+validate2.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/Video/properties/bframes_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
 }
 var valid2 = _errs28 === errors;
 }
@@ -350,22 +335,22 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data2.profile !== undefined){
-let data9 = data2.profile;
+if(data2.frame_rate !== undefined){
+let data11 = data2.frame_rate;
 const _errs30 = errors;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate2.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate2.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/Video/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs30){
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 4 || isNaN(data9)){
-validate2.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4"}];
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 60 || isNaN(data11)){
+validate2.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/Video/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60},message:"must be <= 60"}];
 return false;
 }
 else {
-if(data9 < 1 || isNaN(data9)){
-validate2.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(data11 < 0 || isNaN(data11)){
+validate2.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/Video/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -377,24 +362,100 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data2.level !== undefined){
-let data10 = data2.level;
+if(data2.width !== undefined){
+let data12 = data2.width;
 const _errs32 = errors;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate2.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate2.errors = [{instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/Video/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs32){
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 15 || isNaN(data10)){
-validate2.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15},message:"must be <= 15"}];
+const _errs34 = errors;
+let valid4 = false;
+const _errs35 = errors;
+if(0 !== data12){
+const err5 = {instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/Video/properties/width/anyOf/0/const",keyword:"const",params:{allowedValue: 0},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid1 = _errs35 === errors;
+valid4 = valid4 || _valid1;
+const _errs36 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err6 = {instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/Video/properties/width/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(errors === _errs36){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 > 4096 || isNaN(data12)){
+const err7 = {instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/Video/properties/width/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+if(data12 < 32 || isNaN(data12)){
+const err8 = {instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/Video/properties/width/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 32},message:"must be >= 32"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+let res0;
+if((2 === 0 || (res0 = data12/2, res0 !== parseInt(res0)))){
+const err9 = {instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/Video/properties/width/anyOf/1/multipleOf",keyword:"multipleOf",params:{multipleOf: 2},message:"must be multiple of 2"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid1 = _errs36 === errors;
+valid4 = valid4 || _valid1;
+if(!valid4){
+const err10 = {instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/Video/properties/width/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+validate2.errors = vErrors;
 return false;
 }
 else {
-if(data10 < 1 || isNaN(data10)){
-validate2.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
+errors = _errs34;
+if(vErrors !== null){
+if(_errs34){
+vErrors.length = _errs34;
 }
+else {
+vErrors = null;
 }
 }
 }
@@ -404,68 +465,100 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data2.preset !== undefined){
-let data11 = data2.preset;
-const _errs34 = errors;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate2.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(!((((data11 === 1) || (data11 === 3)) || (data11 === 4)) || (data11 === 5))){
-validate2.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/enum",keyword:"enum",params:{allowedValues: schema5.properties.preset.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid2 = _errs34 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data2.max_iframes_interval !== undefined){
-let data12 = data2.max_iframes_interval;
-const _errs36 = errors;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate2.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs36){
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 10 || isNaN(data12)){
-validate2.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
-return false;
-}
-else {
-if(data12 < 2 || isNaN(data12)){
-validate2.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
-return false;
-}
-}
-}
-}
-var valid2 = _errs36 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data2.bframes_count !== undefined){
-let data13 = data2.bframes_count;
+if(data2.height !== undefined){
+let data13 = data2.height;
 const _errs38 = errors;
 if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-validate2.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate2.errors = [{instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/Video/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs38){
+const _errs40 = errors;
+let valid5 = false;
+const _errs41 = errors;
+if(0 !== data13){
+const err11 = {instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/Video/properties/height/anyOf/0/const",keyword:"const",params:{allowedValue: 0},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid2 = _errs41 === errors;
+valid5 = valid5 || _valid2;
+const _errs42 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err12 = {instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/Video/properties/height/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(errors === _errs42){
 if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 7 || isNaN(data13)){
-validate2.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 7},message:"must be <= 7"}];
+if(data13 > 2880 || isNaN(data13)){
+const err13 = {instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/Video/properties/height/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2880},message:"must be <= 2880"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+if(data13 < 32 || isNaN(data13)){
+const err14 = {instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/Video/properties/height/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 32},message:"must be >= 32"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+let res1;
+if((2 === 0 || (res1 = data13/2, res1 !== parseInt(res1)))){
+const err15 = {instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/Video/properties/height/anyOf/1/multipleOf",keyword:"multipleOf",params:{multipleOf: 2},message:"must be multiple of 2"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+}
+}
+var _valid2 = _errs42 === errors;
+valid5 = valid5 || _valid2;
+if(!valid5){
+const err16 = {instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/Video/properties/height/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+validate2.errors = vErrors;
 return false;
 }
 else {
-if(data13 < 0 || isNaN(data13)){
-validate2.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
+errors = _errs40;
+if(vErrors !== null){
+if(_errs40){
+vErrors.length = _errs40;
 }
+else {
+vErrors = null;
 }
 }
 }
@@ -475,129 +568,16 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data2.frame_rate !== undefined){
-let data14 = data2.frame_rate;
-const _errs40 = errors;
-if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-validate2.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs40){
-if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 60 || isNaN(data14)){
-validate2.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60},message:"must be <= 60"}];
-return false;
-}
-else {
-if(data14 < 0 || isNaN(data14)){
-validate2.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-}
-var valid2 = _errs40 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data2.frame_rate_float !== undefined){
-let data15 = data2.frame_rate_float;
-const _errs42 = errors;
-if(!((typeof data15 == "number") && (isFinite(data15)))){
-validate2.errors = [{instancePath:instancePath+"/video/frame_rate_float",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate_float/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid2 = _errs42 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data2.width !== undefined){
-let data16 = data2.width;
+if(data2.black_cut !== undefined){
+let data14 = data2.black_cut;
 const _errs44 = errors;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-validate2.errors = [{instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/VideoParameters/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate2.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/Video/properties/black_cut/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-const _errs46 = errors;
-let valid5 = false;
-const _errs47 = errors;
-if(0 !== data16){
-const err10 = {instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/VideoParameters/properties/width/anyOf/0/const",keyword:"const",params:{allowedValue: 0},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var _valid2 = _errs47 === errors;
-valid5 = valid5 || _valid2;
-const _errs48 = errors;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err11 = {instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/VideoParameters/properties/width/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(errors === _errs48){
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 4096 || isNaN(data16)){
-const err12 = {instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/VideoParameters/properties/width/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-else {
-if(data16 < 32 || isNaN(data16)){
-const err13 = {instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/VideoParameters/properties/width/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 32},message:"must be >= 32"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-}
-}
-var _valid2 = _errs48 === errors;
-valid5 = valid5 || _valid2;
-if(!valid5){
-const err14 = {instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/VideoParameters/properties/width/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-validate2.errors = vErrors;
+if(!(((data14 === 0) || (data14 === 1)) || (data14 === 2))){
+validate2.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/Video/properties/black_cut/enum",keyword:"enum",params:{allowedValues: schema5.properties.black_cut.enum},message:"must be equal to one of the allowed values"}];
 return false;
-}
-else {
-errors = _errs46;
-if(vErrors !== null){
-if(_errs46){
-vErrors.length = _errs46;
-}
-else {
-vErrors = null;
-}
-}
 }
 var valid2 = _errs44 === errors;
 }
@@ -605,130 +585,13 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data2.height !== undefined){
-let data17 = data2.height;
-const _errs50 = errors;
-if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-validate2.errors = [{instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/VideoParameters/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-const _errs52 = errors;
-let valid6 = false;
-const _errs53 = errors;
-if(0 !== data17){
-const err15 = {instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/VideoParameters/properties/height/anyOf/0/const",keyword:"const",params:{allowedValue: 0},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-var _valid3 = _errs53 === errors;
-valid6 = valid6 || _valid3;
-const _errs54 = errors;
-if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err16 = {instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/VideoParameters/properties/height/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(errors === _errs54){
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 > 2880 || isNaN(data17)){
-const err17 = {instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/VideoParameters/properties/height/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2880},message:"must be <= 2880"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-else {
-if(data17 < 32 || isNaN(data17)){
-const err18 = {instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/VideoParameters/properties/height/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 32},message:"must be >= 32"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-}
-}
-var _valid3 = _errs54 === errors;
-valid6 = valid6 || _valid3;
-if(!valid6){
-const err19 = {instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/VideoParameters/properties/height/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-validate2.errors = vErrors;
-return false;
-}
-else {
-errors = _errs52;
-if(vErrors !== null){
-if(_errs52){
-vErrors.length = _errs52;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid2 = _errs50 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data2.black_cut !== undefined){
-let data18 = data2.black_cut;
-const _errs56 = errors;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-validate2.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs56){
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 > 1 || isNaN(data18)){
-validate2.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
-return false;
-}
-else {
-if(data18 < 0 || isNaN(data18)){
-validate2.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-}
-var valid2 = _errs56 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
 if(data2.stream_name !== undefined){
-const _errs58 = errors;
+const _errs46 = errors;
 if(typeof data2.stream_name !== "string"){
-validate2.errors = [{instancePath:instancePath+"/video/stream_name",schemaPath:"#/components/schemas/VideoParameters/properties/stream_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate2.errors = [{instancePath:instancePath+"/video/stream_name",schemaPath:"#/components/schemas/Video/properties/stream_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid2 = _errs58 === errors;
+var valid2 = _errs46 === errors;
 }
 else {
 var valid2 = true;
@@ -747,12 +610,8 @@ var valid2 = true;
 }
 }
 }
-}
-}
-}
-}
 else {
-validate2.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate2.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/Video/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -763,99 +622,135 @@ var valid0 = true;
 }
 if(valid0){
 if(data.audio !== undefined){
-let data20 = data.audio;
-const _errs60 = errors;
-const _errs61 = errors;
-if(errors === _errs61){
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+let data16 = data.audio;
+const _errs48 = errors;
+const _errs49 = errors;
+if(errors === _errs49){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 let missing1;
-if((data20.channels === undefined) && (missing1 = "channels")){
+if((data16.channels === undefined) && (missing1 = "channels")){
 validate2.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-const _errs63 = errors;
-for(const key2 in data20){
+const _errs51 = errors;
+for(const key2 in data16){
 if(!(((((key2 === "output_policy") || (key2 === "codec")) || (key2 === "sample_rate")) || (key2 === "bitrate")) || (key2 === "channels"))){
 validate2.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs63 === errors){
-if(data20.output_policy !== undefined){
-let data21 = data20.output_policy;
-const _errs64 = errors;
-if(typeof data21 !== "string"){
+if(_errs51 === errors){
+if(data16.output_policy !== undefined){
+let data17 = data16.output_policy;
+const _errs52 = errors;
+if(typeof data17 !== "string"){
 validate2.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!(((data21 === "transcode") || (data21 === "discard")) || (data21 === "copy"))){
+if(!(((data17 === "transcode") || (data17 === "discard")) || (data17 === "copy"))){
 validate2.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema6.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid8 = _errs64 === errors;
+var valid7 = _errs52 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
-if(data20.codec !== undefined){
-let data22 = data20.codec;
-const _errs66 = errors;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+if(valid7){
+if(data16.codec !== undefined){
+let data18 = data16.codec;
+const _errs54 = errors;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
 validate2.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(!((((data22 === 1) || (data22 === 2)) || (data22 === 3)) || (data22 === 4))){
+if(!((((data18 === 1) || (data18 === 2)) || (data18 === 3)) || (data18 === 4))){
 validate2.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/enum",keyword:"enum",params:{allowedValues: schema6.properties.codec.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid8 = _errs66 === errors;
+var valid7 = _errs54 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
-if(data20.sample_rate !== undefined){
-let data23 = data20.sample_rate;
-const _errs68 = errors;
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+if(valid7){
+if(data16.sample_rate !== undefined){
+let data19 = data16.sample_rate;
+const _errs56 = errors;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
 validate2.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs68){
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 6 || isNaN(data23)){
+if(errors === _errs56){
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 > 6 || isNaN(data19)){
 validate2.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 6},message:"must be <= 6"}];
 return false;
 }
 else {
-if(data23 < 1 || isNaN(data23)){
+if(data19 < 1 || isNaN(data19)){
 validate2.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
 }
-var valid8 = _errs68 === errors;
+var valid7 = _errs56 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
-if(data20.bitrate !== undefined){
-let data24 = data20.bitrate;
-const _errs70 = errors;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+if(valid7){
+if(data16.bitrate !== undefined){
+let data20 = data16.bitrate;
+const _errs58 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
 validate2.errors = [{instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-const _errs72 = errors;
-let valid9 = false;
-const _errs73 = errors;
-if(0 !== data24){
-const err20 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf/0/const",keyword:"const",params:{allowedValue: 0},message:"must be equal to constant"};
+const _errs60 = errors;
+let valid8 = false;
+const _errs61 = errors;
+if(0 !== data20){
+const err17 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf/0/const",keyword:"const",params:{allowedValue: 0},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var _valid3 = _errs61 === errors;
+valid8 = valid8 || _valid3;
+const _errs62 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err18 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(errors === _errs62){
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 1000 || isNaN(data20)){
+const err19 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+if(data20 < 8 || isNaN(data20)){
+const err20 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -864,11 +759,13 @@ vErrors.push(err20);
 }
 errors++;
 }
-var _valid4 = _errs73 === errors;
-valid9 = valid9 || _valid4;
-const _errs74 = errors;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err21 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+}
+var _valid3 = _errs62 === errors;
+valid8 = valid8 || _valid3;
+if(!valid8){
+const err21 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -876,79 +773,41 @@ else {
 vErrors.push(err21);
 }
 errors++;
-}
-if(errors === _errs74){
-if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 > 1000 || isNaN(data24)){
-const err22 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-else {
-if(data24 < 8 || isNaN(data24)){
-const err23 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-}
-}
-var _valid4 = _errs74 === errors;
-valid9 = valid9 || _valid4;
-if(!valid9){
-const err24 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
 validate2.errors = vErrors;
 return false;
 }
 else {
-errors = _errs72;
+errors = _errs60;
 if(vErrors !== null){
-if(_errs72){
-vErrors.length = _errs72;
+if(_errs60){
+vErrors.length = _errs60;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid8 = _errs70 === errors;
+var valid7 = _errs58 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
-if(data20.channels !== undefined){
-let data25 = data20.channels;
-const _errs76 = errors;
-if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+if(valid7){
+if(data16.channels !== undefined){
+let data21 = data16.channels;
+const _errs64 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
 validate2.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(!(((data25 === 1) || (data25 === 2)) || (data25 === 6))){
+if(!(((data21 === 1) || (data21 === 2)) || (data21 === 6))){
 validate2.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/enum",keyword:"enum",params:{allowedValues: schema6.properties.channels.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid8 = _errs76 === errors;
+var valid7 = _errs64 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
 }
 }
@@ -962,114 +821,114 @@ validate2.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components
 return false;
 }
 }
-var valid0 = _errs60 === errors;
+var valid0 = _errs48 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.common !== undefined){
-let data26 = data.common;
-const _errs78 = errors;
-const _errs79 = errors;
-if(errors === _errs79){
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+let data22 = data.common;
+const _errs66 = errors;
+const _errs67 = errors;
+if(errors === _errs67){
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
 let missing2;
-if((data26.pack_type === undefined) && (missing2 = "pack_type")){
+if((data22.pack_type === undefined) && (missing2 = "pack_type")){
 validate2.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs81 = errors;
-for(const key3 in data26){
+const _errs69 = errors;
+for(const key3 in data22){
 if(!((((key3 === "PVC") || (key3 === "hls_interval")) || (key3 === "dash_interval")) || (key3 === "pack_type"))){
 validate2.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs81 === errors){
-if(data26.PVC !== undefined){
-const _errs82 = errors;
-if(typeof data26.PVC !== "boolean"){
+if(_errs69 === errors){
+if(data22.PVC !== undefined){
+const _errs70 = errors;
+if(typeof data22.PVC !== "boolean"){
 validate2.errors = [{instancePath:instancePath+"/common/PVC",schemaPath:"#/components/schemas/Common/properties/PVC/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid11 = _errs82 === errors;
+var valid10 = _errs70 === errors;
 }
 else {
-var valid11 = true;
+var valid10 = true;
 }
-if(valid11){
-if(data26.hls_interval !== undefined){
-let data28 = data26.hls_interval;
-const _errs84 = errors;
-if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
+if(valid10){
+if(data22.hls_interval !== undefined){
+let data24 = data22.hls_interval;
+const _errs72 = errors;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
 validate2.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs84){
-if((typeof data28 == "number") && (isFinite(data28))){
-if(data28 > 10 || isNaN(data28)){
+if(errors === _errs72){
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 10 || isNaN(data24)){
 validate2.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
 return false;
 }
 else {
-if(data28 < 2 || isNaN(data28)){
+if(data24 < 2 || isNaN(data24)){
 validate2.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
 return false;
 }
 }
 }
 }
-var valid11 = _errs84 === errors;
+var valid10 = _errs72 === errors;
 }
 else {
-var valid11 = true;
+var valid10 = true;
 }
-if(valid11){
-if(data26.dash_interval !== undefined){
-let data29 = data26.dash_interval;
-const _errs86 = errors;
-if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+if(valid10){
+if(data22.dash_interval !== undefined){
+let data25 = data22.dash_interval;
+const _errs74 = errors;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
 validate2.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs86){
-if((typeof data29 == "number") && (isFinite(data29))){
-if(data29 > 10 || isNaN(data29)){
+if(errors === _errs74){
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 10 || isNaN(data25)){
 validate2.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
 return false;
 }
 else {
-if(data29 < 2 || isNaN(data29)){
+if(data25 < 2 || isNaN(data25)){
 validate2.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
 return false;
 }
 }
 }
 }
-var valid11 = _errs86 === errors;
+var valid10 = _errs74 === errors;
 }
 else {
-var valid11 = true;
+var valid10 = true;
 }
-if(valid11){
-if(data26.pack_type !== undefined){
-let data30 = data26.pack_type;
-const _errs88 = errors;
-if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
+if(valid10){
+if(data22.pack_type !== undefined){
+let data26 = data22.pack_type;
+const _errs76 = errors;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
 validate2.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(!((((((data30 === 1) || (data30 === 2)) || (data30 === 3)) || (data30 === 4)) || (data30 === 5)) || (data30 === 6))){
+if(!((((((data26 === 1) || (data26 === 2)) || (data26 === 3)) || (data26 === 4)) || (data26 === 5)) || (data26 === 6))){
 validate2.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/enum",keyword:"enum",params:{allowedValues: schema7.properties.pack_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid11 = _errs88 === errors;
+var valid10 = _errs76 === errors;
 }
 else {
-var valid11 = true;
+var valid10 = true;
 }
 }
 }
@@ -1082,7 +941,7 @@ validate2.errors = [{instancePath:instancePath+"/common",schemaPath:"#/component
 return false;
 }
 }
-var valid0 = _errs78 === errors;
+var valid0 = _errs66 === errors;
 }
 else {
 var valid0 = true;
@@ -2405,6 +2264,7 @@ return errors === 0;
 validate18.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema30 = {"type":"object","additionalProperties":false,"required":["common"],"properties":{"video":{"$ref":"#/components/schemas/VideoParameters"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_filename":{"type":"string"}}};
+const schema31 = {"type":"object","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2],"description":"1 H264, 2 H265."},"crf":{"type":"number","minimum":0,"maximum":51,"description":"Constant rate factor. The SDK model types it `object`."},"max_bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"buf_size":{"type":"integer"},"profile":{"type":"integer","minimum":1,"maximum":4},"level":{"type":"integer","minimum":1,"maximum":15},"preset":{"type":"integer","enum":[1,3,4,5]},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"bframes_count":{"type":"integer","minimum":0,"maximum":7},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"0, or 5 to 60. The real service turns other values into 0, so 0 to 60 is accepted."},"frame_rate_float":{"type":"number"},"width":{"type":"integer","description":"0, or an integer from 32 to 4096","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":4096}]},"height":{"type":"integer","description":"0, or an integer from 32 to 2880","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":2880}]},"black_cut":{"type":"integer","minimum":0,"maximum":1},"stream_name":{"type":"string"}}};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2441,7 +2301,7 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key1 in data0){
-if(!(func0.call(schema5.properties, key1))){
+if(!(func0.call(schema31.properties, key1))){
 validate20.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -2456,7 +2316,7 @@ validate20.errors = [{instancePath:instancePath+"/video/output_policy",schemaPat
 return false;
 }
 if(!(((data1 === "transcode") || (data1 === "discard")) || (data1 === "copy"))){
-validate20.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema5.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
+validate20.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema31.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -2473,7 +2333,7 @@ validate20.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/com
 return false;
 }
 if(!((data2 === 1) || (data2 === 2))){
-validate20.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/enum",keyword:"enum",params:{allowedValues: schema5.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+validate20.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/enum",keyword:"enum",params:{allowedValues: schema31.properties.codec.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -2764,7 +2624,7 @@ validate20.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/co
 return false;
 }
 if(!((((data9 === 1) || (data9 === 3)) || (data9 === 4)) || (data9 === 5))){
-validate20.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/enum",keyword:"enum",params:{allowedValues: schema5.properties.preset.enum},message:"must be equal to one of the allowed values"}];
+validate20.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/enum",keyword:"enum",params:{allowedValues: schema31.properties.preset.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs30 === errors;

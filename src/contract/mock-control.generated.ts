@@ -804,7 +804,7 @@ export interface components {
             offset: number;
             url: string;
         };
-        /** @description One transcoding template; its full schema is TransTemplate in mpc-api.yaml. */
+        /** @description One transcoding template; its full schema is CatalogueTemplate in mpc-api.yaml. */
         FixtureTemplate: {
             template_id: number;
             common: {

@@ -528,6 +528,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/{project_id}/template/transcodings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Custom Transcoding Templates
+         * @description The project's own transcoding templates, newest first. `total` counts every template that matches, not just
+         *     this page. When `template_id` is given (1 to 10 distinct values as repeated keys), `page` and `size` are
+         *     ignored and the answer holds the named templates. A preset is among them when one of the ids is a preset's,
+         *     as Huawei's Java SDK guide says this operation answers presets. The API page says it answers custom templates
+         *     only, so presets are never paged through. Ids that match no template are left out, and `total` is the count
+         *     of those found. Terraform reads a template back this way and takes an empty `template_array` as "not found".
+         *     The SDK's docstring of `page` names `task_id` by mistake; `template_id` is meant.
+         */
+        get: operations["ListTemplate"];
+        /**
+         * Updating a Custom Transcoding Template
+         * @description Replaces the project's template `template_id` with the body and answers 204 with no body. The body is a whole
+         *     template (`template_name` and `common` are required), and fields left out are gone afterwards. Tasks created
+         *     afterwards use the new settings; tasks created before keep the outputs they were made with. The rules of the
+         *     create hold, MPC.10091 for a name another template of the project has included. A preset's id is a 400
+         *     MPC.10202, because no project can change a preset. An id that no template of the project has is a 403
+         *     MPC.10239.
+         */
+        put: operations["UpdateTransTemplate"];
+        /**
+         * Creating a Custom Transcoding Template
+         * @description Creates a transcoding template of the project's own and answers 201 with its `template_id`, a JSON number (the
+         *     Python SDK cannot read a non-numeric one). Template ids are unique per server, never reused and never one of
+         *     the presets'. A task names the template in `trans_template_id` or `trans_template_list` like a preset.
+         *     `template_name` and `common` are required. For an audio-only template leave `video` out or set its
+         *     `output_policy` to `discard`; `pack_type` 5 (MP3) and 6 (ADTS) take no video settings. Video and audio both
+         *     `discard`, a video setting with `pack_type` 5 or 6, and the codec's own rules for `width` and `height` are
+         *     400 MPC.10202 (checked in code). A name that another transcoding template of the project has is a 400
+         *     MPC.10091.
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored, and numeric strings are accepted where an integer is expected.
+         */
+        post: operations["CreateTransTemplate"];
+        /**
+         * Deleting a Custom Transcoding Template
+         * @description Deletes the project's template `template_id` and answers 204 with no body. Tasks created before keep their
+         *     outputs. A task created afterwards that names the id follows the rule for unknown ids (SPEC 4.5). A preset's id
+         *     is a 400 MPC.10202, because no project can delete a preset. An id that no template of the project has is a
+         *     403 MPC.10239, which is what Terraform sees the real service answer. A missing `template_id` is a 400
+         *     MPC.10202. The SDKs send `Content-Type: application/json` with an empty body, which is accepted.
+         */
+        delete: operations["DeleteTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -706,13 +762,15 @@ export interface components {
             output_filename?: string;
         };
         /**
-         * @description One preset transcoding template of mpc-mock's catalogue (not a vendor API model). Fixture files can add
-         *     templates; a task's outputs follow the templates it names.
+         * @description One transcoding template as mpc-mock keeps it (not a vendor API model): a system template (a preset of
+         *     fixtures/presets/transcoding-templates.json, or a shared one a fixture file adds) or a project's own (one a
+         *     fixture file adds for the project, or one CreateTransTemplate made). A task's outputs follow the templates
+         *     it names. Its settings are the vendor's `Video`, `Audio` and `Common`, as CreateTransTemplate takes them.
          */
-        TransTemplate: {
+        CatalogueTemplate: {
             template_id: number;
             template_name?: string;
-            video?: components["schemas"]["VideoParameters"];
+            video?: components["schemas"]["Video"];
             audio?: components["schemas"]["Audio"];
             common: components["schemas"]["Common"];
         };
@@ -1522,6 +1580,94 @@ export interface components {
             /** @enum {string} */
             stat_type: "video_duration" | "remux_file_duration" | "transcode_task_number" | "transcode_duration";
         };
+        /** @description The video settings of a transcoding template (the SDK's `Video`). */
+        Video: {
+            /**
+             * @description `discard` with audio `transcode` gives audio only; `transcode` with audio `discard` gives video only; both `discard` is invalid.
+             * @enum {string}
+             */
+            output_policy?: "discard" | "transcode";
+            /**
+             * @description 1 H.264, 2 H.265.
+             * @enum {integer}
+             */
+            codec?: 1 | 2;
+            /** @description 0, or an integer from 40 to 30000 */
+            bitrate?: number | 0;
+            /**
+             * @description 1 H.264 baseline, 2 H.264 main, 3 H.264 high (recommended), 4 H.265 main.
+             * @enum {integer}
+             */
+            profile?: 1 | 2 | 3 | 4;
+            /** @description 1 to 15 are levels 1.0, 1.1, 1.2, 1.3, 2.0, 2.1, 2.2, 3.0, 3.1, 3.2, 4.0, 4.1, 4.2, 5.0, 5.1. */
+            level?: number;
+            /**
+             * @description Encoding quality: 1 speed (the default), 3 high quality, 4 quality, 5 balance. The SDK lists no 2.
+             * @enum {integer}
+             */
+            preset?: 1 | 3 | 4 | 5;
+            /** @description Longest interval between I-frames, seconds; 5 when absent. */
+            max_iframes_interval?: number;
+            /** @description Most consecutive B-frames; 4 (H.264) or 7 (H.265) when absent. */
+            bframes_count?: number;
+            /** @description Frames per second: 0 (adaptive), or 5 to 60. The real service turns other values into 0, and a rate above the source's into the source's, so 0 to 60 is accepted. */
+            frame_rate?: number;
+            /** @description 0, or an even number from 32 to 4096 */
+            width?: number | 0;
+            /** @description 0, or an even number from 32 to 2880 */
+            height?: number | 0;
+            /**
+             * @description Black-border cropping: 0 off; 1 on, for videos over 5 minutes; 2 on, for videos of 5 minutes or less. The vendor's revision notes say it left the template APIs on 2022-12-09; the SDK still has it, and so does this document.
+             * @enum {integer}
+             */
+            black_cut?: 0 | 1 | 2;
+            /** @description Name of the output stream. */
+            stream_name?: string;
+        };
+        /** @description A custom transcoding template as CreateTransTemplate takes it (the SDK's `TransTemplate`). */
+        TransTemplate: {
+            /** @description Template name; up to 128 characters, the console's limit. */
+            template_name: string;
+            video?: components["schemas"]["Video"];
+            audio?: components["schemas"]["Audio"];
+            common: components["schemas"]["Common"];
+        };
+        CreateTransTemplateResponse: {
+            /** @description ID of the new template, a JSON number. */
+            template_id: number;
+        };
+        /** @description A whole transcoding template and the id of the one it replaces (the SDK's `ModifyTransTemplateReq`). */
+        ModifyTransTemplateReq: {
+            /** @description ID of the template to change. */
+            template_id: number;
+            /** @description Template name; up to 128 characters, the console's limit. */
+            template_name: string;
+            video?: components["schemas"]["Video"];
+            audio?: components["schemas"]["Audio"];
+            common: components["schemas"]["Common"];
+        };
+        /**
+         * @description A transcoding template's settings as ListTemplate answers them (the SDK's `QueryTransTemplate`). An audio-only
+         *     template answers `video` with `output_policy` `discard`. `common` carries `PVC` in upper case, the only
+         *     spelling the SDK reads.
+         */
+        QueryTransTemplate: {
+            template_name: string;
+            video: components["schemas"]["Video"];
+            audio?: components["schemas"]["Audio"];
+            common?: components["schemas"]["Common"];
+        };
+        /** @description One transcoding template (the SDK's `TemplateInfo`). */
+        TemplateInfo: {
+            /** @description Template ID, a JSON number. */
+            template_id: number;
+            template: components["schemas"]["QueryTransTemplate"];
+        };
+        ListTemplateResponse: {
+            template_array: components["schemas"]["TemplateInfo"][];
+            /** @description Every template that matches, not only this page. */
+            total: number;
+        };
     };
     responses: {
         /**
@@ -1635,6 +1781,36 @@ export interface components {
                 "application/json": components["schemas"]["ApigwError"];
             };
         };
+        /**
+         * @description The template cannot be made or changed as asked. A parameter is missing, malformed or out of range
+         *     (MPC.10202). The id is a preset's, which no project can change or delete (MPC.10202). Or the name is taken by
+         *     another template of the project: MPC.10091 for a transcoding template, MPC.10230 for a template group.
+         */
+        InvalidTemplate: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MpcError"];
+            };
+        };
+        /**
+         * @description No template of the project has the id, with the vendor's code for each kind of template. A transcoding template
+         *     answers MPC.10239, which Terraform sees the real service answer; its message is not documented. A template group
+         *     answers MPC.10231 "The template group does not exist.". A watermark or video enhancement template answers
+         *     MPC.10212 "Operation failed.", the code of the vendor's examples, because no not-found code is documented for
+         *     them.
+         */
+        TemplateNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MpcError"];
+            };
+        };
     };
     parameters: {
         /**
@@ -1680,6 +1856,14 @@ export interface components {
         XSdkDate: string;
         /** @description Security token of temporary credentials. */
         XSecurityToken: string;
+        /** @description Template IDs, as repeated keys (`template_id=1&template_id=2`). At most 10 distinct values; duplicates count once. */
+        TemplateIdArray: number[];
+        /** @description ID of the template to delete. A single value. */
+        TemplateIdToDelete: number;
+        /** @description Page number, from 0. Ignored if `template_id` is given. */
+        TemplatePage: number;
+        /** @description Number of records on each page. Ignored if `template_id` is given. */
+        TemplateSize: number;
     };
     requestBodies: never;
     headers: {
@@ -3665,6 +3849,202 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListTemplate: {
+        parameters: {
+            query?: {
+                /** @description Template IDs, as repeated keys (`template_id=1&template_id=2`). At most 10 distinct values; duplicates count once. */
+                template_id?: components["parameters"]["TemplateIdArray"];
+                /** @description Page number, from 0. Ignored if `template_id` is given. */
+                page?: components["parameters"]["TemplatePage"];
+                /** @description Number of records on each page. Ignored if `template_id` is given. */
+                size?: components["parameters"]["TemplateSize"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Transcoding templates queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListTemplateResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    UpdateTransTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifyTransTemplateReq"];
+            };
+        };
+        responses: {
+            /** @description Updated; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidTemplate"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TemplateNotFound"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateTransTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransTemplate"];
+            };
+        };
+        responses: {
+            /** @description Transcoding template created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateTransTemplateResponse"];
+                };
+            };
+            400: components["responses"]["InvalidTemplate"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    DeleteTemplate: {
+        parameters: {
+            query: {
+                /** @description ID of the template to delete. A single value. */
+                template_id: components["parameters"]["TemplateIdToDelete"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidTemplate"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TemplateNotFound"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];

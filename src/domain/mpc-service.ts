@@ -28,6 +28,7 @@ import { resolveOutputs, type TranscodingRequest } from './templates/transcoding
 import { invalidParameter, notFinal, operationFailed, operationForbidden, taskDoesNotExist } from './vendor-errors.js';
 import { statSummary, taskDetailInfo, type StatType, type TaskDetailInfo } from './tasks/transcoding-reads.js';
 import type { components } from '../contract/mpc-api.generated.js';
+import * as customTemplates from './templates/custom-templates.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { checkNotificationConfigs, messagesOf, type NotificationConfig, type Transition } from './notifications/notifications.js';
 import { SmnSigner } from './notifications/smn-signing.js';
@@ -93,6 +94,14 @@ export interface MpcService {
   listTranscodeDetail(projectId: string, taskIds: readonly string[]): TaskDetailInfo[];
   /** ListStatSummary (SPEC 9.2): per-day statistics of the project's tasks. */
   listStatSummary(projectId: string, start: string, end: string, statType: StatType): components['schemas']['ListStatSummaryResponse'];
+  /** CreateTransTemplate (SPEC 10.1): a template of the project's own; answers its id. */
+  createTransTemplate(projectId: string, body: customTemplates.CreateTransTemplateBody): number;
+  /** ListTemplate: by id, the project's and the system templates; else a page of the project's own. */
+  listTransTemplates(projectId: string, q: { template_id?: number[]; page: number; size: number }): { template_array: customTemplates.TemplateInfo[]; total: number };
+  /** UpdateTransTemplate: replaces one of the project's own templates. */
+  updateTransTemplate(projectId: string, body: customTemplates.ModifyTransTemplateBody): void;
+  /** DeleteTemplate: removes one of the project's own templates. */
+  deleteTransTemplate(projectId: string, templateId: number): void;
   /** The control plane's step on: one created task, one state (SPEC 6.5). Undefined for an unknown task. */
   advanceTask(kind: TaskKind, projectId: string | undefined, taskId: string): TaskDocument | undefined;
   readonly journal: Journal;
@@ -327,6 +336,11 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       lifecycle.settle();
       return statSummary(store, projectId, start, end, statType);
     },
+
+    createTransTemplate: (projectId, body) => store.transaction(() => customTemplates.createTransTemplate(store.templates, projectId, body)),
+    listTransTemplates: (projectId, q) => customTemplates.listTransTemplates(store.templates, projectId, q),
+    updateTransTemplate: (projectId, body) => store.transaction(() => customTemplates.updateTransTemplate(store.templates, projectId, body)),
+    deleteTransTemplate: (projectId, templateId) => store.transaction(() => customTemplates.deleteTransTemplate(store.templates, projectId, templateId)),
 
     advanceTask(kind, projectId, taskId) {
       lifecycle.settle();

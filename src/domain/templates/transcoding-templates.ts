@@ -6,7 +6,8 @@ import type { components } from '../../contract/mpc-api.generated.js';
 import { invalidParameter } from '../vendor-errors.js';
 import { outputSize, type AudioStream, type MediaFile } from '../tasks/task-outputs.js';
 
-export type TransTemplate = components['schemas']['TransTemplate'];
+// The catalogue's entry (CatalogueTemplate in the document); the vendor's TransTemplate is CreateTransTemplate's body.
+export type TransTemplate = components['schemas']['CatalogueTemplate'];
 type AvParameters = components['schemas']['AvParameters'];
 type ObsObjInfo = components['schemas']['ObsObjInfo'];
 

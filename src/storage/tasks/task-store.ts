@@ -5,6 +5,7 @@ import { closeSync, fsync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../sqlite.js';
+import { createTemplateStore, type TemplateStore } from '../templates/template-store.js';
 import type { components } from '../../contract/mpc-api.generated.js';
 import type { TransTemplate } from '../../domain/templates/transcoding-templates.js';
 import { ANY_STATUS, COUNTS_SCHEMA, countedBucket, createTaskCounts, INPUT_BUCKET, INPUT_FILTERED_KIND, type BucketTally } from './task-counts.js';
@@ -114,6 +115,8 @@ export interface ProgressRow {
 }
 
 export interface TaskStore {
+  /** The projects' transcoding templates and the system ones (src/storage/templates/template-store.ts). */
+  readonly templates: TemplateStore;
   /** `new` when the store was empty (or rebuilt) and needs seeding from the fixtures; `existing` when it holds state. */
   readonly opened: 'new' | 'existing';
   /**
@@ -731,6 +734,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
   const bind = (q: TaskCountQuery) => ({ kind: q.kind, project: q.projectId, status: q.status, from: q.from, to: q.to });
 
   return {
+    templates: createTemplateStore(db),
     opened,
     seed: (tasks, details, templates, more = []) => seed(tasks, details, templates, more),
     replaceAll: (tasks, details = [], templates = [], more = []) => replaceAll(tasks, details, templates, more),

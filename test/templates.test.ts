@@ -1,0 +1,160 @@
+// SPEC 10.1-10.3: a project's own transcoding templates through the vendor API (CreateTransTemplate, ListTemplate,
+// UpdateTransTemplate, DeleteTemplate), the presets as system templates, tasks that name a created template, and
+// templates as state (reset, export and import, a file store).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMpcMock } from '../src/server.js';
+import { CREATE_BODIES } from './create-bodies.js';
+import { buildTestApp, invalid, type TestApp } from './helper.js';
+
+const URL_OF = (project: string) => `/v1/${project}/template/transcodings`;
+const HLS_720 = {
+  template_name: 'HLS_H264_720P_team',
+  video: { output_policy: 'transcode', codec: 1, bitrate: 1500, profile: 3, frame_rate: 25, width: 1280, height: 720 },
+  audio: { output_policy: 'transcode', codec: 1, sample_rate: 4, bitrate: 128, channels: 2 },
+  common: { PVC: false, hls_interval: 5, pack_type: 1 },
+};
+const MP3 = { template_name: 'MP3_128K', audio: { codec: 4, sample_rate: 4, bitrate: 128, channels: 2 }, common: { pack_type: 5 } };
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp({ lifecycle: 'immediate' });
+});
+afterAll(() => t.close());
+
+const createTemplate = async (project: string, body: object = HLS_720) => (await t.request.post(URL_OF(project)).send(body).expect(201)).body.template_id as number;
+const list = async (project: string, query = '') => (await t.request.get(`${URL_OF(project)}${query}`).expect(200)).body as { template_array: Array<{ template_id: number; template: Record<string, unknown> }>; total: number };
+
+describe('transcoding templates of a project (SPEC 10.1)', () => {
+  it('round trip: create (201, a numeric id), list, replace (204), list, delete (204), list', async () => {
+    const id = await createTemplate('tpl-a');
+    expect(typeof id).toBe('number');
+    expect(await list('tpl-a')).toEqual({ total: 1, template_array: [{ template_id: id, template: HLS_720 }] });
+    const changed = { template_id: id, ...MP3 };
+    expect((await t.request.put(URL_OF('tpl-a')).send(changed).expect(204)).text).toBe('');
+    // The body replaced the template: the video settings are gone, an audio-only template answers video discarded.
+    expect((await list('tpl-a', `?template_id=${id}`)).template_array).toEqual([{ template_id: id, template: { ...MP3, video: { output_policy: 'discard' } } }]);
+    await t.request.delete(`${URL_OF('tpl-a')}?template_id=${id}`).expect(204);
+    expect(await list('tpl-a')).toEqual({ total: 0, template_array: [] });
+    // An id is never handed out again.
+    expect(await createTemplate('tpl-a')).toBeGreaterThan(id);
+  });
+
+  it('pages the project’s own templates newest first, total counting them all; by id it answers presets too', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await createTemplate('tpl-page', { ...HLS_720, template_name: `n${i}` }));
+    const page1 = await list('tpl-page', '?page=1&size=2');
+    expect(page1.total).toBe(5);
+    expect(page1.template_array.map((x) => x.template_id)).toEqual([ids[2], ids[1]]);
+    expect((await list('tpl-page')).template_array.map((x) => x.template_id)).toEqual([...ids].reverse());
+    // By id: page and size ignored, a preset (a system template) answered, an unknown id left out.
+    const byId = await list('tpl-page', `?template_id=${ids[0]}&template_id=7000522&template_id=1&page=3&size=1`);
+    expect(byId.template_array.map((x) => x.template_id)).toEqual([ids[0], 7000522]);
+    expect(byId.template_array[1]!.template.template_name).toBe('HLS_H264_360P');
+    expect(byId.total).toBe(2);
+  });
+
+  it('keeps projects apart: another project neither lists, changes nor uses a project’s template', async () => {
+    const id = await createTemplate('tpl-own', { ...HLS_720, template_name: 'mine' });
+    expect((await list('tpl-other', `?template_id=${id}`)).total).toBe(0);
+    expect((await t.request.delete(`${URL_OF('tpl-other')}?template_id=${id}`).expect(403)).body).toEqual({ error_code: 'MPC.10239', error_msg: `The template does not exist, template_id ${id}.` });
+    // A name is unique within a project only.
+    await createTemplate('tpl-other', { ...HLS_720, template_name: 'mine' });
+  });
+
+  it('refuses what the vendor refuses, in its envelope', async () => {
+    const id = await createTemplate('tpl-bad', { ...HLS_720, template_name: 'taken' });
+    const cases: Array<[string, object, number, object]> = [
+      ['a missing common', { template_name: 'x' }, 400, invalid('common is required')],
+      ['both streams discarded', { ...HLS_720, template_name: 'x', video: { output_policy: 'discard' }, audio: { ...HLS_720.audio, output_policy: 'discard' } }, 400, invalid('video.output_policy and audio.output_policy cannot both be discard')],
+      ['video in an MP3 template', { ...MP3, template_name: 'x', video: { codec: 1 } }, 400, invalid('video must be left out or discarded when common.pack_type is 5')],
+      ['an H.265 width that is not a multiple of 4', { ...HLS_720, template_name: 'x', video: { codec: 2, width: 1282, height: 720 } }, 400, invalid('video.width must be 0 or a multiple of 4 from 320 when video.codec is 2 (H.265)')],
+      ['a name the project has', { ...HLS_720, template_name: 'taken' }, 400, { error_code: 'MPC.10091', error_msg: 'The template name already exists.' }],
+    ];
+    for (const [, body, status, answer] of cases) expect((await t.request.post(URL_OF('tpl-bad')).send(body).expect(status)).body).toEqual(answer);
+    // Changing: a preset is the vendor's, an unknown id is MPC.10239, and the rules of the create hold.
+    expect((await t.request.put(URL_OF('tpl-bad')).send({ template_id: 7000522, ...MP3 }).expect(400)).body).toEqual(invalid('template 7000522 is a preset and cannot be changed or deleted'));
+    expect((await t.request.delete(`${URL_OF('tpl-bad')}?template_id=7000522`).expect(400)).body.error_code).toBe('MPC.10202');
+    expect((await t.request.put(URL_OF('tpl-bad')).send({ template_id: 42, ...MP3 }).expect(403)).body.error_code).toBe('MPC.10239');
+    const other = await createTemplate('tpl-bad', { ...HLS_720, template_name: 'other' });
+    expect((await t.request.put(URL_OF('tpl-bad')).send({ ...HLS_720, template_id: other, template_name: 'taken' }).expect(400)).body.error_code).toBe('MPC.10091');
+    // Keeping its own name is no clash.
+    await t.request.put(URL_OF('tpl-bad')).send({ ...HLS_720, template_id: id, template_name: 'taken' }).expect(204);
+    expect((await t.request.delete(URL_OF('tpl-bad')).expect(400)).body).toEqual(invalid('template_id is required'));
+    expect((await t.request.get(`${URL_OF('tpl-bad')}?${Array.from({ length: 11 }, (_, i) => `template_id=${i + 1}`).join('&')}`).expect(400)).body.error_code).toBe('MPC.10202');
+  });
+});
+
+describe('a task that names a created template (SPEC 10.2)', () => {
+  const poll = async (project: string, id: number) => (await t.request.get(`/v1/${project}/transcodings?task_id=${id}`).expect(200)).body.task_array[0];
+  const transcode = async (project: string, templateId: number) =>
+    (await t.request.post(`/v1/${project}/transcodings`).send({ ...CREATE_BODIES.transcodings, trans_template_id: [templateId] }).expect(202)).body.task_id as number;
+
+  it('gets that template’s outputs, follows a replaced template, and another project’s task does not see it', async () => {
+    const id = await createTemplate('tpl-task', { ...HLS_720, template_name: 'p540', video: { ...HLS_720.video, width: 960, height: 540, bitrate: 1100 } });
+    const task = await poll('tpl-task', await transcode('tpl-task', id));
+    expect(task.status).toBe('SUCCEEDED');
+    const output = task.transcode_detail.multitask_info[0];
+    expect(output.template_id).toBe(id);
+    expect(output.output_file).toMatchObject({ format: 'HLS', video_info: { width: 960, height: 540, codec: 'H264' } });
+    await t.request.put(URL_OF('tpl-task')).send({ template_id: id, ...MP3 }).expect(204);
+    const audio = await poll('tpl-task', await transcode('tpl-task', id));
+    expect(audio.transcode_detail.multitask_info[0].output_file).toMatchObject({ format: 'MP3' });
+    expect(audio.transcode_detail.multitask_info[0].output_file).not.toHaveProperty('video_info');
+    // The task made before keeps what it was made with.
+    expect((await poll('tpl-task', task.task_id)).transcode_detail.multitask_info[0].output_file.format).toBe('HLS');
+    // Elsewhere the id is unknown: the plausible defaults of SPEC 4.5 (H.264 1280x720), not this template.
+    const elsewhere = await poll('tpl-elsewhere', await transcode('tpl-elsewhere', id));
+    expect(elsewhere.transcode_detail.multitask_info[0].output_file.video_info).toMatchObject({ width: 1280, height: 720 });
+  });
+
+  it('strict: a created template is known, a deleted one is not', async () => {
+    const strict = await buildTestApp({ lifecycle: 'immediate', strictTemplates: true });
+    try {
+      const id = (await strict.request.post(URL_OF('tpl-strict')).send(HLS_720).expect(201)).body.template_id;
+      const body = { ...CREATE_BODIES.transcodings, trans_template_id: [id] };
+      await strict.request.post('/v1/tpl-strict/transcodings').send(body).expect(202);
+      await strict.request.delete(`${URL_OF('tpl-strict')}?template_id=${id}`).expect(204);
+      expect((await strict.request.post('/v1/tpl-strict/transcodings').send(body).expect(400)).body).toEqual(invalid(`trans_template_id ${id} is not a known template`));
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('templates are state (SPEC 10.3)', () => {
+  it('a project’s reset forgets its created templates and keeps the presets; export and import carry them', async () => {
+    const id = await createTemplate('tpl-state');
+    const exported = (await t.request.get('/_mock/tasks?project_id=tpl-state').expect(200)).body;
+    expect(exported.transcoding_templates).toEqual([{ template_id: id, ...HLS_720 }]);
+    await t.request.post('/_mock/reset').send({ project_id: 'tpl-state' }).expect(200);
+    expect((await list('tpl-state')).total).toBe(0);
+    expect((await list('tpl-state', '?template_id=7000522')).total).toBe(1);
+    expect((await t.request.post('/_mock/tasks').send(exported).expect(200)).body.added.transcoding_templates).toBe(1);
+    expect((await list('tpl-state')).template_array).toEqual([{ template_id: id, template: HLS_720 }]);
+    // An imported template counts for the ids: the next one created is above it.
+    expect(await createTemplate('tpl-state', { ...HLS_720, template_name: 'next' })).toBeGreaterThan(id);
+  });
+
+  it('a file store keeps them across a restart, and the next id stays above every one it held', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'mpc-templates-')), 'templates.db');
+    const post = (url: string, path: string, body: object, method = 'POST') =>
+      fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    let mock = await startMpcMock({ port: 0, db, logLevel: 'silent' });
+    const first = ((await (await post(mock.url, URL_OF('keep'), HLS_720)).json()) as { template_id: number }).template_id;
+    const second = ((await (await post(mock.url, URL_OF('keep'), { ...HLS_720, template_name: 'b' })).json()) as { template_id: number }).template_id;
+    expect((await fetch(`${mock.url}${URL_OF('keep')}?template_id=${second}`, { method: 'DELETE' })).status).toBe(204);
+    await mock.close();
+    mock = await startMpcMock({ port: 0, db, logLevel: 'silent' });
+    try {
+      const listed = (await (await fetch(`${mock.url}${URL_OF('keep')}`)).json()) as { template_array: Array<{ template_id: number }> };
+      expect(listed.template_array.map((x) => x.template_id)).toEqual([first]);
+      const third = ((await (await post(mock.url, URL_OF('keep'), { ...HLS_720, template_name: 'c' })).json()) as { template_id: number }).template_id;
+      expect(third).toBeGreaterThan(second);
+    } finally {
+      await mock.close();
+    }
+  });
+});
