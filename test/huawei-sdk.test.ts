@@ -210,6 +210,21 @@ describe('the official Huawei Cloud SDK core against mpc-mock', () => {
     expect(await failure(send('DeleteTemplate', { template_id: created.template_id }))).toMatchObject({ httpStatusCode: 403, errorCode: 'MPC.10239' });
   });
 
+  it('round-trips a template group: create (its templates), list by id and name, update, delete; an unknown group is MPC.10231', async () => {
+    const body = { name: 'sdk_ladder', videos: [{ width: 1280, height: 720, bitrate: 1500 }, { width: 640, height: 360, bitrate: 600 }], common: { PVC: false, pack_type: 1, hls_interval: 5 } };
+    const created = await send<{ template_group: { group_id: string; template_ids: number[] } }>('CreateTemplateGroup', {}, undefined, body);
+    expect(created.httpStatusCode).toBe(201);
+    const { group_id, template_ids } = created.template_group;
+    const read = () => send<{ template_group_list: Array<{ name: string; template_ids: number[] }>; total: number }>('ListTemplateGroup', { group_id: [group_id], group_name: ['sdk_ladder', 'sdk_renamed'] });
+    expect((await read()).template_group_list[0]).toMatchObject({ name: 'sdk_ladder', template_ids });
+    expect((await send<{ total: number }>('ListTemplate', { template_id: template_ids })).total).toBe(2);
+    expect((await send('UpdateTemplateGroup', {}, undefined, { group_id, name: 'sdk_renamed' })).httpStatusCode).toBe(204);
+    expect((await read()).template_group_list[0]).toMatchObject({ name: 'sdk_renamed', template_ids });
+    expect((await send('DeleteTemplateGroup', { group_id })).httpStatusCode).toBe(204);
+    expect(await failure(read())).toMatchObject({ httpStatusCode: 403, errorCode: 'MPC.10231' });
+    expect((await send<{ total: number }>('ListTemplate', { template_id: template_ids })).total).toBe(0);
+  });
+
   it('surfaces an unknown API as APIGW.0101', async () => {
     const error = await failure(client.sendRequest({ ...mpcOperation('ListEncryptTask', {}), url: '/v1/{project_id}/remux/tasks' }));
     expect(error.httpStatusCode).toBe(404);

@@ -25,6 +25,7 @@ const SPLICED: Record<string, string> = {
   INPUT_BUCKET: "a constant JSON path expression: where a remux document's input bucket is",
   INPUT_FILTERED_KIND: "the constant kind name 'remux'",
   BY_BUCKET: 'a constant FROM and WHERE over named parameters, for the tasks of one input bucket',
+  NAMES: "a template family's name filter: a constant clause over the named parameter @names",
   owner: "the owner clause of the remux input filters: the constant '@project' or \"''\"",
   "owned('@project')": 'the same query over the constant owner @project',
   'owned("\'\'")': "the same query over the constant owner ''",

@@ -153,8 +153,114 @@ describe('templates are state (SPEC 10.3)', () => {
       expect(listed.template_array.map((x) => x.template_id)).toEqual([first]);
       const third = ((await (await post(mock.url, URL_OF('keep'), { ...HLS_720, template_name: 'c' })).json()) as { template_id: number }).template_id;
       expect(third).toBeGreaterThan(second);
+      // A group and its templates too, and the counter stays above a group's id.
+      const group = ((await (await post(mock.url, '/v1/keep/template_group/transcodings', { name: 'g', videos: [{ width: 640, height: 360, bitrate: 600 }], common: { pack_type: 4 } })).json()) as {
+        template_group: { group_id: string; template_ids: number[] };
+      }).template_group;
+      await mock.close();
+      mock = await startMpcMock({ port: 0, db, logLevel: 'silent' });
+      const groups = (await (await fetch(`${mock.url}/v1/keep/template_group/transcodings`)).json()) as { template_group_list: Array<{ group_id: string }> };
+      expect(groups.template_group_list.map((g) => g.group_id)).toEqual([group.group_id]);
+      const fourth = ((await (await post(mock.url, URL_OF('keep'), { ...HLS_720, template_name: 'd' })).json()) as { template_id: number }).template_id;
+      expect(fourth).toBeGreaterThan(group.template_ids[0]!);
     } finally {
       await mock.close();
     }
+  });
+});
+
+describe('transcoding template groups (SPEC 10.1)', () => {
+  const GROUPS = (project: string) => `/v1/${project}/template_group/transcodings`;
+  const GROUP = {
+    name: 'ladder',
+    videos: [
+      { width: 1280, height: 720, bitrate: 1500 },
+      { width: 640, height: 360, bitrate: 600 },
+    ],
+    video_common: { codec: 1, profile: 3, frame_rate: 25 },
+    audio: { codec: 1, sample_rate: 4, bitrate: 128, channels: 2 },
+    common: { pack_type: 4 },
+  };
+  const createGroup = async (project: string, body: object = GROUP) => (await t.request.post(GROUPS(project)).send(body).expect(201)).body.template_group;
+  const listGroups = async (project: string, query = '') => (await t.request.get(`${GROUPS(project)}${query}`).expect(200)).body;
+
+  it('round trip: a group makes one template per output; list, change, list, delete (and its templates), list', async () => {
+    const group = await createGroup('grp-a');
+    expect(group).toMatchObject({ name: 'ladder', video_common: GROUP.video_common, audio: GROUP.audio, common: GROUP.common });
+    expect(typeof group.group_id).toBe('string');
+    expect(group.template_ids).toHaveLength(2);
+    expect(group.videos).toEqual(GROUP.videos.map((v, i) => ({ template_id: group.template_ids[i], ...v })));
+    expect(await listGroups('grp-a')).toEqual({ template_group_list: [group], total: 1 });
+    // The templates are the project's, with the shared settings and each output's size.
+    const templates = await list('grp-a', `?template_id=${group.template_ids[0]}`);
+    expect(templates.template_array[0]!.template).toEqual({ template_name: 'ladder_1', video: { ...GROUP.video_common, ...GROUP.videos[0] }, audio: GROUP.audio, common: GROUP.common });
+    // A change of videos: the first output keeps its template, an added one gets a new id, a removed one's goes.
+    await t.request.put(GROUPS('grp-a')).send({ group_id: group.group_id, videos: [{ width: 1920, height: 1080, bitrate: 3000 }] }).expect(204);
+    const changed = (await listGroups('grp-a', `?group_id=${group.group_id}`)).template_group_list[0];
+    expect(changed).toMatchObject({ name: 'ladder', template_ids: [group.template_ids[0]], videos: [{ template_id: group.template_ids[0], width: 1920, height: 1080, bitrate: 3000 }] });
+    expect((await list('grp-a')).template_array.map((x) => x.template_id)).toEqual([group.template_ids[0]]);
+    await t.request.put(GROUPS('grp-a')).send({ group_id: group.group_id, name: 'ladder2', videos: [...GROUP.videos, { width: 480, height: 270, bitrate: 300 }] }).expect(204);
+    const grown = (await listGroups('grp-a')).template_group_list[0];
+    expect(grown.template_ids[0]).toBe(group.template_ids[0]);
+    expect(grown.template_ids).toHaveLength(3);
+    expect(grown.template_ids[2]).toBeGreaterThan(group.template_ids[1]);
+    await t.request.delete(`${GROUPS('grp-a')}?group_id=${group.group_id}`).expect(204);
+    expect(await listGroups('grp-a')).toEqual({ template_group_list: [], total: 0 });
+    expect((await list('grp-a')).total).toBe(0);
+  });
+
+  it('a task naming a group’s template ids gets one output per rendition', async () => {
+    const group = await createGroup('grp-task');
+    const id = (await t.request.post('/v1/grp-task/transcodings').send({ ...CREATE_BODIES.transcodings, trans_template_id: group.template_ids }).expect(202)).body.task_id;
+    const task = (await t.request.get(`/v1/grp-task/transcodings?task_id=${id}`).expect(200)).body.task_array[0];
+    expect(task.transcode_detail.multitask_info.map((m: { output_file: { format: string; video_info: { width: number } } }) => [m.output_file.format, m.output_file.video_info.width])).toEqual([
+      ['MP4', 1280],
+      ['MP4', 640],
+    ]);
+  });
+
+  it('filters by name, pages newest first, and refuses what the vendor refuses', async () => {
+    const first = await createGroup('grp-list', { ...GROUP, name: 'one' });
+    const second = await createGroup('grp-list', { ...GROUP, name: 'two' });
+    expect((await listGroups('grp-list', '?page=0&size=1')).template_group_list.map((g: { group_id: string }) => g.group_id)).toEqual([second.group_id]);
+    expect((await listGroups('grp-list', '?group_name=one&group_name=none')).template_group_list.map((g: { group_id: string }) => g.group_id)).toEqual([first.group_id]);
+    expect((await listGroups('grp-list', '?group_name=one')).total).toBe(1);
+    const notFound = { error_code: 'MPC.10231', error_msg: 'The template group does not exist.' };
+    expect((await t.request.get(`${GROUPS('grp-list')}?group_id=${first.group_id}&group_id=404`).expect(403)).body).toEqual(notFound);
+    expect((await t.request.put(GROUPS('grp-list')).send({ group_id: '404', name: 'x' }).expect(403)).body).toEqual(notFound);
+    expect((await t.request.delete(`${GROUPS('grp-list')}?group_id=404`).expect(403)).body).toEqual(notFound);
+    // Another project does not have the group.
+    expect((await t.request.delete(`${GROUPS('grp-else')}?group_id=${first.group_id}`).expect(403)).body).toEqual(notFound);
+    const taken = { error_code: 'MPC.10230', error_msg: 'The template group already exists.' };
+    expect((await t.request.post(GROUPS('grp-list')).send({ ...GROUP, name: 'one' }).expect(400)).body).toEqual(taken);
+    expect((await t.request.put(GROUPS('grp-list')).send({ group_id: second.group_id, name: 'one' }).expect(400)).body).toEqual(taken);
+    expect((await t.request.post(GROUPS('grp-list')).send({ ...GROUP, videos: Array(7).fill(GROUP.videos[0]) }).expect(400)).body.error_code).toBe('MPC.10202');
+    expect((await t.request.post(GROUPS('grp-list')).send({ ...GROUP, name: 'h265', video_common: { codec: 2 }, videos: [{ width: 322, height: 240, bitrate: 0 }] }).expect(400)).body).toEqual(
+      invalid('video.width must be 0 or a multiple of 4 from 320 when video.codec is 2 (H.265)'),
+    );
+    // A group's template is changed through its group.
+    expect((await t.request.delete(`${URL_OF('grp-list')}?template_id=${first.template_ids[0]}`).expect(400)).body).toEqual(
+      invalid(`template ${first.template_ids[0]} belongs to template group ${first.group_id}: change the group instead`),
+    );
+  });
+
+  it('is state: a reset forgets a project’s groups and their templates; export and import carry both', async () => {
+    const group = await createGroup('grp-state');
+    const exported = (await t.request.get('/_mock/tasks?project_id=grp-state').expect(200)).body;
+    expect(exported.transcoding_template_groups).toEqual([group]);
+    expect(exported.transcoding_templates.map((x: { template_id: number }) => x.template_id)).toEqual(group.template_ids);
+    await t.request.post('/_mock/reset').send({ project_id: 'grp-state' }).expect(200);
+    expect((await listGroups('grp-state')).total).toBe(0);
+    expect((await list('grp-state')).total).toBe(0);
+    const added = (await t.request.post('/_mock/tasks').send(exported).expect(200)).body.added;
+    expect([added.transcoding_templates, added.transcoding_template_groups]).toEqual([2, 1]);
+    expect((await listGroups('grp-state')).template_group_list).toEqual([group]);
+    // Imported again, it is already there (its templates are, first); a group without its templates is refused.
+    expect((await t.request.post('/_mock/tasks').send(exported).expect(400)).body.error_msg).toBe(`Invalid request parameter, transcoding template ${group.template_ids[0]} is already there.`);
+    expect((await t.request.post('/_mock/tasks').send({ project_id: 'grp-state', transcoding_template_groups: exported.transcoding_template_groups }).expect(400)).body.error_msg).toBe(
+      `Invalid request parameter, transcoding_template_groups[0] (group_id ${group.group_id}): template ${group.template_ids[0]} is not among the file's transcoding_templates.`,
+    );
+    // A group and its templates belong to one project: shared fixtures have none.
+    expect((await t.request.post('/_mock/tasks').send({ transcoding_template_groups: [group] }).expect(400)).body.error_msg).toMatch(/transcoding_template_groups needs the file's project_id/);
   });
 });

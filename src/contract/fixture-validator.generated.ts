@@ -6,10 +6,10 @@ import { createRequire } from 'node:module';
 import { FORMATS as formats } from './formats.js';
 
 const require = createRequire(import.meta.url);
-export const key = 'c166834c2119d7e495761989423910af7c672b540a0ab2cf91206b1dabb40317';
+export const key = 'fc1c5e0440bf21c8bc729a50c17906511371d47fdab41bede79a25918942e7cb';
 export const validate = validate0;
 export default validate0;
-const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/CatalogueTemplate"}},"notifications":{"$ref":"mpc-api#/components/schemas/NotificationConfigs/properties/notifications"},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}},"extract-metadata":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ExtractTask"}},"remux":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/RemuxTask"}},"merge-channels":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MergeChannelsTaskInfo"}},"reset-tracks":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ResetTracksTaskInfo"}},"editing-jobs":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EditingJob"}},"enhancements":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MediaProcessTaskInfo"}}}};
+const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/CatalogueTemplate"}},"transcoding_template_groups":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/TemplateGroup"}},"notifications":{"$ref":"mpc-api#/components/schemas/NotificationConfigs/properties/notifications"},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}},"extract-metadata":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ExtractTask"}},"remux":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/RemuxTask"}},"merge-channels":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MergeChannelsTaskInfo"}},"reset-tracks":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ResetTracksTaskInfo"}},"editing-jobs":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EditingJob"}},"enhancements":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MediaProcessTaskInfo"}}}};
 const schema2 = {"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"};
 const schema3 = {"type":"object","additionalProperties":false,"required":["offset","url"],"properties":{"offset":{"type":"integer","minimum":0,"description":"Time offset of the snapshot in the video, in seconds."},"url":{"type":"string","format":"uri"}}};
 const func0 = Object.prototype.hasOwnProperty;
@@ -963,15 +963,833 @@ return errors === 0;
 }
 validate2.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema8 = {"type":"array","maxItems":6,"items":{"$ref":"#/components/schemas/NotificationConfig"}};
-const schema9 = {"type":"object","description":"How one event is announced.","additionalProperties":false,"required":["event_name","topic"],"properties":{"event_name":{"$ref":"#/components/schemas/NotificationEventName"},"topic":{"type":"string","description":"The URN of the SMN topic that announces the event.","pattern":"^urn:smn:","minLength":9,"maxLength":256},"msg_type":{"type":"integer","description":"0 off, 1 text, 2 JSON, 3 both.","enum":[0,1,2,3],"default":2},"status":{"type":"string","description":"Whether the event is announced.","enum":["on","off"],"default":"on"}}};
-const schema10 = {"type":"string","description":"An MPC event that SMN can announce.","enum":["TranscodeStart","TranscodeComplete","ThumbnailComplete","AnimatedGraphicsComplete","ParseComplete","RemuxComplete"]};
-const pattern1 = new RegExp("^urn:smn:", "u");
+const schema8 = {"type":"object","description":"One template group as answered (the SDK's `TemplateGroup`).","additionalProperties":false,"required":["group_id","name","template_ids","videos"],"properties":{"group_id":{"type":"string","description":"Group ID, a JSON string (the group's template ids are numbers)."},"name":{"type":"string"},"template_ids":{"type":"array","description":"IDs of the group's transcoding templates, one per output in the order of `videos`, as JSON numbers.","items":{"type":"integer","minimum":1}},"videos":{"type":"array","items":{"$ref":"#/components/schemas/VideoAndTemplate"}},"audio":{"$ref":"#/components/schemas/Audio"},"video_common":{"$ref":"#/components/schemas/VideoCommon"},"common":{"$ref":"#/components/schemas/Common"}}};
+const schema9 = {"type":"object","description":"One output of a template group as answered, with the transcoding template the group holds for it (the SDK's `VideoAndTemplate`).","additionalProperties":false,"required":["template_id","width","height","bitrate"],"properties":{"template_id":{"type":"integer","minimum":1,"description":"ID of the transcoding template of this output; a task names it in `trans_template_id`."},"width":{"type":"integer","minimum":0,"description":"px"},"height":{"type":"integer","minimum":0,"description":"px"},"bitrate":{"type":"integer","minimum":0,"description":"kbit/s; 0 is adaptive."},"stream_name":{"type":"string"}}};
+const schema11 = {"type":"object","description":"The video settings that every output of a template group shares (the SDK's `VideoCommon`); `bitrate`, `width` and `height` are per output, in `videos`.","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["discard","transcode"],"description":"`discard` with audio `transcode` gives audio only; `transcode` with audio `discard` gives video only; both `discard` is invalid."},"codec":{"type":"integer","enum":[1,2],"description":"1 H.264, 2 H.265."},"profile":{"type":"integer","enum":[1,2,3,4],"description":"1 H.264 baseline, 2 H.264 main, 3 H.264 high (recommended), 4 H.265 main."},"level":{"type":"integer","minimum":1,"maximum":15,"description":"1 to 15 are levels 1.0 to 5.1, as in `Video`."},"preset":{"type":"integer","enum":[1,3,4,5],"description":"Encoding quality: 1 speed (the default), 3 high quality, 4 quality, 5 balance."},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"Longest interval between I-frames, seconds; 5 when absent."},"bframes_count":{"type":"integer","minimum":0,"maximum":7,"description":"Most consecutive B-frames; 4 (H.264) or 7 (H.265) when absent."},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"Frames per second: 0 (adaptive), or 5 to 60; 0 to 60 is accepted, as in `Video`."},"black_cut":{"type":"integer","enum":[0,1,2],"description":"Black-border cropping, as in `Video`."}}};
 
-function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate5.evaluated;
+const evaluated0 = validate4.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.name === undefined) && (missing0 = "name"))) || ((data.template_ids === undefined) && (missing0 = "template_ids"))) || ((data.videos === undefined) && (missing0 = "videos"))){
+validate4.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((key0 === "group_id") || (key0 === "name")) || (key0 === "template_ids")) || (key0 === "videos")) || (key0 === "audio")) || (key0 === "video_common")) || (key0 === "common"))){
+validate4.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.group_id !== undefined){
+const _errs2 = errors;
+if(typeof data.group_id !== "string"){
+validate4.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs4 = errors;
+if(typeof data.name !== "string"){
+validate4.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.template_ids !== undefined){
+let data2 = data.template_ids;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data2)){
+var valid1 = true;
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+const _errs8 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate4.errors = [{instancePath:instancePath+"/template_ids/" + i0,schemaPath:"#/properties/template_ids/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs8){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 1 || isNaN(data3)){
+validate4.errors = [{instancePath:instancePath+"/template_ids/" + i0,schemaPath:"#/properties/template_ids/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate4.errors = [{instancePath:instancePath+"/template_ids",schemaPath:"#/properties/template_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.videos !== undefined){
+let data4 = data.videos;
+const _errs10 = errors;
+if(errors === _errs10){
+if(Array.isArray(data4)){
+var valid2 = true;
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+let data5 = data4[i1];
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing1;
+if(((((data5.template_id === undefined) && (missing1 = "template_id")) || ((data5.width === undefined) && (missing1 = "width"))) || ((data5.height === undefined) && (missing1 = "height"))) || ((data5.bitrate === undefined) && (missing1 = "bitrate"))){
+validate4.errors = [{instancePath:instancePath+"/videos/" + i1,schemaPath:"#/components/schemas/VideoAndTemplate/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs15 = errors;
+for(const key1 in data5){
+if(!(((((key1 === "template_id") || (key1 === "width")) || (key1 === "height")) || (key1 === "bitrate")) || (key1 === "stream_name"))){
+validate4.errors = [{instancePath:instancePath+"/videos/" + i1,schemaPath:"#/components/schemas/VideoAndTemplate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs15 === errors){
+if(data5.template_id !== undefined){
+let data6 = data5.template_id;
+const _errs16 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate4.errors = [{instancePath:instancePath+"/videos/" + i1+"/template_id",schemaPath:"#/components/schemas/VideoAndTemplate/properties/template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs16){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 1 || isNaN(data6)){
+validate4.errors = [{instancePath:instancePath+"/videos/" + i1+"/template_id",schemaPath:"#/components/schemas/VideoAndTemplate/properties/template_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid4 = _errs16 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data5.width !== undefined){
+let data7 = data5.width;
+const _errs18 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate4.errors = [{instancePath:instancePath+"/videos/" + i1+"/width",schemaPath:"#/components/schemas/VideoAndTemplate/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs18){
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+validate4.errors = [{instancePath:instancePath+"/videos/" + i1+"/width",schemaPath:"#/components/schemas/VideoAndTemplate/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data5.height !== undefined){
+let data8 = data5.height;
+const _errs20 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate4.errors = [{instancePath:instancePath+"/videos/" + i1+"/height",schemaPath:"#/components/schemas/VideoAndTemplate/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs20){
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+validate4.errors = [{instancePath:instancePath+"/videos/" + i1+"/height",schemaPath:"#/components/schemas/VideoAndTemplate/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data5.bitrate !== undefined){
+let data9 = data5.bitrate;
+const _errs22 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate4.errors = [{instancePath:instancePath+"/videos/" + i1+"/bitrate",schemaPath:"#/components/schemas/VideoAndTemplate/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs22){
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 0 || isNaN(data9)){
+validate4.errors = [{instancePath:instancePath+"/videos/" + i1+"/bitrate",schemaPath:"#/components/schemas/VideoAndTemplate/properties/bitrate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid4 = _errs22 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data5.stream_name !== undefined){
+const _errs24 = errors;
+if(typeof data5.stream_name !== "string"){
+validate4.errors = [{instancePath:instancePath+"/videos/" + i1+"/stream_name",schemaPath:"#/components/schemas/VideoAndTemplate/properties/stream_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs24 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate4.errors = [{instancePath:instancePath+"/videos/" + i1,schemaPath:"#/components/schemas/VideoAndTemplate/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs12 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate4.errors = [{instancePath:instancePath+"/videos",schemaPath:"#/properties/videos/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audio !== undefined){
+let data11 = data.audio;
+const _errs26 = errors;
+const _errs27 = errors;
+if(errors === _errs27){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing2;
+if((data11.channels === undefined) && (missing2 = "channels")){
+validate4.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs29 = errors;
+for(const key2 in data11){
+if(!(((((key2 === "output_policy") || (key2 === "codec")) || (key2 === "sample_rate")) || (key2 === "bitrate")) || (key2 === "channels"))){
+validate4.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs29 === errors){
+if(data11.output_policy !== undefined){
+let data12 = data11.output_policy;
+const _errs30 = errors;
+if(typeof data12 !== "string"){
+validate4.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data12 === "transcode") || (data12 === "discard")) || (data12 === "copy"))){
+validate4.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema6.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid6 = _errs30 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data11.codec !== undefined){
+let data13 = data11.codec;
+const _errs32 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+validate4.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!((((data13 === 1) || (data13 === 2)) || (data13 === 3)) || (data13 === 4))){
+validate4.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/enum",keyword:"enum",params:{allowedValues: schema6.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid6 = _errs32 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data11.sample_rate !== undefined){
+let data14 = data11.sample_rate;
+const _errs34 = errors;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate4.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs34){
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 > 6 || isNaN(data14)){
+validate4.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 6},message:"must be <= 6"}];
+return false;
+}
+else {
+if(data14 < 1 || isNaN(data14)){
+validate4.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid6 = _errs34 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data11.bitrate !== undefined){
+let data15 = data11.bitrate;
+const _errs36 = errors;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+validate4.errors = [{instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+const _errs38 = errors;
+let valid7 = false;
+const _errs39 = errors;
+if(0 !== data15){
+const err0 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf/0/const",keyword:"const",params:{allowedValue: 0},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs39 === errors;
+valid7 = valid7 || _valid0;
+const _errs40 = errors;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err1 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(errors === _errs40){
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 > 1000 || isNaN(data15)){
+const err2 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf/1/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+if(data15 < 8 || isNaN(data15)){
+const err3 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 8},message:"must be >= 8"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+}
+var _valid0 = _errs40 === errors;
+valid7 = valid7 || _valid0;
+if(!valid7){
+const err4 = {instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate4.errors = vErrors;
+return false;
+}
+else {
+errors = _errs38;
+if(vErrors !== null){
+if(_errs38){
+vErrors.length = _errs38;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid6 = _errs36 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data11.channels !== undefined){
+let data16 = data11.channels;
+const _errs42 = errors;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+validate4.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!(((data16 === 1) || (data16 === 2)) || (data16 === 6))){
+validate4.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/enum",keyword:"enum",params:{allowedValues: schema6.properties.channels.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid6 = _errs42 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate4.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.video_common !== undefined){
+let data17 = data.video_common;
+const _errs44 = errors;
+const _errs45 = errors;
+if(errors === _errs45){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+const _errs47 = errors;
+for(const key3 in data17){
+if(!(func0.call(schema11.properties, key3))){
+validate4.errors = [{instancePath:instancePath+"/video_common",schemaPath:"#/components/schemas/VideoCommon/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs47 === errors){
+if(data17.output_policy !== undefined){
+let data18 = data17.output_policy;
+const _errs48 = errors;
+if(typeof data18 !== "string"){
+validate4.errors = [{instancePath:instancePath+"/video_common/output_policy",schemaPath:"#/components/schemas/VideoCommon/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data18 === "discard") || (data18 === "transcode"))){
+validate4.errors = [{instancePath:instancePath+"/video_common/output_policy",schemaPath:"#/components/schemas/VideoCommon/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema11.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid9 = _errs48 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data17.codec !== undefined){
+let data19 = data17.codec;
+const _errs50 = errors;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+validate4.errors = [{instancePath:instancePath+"/video_common/codec",schemaPath:"#/components/schemas/VideoCommon/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!((data19 === 1) || (data19 === 2))){
+validate4.errors = [{instancePath:instancePath+"/video_common/codec",schemaPath:"#/components/schemas/VideoCommon/properties/codec/enum",keyword:"enum",params:{allowedValues: schema11.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid9 = _errs50 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data17.profile !== undefined){
+let data20 = data17.profile;
+const _errs52 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+validate4.errors = [{instancePath:instancePath+"/video_common/profile",schemaPath:"#/components/schemas/VideoCommon/properties/profile/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!((((data20 === 1) || (data20 === 2)) || (data20 === 3)) || (data20 === 4))){
+validate4.errors = [{instancePath:instancePath+"/video_common/profile",schemaPath:"#/components/schemas/VideoCommon/properties/profile/enum",keyword:"enum",params:{allowedValues: schema11.properties.profile.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid9 = _errs52 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data17.level !== undefined){
+let data21 = data17.level;
+const _errs54 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate4.errors = [{instancePath:instancePath+"/video_common/level",schemaPath:"#/components/schemas/VideoCommon/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs54){
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 15 || isNaN(data21)){
+validate4.errors = [{instancePath:instancePath+"/video_common/level",schemaPath:"#/components/schemas/VideoCommon/properties/level/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15},message:"must be <= 15"}];
+return false;
+}
+else {
+if(data21 < 1 || isNaN(data21)){
+validate4.errors = [{instancePath:instancePath+"/video_common/level",schemaPath:"#/components/schemas/VideoCommon/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid9 = _errs54 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data17.preset !== undefined){
+let data22 = data17.preset;
+const _errs56 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate4.errors = [{instancePath:instancePath+"/video_common/preset",schemaPath:"#/components/schemas/VideoCommon/properties/preset/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!((((data22 === 1) || (data22 === 3)) || (data22 === 4)) || (data22 === 5))){
+validate4.errors = [{instancePath:instancePath+"/video_common/preset",schemaPath:"#/components/schemas/VideoCommon/properties/preset/enum",keyword:"enum",params:{allowedValues: schema11.properties.preset.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid9 = _errs56 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data17.max_iframes_interval !== undefined){
+let data23 = data17.max_iframes_interval;
+const _errs58 = errors;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+validate4.errors = [{instancePath:instancePath+"/video_common/max_iframes_interval",schemaPath:"#/components/schemas/VideoCommon/properties/max_iframes_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs58){
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 10 || isNaN(data23)){
+validate4.errors = [{instancePath:instancePath+"/video_common/max_iframes_interval",schemaPath:"#/components/schemas/VideoCommon/properties/max_iframes_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+return false;
+}
+else {
+if(data23 < 2 || isNaN(data23)){
+validate4.errors = [{instancePath:instancePath+"/video_common/max_iframes_interval",schemaPath:"#/components/schemas/VideoCommon/properties/max_iframes_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+return false;
+}
+}
+}
+}
+var valid9 = _errs58 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data17.bframes_count !== undefined){
+let data24 = data17.bframes_count;
+const _errs60 = errors;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+validate4.errors = [{instancePath:instancePath+"/video_common/bframes_count",schemaPath:"#/components/schemas/VideoCommon/properties/bframes_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs60){
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 7 || isNaN(data24)){
+validate4.errors = [{instancePath:instancePath+"/video_common/bframes_count",schemaPath:"#/components/schemas/VideoCommon/properties/bframes_count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 7},message:"must be <= 7"}];
+return false;
+}
+else {
+if(data24 < 0 || isNaN(data24)){
+validate4.errors = [{instancePath:instancePath+"/video_common/bframes_count",schemaPath:"#/components/schemas/VideoCommon/properties/bframes_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid9 = _errs60 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data17.frame_rate !== undefined){
+let data25 = data17.frame_rate;
+const _errs62 = errors;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+validate4.errors = [{instancePath:instancePath+"/video_common/frame_rate",schemaPath:"#/components/schemas/VideoCommon/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs62){
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 60 || isNaN(data25)){
+validate4.errors = [{instancePath:instancePath+"/video_common/frame_rate",schemaPath:"#/components/schemas/VideoCommon/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60},message:"must be <= 60"}];
+return false;
+}
+else {
+if(data25 < 0 || isNaN(data25)){
+validate4.errors = [{instancePath:instancePath+"/video_common/frame_rate",schemaPath:"#/components/schemas/VideoCommon/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid9 = _errs62 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data17.black_cut !== undefined){
+let data26 = data17.black_cut;
+const _errs64 = errors;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+validate4.errors = [{instancePath:instancePath+"/video_common/black_cut",schemaPath:"#/components/schemas/VideoCommon/properties/black_cut/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!(((data26 === 0) || (data26 === 1)) || (data26 === 2))){
+validate4.errors = [{instancePath:instancePath+"/video_common/black_cut",schemaPath:"#/components/schemas/VideoCommon/properties/black_cut/enum",keyword:"enum",params:{allowedValues: schema11.properties.black_cut.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid9 = _errs64 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate4.errors = [{instancePath:instancePath+"/video_common",schemaPath:"#/components/schemas/VideoCommon/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.common !== undefined){
+let data27 = data.common;
+const _errs66 = errors;
+const _errs67 = errors;
+if(errors === _errs67){
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+let missing3;
+if((data27.pack_type === undefined) && (missing3 = "pack_type")){
+validate4.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs69 = errors;
+for(const key4 in data27){
+if(!((((key4 === "PVC") || (key4 === "hls_interval")) || (key4 === "dash_interval")) || (key4 === "pack_type"))){
+validate4.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs69 === errors){
+if(data27.PVC !== undefined){
+const _errs70 = errors;
+if(typeof data27.PVC !== "boolean"){
+validate4.errors = [{instancePath:instancePath+"/common/PVC",schemaPath:"#/components/schemas/Common/properties/PVC/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid11 = _errs70 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data27.hls_interval !== undefined){
+let data29 = data27.hls_interval;
+const _errs72 = errors;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+validate4.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs72){
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 10 || isNaN(data29)){
+validate4.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+return false;
+}
+else {
+if(data29 < 2 || isNaN(data29)){
+validate4.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+return false;
+}
+}
+}
+}
+var valid11 = _errs72 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data27.dash_interval !== undefined){
+let data30 = data27.dash_interval;
+const _errs74 = errors;
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
+validate4.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs74){
+if((typeof data30 == "number") && (isFinite(data30))){
+if(data30 > 10 || isNaN(data30)){
+validate4.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+return false;
+}
+else {
+if(data30 < 2 || isNaN(data30)){
+validate4.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+return false;
+}
+}
+}
+}
+var valid11 = _errs74 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data27.pack_type !== undefined){
+let data31 = data27.pack_type;
+const _errs76 = errors;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+validate4.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!((((((data31 === 1) || (data31 === 2)) || (data31 === 3)) || (data31 === 4)) || (data31 === 5)) || (data31 === 6))){
+validate4.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/enum",keyword:"enum",params:{allowedValues: schema7.properties.pack_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid11 = _errs76 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate4.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs66 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate4.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate4.errors = vErrors;
+return errors === 0;
+}
+validate4.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema13 = {"type":"array","maxItems":6,"items":{"$ref":"#/components/schemas/NotificationConfig"}};
+const schema14 = {"type":"object","description":"How one event is announced.","additionalProperties":false,"required":["event_name","topic"],"properties":{"event_name":{"$ref":"#/components/schemas/NotificationEventName"},"topic":{"type":"string","description":"The URN of the SMN topic that announces the event.","pattern":"^urn:smn:","minLength":9,"maxLength":256},"msg_type":{"type":"integer","description":"0 off, 1 text, 2 JSON, 3 both.","enum":[0,1,2,3],"default":2},"status":{"type":"string","description":"Whether the event is announced.","enum":["on","off"],"default":"on"}}};
+const schema15 = {"type":"string","description":"An MPC event that SMN can announce.","enum":["TranscodeStart","TranscodeComplete","ThumbnailComplete","AnimatedGraphicsComplete","ParseComplete","RemuxComplete"]};
+const pattern1 = new RegExp("^urn:smn:", "u");
+
+function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate7.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -982,14 +1800,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.event_name === undefined) && (missing0 = "event_name")) || ((data.topic === undefined) && (missing0 = "topic"))){
-validate5.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate7.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((key0 === "event_name") || (key0 === "topic")) || (key0 === "msg_type")) || (key0 === "status"))){
-validate5.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate7.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -999,11 +1817,11 @@ if(data.event_name !== undefined){
 let data0 = data.event_name;
 const _errs2 = errors;
 if(typeof data0 !== "string"){
-validate5.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate7.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((((((data0 === "TranscodeStart") || (data0 === "TranscodeComplete")) || (data0 === "ThumbnailComplete")) || (data0 === "AnimatedGraphicsComplete")) || (data0 === "ParseComplete")) || (data0 === "RemuxComplete"))){
-validate5.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/enum",keyword:"enum",params:{allowedValues: schema10.enum},message:"must be equal to one of the allowed values"}];
+validate7.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/enum",keyword:"enum",params:{allowedValues: schema15.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -1018,24 +1836,24 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(func1(data1) > 256){
-validate5.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+validate7.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
 else {
 if(func1(data1) < 9){
-validate5.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 9},message:"must NOT have fewer than 9 characters"}];
+validate7.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 9},message:"must NOT have fewer than 9 characters"}];
 return false;
 }
 else {
 if(!pattern1.test(data1)){
-validate5.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/pattern",keyword:"pattern",params:{pattern: "^urn:smn:"},message:"must match pattern \""+"^urn:smn:"+"\""}];
+validate7.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/pattern",keyword:"pattern",params:{pattern: "^urn:smn:"},message:"must match pattern \""+"^urn:smn:"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate5.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate7.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1049,11 +1867,11 @@ if(data.msg_type !== undefined){
 let data2 = data.msg_type;
 const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate5.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate7.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((((data2 === 0) || (data2 === 1)) || (data2 === 2)) || (data2 === 3))){
-validate5.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/enum",keyword:"enum",params:{allowedValues: schema9.properties.msg_type.enum},message:"must be equal to one of the allowed values"}];
+validate7.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/enum",keyword:"enum",params:{allowedValues: schema14.properties.msg_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -1066,11 +1884,11 @@ if(data.status !== undefined){
 let data3 = data.status;
 const _errs9 = errors;
 if(typeof data3 !== "string"){
-validate5.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate7.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data3 === "on") || (data3 === "off"))){
-validate5.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema9.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate7.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema14.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -1085,20 +1903,20 @@ var valid0 = true;
 }
 }
 else {
-validate5.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate7.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate5.errors = vErrors;
+validate7.errors = vErrors;
 return errors === 0;
 }
-validate5.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate7.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate4.evaluated;
+const evaluated0 = validate6.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1108,7 +1926,7 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(Array.isArray(data)){
 if(data.length > 6){
-validate4.errors = [{instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+validate6.errors = [{instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
 return false;
 }
 else {
@@ -1116,8 +1934,8 @@ var valid0 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 const _errs1 = errors;
-if(!(validate5(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate5.errors : vErrors.concat(validate5.errors);
+if(!(validate7(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -1128,35 +1946,35 @@ break;
 }
 }
 else {
-validate4.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate6.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate4.errors = vErrors;
+validate6.errors = vErrors;
 return errors === 0;
 }
-validate4.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate6.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema11 = {"type":"object","description":"One transcoding task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","TRANSCODING","SUCCEEDED","FAILED","CANCELED","NEED_TO_BE_AUDIT"]},"progress":{"type":"integer","minimum":0,"maximum":100},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"trans_template_id":{"type":"array","items":{"type":"integer"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"error_code":{"type":"string","description":"The task-level error code of a FAILED task."},"description":{"type":"string"},"tips":{"type":"string"},"transcode_detail":{"$ref":"#/components/schemas/TranscodeDetail"},"thumbnail_output":{"$ref":"#/components/schemas/ObsObjInfo"},"thumbnail_outputname":{"type":"string"},"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"thumbnails_info":{"type":"array","items":{"$ref":"#/components/schemas/ThumbnailsInfo"}},"image_sprite_info":{"type":"array","items":{"$ref":"#/components/schemas/ImageSpriteInfo"}},"av_parameters":{"type":"array","items":{"$ref":"#/components/schemas/AvParameters"}},"additional_manifests":{"type":"array","items":{"$ref":"#/components/schemas/AdditionalManifests"}},"metadata":{"type":"array","items":{"$ref":"#/components/schemas/FileMetaData"}}}};
-const schema12 = {"type":"string","description":"Task ID. A JSON string in every list response, as the SDK models say.","minLength":1,"maxLength":64,"examples":["7684"]};
-const schema13 = {"type":"string","description":"UTC time, `yyyymmddhhmmss`.","format":"yyyymmddhhmmss","pattern":"^[0-9]{14}$","examples":["20201118121333"]};
-const schema15 = {"type":"object","additionalProperties":false,"required":["bucket","location","object"],"properties":{"bucket":{"type":"string","description":"OBS bucket name.","minLength":1},"location":{"type":"string","description":"Region of the OBS bucket.","minLength":1},"object":{"type":"string","minLength":1,"description":"Object path (for an output, the directory)."},"file_name":{"type":"string","description":"Name of an output file."}}};
-const schema24 = {"type":"object","additionalProperties":false,"required":["pic_name"],"properties":{"pic_name":{"type":"string","minLength":1}}};
-const schema35 = {"type":"object","additionalProperties":false,"properties":{"manifest_name_modifier":{"type":"string"},"selected_outputs":{"type":"array","items":{"type":"string"}}}};
-const schema36 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"value":{"type":"string"}}};
+const schema16 = {"type":"object","description":"One transcoding task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","TRANSCODING","SUCCEEDED","FAILED","CANCELED","NEED_TO_BE_AUDIT"]},"progress":{"type":"integer","minimum":0,"maximum":100},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"trans_template_id":{"type":"array","items":{"type":"integer"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"error_code":{"type":"string","description":"The task-level error code of a FAILED task."},"description":{"type":"string"},"tips":{"type":"string"},"transcode_detail":{"$ref":"#/components/schemas/TranscodeDetail"},"thumbnail_output":{"$ref":"#/components/schemas/ObsObjInfo"},"thumbnail_outputname":{"type":"string"},"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"thumbnails_info":{"type":"array","items":{"$ref":"#/components/schemas/ThumbnailsInfo"}},"image_sprite_info":{"type":"array","items":{"$ref":"#/components/schemas/ImageSpriteInfo"}},"av_parameters":{"type":"array","items":{"$ref":"#/components/schemas/AvParameters"}},"additional_manifests":{"type":"array","items":{"$ref":"#/components/schemas/AdditionalManifests"}},"metadata":{"type":"array","items":{"$ref":"#/components/schemas/FileMetaData"}}}};
+const schema17 = {"type":"string","description":"Task ID. A JSON string in every list response, as the SDK models say.","minLength":1,"maxLength":64,"examples":["7684"]};
+const schema18 = {"type":"string","description":"UTC time, `yyyymmddhhmmss`.","format":"yyyymmddhhmmss","pattern":"^[0-9]{14}$","examples":["20201118121333"]};
+const schema20 = {"type":"object","additionalProperties":false,"required":["bucket","location","object"],"properties":{"bucket":{"type":"string","description":"OBS bucket name.","minLength":1},"location":{"type":"string","description":"Region of the OBS bucket.","minLength":1},"object":{"type":"string","minLength":1,"description":"Object path (for an output, the directory)."},"file_name":{"type":"string","description":"Name of an output file."}}};
+const schema29 = {"type":"object","additionalProperties":false,"required":["pic_name"],"properties":{"pic_name":{"type":"string","minLength":1}}};
+const schema40 = {"type":"object","additionalProperties":false,"properties":{"manifest_name_modifier":{"type":"string"},"selected_outputs":{"type":"array","items":{"type":"string"}}}};
+const schema41 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"value":{"type":"string"}}};
 const formats2 = formats.yyyymmddhhmmss;
 const pattern2 = new RegExp("^[0-9]{14}$", "u");
-const schema17 = {"type":"object","additionalProperties":false,"properties":{"multitask_info":{"type":"array","items":{"$ref":"#/components/schemas/MultiTaskInfo"}},"input_file":{"$ref":"#/components/schemas/SourceInfo"},"replace_sub_index":{"type":"array","items":{"type":"string"}}}};
-const schema18 = {"type":"object","additionalProperties":false,"properties":{"template_id":{"type":"integer"},"error":{"$ref":"#/components/schemas/ErrorResponse"},"output_file":{"$ref":"#/components/schemas/SourceInfo"}}};
-const schema19 = {"type":"object","additionalProperties":false,"properties":{"error_code":{"type":"string"},"error_msg":{"type":"string"}}};
-const schema20 = {"type":"object","additionalProperties":false,"properties":{"duration":{"type":"integer","description":"seconds"},"duration_ms":{"type":"integer"},"format":{"type":"string"},"size":{"type":"integer"},"manifest_name":{"type":"string"},"md5":{"type":"string"},"video_info":{"$ref":"#/components/schemas/VideoInfo"},"audio_info":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
-const schema21 = {"type":"object","additionalProperties":false,"properties":{"width":{"type":"integer"},"height":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"frame_rate":{"type":"integer"},"codec":{"type":"string"},"duration":{"type":"string","description":"A string, as the SDK model says."},"duration_ms":{"type":"string","description":"A string, as the SDK model says."},"rotate":{"type":"number","description":"Rotation at capture, degrees; a float in the SDK model."}}};
-const schema22 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string"},"sample":{"type":"integer"},"channels":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"duration":{"type":"string"},"duration_ms":{"type":"string"}}};
+const schema22 = {"type":"object","additionalProperties":false,"properties":{"multitask_info":{"type":"array","items":{"$ref":"#/components/schemas/MultiTaskInfo"}},"input_file":{"$ref":"#/components/schemas/SourceInfo"},"replace_sub_index":{"type":"array","items":{"type":"string"}}}};
+const schema23 = {"type":"object","additionalProperties":false,"properties":{"template_id":{"type":"integer"},"error":{"$ref":"#/components/schemas/ErrorResponse"},"output_file":{"$ref":"#/components/schemas/SourceInfo"}}};
+const schema24 = {"type":"object","additionalProperties":false,"properties":{"error_code":{"type":"string"},"error_msg":{"type":"string"}}};
+const schema25 = {"type":"object","additionalProperties":false,"properties":{"duration":{"type":"integer","description":"seconds"},"duration_ms":{"type":"integer"},"format":{"type":"string"},"size":{"type":"integer"},"manifest_name":{"type":"string"},"md5":{"type":"string"},"video_info":{"$ref":"#/components/schemas/VideoInfo"},"audio_info":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
+const schema26 = {"type":"object","additionalProperties":false,"properties":{"width":{"type":"integer"},"height":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"frame_rate":{"type":"integer"},"codec":{"type":"string"},"duration":{"type":"string","description":"A string, as the SDK model says."},"duration_ms":{"type":"string","description":"A string, as the SDK model says."},"rotate":{"type":"number","description":"Rotation at capture, degrees; a float in the SDK model."}}};
+const schema27 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string"},"sample":{"type":"integer"},"channels":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"duration":{"type":"string"},"duration_ms":{"type":"string"}}};
 
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate11.evaluated;
+const evaluated0 = validate13.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1168,7 +1986,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "duration") || (key0 === "duration_ms")) || (key0 === "format")) || (key0 === "size")) || (key0 === "manifest_name")) || (key0 === "md5")) || (key0 === "video_info")) || (key0 === "audio_info"))){
-validate11.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate13.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1178,7 +1996,7 @@ if(data.duration !== undefined){
 let data0 = data.duration;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate11.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -1191,7 +2009,7 @@ if(data.duration_ms !== undefined){
 let data1 = data.duration_ms;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate11.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -1203,7 +2021,7 @@ if(valid0){
 if(data.format !== undefined){
 const _errs6 = errors;
 if(typeof data.format !== "string"){
-validate11.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate13.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -1216,7 +2034,7 @@ if(data.size !== undefined){
 let data3 = data.size;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate11.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -1228,7 +2046,7 @@ if(valid0){
 if(data.manifest_name !== undefined){
 const _errs10 = errors;
 if(typeof data.manifest_name !== "string"){
-validate11.errors = [{instancePath:instancePath+"/manifest_name",schemaPath:"#/properties/manifest_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate13.errors = [{instancePath:instancePath+"/manifest_name",schemaPath:"#/properties/manifest_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -1240,7 +2058,7 @@ if(valid0){
 if(data.md5 !== undefined){
 const _errs12 = errors;
 if(typeof data.md5 !== "string"){
-validate11.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate13.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -1257,8 +2075,8 @@ if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 const _errs17 = errors;
 for(const key1 in data6){
-if(!(func0.call(schema21.properties, key1))){
-validate11.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!(func0.call(schema26.properties, key1))){
+validate13.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1268,7 +2086,7 @@ if(data6.width !== undefined){
 let data7 = data6.width;
 const _errs18 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate11.errors = [{instancePath:instancePath+"/video_info/width",schemaPath:"#/components/schemas/VideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/video_info/width",schemaPath:"#/components/schemas/VideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs18 === errors;
@@ -1281,7 +2099,7 @@ if(data6.height !== undefined){
 let data8 = data6.height;
 const _errs20 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate11.errors = [{instancePath:instancePath+"/video_info/height",schemaPath:"#/components/schemas/VideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/video_info/height",schemaPath:"#/components/schemas/VideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs20 === errors;
@@ -1294,7 +2112,7 @@ if(data6.bitrate !== undefined){
 let data9 = data6.bitrate;
 const _errs22 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate11.errors = [{instancePath:instancePath+"/video_info/bitrate",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/video_info/bitrate",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs22 === errors;
@@ -1307,7 +2125,7 @@ if(data6.bitrate_bps !== undefined){
 let data10 = data6.bitrate_bps;
 const _errs24 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate11.errors = [{instancePath:instancePath+"/video_info/bitrate_bps",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/video_info/bitrate_bps",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs24 === errors;
@@ -1320,7 +2138,7 @@ if(data6.frame_rate !== undefined){
 let data11 = data6.frame_rate;
 const _errs26 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate11.errors = [{instancePath:instancePath+"/video_info/frame_rate",schemaPath:"#/components/schemas/VideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/video_info/frame_rate",schemaPath:"#/components/schemas/VideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs26 === errors;
@@ -1332,7 +2150,7 @@ if(valid2){
 if(data6.codec !== undefined){
 const _errs28 = errors;
 if(typeof data6.codec !== "string"){
-validate11.errors = [{instancePath:instancePath+"/video_info/codec",schemaPath:"#/components/schemas/VideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate13.errors = [{instancePath:instancePath+"/video_info/codec",schemaPath:"#/components/schemas/VideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs28 === errors;
@@ -1344,7 +2162,7 @@ if(valid2){
 if(data6.duration !== undefined){
 const _errs30 = errors;
 if(typeof data6.duration !== "string"){
-validate11.errors = [{instancePath:instancePath+"/video_info/duration",schemaPath:"#/components/schemas/VideoInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate13.errors = [{instancePath:instancePath+"/video_info/duration",schemaPath:"#/components/schemas/VideoInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs30 === errors;
@@ -1356,7 +2174,7 @@ if(valid2){
 if(data6.duration_ms !== undefined){
 const _errs32 = errors;
 if(typeof data6.duration_ms !== "string"){
-validate11.errors = [{instancePath:instancePath+"/video_info/duration_ms",schemaPath:"#/components/schemas/VideoInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate13.errors = [{instancePath:instancePath+"/video_info/duration_ms",schemaPath:"#/components/schemas/VideoInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs32 === errors;
@@ -1369,7 +2187,7 @@ if(data6.rotate !== undefined){
 let data15 = data6.rotate;
 const _errs34 = errors;
 if(!((typeof data15 == "number") && (isFinite(data15)))){
-validate11.errors = [{instancePath:instancePath+"/video_info/rotate",schemaPath:"#/components/schemas/VideoInfo/properties/rotate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate13.errors = [{instancePath:instancePath+"/video_info/rotate",schemaPath:"#/components/schemas/VideoInfo/properties/rotate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 var valid2 = _errs34 === errors;
@@ -1388,7 +2206,7 @@ var valid2 = true;
 }
 }
 else {
-validate11.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1414,7 +2232,7 @@ if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 const _errs41 = errors;
 for(const key2 in data17){
 if(!(((((((key2 === "codec") || (key2 === "sample")) || (key2 === "channels")) || (key2 === "bitrate")) || (key2 === "bitrate_bps")) || (key2 === "duration")) || (key2 === "duration_ms"))){
-validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0,schemaPath:"#/components/schemas/AudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0,schemaPath:"#/components/schemas/AudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1423,7 +2241,7 @@ if(_errs41 === errors){
 if(data17.codec !== undefined){
 const _errs42 = errors;
 if(typeof data17.codec !== "string"){
-validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/codec",schemaPath:"#/components/schemas/AudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/codec",schemaPath:"#/components/schemas/AudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs42 === errors;
@@ -1436,7 +2254,7 @@ if(data17.sample !== undefined){
 let data19 = data17.sample;
 const _errs44 = errors;
 if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/sample",schemaPath:"#/components/schemas/AudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/sample",schemaPath:"#/components/schemas/AudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid5 = _errs44 === errors;
@@ -1449,7 +2267,7 @@ if(data17.channels !== undefined){
 let data20 = data17.channels;
 const _errs46 = errors;
 if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/channels",schemaPath:"#/components/schemas/AudioInfo/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/channels",schemaPath:"#/components/schemas/AudioInfo/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid5 = _errs46 === errors;
@@ -1462,7 +2280,7 @@ if(data17.bitrate !== undefined){
 let data21 = data17.bitrate;
 const _errs48 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/bitrate",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/bitrate",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid5 = _errs48 === errors;
@@ -1475,7 +2293,7 @@ if(data17.bitrate_bps !== undefined){
 let data22 = data17.bitrate_bps;
 const _errs50 = errors;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/bitrate_bps",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/bitrate_bps",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid5 = _errs50 === errors;
@@ -1487,7 +2305,7 @@ if(valid5){
 if(data17.duration !== undefined){
 const _errs52 = errors;
 if(typeof data17.duration !== "string"){
-validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/duration",schemaPath:"#/components/schemas/AudioInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/duration",schemaPath:"#/components/schemas/AudioInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs52 === errors;
@@ -1499,7 +2317,7 @@ if(valid5){
 if(data17.duration_ms !== undefined){
 const _errs54 = errors;
 if(typeof data17.duration_ms !== "string"){
-validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/duration_ms",schemaPath:"#/components/schemas/AudioInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/duration_ms",schemaPath:"#/components/schemas/AudioInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs54 === errors;
@@ -1516,7 +2334,7 @@ var valid5 = true;
 }
 }
 else {
-validate11.errors = [{instancePath:instancePath+"/audio_info/" + i0,schemaPath:"#/components/schemas/AudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0,schemaPath:"#/components/schemas/AudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1527,7 +2345,7 @@ break;
 }
 }
 else {
-validate11.errors = [{instancePath:instancePath+"/audio_info",schemaPath:"#/properties/audio_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate13.errors = [{instancePath:instancePath+"/audio_info",schemaPath:"#/properties/audio_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -1546,20 +2364,20 @@ var valid0 = true;
 }
 }
 else {
-validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate13.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate11.errors = vErrors;
+validate13.errors = vErrors;
 return errors === 0;
 }
-validate11.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate13.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate10.evaluated;
+const evaluated0 = validate12.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1571,7 +2389,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "template_id") || (key0 === "error")) || (key0 === "output_file"))){
-validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate12.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1581,7 +2399,7 @@ if(data.template_id !== undefined){
 let data0 = data.template_id;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate10.errors = [{instancePath:instancePath+"/template_id",schemaPath:"#/properties/template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate12.errors = [{instancePath:instancePath+"/template_id",schemaPath:"#/properties/template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -1599,7 +2417,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const _errs7 = errors;
 for(const key1 in data1){
 if(!((key1 === "error_code") || (key1 === "error_msg"))){
-validate10.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate12.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1608,7 +2426,7 @@ if(_errs7 === errors){
 if(data1.error_code !== undefined){
 const _errs8 = errors;
 if(typeof data1.error_code !== "string"){
-validate10.errors = [{instancePath:instancePath+"/error/error_code",schemaPath:"#/components/schemas/ErrorResponse/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate12.errors = [{instancePath:instancePath+"/error/error_code",schemaPath:"#/components/schemas/ErrorResponse/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -1620,7 +2438,7 @@ if(valid2){
 if(data1.error_msg !== undefined){
 const _errs10 = errors;
 if(typeof data1.error_msg !== "string"){
-validate10.errors = [{instancePath:instancePath+"/error/error_msg",schemaPath:"#/components/schemas/ErrorResponse/properties/error_msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate12.errors = [{instancePath:instancePath+"/error/error_msg",schemaPath:"#/components/schemas/ErrorResponse/properties/error_msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -1632,7 +2450,7 @@ var valid2 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate12.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1644,8 +2462,8 @@ var valid0 = true;
 if(valid0){
 if(data.output_file !== undefined){
 const _errs12 = errors;
-if(!(validate11(data.output_file, {instancePath:instancePath+"/output_file",parentData:data,parentDataProperty:"output_file",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+if(!(validate13(data.output_file, {instancePath:instancePath+"/output_file",parentData:data,parentDataProperty:"output_file",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs12 === errors;
@@ -1658,20 +2476,20 @@ var valid0 = true;
 }
 }
 else {
-validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate10.errors = vErrors;
+validate12.errors = vErrors;
 return errors === 0;
 }
-validate10.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate12.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate9.evaluated;
+const evaluated0 = validate11.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1683,7 +2501,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "multitask_info") || (key0 === "input_file")) || (key0 === "replace_sub_index"))){
-validate9.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate11.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1698,8 +2516,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(validate10(data0[i0], {instancePath:instancePath+"/multitask_info/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+if(!(validate12(data0[i0], {instancePath:instancePath+"/multitask_info/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -1709,7 +2527,7 @@ break;
 }
 }
 else {
-validate9.errors = [{instancePath:instancePath+"/multitask_info",schemaPath:"#/properties/multitask_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate11.errors = [{instancePath:instancePath+"/multitask_info",schemaPath:"#/properties/multitask_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -1721,8 +2539,8 @@ var valid0 = true;
 if(valid0){
 if(data.input_file !== undefined){
 const _errs5 = errors;
-if(!(validate11(data.input_file, {instancePath:instancePath+"/input_file",parentData:data,parentDataProperty:"input_file",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+if(!(validate13(data.input_file, {instancePath:instancePath+"/input_file",parentData:data,parentDataProperty:"input_file",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -1741,7 +2559,7 @@ const len1 = data3.length;
 for(let i1=0; i1<len1; i1++){
 const _errs8 = errors;
 if(typeof data3[i1] !== "string"){
-validate9.errors = [{instancePath:instancePath+"/replace_sub_index/" + i1,schemaPath:"#/properties/replace_sub_index/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate11.errors = [{instancePath:instancePath+"/replace_sub_index/" + i1,schemaPath:"#/properties/replace_sub_index/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -1751,7 +2569,7 @@ break;
 }
 }
 else {
-validate9.errors = [{instancePath:instancePath+"/replace_sub_index",schemaPath:"#/properties/replace_sub_index/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate11.errors = [{instancePath:instancePath+"/replace_sub_index",schemaPath:"#/properties/replace_sub_index/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -1765,21 +2583,21 @@ var valid0 = true;
 }
 }
 else {
-validate9.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate9.errors = vErrors;
+validate11.errors = vErrors;
 return errors === 0;
 }
-validate9.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate11.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema25 = {"type":"object","additionalProperties":false,"properties":{"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_name":{"type":"string"}}};
+const schema30 = {"type":"object","additionalProperties":false,"properties":{"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_name":{"type":"string"}}};
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate16.evaluated;
+const evaluated0 = validate18.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1791,7 +2609,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "pic_info") || (key0 === "output")) || (key0 === "output_name"))){
-validate16.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate18.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1812,14 +2630,14 @@ if(errors === _errs5){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing0;
 if((data1.pic_name === undefined) && (missing0 = "pic_name")){
-validate16.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate18.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs7 = errors;
 for(const key1 in data1){
 if(!(key1 === "pic_name")){
-validate16.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate18.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1831,12 +2649,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-validate16.errors = [{instancePath:instancePath+"/pic_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate18.errors = [{instancePath:instancePath+"/pic_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/pic_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/pic_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1845,7 +2663,7 @@ return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate18.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1856,7 +2674,7 @@ break;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/pic_info",schemaPath:"#/properties/pic_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate18.errors = [{instancePath:instancePath+"/pic_info",schemaPath:"#/properties/pic_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -1874,14 +2692,14 @@ if(errors === _errs11){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
 if((((data3.bucket === undefined) && (missing1 = "bucket")) || ((data3.location === undefined) && (missing1 = "location"))) || ((data3.object === undefined) && (missing1 = "object"))){
-validate16.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate18.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs13 = errors;
 for(const key2 in data3){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate16.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate18.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1893,12 +2711,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-validate16.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate18.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1914,12 +2732,12 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data5 === "string"){
 if(func1(data5) < 1){
-validate16.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate18.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1935,12 +2753,12 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-validate16.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate18.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1953,7 +2771,7 @@ if(valid5){
 if(data3.file_name !== undefined){
 const _errs20 = errors;
 if(typeof data3.file_name !== "string"){
-validate16.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs20 === errors;
@@ -1968,7 +2786,7 @@ var valid5 = true;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate18.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1981,7 +2799,7 @@ if(valid0){
 if(data.output_name !== undefined){
 const _errs22 = errors;
 if(typeof data.output_name !== "string"){
-validate16.errors = [{instancePath:instancePath+"/output_name",schemaPath:"#/properties/output_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/output_name",schemaPath:"#/properties/output_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -1994,21 +2812,21 @@ var valid0 = true;
 }
 }
 else {
-validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate18.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate16.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
-validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate18.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema28 = {"type":"object","additionalProperties":false,"properties":{"row_count":{"type":"integer"},"column_count":{"type":"integer"},"total_count":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"output_image_name":{"type":"array","items":{"type":"string"}},"output_webvtt_name":{"type":"string"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema33 = {"type":"object","additionalProperties":false,"properties":{"row_count":{"type":"integer"},"column_count":{"type":"integer"},"total_count":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"output_image_name":{"type":"array","items":{"type":"string"}},"output_webvtt_name":{"type":"string"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
 
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate18.evaluated;
+const evaluated0 = validate20.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2020,7 +2838,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "row_count") || (key0 === "column_count")) || (key0 === "total_count")) || (key0 === "width")) || (key0 === "height")) || (key0 === "output_image_name")) || (key0 === "output_webvtt_name")) || (key0 === "output"))){
-validate18.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2030,7 +2848,7 @@ if(data.row_count !== undefined){
 let data0 = data.row_count;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate18.errors = [{instancePath:instancePath+"/row_count",schemaPath:"#/properties/row_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/row_count",schemaPath:"#/properties/row_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -2043,7 +2861,7 @@ if(data.column_count !== undefined){
 let data1 = data.column_count;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate18.errors = [{instancePath:instancePath+"/column_count",schemaPath:"#/properties/column_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/column_count",schemaPath:"#/properties/column_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2056,7 +2874,7 @@ if(data.total_count !== undefined){
 let data2 = data.total_count;
 const _errs6 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate18.errors = [{instancePath:instancePath+"/total_count",schemaPath:"#/properties/total_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/total_count",schemaPath:"#/properties/total_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2069,7 +2887,7 @@ if(data.width !== undefined){
 let data3 = data.width;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate18.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -2082,7 +2900,7 @@ if(data.height !== undefined){
 let data4 = data.height;
 const _errs10 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate18.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate20.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -2101,7 +2919,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 const _errs14 = errors;
 if(typeof data5[i0] !== "string"){
-validate18.errors = [{instancePath:instancePath+"/output_image_name/" + i0,schemaPath:"#/properties/output_image_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/output_image_name/" + i0,schemaPath:"#/properties/output_image_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -2111,7 +2929,7 @@ break;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/output_image_name",schemaPath:"#/properties/output_image_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate20.errors = [{instancePath:instancePath+"/output_image_name",schemaPath:"#/properties/output_image_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -2124,7 +2942,7 @@ if(valid0){
 if(data.output_webvtt_name !== undefined){
 const _errs16 = errors;
 if(typeof data.output_webvtt_name !== "string"){
-validate18.errors = [{instancePath:instancePath+"/output_webvtt_name",schemaPath:"#/properties/output_webvtt_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/output_webvtt_name",schemaPath:"#/properties/output_webvtt_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -2141,14 +2959,14 @@ if(errors === _errs19){
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 let missing0;
 if((((data8.bucket === undefined) && (missing0 = "bucket")) || ((data8.location === undefined) && (missing0 = "location"))) || ((data8.object === undefined) && (missing0 = "object"))){
-validate18.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate20.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs21 = errors;
 for(const key1 in data8){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate18.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate20.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2160,12 +2978,12 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(typeof data9 === "string"){
 if(func1(data9) < 1){
-validate18.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate20.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2181,12 +2999,12 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data10 === "string"){
 if(func1(data10) < 1){
-validate18.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate20.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2202,12 +3020,12 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-validate18.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate20.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2220,7 +3038,7 @@ if(valid3){
 if(data8.file_name !== undefined){
 const _errs28 = errors;
 if(typeof data8.file_name !== "string"){
-validate18.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs28 === errors;
@@ -2235,7 +3053,7 @@ var valid3 = true;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2254,22 +3072,22 @@ var valid0 = true;
 }
 }
 else {
-validate18.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate18.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
-validate18.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema30 = {"type":"object","additionalProperties":false,"required":["common"],"properties":{"video":{"$ref":"#/components/schemas/VideoParameters"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_filename":{"type":"string"}}};
-const schema31 = {"type":"object","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2],"description":"1 H264, 2 H265."},"crf":{"type":"number","minimum":0,"maximum":51,"description":"Constant rate factor. The SDK model types it `object`."},"max_bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"buf_size":{"type":"integer"},"profile":{"type":"integer","minimum":1,"maximum":4},"level":{"type":"integer","minimum":1,"maximum":15},"preset":{"type":"integer","enum":[1,3,4,5]},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"bframes_count":{"type":"integer","minimum":0,"maximum":7},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"0, or 5 to 60. The real service turns other values into 0, so 0 to 60 is accepted."},"frame_rate_float":{"type":"number"},"width":{"type":"integer","description":"0, or an integer from 32 to 4096","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":4096}]},"height":{"type":"integer","description":"0, or an integer from 32 to 2880","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":2880}]},"black_cut":{"type":"integer","minimum":0,"maximum":1},"stream_name":{"type":"string"}}};
+const schema35 = {"type":"object","additionalProperties":false,"required":["common"],"properties":{"video":{"$ref":"#/components/schemas/VideoParameters"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_filename":{"type":"string"}}};
+const schema36 = {"type":"object","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2],"description":"1 H264, 2 H265."},"crf":{"type":"number","minimum":0,"maximum":51,"description":"Constant rate factor. The SDK model types it `object`."},"max_bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"buf_size":{"type":"integer"},"profile":{"type":"integer","minimum":1,"maximum":4},"level":{"type":"integer","minimum":1,"maximum":15},"preset":{"type":"integer","enum":[1,3,4,5]},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"bframes_count":{"type":"integer","minimum":0,"maximum":7},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"0, or 5 to 60. The real service turns other values into 0, so 0 to 60 is accepted."},"frame_rate_float":{"type":"number"},"width":{"type":"integer","description":"0, or an integer from 32 to 4096","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":4096}]},"height":{"type":"integer","description":"0, or an integer from 32 to 2880","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":2880}]},"black_cut":{"type":"integer","minimum":0,"maximum":1},"stream_name":{"type":"string"}}};
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate20.evaluated;
+const evaluated0 = validate22.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2280,14 +3098,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.common === undefined) && (missing0 = "common")){
-validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate22.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "video") || (key0 === "audio")) || (key0 === "common")) || (key0 === "output")) || (key0 === "output_filename"))){
-validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate22.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2301,8 +3119,8 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key1 in data0){
-if(!(func0.call(schema31.properties, key1))){
-validate20.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!(func0.call(schema36.properties, key1))){
+validate22.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2312,11 +3130,11 @@ if(data0.output_policy !== undefined){
 let data1 = data0.output_policy;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate22.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data1 === "transcode") || (data1 === "discard")) || (data1 === "copy"))){
-validate20.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema31.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
+validate22.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema36.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -2329,11 +3147,11 @@ if(data0.codec !== undefined){
 let data2 = data0.codec;
 const _errs8 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate20.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((data2 === 1) || (data2 === 2))){
-validate20.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/enum",keyword:"enum",params:{allowedValues: schema31.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+validate22.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/enum",keyword:"enum",params:{allowedValues: schema36.properties.codec.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -2348,18 +3166,18 @@ const _errs10 = errors;
 if(errors === _errs10){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 51 || isNaN(data3)){
-validate20.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/maximum",keyword:"maximum",params:{comparison: "<=", limit: 51},message:"must be <= 51"}];
+validate22.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/maximum",keyword:"maximum",params:{comparison: "<=", limit: 51},message:"must be <= 51"}];
 return false;
 }
 else {
 if(data3 < 0 || isNaN(data3)){
-validate20.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate22.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate22.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -2373,7 +3191,7 @@ if(data0.max_bitrate !== undefined){
 let data4 = data0.max_bitrate;
 const _errs12 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate20.errors = [{instancePath:instancePath+"/video/max_bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/max_bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/video/max_bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/max_bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs14 = errors;
@@ -2439,7 +3257,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate20.errors = vErrors;
+validate22.errors = vErrors;
 return false;
 }
 else {
@@ -2463,7 +3281,7 @@ if(data0.bitrate !== undefined){
 let data5 = data0.bitrate;
 const _errs18 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate20.errors = [{instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs20 = errors;
@@ -2529,7 +3347,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate20.errors = vErrors;
+validate22.errors = vErrors;
 return false;
 }
 else {
@@ -2553,7 +3371,7 @@ if(data0.buf_size !== undefined){
 let data6 = data0.buf_size;
 const _errs24 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate20.errors = [{instancePath:instancePath+"/video/buf_size",schemaPath:"#/components/schemas/VideoParameters/properties/buf_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/video/buf_size",schemaPath:"#/components/schemas/VideoParameters/properties/buf_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs24 === errors;
@@ -2566,18 +3384,18 @@ if(data0.profile !== undefined){
 let data7 = data0.profile;
 const _errs26 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate20.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs26){
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 4 || isNaN(data7)){
-validate20.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4"}];
+validate22.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4"}];
 return false;
 }
 else {
 if(data7 < 1 || isNaN(data7)){
-validate20.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate22.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -2593,18 +3411,18 @@ if(data0.level !== undefined){
 let data8 = data0.level;
 const _errs28 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate20.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs28){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 15 || isNaN(data8)){
-validate20.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15},message:"must be <= 15"}];
+validate22.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15},message:"must be <= 15"}];
 return false;
 }
 else {
 if(data8 < 1 || isNaN(data8)){
-validate20.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate22.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -2620,11 +3438,11 @@ if(data0.preset !== undefined){
 let data9 = data0.preset;
 const _errs30 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate20.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((((data9 === 1) || (data9 === 3)) || (data9 === 4)) || (data9 === 5))){
-validate20.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/enum",keyword:"enum",params:{allowedValues: schema31.properties.preset.enum},message:"must be equal to one of the allowed values"}];
+validate22.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/enum",keyword:"enum",params:{allowedValues: schema36.properties.preset.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs30 === errors;
@@ -2637,18 +3455,18 @@ if(data0.max_iframes_interval !== undefined){
 let data10 = data0.max_iframes_interval;
 const _errs32 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate20.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs32){
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 10 || isNaN(data10)){
-validate20.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+validate22.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
 return false;
 }
 else {
 if(data10 < 2 || isNaN(data10)){
-validate20.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+validate22.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
 return false;
 }
 }
@@ -2664,18 +3482,18 @@ if(data0.bframes_count !== undefined){
 let data11 = data0.bframes_count;
 const _errs34 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate20.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs34){
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 > 7 || isNaN(data11)){
-validate20.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 7},message:"must be <= 7"}];
+validate22.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 7},message:"must be <= 7"}];
 return false;
 }
 else {
 if(data11 < 0 || isNaN(data11)){
-validate20.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate22.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -2691,18 +3509,18 @@ if(data0.frame_rate !== undefined){
 let data12 = data0.frame_rate;
 const _errs36 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate20.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs36){
 if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 > 60 || isNaN(data12)){
-validate20.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60},message:"must be <= 60"}];
+validate22.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60},message:"must be <= 60"}];
 return false;
 }
 else {
 if(data12 < 0 || isNaN(data12)){
-validate20.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate22.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -2718,7 +3536,7 @@ if(data0.frame_rate_float !== undefined){
 let data13 = data0.frame_rate_float;
 const _errs38 = errors;
 if(!((typeof data13 == "number") && (isFinite(data13)))){
-validate20.errors = [{instancePath:instancePath+"/video/frame_rate_float",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate_float/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate22.errors = [{instancePath:instancePath+"/video/frame_rate_float",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate_float/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 var valid2 = _errs38 === errors;
@@ -2731,7 +3549,7 @@ if(data0.width !== undefined){
 let data14 = data0.width;
 const _errs40 = errors;
 if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-validate20.errors = [{instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/VideoParameters/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/VideoParameters/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs42 = errors;
@@ -2797,7 +3615,7 @@ else {
 vErrors.push(err14);
 }
 errors++;
-validate20.errors = vErrors;
+validate22.errors = vErrors;
 return false;
 }
 else {
@@ -2821,7 +3639,7 @@ if(data0.height !== undefined){
 let data15 = data0.height;
 const _errs46 = errors;
 if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-validate20.errors = [{instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/VideoParameters/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/VideoParameters/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs48 = errors;
@@ -2887,7 +3705,7 @@ else {
 vErrors.push(err19);
 }
 errors++;
-validate20.errors = vErrors;
+validate22.errors = vErrors;
 return false;
 }
 else {
@@ -2911,18 +3729,18 @@ if(data0.black_cut !== undefined){
 let data16 = data0.black_cut;
 const _errs52 = errors;
 if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-validate20.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs52){
 if((typeof data16 == "number") && (isFinite(data16))){
 if(data16 > 1 || isNaN(data16)){
-validate20.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate22.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data16 < 0 || isNaN(data16)){
-validate20.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate22.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -2937,7 +3755,7 @@ if(valid2){
 if(data0.stream_name !== undefined){
 const _errs54 = errors;
 if(typeof data0.stream_name !== "string"){
-validate20.errors = [{instancePath:instancePath+"/video/stream_name",schemaPath:"#/components/schemas/VideoParameters/properties/stream_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate22.errors = [{instancePath:instancePath+"/video/stream_name",schemaPath:"#/components/schemas/VideoParameters/properties/stream_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs54 === errors;
@@ -2964,7 +3782,7 @@ var valid2 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate22.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2982,14 +3800,14 @@ if(errors === _errs57){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 let missing1;
 if((data18.channels === undefined) && (missing1 = "channels")){
-validate20.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate22.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs59 = errors;
 for(const key2 in data18){
 if(!(((((key2 === "output_policy") || (key2 === "codec")) || (key2 === "sample_rate")) || (key2 === "bitrate")) || (key2 === "channels"))){
-validate20.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate22.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2999,11 +3817,11 @@ if(data18.output_policy !== undefined){
 let data19 = data18.output_policy;
 const _errs60 = errors;
 if(typeof data19 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate22.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data19 === "transcode") || (data19 === "discard")) || (data19 === "copy"))){
-validate20.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema6.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
+validate22.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema6.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid8 = _errs60 === errors;
@@ -3016,11 +3834,11 @@ if(data18.codec !== undefined){
 let data20 = data18.codec;
 const _errs62 = errors;
 if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate20.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((((data20 === 1) || (data20 === 2)) || (data20 === 3)) || (data20 === 4))){
-validate20.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/enum",keyword:"enum",params:{allowedValues: schema6.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+validate22.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/enum",keyword:"enum",params:{allowedValues: schema6.properties.codec.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid8 = _errs62 === errors;
@@ -3033,18 +3851,18 @@ if(data18.sample_rate !== undefined){
 let data21 = data18.sample_rate;
 const _errs64 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate20.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs64){
 if((typeof data21 == "number") && (isFinite(data21))){
 if(data21 > 6 || isNaN(data21)){
-validate20.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 6},message:"must be <= 6"}];
+validate22.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 6},message:"must be <= 6"}];
 return false;
 }
 else {
 if(data21 < 1 || isNaN(data21)){
-validate20.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate22.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -3060,7 +3878,7 @@ if(data18.bitrate !== undefined){
 let data22 = data18.bitrate;
 const _errs66 = errors;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate20.errors = [{instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs68 = errors;
@@ -3126,7 +3944,7 @@ else {
 vErrors.push(err24);
 }
 errors++;
-validate20.errors = vErrors;
+validate22.errors = vErrors;
 return false;
 }
 else {
@@ -3150,11 +3968,11 @@ if(data18.channels !== undefined){
 let data23 = data18.channels;
 const _errs72 = errors;
 if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-validate20.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!(((data23 === 1) || (data23 === 2)) || (data23 === 6))){
-validate20.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/enum",keyword:"enum",params:{allowedValues: schema6.properties.channels.enum},message:"must be equal to one of the allowed values"}];
+validate22.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/enum",keyword:"enum",params:{allowedValues: schema6.properties.channels.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid8 = _errs72 === errors;
@@ -3170,7 +3988,7 @@ var valid8 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate22.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3188,14 +4006,14 @@ if(errors === _errs75){
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 let missing2;
 if((data24.pack_type === undefined) && (missing2 = "pack_type")){
-validate20.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate22.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs77 = errors;
 for(const key3 in data24){
 if(!((((key3 === "PVC") || (key3 === "hls_interval")) || (key3 === "dash_interval")) || (key3 === "pack_type"))){
-validate20.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+validate22.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3204,7 +4022,7 @@ if(_errs77 === errors){
 if(data24.PVC !== undefined){
 const _errs78 = errors;
 if(typeof data24.PVC !== "boolean"){
-validate20.errors = [{instancePath:instancePath+"/common/PVC",schemaPath:"#/components/schemas/Common/properties/PVC/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate22.errors = [{instancePath:instancePath+"/common/PVC",schemaPath:"#/components/schemas/Common/properties/PVC/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid11 = _errs78 === errors;
@@ -3217,18 +4035,18 @@ if(data24.hls_interval !== undefined){
 let data26 = data24.hls_interval;
 const _errs80 = errors;
 if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
-validate20.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs80){
 if((typeof data26 == "number") && (isFinite(data26))){
 if(data26 > 10 || isNaN(data26)){
-validate20.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+validate22.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
 return false;
 }
 else {
 if(data26 < 2 || isNaN(data26)){
-validate20.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+validate22.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
 return false;
 }
 }
@@ -3244,18 +4062,18 @@ if(data24.dash_interval !== undefined){
 let data27 = data24.dash_interval;
 const _errs82 = errors;
 if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-validate20.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs82){
 if((typeof data27 == "number") && (isFinite(data27))){
 if(data27 > 10 || isNaN(data27)){
-validate20.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+validate22.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
 return false;
 }
 else {
 if(data27 < 2 || isNaN(data27)){
-validate20.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+validate22.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
 return false;
 }
 }
@@ -3271,11 +4089,11 @@ if(data24.pack_type !== undefined){
 let data28 = data24.pack_type;
 const _errs84 = errors;
 if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
-validate20.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate22.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((((((data28 === 1) || (data28 === 2)) || (data28 === 3)) || (data28 === 4)) || (data28 === 5)) || (data28 === 6))){
-validate20.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/enum",keyword:"enum",params:{allowedValues: schema7.properties.pack_type.enum},message:"must be equal to one of the allowed values"}];
+validate22.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/enum",keyword:"enum",params:{allowedValues: schema7.properties.pack_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid11 = _errs84 === errors;
@@ -3290,7 +4108,7 @@ var valid11 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate22.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3308,14 +4126,14 @@ if(errors === _errs87){
 if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
 let missing3;
 if((((data29.bucket === undefined) && (missing3 = "bucket")) || ((data29.location === undefined) && (missing3 = "location"))) || ((data29.object === undefined) && (missing3 = "object"))){
-validate20.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate22.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs89 = errors;
 for(const key4 in data29){
 if(!((((key4 === "bucket") || (key4 === "location")) || (key4 === "object")) || (key4 === "file_name"))){
-validate20.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+validate22.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3327,12 +4145,12 @@ const _errs90 = errors;
 if(errors === _errs90){
 if(typeof data30 === "string"){
 if(func1(data30) < 1){
-validate20.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate22.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate22.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3348,12 +4166,12 @@ const _errs92 = errors;
 if(errors === _errs92){
 if(typeof data31 === "string"){
 if(func1(data31) < 1){
-validate20.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate22.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate22.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3369,12 +4187,12 @@ const _errs94 = errors;
 if(errors === _errs94){
 if(typeof data32 === "string"){
 if(func1(data32) < 1){
-validate20.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate22.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate22.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3387,7 +4205,7 @@ if(valid13){
 if(data29.file_name !== undefined){
 const _errs96 = errors;
 if(typeof data29.file_name !== "string"){
-validate20.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate22.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid13 = _errs96 === errors;
@@ -3402,7 +4220,7 @@ var valid13 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate22.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3415,7 +4233,7 @@ if(valid0){
 if(data.output_filename !== undefined){
 const _errs98 = errors;
 if(typeof data.output_filename !== "string"){
-validate20.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate22.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs98 === errors;
@@ -3431,20 +4249,20 @@ var valid0 = true;
 }
 }
 else {
-validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate22.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate20.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
-validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate8.evaluated;
+const evaluated0 = validate10.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3455,14 +4273,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate8.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate10.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema11.properties, key0))){
-validate8.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func0.call(schema16.properties, key0))){
+validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3475,18 +4293,18 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func1(data0) > 64){
-validate8.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate10.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func1(data0) < 1){
-validate8.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate10.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3500,11 +4318,11 @@ if(data.status !== undefined){
 let data1 = data.status;
 const _errs5 = errors;
 if(typeof data1 !== "string"){
-validate8.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "TRANSCODING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED")) || (data1 === "NEED_TO_BE_AUDIT"))){
-validate8.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema11.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate10.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema16.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -3517,18 +4335,18 @@ if(data.progress !== undefined){
 let data2 = data.progress;
 const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate8.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate10.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 100 || isNaN(data2)){
-validate8.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate10.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data2 < 0 || isNaN(data2)){
-validate8.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate10.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -3548,18 +4366,18 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data3 === "string"){
 if(!pattern2.test(data3)){
-validate8.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate10.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data3))){
-validate8.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate10.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3578,18 +4396,18 @@ if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data4 === "string"){
 if(!pattern2.test(data4)){
-validate8.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate10.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data4))){
-validate8.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate10.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3611,7 +4429,7 @@ for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 const _errs17 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate8.errors = [{instancePath:instancePath+"/trans_template_id/" + i0,schemaPath:"#/properties/trans_template_id/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate10.errors = [{instancePath:instancePath+"/trans_template_id/" + i0,schemaPath:"#/properties/trans_template_id/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid4 = _errs17 === errors;
@@ -3621,7 +4439,7 @@ break;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/trans_template_id",schemaPath:"#/properties/trans_template_id/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/trans_template_id",schemaPath:"#/properties/trans_template_id/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -3639,14 +4457,14 @@ if(errors === _errs20){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 let missing1;
 if((((data7.bucket === undefined) && (missing1 = "bucket")) || ((data7.location === undefined) && (missing1 = "location"))) || ((data7.object === undefined) && (missing1 = "object"))){
-validate8.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate10.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs22 = errors;
 for(const key1 in data7){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate8.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3658,12 +4476,12 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-validate8.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate10.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3679,12 +4497,12 @@ const _errs25 = errors;
 if(errors === _errs25){
 if(typeof data9 === "string"){
 if(func1(data9) < 1){
-validate8.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate10.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3700,12 +4518,12 @@ const _errs27 = errors;
 if(errors === _errs27){
 if(typeof data10 === "string"){
 if(func1(data10) < 1){
-validate8.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate10.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3718,7 +4536,7 @@ if(valid6){
 if(data7.file_name !== undefined){
 const _errs29 = errors;
 if(typeof data7.file_name !== "string"){
-validate8.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs29 === errors;
@@ -3733,7 +4551,7 @@ var valid6 = true;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3751,14 +4569,14 @@ if(errors === _errs32){
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 let missing2;
 if((((data12.bucket === undefined) && (missing2 = "bucket")) || ((data12.location === undefined) && (missing2 = "location"))) || ((data12.object === undefined) && (missing2 = "object"))){
-validate8.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate10.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs34 = errors;
 for(const key2 in data12){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate8.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3770,12 +4588,12 @@ const _errs35 = errors;
 if(errors === _errs35){
 if(typeof data13 === "string"){
 if(func1(data13) < 1){
-validate8.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate10.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3791,12 +4609,12 @@ const _errs37 = errors;
 if(errors === _errs37){
 if(typeof data14 === "string"){
 if(func1(data14) < 1){
-validate8.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate10.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3812,12 +4630,12 @@ const _errs39 = errors;
 if(errors === _errs39){
 if(typeof data15 === "string"){
 if(func1(data15) < 1){
-validate8.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate10.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3830,7 +4648,7 @@ if(valid8){
 if(data12.file_name !== undefined){
 const _errs41 = errors;
 if(typeof data12.file_name !== "string"){
-validate8.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs41 === errors;
@@ -3845,7 +4663,7 @@ var valid8 = true;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3865,7 +4683,7 @@ const len1 = data17.length;
 for(let i1=0; i1<len1; i1++){
 const _errs45 = errors;
 if(typeof data17[i1] !== "string"){
-validate8.errors = [{instancePath:instancePath+"/output_file_name/" + i1,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/output_file_name/" + i1,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid9 = _errs45 === errors;
@@ -3875,7 +4693,7 @@ break;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -3888,7 +4706,7 @@ if(valid0){
 if(data.user_data !== undefined){
 const _errs47 = errors;
 if(typeof data.user_data !== "string"){
-validate8.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs47 === errors;
@@ -3900,7 +4718,7 @@ if(valid0){
 if(data.error_code !== undefined){
 const _errs49 = errors;
 if(typeof data.error_code !== "string"){
-validate8.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs49 === errors;
@@ -3912,7 +4730,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs51 = errors;
 if(typeof data.description !== "string"){
-validate8.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs51 === errors;
@@ -3924,7 +4742,7 @@ if(valid0){
 if(data.tips !== undefined){
 const _errs53 = errors;
 if(typeof data.tips !== "string"){
-validate8.errors = [{instancePath:instancePath+"/tips",schemaPath:"#/properties/tips/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/tips",schemaPath:"#/properties/tips/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs53 === errors;
@@ -3935,8 +4753,8 @@ var valid0 = true;
 if(valid0){
 if(data.transcode_detail !== undefined){
 const _errs55 = errors;
-if(!(validate9(data.transcode_detail, {instancePath:instancePath+"/transcode_detail",parentData:data,parentDataProperty:"transcode_detail",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate9.errors : vErrors.concat(validate9.errors);
+if(!(validate11(data.transcode_detail, {instancePath:instancePath+"/transcode_detail",parentData:data,parentDataProperty:"transcode_detail",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs55 === errors;
@@ -3953,14 +4771,14 @@ if(errors === _errs57){
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 let missing3;
 if((((data24.bucket === undefined) && (missing3 = "bucket")) || ((data24.location === undefined) && (missing3 = "location"))) || ((data24.object === undefined) && (missing3 = "object"))){
-validate8.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate10.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs59 = errors;
 for(const key3 in data24){
 if(!((((key3 === "bucket") || (key3 === "location")) || (key3 === "object")) || (key3 === "file_name"))){
-validate8.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3972,12 +4790,12 @@ const _errs60 = errors;
 if(errors === _errs60){
 if(typeof data25 === "string"){
 if(func1(data25) < 1){
-validate8.errors = [{instancePath:instancePath+"/thumbnail_output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate10.errors = [{instancePath:instancePath+"/thumbnail_output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/thumbnail_output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/thumbnail_output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3993,12 +4811,12 @@ const _errs62 = errors;
 if(errors === _errs62){
 if(typeof data26 === "string"){
 if(func1(data26) < 1){
-validate8.errors = [{instancePath:instancePath+"/thumbnail_output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate10.errors = [{instancePath:instancePath+"/thumbnail_output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/thumbnail_output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/thumbnail_output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4014,12 +4832,12 @@ const _errs64 = errors;
 if(errors === _errs64){
 if(typeof data27 === "string"){
 if(func1(data27) < 1){
-validate8.errors = [{instancePath:instancePath+"/thumbnail_output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate10.errors = [{instancePath:instancePath+"/thumbnail_output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/thumbnail_output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/thumbnail_output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4032,7 +4850,7 @@ if(valid11){
 if(data24.file_name !== undefined){
 const _errs66 = errors;
 if(typeof data24.file_name !== "string"){
-validate8.errors = [{instancePath:instancePath+"/thumbnail_output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/thumbnail_output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid11 = _errs66 === errors;
@@ -4047,7 +4865,7 @@ var valid11 = true;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4060,7 +4878,7 @@ if(valid0){
 if(data.thumbnail_outputname !== undefined){
 const _errs68 = errors;
 if(typeof data.thumbnail_outputname !== "string"){
-validate8.errors = [{instancePath:instancePath+"/thumbnail_outputname",schemaPath:"#/properties/thumbnail_outputname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/thumbnail_outputname",schemaPath:"#/properties/thumbnail_outputname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs68 === errors;
@@ -4084,14 +4902,14 @@ if(errors === _errs73){
 if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
 let missing4;
 if((data31.pic_name === undefined) && (missing4 = "pic_name")){
-validate8.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+validate10.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
 const _errs75 = errors;
 for(const key4 in data31){
 if(!(key4 === "pic_name")){
-validate8.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4103,12 +4921,12 @@ const _errs76 = errors;
 if(errors === _errs76){
 if(typeof data32 === "string"){
 if(func1(data32) < 1){
-validate8.errors = [{instancePath:instancePath+"/pic_info/" + i2+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate10.errors = [{instancePath:instancePath+"/pic_info/" + i2+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/pic_info/" + i2+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/pic_info/" + i2+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4117,7 +4935,7 @@ return false;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4128,7 +4946,7 @@ break;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/pic_info",schemaPath:"#/properties/pic_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/pic_info",schemaPath:"#/properties/pic_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4147,8 +4965,8 @@ var valid15 = true;
 const len3 = data33.length;
 for(let i3=0; i3<len3; i3++){
 const _errs80 = errors;
-if(!(validate16(data33[i3], {instancePath:instancePath+"/thumbnails_info/" + i3,parentData:data33,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+if(!(validate18(data33[i3], {instancePath:instancePath+"/thumbnails_info/" + i3,parentData:data33,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
 errors = vErrors.length;
 }
 var valid15 = _errs80 === errors;
@@ -4158,7 +4976,7 @@ break;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/thumbnails_info",schemaPath:"#/properties/thumbnails_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/thumbnails_info",schemaPath:"#/properties/thumbnails_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4177,8 +4995,8 @@ var valid16 = true;
 const len4 = data35.length;
 for(let i4=0; i4<len4; i4++){
 const _errs83 = errors;
-if(!(validate18(data35[i4], {instancePath:instancePath+"/image_sprite_info/" + i4,parentData:data35,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+if(!(validate20(data35[i4], {instancePath:instancePath+"/image_sprite_info/" + i4,parentData:data35,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
 errors = vErrors.length;
 }
 var valid16 = _errs83 === errors;
@@ -4188,7 +5006,7 @@ break;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/image_sprite_info",schemaPath:"#/properties/image_sprite_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/image_sprite_info",schemaPath:"#/properties/image_sprite_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4207,8 +5025,8 @@ var valid17 = true;
 const len5 = data37.length;
 for(let i5=0; i5<len5; i5++){
 const _errs86 = errors;
-if(!(validate20(data37[i5], {instancePath:instancePath+"/av_parameters/" + i5,parentData:data37,parentDataProperty:i5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+if(!(validate22(data37[i5], {instancePath:instancePath+"/av_parameters/" + i5,parentData:data37,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
 var valid17 = _errs86 === errors;
@@ -4218,7 +5036,7 @@ break;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/av_parameters",schemaPath:"#/properties/av_parameters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/av_parameters",schemaPath:"#/properties/av_parameters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4244,7 +5062,7 @@ if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
 const _errs92 = errors;
 for(const key5 in data40){
 if(!((key5 === "manifest_name_modifier") || (key5 === "selected_outputs"))){
-validate8.errors = [{instancePath:instancePath+"/additional_manifests/" + i6,schemaPath:"#/components/schemas/AdditionalManifests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/additional_manifests/" + i6,schemaPath:"#/components/schemas/AdditionalManifests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4253,7 +5071,7 @@ if(_errs92 === errors){
 if(data40.manifest_name_modifier !== undefined){
 const _errs93 = errors;
 if(typeof data40.manifest_name_modifier !== "string"){
-validate8.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/manifest_name_modifier",schemaPath:"#/components/schemas/AdditionalManifests/properties/manifest_name_modifier/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/manifest_name_modifier",schemaPath:"#/components/schemas/AdditionalManifests/properties/manifest_name_modifier/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid20 = _errs93 === errors;
@@ -4272,7 +5090,7 @@ const len7 = data42.length;
 for(let i7=0; i7<len7; i7++){
 const _errs97 = errors;
 if(typeof data42[i7] !== "string"){
-validate8.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/selected_outputs/" + i7,schemaPath:"#/components/schemas/AdditionalManifests/properties/selected_outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/selected_outputs/" + i7,schemaPath:"#/components/schemas/AdditionalManifests/properties/selected_outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid21 = _errs97 === errors;
@@ -4282,7 +5100,7 @@ break;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/selected_outputs",schemaPath:"#/components/schemas/AdditionalManifests/properties/selected_outputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/selected_outputs",schemaPath:"#/components/schemas/AdditionalManifests/properties/selected_outputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4295,7 +5113,7 @@ var valid20 = true;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/additional_manifests/" + i6,schemaPath:"#/components/schemas/AdditionalManifests/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/additional_manifests/" + i6,schemaPath:"#/components/schemas/AdditionalManifests/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4306,7 +5124,7 @@ break;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/additional_manifests",schemaPath:"#/properties/additional_manifests/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/additional_manifests",schemaPath:"#/properties/additional_manifests/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4332,7 +5150,7 @@ if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
 const _errs104 = errors;
 for(const key6 in data45){
 if(!((key6 === "name") || (key6 === "value"))){
-validate8.errors = [{instancePath:instancePath+"/metadata/" + i8,schemaPath:"#/components/schemas/FileMetaData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/metadata/" + i8,schemaPath:"#/components/schemas/FileMetaData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4341,7 +5159,7 @@ if(_errs104 === errors){
 if(data45.name !== undefined){
 const _errs105 = errors;
 if(typeof data45.name !== "string"){
-validate8.errors = [{instancePath:instancePath+"/metadata/" + i8+"/name",schemaPath:"#/components/schemas/FileMetaData/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/metadata/" + i8+"/name",schemaPath:"#/components/schemas/FileMetaData/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid24 = _errs105 === errors;
@@ -4353,7 +5171,7 @@ if(valid24){
 if(data45.value !== undefined){
 const _errs107 = errors;
 if(typeof data45.value !== "string"){
-validate8.errors = [{instancePath:instancePath+"/metadata/" + i8+"/value",schemaPath:"#/components/schemas/FileMetaData/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate10.errors = [{instancePath:instancePath+"/metadata/" + i8+"/value",schemaPath:"#/components/schemas/FileMetaData/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid24 = _errs107 === errors;
@@ -4365,7 +5183,7 @@ var valid24 = true;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/metadata/" + i8,schemaPath:"#/components/schemas/FileMetaData/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/metadata/" + i8,schemaPath:"#/components/schemas/FileMetaData/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4376,7 +5194,7 @@ break;
 }
 }
 else {
-validate8.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4410,501 +5228,16 @@ var valid0 = true;
 }
 }
 else {
-validate8.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate8.errors = vErrors;
+validate10.errors = vErrors;
 return errors === 0;
 }
-validate8.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate10.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema37 = {"type":"object","description":"One snapshot task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"string","description":"A single string here; an array in the transcoding and encryption tasks."},"user_data":{"type":"string"},"description":{"type":"string"},"thumbnail_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}}}};
-
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate23.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate23.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func0.call(schema37.properties, key0))){
-validate23.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.task_id !== undefined){
-let data0 = data.task_id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func1(data0) > 64){
-validate23.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func1(data0) < 1){
-validate23.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-let data1 = data.status;
-const _errs5 = errors;
-if(typeof data1 !== "string"){
-validate23.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate23.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema37.properties.status.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.create_time !== undefined){
-let data2 = data.create_time;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs8){
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-validate23.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data2))){
-validate23.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.end_time !== undefined){
-let data3 = data.end_time;
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs11){
-if(errors === _errs11){
-if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
-validate23.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data3))){
-validate23.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.input !== undefined){
-let data4 = data.input;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing1;
-if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
-validate23.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs16 = errors;
-for(const key1 in data4){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate23.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs16 === errors){
-if(data4.bucket !== undefined){
-let data5 = data4.bucket;
-const _errs17 = errors;
-if(errors === _errs17){
-if(typeof data5 === "string"){
-if(func1(data5) < 1){
-validate23.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.location !== undefined){
-let data6 = data4.location;
-const _errs19 = errors;
-if(errors === _errs19){
-if(typeof data6 === "string"){
-if(func1(data6) < 1){
-validate23.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.object !== undefined){
-let data7 = data4.object;
-const _errs21 = errors;
-if(errors === _errs21){
-if(typeof data7 === "string"){
-if(func1(data7) < 1){
-validate23.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.file_name !== undefined){
-const _errs23 = errors;
-if(typeof data4.file_name !== "string"){
-validate23.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs23 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data9 = data.output;
-const _errs25 = errors;
-const _errs26 = errors;
-if(errors === _errs26){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-let missing2;
-if((((data9.bucket === undefined) && (missing2 = "bucket")) || ((data9.location === undefined) && (missing2 = "location"))) || ((data9.object === undefined) && (missing2 = "object"))){
-validate23.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs28 = errors;
-for(const key2 in data9){
-if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate23.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs28 === errors){
-if(data9.bucket !== undefined){
-let data10 = data9.bucket;
-const _errs29 = errors;
-if(errors === _errs29){
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
-validate23.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs29 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data9.location !== undefined){
-let data11 = data9.location;
-const _errs31 = errors;
-if(errors === _errs31){
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
-validate23.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs31 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data9.object !== undefined){
-let data12 = data9.object;
-const _errs33 = errors;
-if(errors === _errs33){
-if(typeof data12 === "string"){
-if(func1(data12) < 1){
-validate23.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs33 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data9.file_name !== undefined){
-const _errs35 = errors;
-if(typeof data9.file_name !== "string"){
-validate23.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid7 = _errs35 === errors;
-}
-else {
-var valid7 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs25 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output_file_name !== undefined){
-const _errs37 = errors;
-if(typeof data.output_file_name !== "string"){
-validate23.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs37 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_data !== undefined){
-const _errs39 = errors;
-if(typeof data.user_data !== "string"){
-validate23.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs39 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs41 = errors;
-if(typeof data.description !== "string"){
-validate23.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs41 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.thumbnail_info !== undefined){
-let data17 = data.thumbnail_info;
-const _errs43 = errors;
-if(errors === _errs43){
-if(Array.isArray(data17)){
-var valid8 = true;
-const len0 = data17.length;
-for(let i0=0; i0<len0; i0++){
-let data18 = data17[i0];
-const _errs45 = errors;
-const _errs46 = errors;
-if(errors === _errs46){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-let missing3;
-if((data18.pic_name === undefined) && (missing3 = "pic_name")){
-validate23.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
-return false;
-}
-else {
-const _errs48 = errors;
-for(const key3 in data18){
-if(!(key3 === "pic_name")){
-validate23.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs48 === errors){
-if(data18.pic_name !== undefined){
-let data19 = data18.pic_name;
-const _errs49 = errors;
-if(errors === _errs49){
-if(typeof data19 === "string"){
-if(func1(data19) < 1){
-validate23.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid8 = _errs45 === errors;
-if(!valid8){
-break;
-}
-}
-}
-else {
-validate23.errors = [{instancePath:instancePath+"/thumbnail_info",schemaPath:"#/properties/thumbnail_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs43 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate23.errors = vErrors;
-return errors === 0;
-}
-validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema44 = {"type":"object","description":"One animated GIF task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PREPROCESSING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/AnimatedGraphicsOutputParam"}}};
-const schema51 = {"type":"object","additionalProperties":false,"required":["format","width","height","start","end"],"properties":{"format":{"type":"string","enum":["gif"]},"width":{"type":"integer","description":"-1, 0, or an even number from 32 to 3840","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":3840,"multipleOf":2}]},"height":{"type":"integer","description":"-1, 0, or an even number from 32 to 2160","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":2160,"multipleOf":2}]},"start":{"type":"integer","minimum":0,"description":"ms"},"end":{"type":"integer","minimum":0,"description":"ms; at most 60 s after start"},"frame_rate":{"type":"integer","minimum":1,"maximum":75}}};
+const schema42 = {"type":"object","description":"One snapshot task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"string","description":"A single string here; an array in the transcoding and encryption tasks."},"user_data":{"type":"string"},"description":{"type":"string"},"thumbnail_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4926,7 +5259,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema44.properties, key0))){
+if(!(func0.call(schema42.properties, key0))){
 validate25.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -4968,8 +5301,8 @@ if(typeof data1 !== "string"){
 validate25.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!(((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PREPROCESSING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate25.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema44.properties.status.enum},message:"must be equal to one of the allowed values"}];
+if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate25.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema42.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5008,6 +5341,491 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.end_time !== undefined){
+let data3 = data.end_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate25.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate25.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data4 = data.input;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing1;
+if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
+validate25.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs16 = errors;
+for(const key1 in data4){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate25.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs16 === errors){
+if(data4.bucket !== undefined){
+let data5 = data4.bucket;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+validate25.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.location !== undefined){
+let data6 = data4.location;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+validate25.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.object !== undefined){
+let data7 = data4.object;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
+validate25.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.file_name !== undefined){
+const _errs23 = errors;
+if(typeof data4.file_name !== "string"){
+validate25.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data9 = data.output;
+const _errs25 = errors;
+const _errs26 = errors;
+if(errors === _errs26){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing2;
+if((((data9.bucket === undefined) && (missing2 = "bucket")) || ((data9.location === undefined) && (missing2 = "location"))) || ((data9.object === undefined) && (missing2 = "object"))){
+validate25.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs28 = errors;
+for(const key2 in data9){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate25.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs28 === errors){
+if(data9.bucket !== undefined){
+let data10 = data9.bucket;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+validate25.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs29 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data9.location !== undefined){
+let data11 = data9.location;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate25.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs31 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data9.object !== undefined){
+let data12 = data9.object;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if(func1(data12) < 1){
+validate25.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs33 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data9.file_name !== undefined){
+const _errs35 = errors;
+if(typeof data9.file_name !== "string"){
+validate25.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs35 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_file_name !== undefined){
+const _errs37 = errors;
+if(typeof data.output_file_name !== "string"){
+validate25.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_data !== undefined){
+const _errs39 = errors;
+if(typeof data.user_data !== "string"){
+validate25.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs41 = errors;
+if(typeof data.description !== "string"){
+validate25.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs41 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.thumbnail_info !== undefined){
+let data17 = data.thumbnail_info;
+const _errs43 = errors;
+if(errors === _errs43){
+if(Array.isArray(data17)){
+var valid8 = true;
+const len0 = data17.length;
+for(let i0=0; i0<len0; i0++){
+let data18 = data17[i0];
+const _errs45 = errors;
+const _errs46 = errors;
+if(errors === _errs46){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+let missing3;
+if((data18.pic_name === undefined) && (missing3 = "pic_name")){
+validate25.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs48 = errors;
+for(const key3 in data18){
+if(!(key3 === "pic_name")){
+validate25.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs48 === errors){
+if(data18.pic_name !== undefined){
+let data19 = data18.pic_name;
+const _errs49 = errors;
+if(errors === _errs49){
+if(typeof data19 === "string"){
+if(func1(data19) < 1){
+validate25.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid8 = _errs45 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/thumbnail_info",schemaPath:"#/properties/thumbnail_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs43 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate25.errors = vErrors;
+return errors === 0;
+}
+validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema49 = {"type":"object","description":"One animated GIF task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PREPROCESSING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/AnimatedGraphicsOutputParam"}}};
+const schema56 = {"type":"object","additionalProperties":false,"required":["format","width","height","start","end"],"properties":{"format":{"type":"string","enum":["gif"]},"width":{"type":"integer","description":"-1, 0, or an even number from 32 to 3840","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":3840,"multipleOf":2}]},"height":{"type":"integer","description":"-1, 0, or an even number from 32 to 2160","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":2160,"multipleOf":2}]},"start":{"type":"integer","minimum":0,"description":"ms"},"end":{"type":"integer","minimum":0,"description":"ms; at most 60 s after start"},"frame_rate":{"type":"integer","minimum":1,"maximum":75}}};
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate27.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
+validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema49.properties, key0))){
+validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) > 64){
+validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data0) < 1){
+validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate27.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PREPROCESSING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate27.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema49.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate27.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate27.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.start_time !== undefined){
 let data3 = data.start_time;
 const _errs10 = errors;
@@ -5016,18 +5834,18 @@ if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(!pattern2.test(data3)){
-validate25.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate27.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data3))){
-validate25.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate27.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5046,18 +5864,18 @@ if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data4 === "string"){
 if(!pattern2.test(data4)){
-validate25.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate27.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data4))){
-validate25.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate27.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5071,7 +5889,7 @@ if(valid0){
 if(data.error_code !== undefined){
 const _errs16 = errors;
 if(typeof data.error_code !== "string"){
-validate25.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -5083,7 +5901,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs18 = errors;
 if(typeof data.description !== "string"){
-validate25.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -5095,7 +5913,7 @@ if(valid0){
 if(data.user_data !== undefined){
 const _errs20 = errors;
 if(typeof data.user_data !== "string"){
-validate25.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -5112,14 +5930,14 @@ if(errors === _errs23){
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 let missing1;
 if((((data8.bucket === undefined) && (missing1 = "bucket")) || ((data8.location === undefined) && (missing1 = "location"))) || ((data8.object === undefined) && (missing1 = "object"))){
-validate25.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate27.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs25 = errors;
 for(const key1 in data8){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate25.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate27.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5131,12 +5949,12 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data9 === "string"){
 if(func1(data9) < 1){
-validate25.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate27.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5152,12 +5970,12 @@ const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
 if(func1(data10) < 1){
-validate25.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate27.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5173,12 +5991,12 @@ const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-validate25.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate27.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5191,7 +6009,7 @@ if(valid6){
 if(data8.file_name !== undefined){
 const _errs32 = errors;
 if(typeof data8.file_name !== "string"){
-validate25.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs32 === errors;
@@ -5206,7 +6024,7 @@ var valid6 = true;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate27.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5224,14 +6042,14 @@ if(errors === _errs35){
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 let missing2;
 if((((data13.bucket === undefined) && (missing2 = "bucket")) || ((data13.location === undefined) && (missing2 = "location"))) || ((data13.object === undefined) && (missing2 = "object"))){
-validate25.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate27.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs37 = errors;
 for(const key2 in data13){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate25.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate27.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5243,12 +6061,12 @@ const _errs38 = errors;
 if(errors === _errs38){
 if(typeof data14 === "string"){
 if(func1(data14) < 1){
-validate25.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate27.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5264,12 +6082,12 @@ const _errs40 = errors;
 if(errors === _errs40){
 if(typeof data15 === "string"){
 if(func1(data15) < 1){
-validate25.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate27.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5285,12 +6103,12 @@ const _errs42 = errors;
 if(errors === _errs42){
 if(typeof data16 === "string"){
 if(func1(data16) < 1){
-validate25.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate27.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5303,7 +6121,7 @@ if(valid8){
 if(data13.file_name !== undefined){
 const _errs44 = errors;
 if(typeof data13.file_name !== "string"){
-validate25.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs44 === errors;
@@ -5318,7 +6136,7 @@ var valid8 = true;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate27.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5336,14 +6154,14 @@ if(errors === _errs47){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 let missing3;
 if((((((data18.format === undefined) && (missing3 = "format")) || ((data18.width === undefined) && (missing3 = "width"))) || ((data18.height === undefined) && (missing3 = "height"))) || ((data18.start === undefined) && (missing3 = "start"))) || ((data18.end === undefined) && (missing3 = "end"))){
-validate25.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate27.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs49 = errors;
 for(const key3 in data18){
 if(!((((((key3 === "format") || (key3 === "width")) || (key3 === "height")) || (key3 === "start")) || (key3 === "end")) || (key3 === "frame_rate"))){
-validate25.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+validate27.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5353,11 +6171,11 @@ if(data18.format !== undefined){
 let data19 = data18.format;
 const _errs50 = errors;
 if(typeof data19 !== "string"){
-validate25.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate27.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(data19 === "gif")){
-validate25.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema51.properties.format.enum},message:"must be equal to one of the allowed values"}];
+validate27.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema56.properties.format.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid10 = _errs50 === errors;
@@ -5370,14 +6188,14 @@ if(data18.width !== undefined){
 let data20 = data18.width;
 const _errs52 = errors;
 if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate25.errors = [{instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate27.errors = [{instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs54 = errors;
 let valid11 = false;
 const _errs55 = errors;
 if(!((data20 === -1) || (data20 === 0))){
-const err0 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema51.properties.width.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema56.properties.width.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5449,7 +6267,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate25.errors = vErrors;
+validate27.errors = vErrors;
 return false;
 }
 else {
@@ -5473,14 +6291,14 @@ if(data18.height !== undefined){
 let data21 = data18.height;
 const _errs58 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate25.errors = [{instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate27.errors = [{instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs60 = errors;
 let valid12 = false;
 const _errs61 = errors;
 if(!((data21 === -1) || (data21 === 0))){
-const err6 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema51.properties.height.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema56.properties.height.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5552,7 +6370,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate25.errors = vErrors;
+validate27.errors = vErrors;
 return false;
 }
 else {
@@ -5576,13 +6394,13 @@ if(data18.start !== undefined){
 let data22 = data18.start;
 const _errs64 = errors;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate25.errors = [{instancePath:instancePath+"/output_param/start",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate27.errors = [{instancePath:instancePath+"/output_param/start",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs64){
 if((typeof data22 == "number") && (isFinite(data22))){
 if(data22 < 0 || isNaN(data22)){
-validate25.errors = [{instancePath:instancePath+"/output_param/start",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate27.errors = [{instancePath:instancePath+"/output_param/start",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -5597,13 +6415,13 @@ if(data18.end !== undefined){
 let data23 = data18.end;
 const _errs66 = errors;
 if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-validate25.errors = [{instancePath:instancePath+"/output_param/end",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/end/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate27.errors = [{instancePath:instancePath+"/output_param/end",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/end/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs66){
 if((typeof data23 == "number") && (isFinite(data23))){
 if(data23 < 0 || isNaN(data23)){
-validate25.errors = [{instancePath:instancePath+"/output_param/end",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/end/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate27.errors = [{instancePath:instancePath+"/output_param/end",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/end/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -5618,18 +6436,18 @@ if(data18.frame_rate !== undefined){
 let data24 = data18.frame_rate;
 const _errs68 = errors;
 if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-validate25.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate27.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs68){
 if((typeof data24 == "number") && (isFinite(data24))){
 if(data24 > 75 || isNaN(data24)){
-validate25.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 75},message:"must be <= 75"}];
+validate27.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 75},message:"must be <= 75"}];
 return false;
 }
 else {
 if(data24 < 1 || isNaN(data24)){
-validate25.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate27.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -5649,7 +6467,7 @@ var valid10 = true;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate27.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5672,438 +6490,6 @@ var valid0 = true;
 }
 }
 else {
-validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate25.errors = vErrors;
-return errors === 0;
-}
-validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema52 = {"type":"object","description":"One encryption task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"description":{"type":"string"}}};
-
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate27.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func0.call(schema52.properties, key0))){
-validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.task_id !== undefined){
-let data0 = data.task_id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func1(data0) > 64){
-validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func1(data0) < 1){
-validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-let data1 = data.status;
-const _errs5 = errors;
-if(typeof data1 !== "string"){
-validate27.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((((data1 === "WAITING") || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate27.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema52.properties.status.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.create_time !== undefined){
-let data2 = data.create_time;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs8){
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-validate27.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data2))){
-validate27.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.end_time !== undefined){
-let data3 = data.end_time;
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs11){
-if(errors === _errs11){
-if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
-validate27.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data3))){
-validate27.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.input !== undefined){
-let data4 = data.input;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing1;
-if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
-validate27.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs16 = errors;
-for(const key1 in data4){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate27.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs16 === errors){
-if(data4.bucket !== undefined){
-let data5 = data4.bucket;
-const _errs17 = errors;
-if(errors === _errs17){
-if(typeof data5 === "string"){
-if(func1(data5) < 1){
-validate27.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.location !== undefined){
-let data6 = data4.location;
-const _errs19 = errors;
-if(errors === _errs19){
-if(typeof data6 === "string"){
-if(func1(data6) < 1){
-validate27.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.object !== undefined){
-let data7 = data4.object;
-const _errs21 = errors;
-if(errors === _errs21){
-if(typeof data7 === "string"){
-if(func1(data7) < 1){
-validate27.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.file_name !== undefined){
-const _errs23 = errors;
-if(typeof data4.file_name !== "string"){
-validate27.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs23 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data9 = data.output;
-const _errs25 = errors;
-const _errs26 = errors;
-if(errors === _errs26){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-let missing2;
-if((((data9.bucket === undefined) && (missing2 = "bucket")) || ((data9.location === undefined) && (missing2 = "location"))) || ((data9.object === undefined) && (missing2 = "object"))){
-validate27.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs28 = errors;
-for(const key2 in data9){
-if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate27.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs28 === errors){
-if(data9.bucket !== undefined){
-let data10 = data9.bucket;
-const _errs29 = errors;
-if(errors === _errs29){
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
-validate27.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs29 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data9.location !== undefined){
-let data11 = data9.location;
-const _errs31 = errors;
-if(errors === _errs31){
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
-validate27.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs31 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data9.object !== undefined){
-let data12 = data9.object;
-const _errs33 = errors;
-if(errors === _errs33){
-if(typeof data12 === "string"){
-if(func1(data12) < 1){
-validate27.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs33 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data9.file_name !== undefined){
-const _errs35 = errors;
-if(typeof data9.file_name !== "string"){
-validate27.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid7 = _errs35 === errors;
-}
-else {
-var valid7 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs25 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output_file_name !== undefined){
-let data14 = data.output_file_name;
-const _errs37 = errors;
-if(errors === _errs37){
-if(Array.isArray(data14)){
-var valid8 = true;
-const len0 = data14.length;
-for(let i0=0; i0<len0; i0++){
-const _errs39 = errors;
-if(typeof data14[i0] !== "string"){
-validate27.errors = [{instancePath:instancePath+"/output_file_name/" + i0,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid8 = _errs39 === errors;
-if(!valid8){
-break;
-}
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs37 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_data !== undefined){
-const _errs41 = errors;
-if(typeof data.user_data !== "string"){
-validate27.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs41 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs43 = errors;
-if(typeof data.description !== "string"){
-validate27.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs43 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
 validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
@@ -6113,462 +6499,7 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema58 = {"type":"object","description":"One media info extraction task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"metadata":{"$ref":"#/components/schemas/MetaData"}}};
-const schema65 = {"type":"object","description":"The metadata of a whole file.","additionalProperties":false,"properties":{"size":{"type":"integer","minimum":0,"description":"bytes"},"duration_ms":{"type":"number","minimum":0,"description":"Seconds with decimals (e.g. 60.186), despite the name."},"duration":{"type":"integer","minimum":0,"description":"Seconds, whole."},"format":{"type":"string","description":"Container format, e.g. `MP4`."},"md5":{"type":"string"},"bitrate":{"type":"integer","minimum":0,"description":"Total bitrate, kbit/s as the vendor's examples show (the SDK says bit/s)."},"video":{"type":"array","items":{"$ref":"#/components/schemas/VideoInfo"}},"audio":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
-
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate30.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!((((((((key0 === "size") || (key0 === "duration_ms")) || (key0 === "duration")) || (key0 === "format")) || (key0 === "md5")) || (key0 === "bitrate")) || (key0 === "video")) || (key0 === "audio"))){
-validate30.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.size !== undefined){
-let data0 = data.size;
-const _errs2 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate30.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs2){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 < 0 || isNaN(data0)){
-validate30.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.duration_ms !== undefined){
-let data1 = data.duration_ms;
-const _errs4 = errors;
-if(errors === _errs4){
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-validate30.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-else {
-validate30.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.duration !== undefined){
-let data2 = data.duration;
-const _errs6 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate30.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs6){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-validate30.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.format !== undefined){
-const _errs8 = errors;
-if(typeof data.format !== "string"){
-validate30.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.md5 !== undefined){
-const _errs10 = errors;
-if(typeof data.md5 !== "string"){
-validate30.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.bitrate !== undefined){
-let data5 = data.bitrate;
-const _errs12 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate30.errors = [{instancePath:instancePath+"/bitrate",schemaPath:"#/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs12){
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-validate30.errors = [{instancePath:instancePath+"/bitrate",schemaPath:"#/properties/bitrate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.video !== undefined){
-let data6 = data.video;
-const _errs14 = errors;
-if(errors === _errs14){
-if(Array.isArray(data6)){
-var valid1 = true;
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-const _errs16 = errors;
-const _errs17 = errors;
-if(errors === _errs17){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-const _errs19 = errors;
-for(const key1 in data7){
-if(!(func0.call(schema21.properties, key1))){
-validate30.errors = [{instancePath:instancePath+"/video/" + i0,schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs19 === errors){
-if(data7.width !== undefined){
-let data8 = data7.width;
-const _errs20 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/width",schemaPath:"#/components/schemas/VideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid3 = _errs20 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.height !== undefined){
-let data9 = data7.height;
-const _errs22 = errors;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/height",schemaPath:"#/components/schemas/VideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid3 = _errs22 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.bitrate !== undefined){
-let data10 = data7.bitrate;
-const _errs24 = errors;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/bitrate",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid3 = _errs24 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.bitrate_bps !== undefined){
-let data11 = data7.bitrate_bps;
-const _errs26 = errors;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/bitrate_bps",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid3 = _errs26 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.frame_rate !== undefined){
-let data12 = data7.frame_rate;
-const _errs28 = errors;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/frame_rate",schemaPath:"#/components/schemas/VideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid3 = _errs28 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.codec !== undefined){
-const _errs30 = errors;
-if(typeof data7.codec !== "string"){
-validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/codec",schemaPath:"#/components/schemas/VideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs30 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.duration !== undefined){
-const _errs32 = errors;
-if(typeof data7.duration !== "string"){
-validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/duration",schemaPath:"#/components/schemas/VideoInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs32 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.duration_ms !== undefined){
-const _errs34 = errors;
-if(typeof data7.duration_ms !== "string"){
-validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/duration_ms",schemaPath:"#/components/schemas/VideoInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs34 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.rotate !== undefined){
-let data16 = data7.rotate;
-const _errs36 = errors;
-if(!((typeof data16 == "number") && (isFinite(data16)))){
-validate30.errors = [{instancePath:instancePath+"/video/" + i0+"/rotate",schemaPath:"#/components/schemas/VideoInfo/properties/rotate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid3 = _errs36 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate30.errors = [{instancePath:instancePath+"/video/" + i0,schemaPath:"#/components/schemas/VideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs16 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate30.errors = [{instancePath:instancePath+"/video",schemaPath:"#/properties/video/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.audio !== undefined){
-let data17 = data.audio;
-const _errs38 = errors;
-if(errors === _errs38){
-if(Array.isArray(data17)){
-var valid4 = true;
-const len1 = data17.length;
-for(let i1=0; i1<len1; i1++){
-let data18 = data17[i1];
-const _errs40 = errors;
-const _errs41 = errors;
-if(errors === _errs41){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-const _errs43 = errors;
-for(const key2 in data18){
-if(!(((((((key2 === "codec") || (key2 === "sample")) || (key2 === "channels")) || (key2 === "bitrate")) || (key2 === "bitrate_bps")) || (key2 === "duration")) || (key2 === "duration_ms"))){
-validate30.errors = [{instancePath:instancePath+"/audio/" + i1,schemaPath:"#/components/schemas/AudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs43 === errors){
-if(data18.codec !== undefined){
-const _errs44 = errors;
-if(typeof data18.codec !== "string"){
-validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/codec",schemaPath:"#/components/schemas/AudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid6 = _errs44 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data18.sample !== undefined){
-let data20 = data18.sample;
-const _errs46 = errors;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/sample",schemaPath:"#/components/schemas/AudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid6 = _errs46 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data18.channels !== undefined){
-let data21 = data18.channels;
-const _errs48 = errors;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/channels",schemaPath:"#/components/schemas/AudioInfo/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid6 = _errs48 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data18.bitrate !== undefined){
-let data22 = data18.bitrate;
-const _errs50 = errors;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/bitrate",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid6 = _errs50 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data18.bitrate_bps !== undefined){
-let data23 = data18.bitrate_bps;
-const _errs52 = errors;
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/bitrate_bps",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid6 = _errs52 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data18.duration !== undefined){
-const _errs54 = errors;
-if(typeof data18.duration !== "string"){
-validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/duration",schemaPath:"#/components/schemas/AudioInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid6 = _errs54 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data18.duration_ms !== undefined){
-const _errs56 = errors;
-if(typeof data18.duration_ms !== "string"){
-validate30.errors = [{instancePath:instancePath+"/audio/" + i1+"/duration_ms",schemaPath:"#/components/schemas/AudioInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid6 = _errs56 === errors;
-}
-else {
-var valid6 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate30.errors = [{instancePath:instancePath+"/audio/" + i1,schemaPath:"#/components/schemas/AudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid4 = _errs40 === errors;
-if(!valid4){
-break;
-}
-}
-}
-else {
-validate30.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs38 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate30.errors = vErrors;
-return errors === 0;
-}
-validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
+const schema57 = {"type":"object","description":"One encryption task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"description":{"type":"string"}}};
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6590,7 +6521,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema58.properties, key0))){
+if(!(func0.call(schema57.properties, key0))){
 validate29.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -6632,8 +6563,8 @@ if(typeof data1 !== "string"){
 validate29.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate29.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema58.properties.status.enum},message:"must be equal to one of the allowed values"}];
+if(!(((((data1 === "WAITING") || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate29.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema57.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6672,49 +6603,19 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.start_time !== undefined){
-let data3 = data.start_time;
+if(data.end_time !== undefined){
+let data3 = data.end_time;
 const _errs10 = errors;
 const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(!pattern2.test(data3)){
-validate29.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data3))){
-validate29.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.end_time !== undefined){
-let data4 = data.end_time;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
 validate29.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
-if(!(formats2.validate(data4))){
+if(!(formats2.validate(data3))){
 validate29.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
@@ -6726,75 +6627,39 @@ return false;
 }
 }
 }
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.error_code !== undefined){
-const _errs16 = errors;
-if(typeof data.error_code !== "string"){
-validate29.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs18 = errors;
-if(typeof data.description !== "string"){
-validate29.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs18 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_data !== undefined){
-const _errs20 = errors;
-if(typeof data.user_data !== "string"){
-validate29.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs20 === errors;
+var valid0 = _errs10 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.input !== undefined){
-let data8 = data.input;
-const _errs22 = errors;
-const _errs23 = errors;
-if(errors === _errs23){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let data4 = data.input;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
-if((((data8.bucket === undefined) && (missing1 = "bucket")) || ((data8.location === undefined) && (missing1 = "location"))) || ((data8.object === undefined) && (missing1 = "object"))){
+if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
 validate29.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-const _errs25 = errors;
-for(const key1 in data8){
+const _errs16 = errors;
+for(const key1 in data4){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
 validate29.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs25 === errors){
-if(data8.bucket !== undefined){
-let data9 = data8.bucket;
-const _errs26 = errors;
-if(errors === _errs26){
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
+if(_errs16 === errors){
+if(data4.bucket !== undefined){
+let data5 = data4.bucket;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
 validate29.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6804,18 +6669,18 @@ validate29.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/co
 return false;
 }
 }
-var valid6 = _errs26 === errors;
+var valid5 = _errs17 === errors;
 }
 else {
-var valid6 = true;
+var valid5 = true;
 }
-if(valid6){
-if(data8.location !== undefined){
-let data10 = data8.location;
-const _errs28 = errors;
-if(errors === _errs28){
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
+if(valid5){
+if(data4.location !== undefined){
+let data6 = data4.location;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
 validate29.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6825,18 +6690,18 @@ validate29.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/
 return false;
 }
 }
-var valid6 = _errs28 === errors;
+var valid5 = _errs19 === errors;
 }
 else {
-var valid6 = true;
+var valid5 = true;
 }
-if(valid6){
-if(data8.object !== undefined){
-let data11 = data8.object;
-const _errs30 = errors;
-if(errors === _errs30){
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
+if(valid5){
+if(data4.object !== undefined){
+let data7 = data4.object;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
 validate29.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6846,22 +6711,22 @@ validate29.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/co
 return false;
 }
 }
-var valid6 = _errs30 === errors;
+var valid5 = _errs21 === errors;
 }
 else {
-var valid6 = true;
+var valid5 = true;
 }
-if(valid6){
-if(data8.file_name !== undefined){
-const _errs32 = errors;
-if(typeof data8.file_name !== "string"){
+if(valid5){
+if(data4.file_name !== undefined){
+const _errs23 = errors;
+if(typeof data4.file_name !== "string"){
 validate29.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid6 = _errs32 === errors;
+var valid5 = _errs23 === errors;
 }
 else {
-var valid6 = true;
+var valid5 = true;
 }
 }
 }
@@ -6874,39 +6739,39 @@ validate29.errors = [{instancePath:instancePath+"/input",schemaPath:"#/component
 return false;
 }
 }
-var valid0 = _errs22 === errors;
+var valid0 = _errs13 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.output !== undefined){
-let data13 = data.output;
-const _errs34 = errors;
-const _errs35 = errors;
-if(errors === _errs35){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let data9 = data.output;
+const _errs25 = errors;
+const _errs26 = errors;
+if(errors === _errs26){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 let missing2;
-if((((data13.bucket === undefined) && (missing2 = "bucket")) || ((data13.location === undefined) && (missing2 = "location"))) || ((data13.object === undefined) && (missing2 = "object"))){
+if((((data9.bucket === undefined) && (missing2 = "bucket")) || ((data9.location === undefined) && (missing2 = "location"))) || ((data9.object === undefined) && (missing2 = "object"))){
 validate29.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs37 = errors;
-for(const key2 in data13){
+const _errs28 = errors;
+for(const key2 in data9){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
 validate29.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs37 === errors){
-if(data13.bucket !== undefined){
-let data14 = data13.bucket;
-const _errs38 = errors;
-if(errors === _errs38){
-if(typeof data14 === "string"){
-if(func1(data14) < 1){
+if(_errs28 === errors){
+if(data9.bucket !== undefined){
+let data10 = data9.bucket;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
 validate29.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6916,18 +6781,18 @@ validate29.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/c
 return false;
 }
 }
-var valid8 = _errs38 === errors;
+var valid7 = _errs29 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
-if(data13.location !== undefined){
-let data15 = data13.location;
-const _errs40 = errors;
-if(errors === _errs40){
-if(typeof data15 === "string"){
-if(func1(data15) < 1){
+if(valid7){
+if(data9.location !== undefined){
+let data11 = data9.location;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
 validate29.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6937,18 +6802,18 @@ validate29.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#
 return false;
 }
 }
-var valid8 = _errs40 === errors;
+var valid7 = _errs31 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
-if(data13.object !== undefined){
-let data16 = data13.object;
-const _errs42 = errors;
-if(errors === _errs42){
-if(typeof data16 === "string"){
-if(func1(data16) < 1){
+if(valid7){
+if(data9.object !== undefined){
+let data12 = data9.object;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if(func1(data12) < 1){
 validate29.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -6958,22 +6823,22 @@ validate29.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/c
 return false;
 }
 }
-var valid8 = _errs42 === errors;
+var valid7 = _errs33 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
-if(data13.file_name !== undefined){
-const _errs44 = errors;
-if(typeof data13.file_name !== "string"){
+if(valid7){
+if(data9.file_name !== undefined){
+const _errs35 = errors;
+if(typeof data9.file_name !== "string"){
 validate29.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid8 = _errs44 === errors;
+var valid7 = _errs35 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
 }
 }
@@ -6986,24 +6851,64 @@ validate29.errors = [{instancePath:instancePath+"/output",schemaPath:"#/componen
 return false;
 }
 }
-var valid0 = _errs34 === errors;
+var valid0 = _errs25 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.metadata !== undefined){
-const _errs46 = errors;
-if(!(validate30(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
+if(data.output_file_name !== undefined){
+let data14 = data.output_file_name;
+const _errs37 = errors;
+if(errors === _errs37){
+if(Array.isArray(data14)){
+var valid8 = true;
+const len0 = data14.length;
+for(let i0=0; i0<len0; i0++){
+const _errs39 = errors;
+if(typeof data14[i0] !== "string"){
+validate29.errors = [{instancePath:instancePath+"/output_file_name/" + i0,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-var valid0 = _errs46 === errors;
+var valid8 = _errs39 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs37 === errors;
 }
 else {
 var valid0 = true;
 }
+if(valid0){
+if(data.user_data !== undefined){
+const _errs41 = errors;
+if(typeof data.user_data !== "string"){
+validate29.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
+var valid0 = _errs41 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs43 = errors;
+if(typeof data.description !== "string"){
+validate29.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs43 === errors;
+}
+else {
+var valid0 = true;
 }
 }
 }
@@ -7026,13 +6931,467 @@ return errors === 0;
 }
 validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema68 = {"type":"object","description":"One remux task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/RemuxOutputParam"},"complete_ratio":{"type":"integer","minimum":0,"maximum":100,"description":"Progress, percent."},"output_metadata":{"$ref":"#/components/schemas/MetaData"}}};
-const schema75 = {"type":"object","description":"The output of a remux task; echoed in the task as given.","additionalProperties":false,"required":["format"],"properties":{"format":{"type":"string","enum":["HLS","MP4"]},"segment_duration":{"type":"integer","description":"HLS segment length, seconds: 2 to 10, else 5."},"remove_meta":{"type":"boolean","description":"Strip the source's custom metadata (false when absent)."}}};
+const schema63 = {"type":"object","description":"One media info extraction task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"metadata":{"$ref":"#/components/schemas/MetaData"}}};
+const schema70 = {"type":"object","description":"The metadata of a whole file.","additionalProperties":false,"properties":{"size":{"type":"integer","minimum":0,"description":"bytes"},"duration_ms":{"type":"number","minimum":0,"description":"Seconds with decimals (e.g. 60.186), despite the name."},"duration":{"type":"integer","minimum":0,"description":"Seconds, whole."},"format":{"type":"string","description":"Container format, e.g. `MP4`."},"md5":{"type":"string"},"bitrate":{"type":"integer","minimum":0,"description":"Total bitrate, kbit/s as the vendor's examples show (the SDK says bit/s)."},"video":{"type":"array","items":{"$ref":"#/components/schemas/VideoInfo"}},"audio":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
 
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate33.evaluated;
+const evaluated0 = validate32.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "size") || (key0 === "duration_ms")) || (key0 === "duration")) || (key0 === "format")) || (key0 === "md5")) || (key0 === "bitrate")) || (key0 === "video")) || (key0 === "audio"))){
+validate32.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.size !== undefined){
+let data0 = data.size;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate32.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+validate32.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration_ms !== undefined){
+let data1 = data.duration_ms;
+const _errs4 = errors;
+if(errors === _errs4){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+validate32.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data2 = data.duration;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate32.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate32.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.format !== undefined){
+const _errs8 = errors;
+if(typeof data.format !== "string"){
+validate32.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs10 = errors;
+if(typeof data.md5 !== "string"){
+validate32.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bitrate !== undefined){
+let data5 = data.bitrate;
+const _errs12 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate32.errors = [{instancePath:instancePath+"/bitrate",schemaPath:"#/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs12){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+validate32.errors = [{instancePath:instancePath+"/bitrate",schemaPath:"#/properties/bitrate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.video !== undefined){
+let data6 = data.video;
+const _errs14 = errors;
+if(errors === _errs14){
+if(Array.isArray(data6)){
+var valid1 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+const _errs19 = errors;
+for(const key1 in data7){
+if(!(func0.call(schema26.properties, key1))){
+validate32.errors = [{instancePath:instancePath+"/video/" + i0,schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs19 === errors){
+if(data7.width !== undefined){
+let data8 = data7.width;
+const _errs20 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/width",schemaPath:"#/components/schemas/VideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs20 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.height !== undefined){
+let data9 = data7.height;
+const _errs22 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/height",schemaPath:"#/components/schemas/VideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs22 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.bitrate !== undefined){
+let data10 = data7.bitrate;
+const _errs24 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/bitrate",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs24 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.bitrate_bps !== undefined){
+let data11 = data7.bitrate_bps;
+const _errs26 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/bitrate_bps",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs26 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.frame_rate !== undefined){
+let data12 = data7.frame_rate;
+const _errs28 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/frame_rate",schemaPath:"#/components/schemas/VideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs28 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.codec !== undefined){
+const _errs30 = errors;
+if(typeof data7.codec !== "string"){
+validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/codec",schemaPath:"#/components/schemas/VideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs30 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.duration !== undefined){
+const _errs32 = errors;
+if(typeof data7.duration !== "string"){
+validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/duration",schemaPath:"#/components/schemas/VideoInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs32 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.duration_ms !== undefined){
+const _errs34 = errors;
+if(typeof data7.duration_ms !== "string"){
+validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/duration_ms",schemaPath:"#/components/schemas/VideoInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs34 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.rotate !== undefined){
+let data16 = data7.rotate;
+const _errs36 = errors;
+if(!((typeof data16 == "number") && (isFinite(data16)))){
+validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/rotate",schemaPath:"#/components/schemas/VideoInfo/properties/rotate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/video/" + i0,schemaPath:"#/components/schemas/VideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs16 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/video",schemaPath:"#/properties/video/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audio !== undefined){
+let data17 = data.audio;
+const _errs38 = errors;
+if(errors === _errs38){
+if(Array.isArray(data17)){
+var valid4 = true;
+const len1 = data17.length;
+for(let i1=0; i1<len1; i1++){
+let data18 = data17[i1];
+const _errs40 = errors;
+const _errs41 = errors;
+if(errors === _errs41){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs43 = errors;
+for(const key2 in data18){
+if(!(((((((key2 === "codec") || (key2 === "sample")) || (key2 === "channels")) || (key2 === "bitrate")) || (key2 === "bitrate_bps")) || (key2 === "duration")) || (key2 === "duration_ms"))){
+validate32.errors = [{instancePath:instancePath+"/audio/" + i1,schemaPath:"#/components/schemas/AudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs43 === errors){
+if(data18.codec !== undefined){
+const _errs44 = errors;
+if(typeof data18.codec !== "string"){
+validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/codec",schemaPath:"#/components/schemas/AudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs44 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.sample !== undefined){
+let data20 = data18.sample;
+const _errs46 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/sample",schemaPath:"#/components/schemas/AudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs46 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.channels !== undefined){
+let data21 = data18.channels;
+const _errs48 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/channels",schemaPath:"#/components/schemas/AudioInfo/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs48 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.bitrate !== undefined){
+let data22 = data18.bitrate;
+const _errs50 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/bitrate",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs50 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.bitrate_bps !== undefined){
+let data23 = data18.bitrate_bps;
+const _errs52 = errors;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/bitrate_bps",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs52 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.duration !== undefined){
+const _errs54 = errors;
+if(typeof data18.duration !== "string"){
+validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/duration",schemaPath:"#/components/schemas/AudioInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs54 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.duration_ms !== undefined){
+const _errs56 = errors;
+if(typeof data18.duration_ms !== "string"){
+validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/duration_ms",schemaPath:"#/components/schemas/AudioInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs56 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/audio/" + i1,schemaPath:"#/components/schemas/AudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid4 = _errs40 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate32.errors = vErrors;
+return errors === 0;
+}
+validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate31.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7043,14 +7402,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate33.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate31.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema68.properties, key0))){
-validate33.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func0.call(schema63.properties, key0))){
+validate31.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7063,18 +7422,18 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func1(data0) > 64){
-validate33.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate31.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func1(data0) < 1){
-validate33.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7088,11 +7447,11 @@ if(data.status !== undefined){
 let data1 = data.status;
 const _errs5 = errors;
 if(typeof data1 !== "string"){
-validate33.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate33.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema68.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate31.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema63.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -7109,18 +7468,18 @@ if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern2.test(data2)){
-validate33.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate31.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data2))){
-validate33.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate31.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7139,18 +7498,18 @@ if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(!pattern2.test(data3)){
-validate33.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate31.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data3))){
-validate33.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate31.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7169,18 +7528,18 @@ if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data4 === "string"){
 if(!pattern2.test(data4)){
-validate33.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate31.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data4))){
-validate33.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate31.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7194,7 +7553,7 @@ if(valid0){
 if(data.error_code !== undefined){
 const _errs16 = errors;
 if(typeof data.error_code !== "string"){
-validate33.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -7206,7 +7565,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs18 = errors;
 if(typeof data.description !== "string"){
-validate33.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -7218,7 +7577,7 @@ if(valid0){
 if(data.user_data !== undefined){
 const _errs20 = errors;
 if(typeof data.user_data !== "string"){
-validate33.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -7235,14 +7594,14 @@ if(errors === _errs23){
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 let missing1;
 if((((data8.bucket === undefined) && (missing1 = "bucket")) || ((data8.location === undefined) && (missing1 = "location"))) || ((data8.object === undefined) && (missing1 = "object"))){
-validate33.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate31.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs25 = errors;
 for(const key1 in data8){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate33.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate31.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7254,12 +7613,12 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data9 === "string"){
 if(func1(data9) < 1){
-validate33.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7275,12 +7634,12 @@ const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
 if(func1(data10) < 1){
-validate33.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7296,12 +7655,12 @@ const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-validate33.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7314,7 +7673,7 @@ if(valid6){
 if(data8.file_name !== undefined){
 const _errs32 = errors;
 if(typeof data8.file_name !== "string"){
-validate33.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs32 === errors;
@@ -7329,7 +7688,7 @@ var valid6 = true;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate31.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7347,14 +7706,14 @@ if(errors === _errs35){
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 let missing2;
 if((((data13.bucket === undefined) && (missing2 = "bucket")) || ((data13.location === undefined) && (missing2 = "location"))) || ((data13.object === undefined) && (missing2 = "object"))){
-validate33.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate31.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs37 = errors;
 for(const key2 in data13){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate33.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate31.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7366,12 +7725,12 @@ const _errs38 = errors;
 if(errors === _errs38){
 if(typeof data14 === "string"){
 if(func1(data14) < 1){
-validate33.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7387,12 +7746,12 @@ const _errs40 = errors;
 if(errors === _errs40){
 if(typeof data15 === "string"){
 if(func1(data15) < 1){
-validate33.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7408,12 +7767,12 @@ const _errs42 = errors;
 if(errors === _errs42){
 if(typeof data16 === "string"){
 if(func1(data16) < 1){
-validate33.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7426,7 +7785,7 @@ if(valid8){
 if(data13.file_name !== undefined){
 const _errs44 = errors;
 if(typeof data13.file_name !== "string"){
-validate33.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs44 === errors;
@@ -7441,7 +7800,466 @@ var valid8 = true;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate31.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.metadata !== undefined){
+const _errs46 = errors;
+if(!(validate32(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate31.errors = vErrors;
+return errors === 0;
+}
+validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema73 = {"type":"object","description":"One remux task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/RemuxOutputParam"},"complete_ratio":{"type":"integer","minimum":0,"maximum":100,"description":"Progress, percent."},"output_metadata":{"$ref":"#/components/schemas/MetaData"}}};
+const schema80 = {"type":"object","description":"The output of a remux task; echoed in the task as given.","additionalProperties":false,"required":["format"],"properties":{"format":{"type":"string","enum":["HLS","MP4"]},"segment_duration":{"type":"integer","description":"HLS segment length, seconds: 2 to 10, else 5."},"remove_meta":{"type":"boolean","description":"Strip the source's custom metadata (false when absent)."}}};
+
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate35.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
+validate35.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema73.properties, key0))){
+validate35.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) > 64){
+validate35.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data0) < 1){
+validate35.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate35.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate35.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema73.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate35.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate35.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.start_time !== undefined){
+let data3 = data.start_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate35.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate35.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.end_time !== undefined){
+let data4 = data.end_time;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data4 === "string"){
+if(!pattern2.test(data4)){
+validate35.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data4))){
+validate35.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error_code !== undefined){
+const _errs16 = errors;
+if(typeof data.error_code !== "string"){
+validate35.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs18 = errors;
+if(typeof data.description !== "string"){
+validate35.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_data !== undefined){
+const _errs20 = errors;
+if(typeof data.user_data !== "string"){
+validate35.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data8 = data.input;
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing1;
+if((((data8.bucket === undefined) && (missing1 = "bucket")) || ((data8.location === undefined) && (missing1 = "location"))) || ((data8.object === undefined) && (missing1 = "object"))){
+validate35.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs25 = errors;
+for(const key1 in data8){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate35.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs25 === errors){
+if(data8.bucket !== undefined){
+let data9 = data8.bucket;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate35.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.location !== undefined){
+let data10 = data8.location;
+const _errs28 = errors;
+if(errors === _errs28){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+validate35.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs28 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.object !== undefined){
+let data11 = data8.object;
+const _errs30 = errors;
+if(errors === _errs30){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate35.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs30 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.file_name !== undefined){
+const _errs32 = errors;
+if(typeof data8.file_name !== "string"){
+validate35.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs32 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data13 = data.output;
+const _errs34 = errors;
+const _errs35 = errors;
+if(errors === _errs35){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing2;
+if((((data13.bucket === undefined) && (missing2 = "bucket")) || ((data13.location === undefined) && (missing2 = "location"))) || ((data13.object === undefined) && (missing2 = "object"))){
+validate35.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs37 = errors;
+for(const key2 in data13){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate35.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs37 === errors){
+if(data13.bucket !== undefined){
+let data14 = data13.bucket;
+const _errs38 = errors;
+if(errors === _errs38){
+if(typeof data14 === "string"){
+if(func1(data14) < 1){
+validate35.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs38 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.location !== undefined){
+let data15 = data13.location;
+const _errs40 = errors;
+if(errors === _errs40){
+if(typeof data15 === "string"){
+if(func1(data15) < 1){
+validate35.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs40 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.object !== undefined){
+let data16 = data13.object;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate35.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs42 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.file_name !== undefined){
+const _errs44 = errors;
+if(typeof data13.file_name !== "string"){
+validate35.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs44 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7459,14 +8277,14 @@ if(errors === _errs47){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 let missing3;
 if((data18.format === undefined) && (missing3 = "format")){
-validate33.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate35.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs49 = errors;
 for(const key3 in data18){
 if(!(((key3 === "format") || (key3 === "segment_duration")) || (key3 === "remove_meta"))){
-validate33.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+validate35.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7476,11 +8294,11 @@ if(data18.format !== undefined){
 let data19 = data18.format;
 const _errs50 = errors;
 if(typeof data19 !== "string"){
-validate33.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate35.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data19 === "HLS") || (data19 === "MP4"))){
-validate33.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema75.properties.format.enum},message:"must be equal to one of the allowed values"}];
+validate35.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema80.properties.format.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid10 = _errs50 === errors;
@@ -7493,7 +8311,7 @@ if(data18.segment_duration !== undefined){
 let data20 = data18.segment_duration;
 const _errs52 = errors;
 if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate33.errors = [{instancePath:instancePath+"/output_param/segment_duration",schemaPath:"#/components/schemas/RemuxOutputParam/properties/segment_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate35.errors = [{instancePath:instancePath+"/output_param/segment_duration",schemaPath:"#/components/schemas/RemuxOutputParam/properties/segment_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid10 = _errs52 === errors;
@@ -7505,7 +8323,7 @@ if(valid10){
 if(data18.remove_meta !== undefined){
 const _errs54 = errors;
 if(typeof data18.remove_meta !== "boolean"){
-validate33.errors = [{instancePath:instancePath+"/output_param/remove_meta",schemaPath:"#/components/schemas/RemuxOutputParam/properties/remove_meta/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate35.errors = [{instancePath:instancePath+"/output_param/remove_meta",schemaPath:"#/components/schemas/RemuxOutputParam/properties/remove_meta/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid10 = _errs54 === errors;
@@ -7519,7 +8337,7 @@ var valid10 = true;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate35.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7533,18 +8351,18 @@ if(data.complete_ratio !== undefined){
 let data22 = data.complete_ratio;
 const _errs56 = errors;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate33.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate35.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs56){
 if((typeof data22 == "number") && (isFinite(data22))){
 if(data22 > 100 || isNaN(data22)){
-validate33.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate35.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data22 < 0 || isNaN(data22)){
-validate33.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate35.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -7558,8 +8376,8 @@ var valid0 = true;
 if(valid0){
 if(data.output_metadata !== undefined){
 const _errs58 = errors;
-if(!(validate30(data.output_metadata, {instancePath:instancePath+"/output_metadata",parentData:data,parentDataProperty:"output_metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate32(data.output_metadata, {instancePath:instancePath+"/output_metadata",parentData:data,parentDataProperty:"output_metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs58 === errors;
@@ -7583,23 +8401,23 @@ var valid0 = true;
 }
 }
 else {
-validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate33.errors = vErrors;
+validate35.errors = vErrors;
 return errors === 0;
 }
-validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema76 = {"type":"object","description":"One channel merge task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"audio_files":{"type":"array","items":{"$ref":"#/components/schemas/AudioFile"}},"output_filename":{"type":"string"}}};
-const schema81 = {"type":"object","description":"One input of a channel merge, with its tracks.","additionalProperties":false,"required":["input"],"properties":{"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-const schema82 = {"type":"object","description":"The channel layout and language of one audio track.","additionalProperties":false,"properties":{"channel_layout":{"type":"string"},"language":{"type":"string"}}};
+const schema81 = {"type":"object","description":"One channel merge task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"audio_files":{"type":"array","items":{"$ref":"#/components/schemas/AudioFile"}},"output_filename":{"type":"string"}}};
+const schema86 = {"type":"object","description":"One input of a channel merge, with its tracks.","additionalProperties":false,"required":["input"],"properties":{"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema87 = {"type":"object","description":"The channel layout and language of one audio track.","additionalProperties":false,"properties":{"channel_layout":{"type":"string"},"language":{"type":"string"}}};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate37.evaluated;
+const evaluated0 = validate39.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7610,14 +8428,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.input === undefined) && (missing0 = "input")){
-validate37.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate39.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "tracks_info") || (key0 === "input"))){
-validate37.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate39.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7639,7 +8457,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const _errs7 = errors;
 for(const key1 in data1){
 if(!((key1 === "channel_layout") || (key1 === "language"))){
-validate37.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate39.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7648,7 +8466,7 @@ if(_errs7 === errors){
 if(data1.channel_layout !== undefined){
 const _errs8 = errors;
 if(typeof data1.channel_layout !== "string"){
-validate37.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/channel_layout",schemaPath:"#/components/schemas/TracksInfo/properties/channel_layout/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate39.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/channel_layout",schemaPath:"#/components/schemas/TracksInfo/properties/channel_layout/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs8 === errors;
@@ -7660,7 +8478,7 @@ if(valid3){
 if(data1.language !== undefined){
 const _errs10 = errors;
 if(typeof data1.language !== "string"){
-validate37.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/language",schemaPath:"#/components/schemas/TracksInfo/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate39.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/language",schemaPath:"#/components/schemas/TracksInfo/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs10 === errors;
@@ -7672,7 +8490,7 @@ var valid3 = true;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate39.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7683,7 +8501,7 @@ break;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/tracks_info",schemaPath:"#/properties/tracks_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate39.errors = [{instancePath:instancePath+"/tracks_info",schemaPath:"#/properties/tracks_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7701,14 +8519,14 @@ if(errors === _errs13){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
 if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
-validate37.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate39.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs15 = errors;
 for(const key2 in data4){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate37.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate39.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7720,12 +8538,12 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data5 === "string"){
 if(func1(data5) < 1){
-validate37.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate39.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate39.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7741,12 +8559,12 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-validate37.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate39.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate39.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7762,12 +8580,12 @@ const _errs20 = errors;
 if(errors === _errs20){
 if(typeof data7 === "string"){
 if(func1(data7) < 1){
-validate37.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate39.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate39.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7780,7 +8598,7 @@ if(valid5){
 if(data4.file_name !== undefined){
 const _errs22 = errors;
 if(typeof data4.file_name !== "string"){
-validate37.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate39.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs22 === errors;
@@ -7795,7 +8613,7 @@ var valid5 = true;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate39.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7809,20 +8627,20 @@ var valid0 = true;
 }
 }
 else {
-validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate37.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate36.evaluated;
+const evaluated0 = validate38.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7833,14 +8651,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate36.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate38.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "task_id") || (key0 === "status")) || (key0 === "create_time")) || (key0 === "end_time")) || (key0 === "output")) || (key0 === "description")) || (key0 === "audio_files")) || (key0 === "output_filename"))){
-validate36.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate38.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7853,18 +8671,18 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func1(data0) > 64){
-validate36.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate38.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func1(data0) < 1){
-validate36.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate38.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate36.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate38.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7878,11 +8696,11 @@ if(data.status !== undefined){
 let data1 = data.status;
 const _errs5 = errors;
 if(typeof data1 !== "string"){
-validate36.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate38.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate36.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema76.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate38.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema81.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -7899,18 +8717,18 @@ if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern2.test(data2)){
-validate36.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate38.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data2))){
-validate36.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate38.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate36.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate38.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7929,18 +8747,18 @@ if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(!pattern2.test(data3)){
-validate36.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate38.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data3))){
-validate36.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate38.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate36.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate38.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7959,14 +8777,14 @@ if(errors === _errs14){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
 if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
-validate36.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate38.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs16 = errors;
 for(const key1 in data4){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate36.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate38.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7978,12 +8796,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data5 === "string"){
 if(func1(data5) < 1){
-validate36.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate38.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate36.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate38.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7999,12 +8817,12 @@ const _errs19 = errors;
 if(errors === _errs19){
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-validate36.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate38.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate36.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate38.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8020,12 +8838,12 @@ const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data7 === "string"){
 if(func1(data7) < 1){
-validate36.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate38.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate36.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate38.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8038,7 +8856,7 @@ if(valid5){
 if(data4.file_name !== undefined){
 const _errs23 = errors;
 if(typeof data4.file_name !== "string"){
-validate36.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate38.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs23 === errors;
@@ -8053,7 +8871,7 @@ var valid5 = true;
 }
 }
 else {
-validate36.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate38.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8066,7 +8884,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs25 = errors;
 if(typeof data.description !== "string"){
-validate36.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate38.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -8084,8 +8902,8 @@ var valid6 = true;
 const len0 = data10.length;
 for(let i0=0; i0<len0; i0++){
 const _errs29 = errors;
-if(!(validate37(data10[i0], {instancePath:instancePath+"/audio_files/" + i0,parentData:data10,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate39(data10[i0], {instancePath:instancePath+"/audio_files/" + i0,parentData:data10,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 var valid6 = _errs29 === errors;
@@ -8095,7 +8913,7 @@ break;
 }
 }
 else {
-validate36.errors = [{instancePath:instancePath+"/audio_files",schemaPath:"#/properties/audio_files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate38.errors = [{instancePath:instancePath+"/audio_files",schemaPath:"#/properties/audio_files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8108,7 +8926,7 @@ if(valid0){
 if(data.output_filename !== undefined){
 const _errs30 = errors;
 if(typeof data.output_filename !== "string"){
-validate36.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate38.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -8127,3355 +8945,16 @@ var valid0 = true;
 }
 }
 else {
-validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate36.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
-validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema84 = {"type":"object","description":"One track reset task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_filename":{"type":"string"},"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate40.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate40.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func0.call(schema84.properties, key0))){
-validate40.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.task_id !== undefined){
-let data0 = data.task_id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func1(data0) > 64){
-validate40.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func1(data0) < 1){
-validate40.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-let data1 = data.status;
-const _errs5 = errors;
-if(typeof data1 !== "string"){
-validate40.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate40.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema84.properties.status.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.create_time !== undefined){
-let data2 = data.create_time;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs8){
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-validate40.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data2))){
-validate40.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.end_time !== undefined){
-let data3 = data.end_time;
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs11){
-if(errors === _errs11){
-if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
-validate40.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data3))){
-validate40.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data4 = data.output;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing1;
-if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
-validate40.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs16 = errors;
-for(const key1 in data4){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate40.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs16 === errors){
-if(data4.bucket !== undefined){
-let data5 = data4.bucket;
-const _errs17 = errors;
-if(errors === _errs17){
-if(typeof data5 === "string"){
-if(func1(data5) < 1){
-validate40.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.location !== undefined){
-let data6 = data4.location;
-const _errs19 = errors;
-if(errors === _errs19){
-if(typeof data6 === "string"){
-if(func1(data6) < 1){
-validate40.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.object !== undefined){
-let data7 = data4.object;
-const _errs21 = errors;
-if(errors === _errs21){
-if(typeof data7 === "string"){
-if(func1(data7) < 1){
-validate40.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.file_name !== undefined){
-const _errs23 = errors;
-if(typeof data4.file_name !== "string"){
-validate40.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs23 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs25 = errors;
-if(typeof data.description !== "string"){
-validate40.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs25 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output_filename !== undefined){
-const _errs27 = errors;
-if(typeof data.output_filename !== "string"){
-validate40.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs27 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.tracks_info !== undefined){
-let data11 = data.tracks_info;
-const _errs29 = errors;
-if(errors === _errs29){
-if(Array.isArray(data11)){
-var valid6 = true;
-const len0 = data11.length;
-for(let i0=0; i0<len0; i0++){
-let data12 = data11[i0];
-const _errs31 = errors;
-const _errs32 = errors;
-if(errors === _errs32){
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-const _errs34 = errors;
-for(const key2 in data12){
-if(!((key2 === "channel_layout") || (key2 === "language"))){
-validate40.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs34 === errors){
-if(data12.channel_layout !== undefined){
-const _errs35 = errors;
-if(typeof data12.channel_layout !== "string"){
-validate40.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/channel_layout",schemaPath:"#/components/schemas/TracksInfo/properties/channel_layout/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid8 = _errs35 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data12.language !== undefined){
-const _errs37 = errors;
-if(typeof data12.language !== "string"){
-validate40.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/language",schemaPath:"#/components/schemas/TracksInfo/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid8 = _errs37 === errors;
-}
-else {
-var valid8 = true;
-}
-}
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid6 = _errs31 === errors;
-if(!valid6){
-break;
-}
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/tracks_info",schemaPath:"#/properties/tracks_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs29 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.input !== undefined){
-let data15 = data.input;
-const _errs39 = errors;
-const _errs40 = errors;
-if(errors === _errs40){
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-let missing2;
-if((((data15.bucket === undefined) && (missing2 = "bucket")) || ((data15.location === undefined) && (missing2 = "location"))) || ((data15.object === undefined) && (missing2 = "object"))){
-validate40.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs42 = errors;
-for(const key3 in data15){
-if(!((((key3 === "bucket") || (key3 === "location")) || (key3 === "object")) || (key3 === "file_name"))){
-validate40.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs42 === errors){
-if(data15.bucket !== undefined){
-let data16 = data15.bucket;
-const _errs43 = errors;
-if(errors === _errs43){
-if(typeof data16 === "string"){
-if(func1(data16) < 1){
-validate40.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs43 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data15.location !== undefined){
-let data17 = data15.location;
-const _errs45 = errors;
-if(errors === _errs45){
-if(typeof data17 === "string"){
-if(func1(data17) < 1){
-validate40.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs45 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data15.object !== undefined){
-let data18 = data15.object;
-const _errs47 = errors;
-if(errors === _errs47){
-if(typeof data18 === "string"){
-if(func1(data18) < 1){
-validate40.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs47 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data15.file_name !== undefined){
-const _errs49 = errors;
-if(typeof data15.file_name !== "string"){
-validate40.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid10 = _errs49 === errors;
-}
-else {
-var valid10 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs39 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate40.errors = vErrors;
-return errors === 0;
-}
-validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema91 = {"type":"object","description":"One editing job.","additionalProperties":false,"required":["task_id","status","create_time","job_id"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"job_id":{"$ref":"#/components/schemas/TaskId"},"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"edit_task_req":{"$ref":"#/components/schemas/CreateEditingJobReq"},"output_file_info":{"type":"array","items":{"$ref":"#/components/schemas/OutputFileInfo"}}}};
-const schema98 = {"type":"object","additionalProperties":false,"properties":{"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"clips":{"type":"array","items":{"$ref":"#/components/schemas/ClipInfo"}},"concats":{"type":"array","description":"Several concatenations; excludes `concat`.","items":{"$ref":"#/components/schemas/MultiConcatInfo"}},"concat":{"$ref":"#/components/schemas/ConcatInfo"},"mix":{"$ref":"#/components/schemas/MixInfo"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output_setting":{"$ref":"#/components/schemas/OutputSetting"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"edit_settings":{"type":"array","description":"Applied to `input` only when `edit_type` is empty.","items":{"$ref":"#/components/schemas/EditSetting"}},"user_data":{"$ref":"#/components/schemas/UserData"}}};
-const schema124 = {"type":"string","description":"Echoed in the task as given.","maxLength":1024};
-const schema99 = {"type":"object","additionalProperties":false,"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"timeline_start":{"type":"string","description":"Seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Seconds; negative counts from the end."}}};
-
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate44.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "input") || (key0 === "timeline_start")) || (key0 === "timeline_end"))){
-validate44.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.input !== undefined){
-let data0 = data.input;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing0;
-if((((data0.bucket === undefined) && (missing0 = "bucket")) || ((data0.location === undefined) && (missing0 = "location"))) || ((data0.object === undefined) && (missing0 = "object"))){
-validate44.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs5 = errors;
-for(const key1 in data0){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate44.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-if(data0.bucket !== undefined){
-let data1 = data0.bucket;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-validate44.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate44.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.location !== undefined){
-let data2 = data0.location;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-validate44.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate44.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.object !== undefined){
-let data3 = data0.object;
-const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-validate44.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate44.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.file_name !== undefined){
-const _errs12 = errors;
-if(typeof data0.file_name !== "string"){
-validate44.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate44.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeline_start !== undefined){
-const _errs14 = errors;
-if(typeof data.timeline_start !== "string"){
-validate44.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeline_end !== undefined){
-const _errs16 = errors;
-if(typeof data.timeline_end !== "string"){
-validate44.errors = [{instancePath:instancePath+"/timeline_end",schemaPath:"#/properties/timeline_end/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate44.errors = vErrors;
-return errors === 0;
-}
-validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema101 = {"type":"object","additionalProperties":false,"required":["inputs","output"],"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"trans_template_ids":{"type":"array","items":{"type":"integer"}},"av_parameters":{"type":"array","description":"Transcoding parameters; they win over `trans_template_ids`.","items":{"$ref":"#/components/schemas/AvParameters"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}}}};
-const schema104 = {"type":"object","additionalProperties":false,"properties":{"dx":{"type":"string","description":"Horizontal offset: px from 0 to 4096, or a share of the output width in (0,1)."},"dy":{"type":"string","description":"Vertical offset: px from 0 to 4096, or a share of the output height in (0,1)."},"referpos":{"type":"string","enum":["TopRight","TopLeft","BottomRight","BottomLeft"]},"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"random_time_min":{"type":"string","description":"Shortest rotation interval, seconds."},"random_time_max":{"type":"string","description":"Longest rotation interval, seconds."},"overlay_input":{"type":"string","description":"Index into the concatenated inputs, from \"0\"; absent or `ALL` for every input."},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"base":{"type":"string","enum":["input","output"],"description":"`input` draws on the source (scaled with it); `output` on the output."}}};
-
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate48.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func0.call(schema104.properties, key0))){
-validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.dx !== undefined){
-const _errs2 = errors;
-if(typeof data.dx !== "string"){
-validate48.errors = [{instancePath:instancePath+"/dx",schemaPath:"#/properties/dx/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.dy !== undefined){
-const _errs4 = errors;
-if(typeof data.dy !== "string"){
-validate48.errors = [{instancePath:instancePath+"/dy",schemaPath:"#/properties/dy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.referpos !== undefined){
-let data2 = data.referpos;
-const _errs6 = errors;
-if(typeof data2 !== "string"){
-validate48.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((data2 === "TopRight") || (data2 === "TopLeft")) || (data2 === "BottomRight")) || (data2 === "BottomLeft"))){
-validate48.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/enum",keyword:"enum",params:{allowedValues: schema104.properties.referpos.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeline_start !== undefined){
-const _errs8 = errors;
-if(typeof data.timeline_start !== "string"){
-validate48.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeline_duration !== undefined){
-const _errs10 = errors;
-if(typeof data.timeline_duration !== "string"){
-validate48.errors = [{instancePath:instancePath+"/timeline_duration",schemaPath:"#/properties/timeline_duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.random_time_min !== undefined){
-const _errs12 = errors;
-if(typeof data.random_time_min !== "string"){
-validate48.errors = [{instancePath:instancePath+"/random_time_min",schemaPath:"#/properties/random_time_min/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.random_time_max !== undefined){
-const _errs14 = errors;
-if(typeof data.random_time_max !== "string"){
-validate48.errors = [{instancePath:instancePath+"/random_time_max",schemaPath:"#/properties/random_time_max/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.overlay_input !== undefined){
-const _errs16 = errors;
-if(typeof data.overlay_input !== "string"){
-validate48.errors = [{instancePath:instancePath+"/overlay_input",schemaPath:"#/properties/overlay_input/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.input !== undefined){
-let data8 = data.input;
-const _errs18 = errors;
-const _errs19 = errors;
-if(errors === _errs19){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-let missing0;
-if((((data8.bucket === undefined) && (missing0 = "bucket")) || ((data8.location === undefined) && (missing0 = "location"))) || ((data8.object === undefined) && (missing0 = "object"))){
-validate48.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs21 = errors;
-for(const key1 in data8){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate48.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs21 === errors){
-if(data8.bucket !== undefined){
-let data9 = data8.bucket;
-const _errs22 = errors;
-if(errors === _errs22){
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
-validate48.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs22 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data8.location !== undefined){
-let data10 = data8.location;
-const _errs24 = errors;
-if(errors === _errs24){
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
-validate48.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs24 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data8.object !== undefined){
-let data11 = data8.object;
-const _errs26 = errors;
-if(errors === _errs26){
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
-validate48.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs26 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data8.file_name !== undefined){
-const _errs28 = errors;
-if(typeof data8.file_name !== "string"){
-validate48.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs28 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs18 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.base !== undefined){
-let data13 = data.base;
-const _errs30 = errors;
-if(typeof data13 !== "string"){
-validate48.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data13 === "input") || (data13 === "output"))){
-validate48.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/enum",keyword:"enum",params:{allowedValues: schema104.properties.base.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs30 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate48.errors = vErrors;
-return errors === 0;
-}
-validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate46.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.inputs === undefined) && (missing0 = "inputs")) || ((data.output === undefined) && (missing0 = "output"))){
-validate46.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((((key0 === "inputs") || (key0 === "trans_template_ids")) || (key0 === "av_parameters")) || (key0 === "output")) || (key0 === "image_watermark_settings"))){
-validate46.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.inputs !== undefined){
-let data0 = data.inputs;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((((data1.bucket === undefined) && (missing1 = "bucket")) || ((data1.location === undefined) && (missing1 = "location"))) || ((data1.object === undefined) && (missing1 = "object"))){
-validate46.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs7 = errors;
-for(const key1 in data1){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate46.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs7 === errors){
-if(data1.bucket !== undefined){
-let data2 = data1.bucket;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.location !== undefined){
-let data3 = data1.location;
-const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.object !== undefined){
-let data4 = data1.object;
-const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs12 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.file_name !== undefined){
-const _errs14 = errors;
-if(typeof data1.file_name !== "string"){
-validate46.errors = [{instancePath:instancePath+"/inputs/" + i0+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.trans_template_ids !== undefined){
-let data6 = data.trans_template_ids;
-const _errs16 = errors;
-if(errors === _errs16){
-if(Array.isArray(data6)){
-var valid4 = true;
-const len1 = data6.length;
-for(let i1=0; i1<len1; i1++){
-let data7 = data6[i1];
-const _errs18 = errors;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate46.errors = [{instancePath:instancePath+"/trans_template_ids/" + i1,schemaPath:"#/properties/trans_template_ids/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid4 = _errs18 === errors;
-if(!valid4){
-break;
-}
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/trans_template_ids",schemaPath:"#/properties/trans_template_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.av_parameters !== undefined){
-let data8 = data.av_parameters;
-const _errs20 = errors;
-if(errors === _errs20){
-if(Array.isArray(data8)){
-var valid5 = true;
-const len2 = data8.length;
-for(let i2=0; i2<len2; i2++){
-const _errs22 = errors;
-if(!(validate20(data8[i2], {instancePath:instancePath+"/av_parameters/" + i2,parentData:data8,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-errors = vErrors.length;
-}
-var valid5 = _errs22 === errors;
-if(!valid5){
-break;
-}
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/av_parameters",schemaPath:"#/properties/av_parameters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs20 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data10 = data.output;
-const _errs23 = errors;
-const _errs24 = errors;
-if(errors === _errs24){
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-let missing2;
-if((((data10.bucket === undefined) && (missing2 = "bucket")) || ((data10.location === undefined) && (missing2 = "location"))) || ((data10.object === undefined) && (missing2 = "object"))){
-validate46.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs26 = errors;
-for(const key2 in data10){
-if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate46.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs26 === errors){
-if(data10.bucket !== undefined){
-let data11 = data10.bucket;
-const _errs27 = errors;
-if(errors === _errs27){
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
-validate46.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs27 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data10.location !== undefined){
-let data12 = data10.location;
-const _errs29 = errors;
-if(errors === _errs29){
-if(typeof data12 === "string"){
-if(func1(data12) < 1){
-validate46.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs29 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data10.object !== undefined){
-let data13 = data10.object;
-const _errs31 = errors;
-if(errors === _errs31){
-if(typeof data13 === "string"){
-if(func1(data13) < 1){
-validate46.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs31 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data10.file_name !== undefined){
-const _errs33 = errors;
-if(typeof data10.file_name !== "string"){
-validate46.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid7 = _errs33 === errors;
-}
-else {
-var valid7 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs23 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.image_watermark_settings !== undefined){
-let data15 = data.image_watermark_settings;
-const _errs35 = errors;
-if(errors === _errs35){
-if(Array.isArray(data15)){
-var valid8 = true;
-const len3 = data15.length;
-for(let i3=0; i3<len3; i3++){
-const _errs37 = errors;
-if(!(validate48(data15[i3], {instancePath:instancePath+"/image_watermark_settings/" + i3,parentData:data15,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-var valid8 = _errs37 === errors;
-if(!valid8){
-break;
-}
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/image_watermark_settings",schemaPath:"#/properties/image_watermark_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs35 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate46.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate46.errors = vErrors;
-return errors === 0;
-}
-validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema106 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","description":"The files to join, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}}}};
-
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate51.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "inputs")){
-validate51.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.inputs !== undefined){
-let data0 = data.inputs;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing0;
-if((((data1.bucket === undefined) && (missing0 = "bucket")) || ((data1.location === undefined) && (missing0 = "location"))) || ((data1.object === undefined) && (missing0 = "object"))){
-validate51.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs7 = errors;
-for(const key1 in data1){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate51.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs7 === errors){
-if(data1.bucket !== undefined){
-let data2 = data1.bucket;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.location !== undefined){
-let data3 = data1.location;
-const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.object !== undefined){
-let data4 = data1.object;
-const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs12 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.file_name !== undefined){
-const _errs14 = errors;
-if(typeof data1.file_name !== "string"){
-validate51.errors = [{instancePath:instancePath+"/inputs/" + i0+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate51.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate51.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate51.errors = vErrors;
-return errors === 0;
-}
-validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema108 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/InputSetting"}},"layout":{"$ref":"#/components/schemas/MixInfoLayout"}}};
-const schema109 = {"type":"object","additionalProperties":false,"required":["input","pane_id"],"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"pane_id":{"type":"string","description":"An integer as a string, matched against the layout's panes."},"audio_policy":{"type":"string","enum":["DISCARD","RESERVE"],"description":"DISCARD when absent; several RESERVE inputs are mixed."}}};
-
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate54.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.input === undefined) && (missing0 = "input")) || ((data.pane_id === undefined) && (missing0 = "pane_id"))){
-validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "input") || (key0 === "pane_id")) || (key0 === "audio_policy"))){
-validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.input !== undefined){
-let data0 = data.input;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((((data0.bucket === undefined) && (missing1 = "bucket")) || ((data0.location === undefined) && (missing1 = "location"))) || ((data0.object === undefined) && (missing1 = "object"))){
-validate54.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs5 = errors;
-for(const key1 in data0){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate54.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-if(data0.bucket !== undefined){
-let data1 = data0.bucket;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-validate54.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate54.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.location !== undefined){
-let data2 = data0.location;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-validate54.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate54.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.object !== undefined){
-let data3 = data0.object;
-const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-validate54.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate54.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.file_name !== undefined){
-const _errs12 = errors;
-if(typeof data0.file_name !== "string"){
-validate54.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate54.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.pane_id !== undefined){
-const _errs14 = errors;
-if(typeof data.pane_id !== "string"){
-validate54.errors = [{instancePath:instancePath+"/pane_id",schemaPath:"#/properties/pane_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.audio_policy !== undefined){
-let data6 = data.audio_policy;
-const _errs16 = errors;
-if(typeof data6 !== "string"){
-validate54.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data6 === "DISCARD") || (data6 === "RESERVE"))){
-validate54.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/enum",keyword:"enum",params:{allowedValues: schema109.properties.audio_policy.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate54.errors = vErrors;
-return errors === 0;
-}
-validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema111 = {"type":"object","additionalProperties":false,"required":["panes"],"properties":{"panes":{"type":"array","items":{"$ref":"#/components/schemas/PaneSetting"}}}};
-const schema112 = {"type":"object","description":"One pane of a mix; the numbers are decimals in (0,1) written as strings, from the bottom-left corner.","additionalProperties":false,"required":["pane_id","x","y","width","height"],"properties":{"pane_id":{"type":"string"},"x":{"type":"string","description":"Share of the output width."},"y":{"type":"string","description":"Share of the output height."},"width":{"type":"string","description":"Share of the output width."},"height":{"type":"string","description":"Share of the output height."}}};
-
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate56.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.panes === undefined) && (missing0 = "panes")){
-validate56.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "panes")){
-validate56.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.panes !== undefined){
-let data0 = data.panes;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((((((data1.pane_id === undefined) && (missing1 = "pane_id")) || ((data1.x === undefined) && (missing1 = "x"))) || ((data1.y === undefined) && (missing1 = "y"))) || ((data1.width === undefined) && (missing1 = "width"))) || ((data1.height === undefined) && (missing1 = "height"))){
-validate56.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs7 = errors;
-for(const key1 in data1){
-if(!(((((key1 === "pane_id") || (key1 === "x")) || (key1 === "y")) || (key1 === "width")) || (key1 === "height"))){
-validate56.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs7 === errors){
-if(data1.pane_id !== undefined){
-const _errs8 = errors;
-if(typeof data1.pane_id !== "string"){
-validate56.errors = [{instancePath:instancePath+"/panes/" + i0+"/pane_id",schemaPath:"#/components/schemas/PaneSetting/properties/pane_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.x !== undefined){
-const _errs10 = errors;
-if(typeof data1.x !== "string"){
-validate56.errors = [{instancePath:instancePath+"/panes/" + i0+"/x",schemaPath:"#/components/schemas/PaneSetting/properties/x/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.y !== undefined){
-const _errs12 = errors;
-if(typeof data1.y !== "string"){
-validate56.errors = [{instancePath:instancePath+"/panes/" + i0+"/y",schemaPath:"#/components/schemas/PaneSetting/properties/y/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs12 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.width !== undefined){
-const _errs14 = errors;
-if(typeof data1.width !== "string"){
-validate56.errors = [{instancePath:instancePath+"/panes/" + i0+"/width",schemaPath:"#/components/schemas/PaneSetting/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.height !== undefined){
-const _errs16 = errors;
-if(typeof data1.height !== "string"){
-validate56.errors = [{instancePath:instancePath+"/panes/" + i0+"/height",schemaPath:"#/components/schemas/PaneSetting/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs16 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate56.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate56.errors = [{instancePath:instancePath+"/panes",schemaPath:"#/properties/panes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate56.errors = vErrors;
-return errors === 0;
-}
-validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate53.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!((key0 === "inputs") || (key0 === "layout"))){
-validate53.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.inputs !== undefined){
-let data0 = data.inputs;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-const _errs4 = errors;
-if(!(validate54(data0[i0], {instancePath:instancePath+"/inputs/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate53.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.layout !== undefined){
-const _errs5 = errors;
-if(!(validate56(data.layout, {instancePath:instancePath+"/layout",parentData:data,parentDataProperty:"layout",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate53.errors = vErrors;
-return errors === 0;
-}
-validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema114 = {"type":"object","additionalProperties":false,"properties":{"format":{"type":"string","description":"Output container of a clip or concatenation."},"video":{"$ref":"#/components/schemas/EditVideoInfo"},"audio":{"$ref":"#/components/schemas/EditAudioInfo"},"hls":{"$ref":"#/components/schemas/EditHlsInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-const schema115 = {"type":"object","additionalProperties":false,"properties":{"reference":{"type":"string","enum":["MAX","MIN","CUSTOM","SHORT_HEIGHT_SHORT_WIDTH"],"description":"The largest or smallest input resolution, the fields below (CUSTOM), or SHORT_HEIGHT_SHORT_WIDTH (the only one for MIX)."},"width":{"type":"integer"},"height":{"type":"integer"},"codec":{"type":"string"},"bitrate":{"type":"integer","description":"bit/s"},"frame_rate":{"type":"integer"}}};
-const schema116 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string","enum":["AAC","HEAAC","MP3"]},"bitrate":{"type":"integer","description":"bit/s"},"sample":{"type":"integer","description":"Hz"},"channels":{"type":"string","description":"A string, as the SDK model says."}}};
-const schema117 = {"type":"object","additionalProperties":false,"properties":{"interval":{"type":"integer","description":"Segment length, seconds."}}};
-
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate59.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((((key0 === "format") || (key0 === "video")) || (key0 === "audio")) || (key0 === "hls")) || (key0 === "output"))){
-validate59.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.format !== undefined){
-const _errs2 = errors;
-if(typeof data.format !== "string"){
-validate59.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.video !== undefined){
-let data1 = data.video;
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-const _errs7 = errors;
-for(const key1 in data1){
-if(!((((((key1 === "reference") || (key1 === "width")) || (key1 === "height")) || (key1 === "codec")) || (key1 === "bitrate")) || (key1 === "frame_rate"))){
-validate59.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/EditVideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs7 === errors){
-if(data1.reference !== undefined){
-let data2 = data1.reference;
-const _errs8 = errors;
-if(typeof data2 !== "string"){
-validate59.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((data2 === "MAX") || (data2 === "MIN")) || (data2 === "CUSTOM")) || (data2 === "SHORT_HEIGHT_SHORT_WIDTH"))){
-validate59.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/enum",keyword:"enum",params:{allowedValues: schema115.properties.reference.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.width !== undefined){
-let data3 = data1.width;
-const _errs10 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate59.errors = [{instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/EditVideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.height !== undefined){
-let data4 = data1.height;
-const _errs12 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate59.errors = [{instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/EditVideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.codec !== undefined){
-const _errs14 = errors;
-if(typeof data1.codec !== "string"){
-validate59.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/EditVideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs14 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.bitrate !== undefined){
-let data6 = data1.bitrate;
-const _errs16 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate59.errors = [{instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/EditVideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs16 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.frame_rate !== undefined){
-let data7 = data1.frame_rate;
-const _errs18 = errors;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate59.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/EditVideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs18 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate59.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/EditVideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.audio !== undefined){
-let data8 = data.audio;
-const _errs20 = errors;
-const _errs21 = errors;
-if(errors === _errs21){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-const _errs23 = errors;
-for(const key2 in data8){
-if(!((((key2 === "codec") || (key2 === "bitrate")) || (key2 === "sample")) || (key2 === "channels"))){
-validate59.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/EditAudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs23 === errors){
-if(data8.codec !== undefined){
-let data9 = data8.codec;
-const _errs24 = errors;
-if(typeof data9 !== "string"){
-validate59.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data9 === "AAC") || (data9 === "HEAAC")) || (data9 === "MP3"))){
-validate59.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/enum",keyword:"enum",params:{allowedValues: schema116.properties.codec.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid4 = _errs24 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data8.bitrate !== undefined){
-let data10 = data8.bitrate;
-const _errs26 = errors;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate59.errors = [{instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/EditAudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid4 = _errs26 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data8.sample !== undefined){
-let data11 = data8.sample;
-const _errs28 = errors;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate59.errors = [{instancePath:instancePath+"/audio/sample",schemaPath:"#/components/schemas/EditAudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid4 = _errs28 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data8.channels !== undefined){
-const _errs30 = errors;
-if(typeof data8.channels !== "string"){
-validate59.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/EditAudioInfo/properties/channels/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid4 = _errs30 === errors;
-}
-else {
-var valid4 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate59.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/EditAudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs20 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.hls !== undefined){
-let data13 = data.hls;
-const _errs32 = errors;
-const _errs33 = errors;
-if(errors === _errs33){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-const _errs35 = errors;
-for(const key3 in data13){
-if(!(key3 === "interval")){
-validate59.errors = [{instancePath:instancePath+"/hls",schemaPath:"#/components/schemas/EditHlsInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs35 === errors){
-if(data13.interval !== undefined){
-let data14 = data13.interval;
-if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-validate59.errors = [{instancePath:instancePath+"/hls/interval",schemaPath:"#/components/schemas/EditHlsInfo/properties/interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate59.errors = [{instancePath:instancePath+"/hls",schemaPath:"#/components/schemas/EditHlsInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs32 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data15 = data.output;
-const _errs38 = errors;
-const _errs39 = errors;
-if(errors === _errs39){
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-let missing0;
-if((((data15.bucket === undefined) && (missing0 = "bucket")) || ((data15.location === undefined) && (missing0 = "location"))) || ((data15.object === undefined) && (missing0 = "object"))){
-validate59.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs41 = errors;
-for(const key4 in data15){
-if(!((((key4 === "bucket") || (key4 === "location")) || (key4 === "object")) || (key4 === "file_name"))){
-validate59.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs41 === errors){
-if(data15.bucket !== undefined){
-let data16 = data15.bucket;
-const _errs42 = errors;
-if(errors === _errs42){
-if(typeof data16 === "string"){
-if(func1(data16) < 1){
-validate59.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate59.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid8 = _errs42 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data15.location !== undefined){
-let data17 = data15.location;
-const _errs44 = errors;
-if(errors === _errs44){
-if(typeof data17 === "string"){
-if(func1(data17) < 1){
-validate59.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate59.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid8 = _errs44 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data15.object !== undefined){
-let data18 = data15.object;
-const _errs46 = errors;
-if(errors === _errs46){
-if(typeof data18 === "string"){
-if(func1(data18) < 1){
-validate59.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate59.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid8 = _errs46 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data15.file_name !== undefined){
-const _errs48 = errors;
-if(typeof data15.file_name !== "string"){
-validate59.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid8 = _errs48 === errors;
-}
-else {
-var valid8 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate59.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs38 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate59.errors = vErrors;
-return errors === 0;
-}
-validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema119 = {"type":"object","additionalProperties":false,"required":["output"],"properties":{"timeline_start":{"type":"string","description":"Cut start in `input`, seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Cut end in `input`, seconds; negative counts from the end."},"trans_template_id":{"type":"integer"},"av_parameter":{"$ref":"#/components/schemas/AvParameters"},"mosaics":{"type":"array","items":{"$ref":"#/components/schemas/MosaicInfo"}},"image_watermarks":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"heads":{"type":"array","description":"Files put before `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"tails":{"type":"array","description":"Files put after `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-const schema120 = {"type":"object","description":"A blurred box, from the top-left corner.","additionalProperties":false,"required":["width","height"],"properties":{"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"dx":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"dy":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"width":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."},"height":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."}}};
-
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate62.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.output === undefined) && (missing0 = "output")){
-validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func0.call(schema119.properties, key0))){
-validate62.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.timeline_start !== undefined){
-const _errs2 = errors;
-if(typeof data.timeline_start !== "string"){
-validate62.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeline_end !== undefined){
-const _errs4 = errors;
-if(typeof data.timeline_end !== "string"){
-validate62.errors = [{instancePath:instancePath+"/timeline_end",schemaPath:"#/properties/timeline_end/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.trans_template_id !== undefined){
-let data2 = data.trans_template_id;
-const _errs6 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate62.errors = [{instancePath:instancePath+"/trans_template_id",schemaPath:"#/properties/trans_template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.av_parameter !== undefined){
-const _errs8 = errors;
-if(!(validate20(data.av_parameter, {instancePath:instancePath+"/av_parameter",parentData:data,parentDataProperty:"av_parameter",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.mosaics !== undefined){
-let data4 = data.mosaics;
-const _errs9 = errors;
-if(errors === _errs9){
-if(Array.isArray(data4)){
-var valid1 = true;
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-const _errs11 = errors;
-const _errs12 = errors;
-if(errors === _errs12){
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing1;
-if(((data5.width === undefined) && (missing1 = "width")) || ((data5.height === undefined) && (missing1 = "height"))){
-validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs14 = errors;
-for(const key1 in data5){
-if(!((((((key1 === "timeline_start") || (key1 === "timeline_duration")) || (key1 === "dx")) || (key1 === "dy")) || (key1 === "width")) || (key1 === "height"))){
-validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs14 === errors){
-if(data5.timeline_start !== undefined){
-const _errs15 = errors;
-if(typeof data5.timeline_start !== "string"){
-validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/timeline_start",schemaPath:"#/components/schemas/MosaicInfo/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data5.timeline_duration !== undefined){
-const _errs17 = errors;
-if(typeof data5.timeline_duration !== "string"){
-validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/timeline_duration",schemaPath:"#/components/schemas/MosaicInfo/properties/timeline_duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs17 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data5.dx !== undefined){
-const _errs19 = errors;
-if(typeof data5.dx !== "string"){
-validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/dx",schemaPath:"#/components/schemas/MosaicInfo/properties/dx/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs19 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data5.dy !== undefined){
-const _errs21 = errors;
-if(typeof data5.dy !== "string"){
-validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/dy",schemaPath:"#/components/schemas/MosaicInfo/properties/dy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs21 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data5.width !== undefined){
-const _errs23 = errors;
-if(typeof data5.width !== "string"){
-validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/width",schemaPath:"#/components/schemas/MosaicInfo/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs23 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data5.height !== undefined){
-const _errs25 = errors;
-if(typeof data5.height !== "string"){
-validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/height",schemaPath:"#/components/schemas/MosaicInfo/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs25 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs11 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/mosaics",schemaPath:"#/properties/mosaics/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.image_watermarks !== undefined){
-let data12 = data.image_watermarks;
-const _errs27 = errors;
-if(errors === _errs27){
-if(Array.isArray(data12)){
-var valid4 = true;
-const len1 = data12.length;
-for(let i1=0; i1<len1; i1++){
-const _errs29 = errors;
-if(!(validate48(data12[i1], {instancePath:instancePath+"/image_watermarks/" + i1,parentData:data12,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-var valid4 = _errs29 === errors;
-if(!valid4){
-break;
-}
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/image_watermarks",schemaPath:"#/properties/image_watermarks/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs27 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.heads !== undefined){
-let data14 = data.heads;
-const _errs30 = errors;
-if(errors === _errs30){
-if(Array.isArray(data14)){
-var valid5 = true;
-const len2 = data14.length;
-for(let i2=0; i2<len2; i2++){
-let data15 = data14[i2];
-const _errs32 = errors;
-const _errs33 = errors;
-if(errors === _errs33){
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-let missing2;
-if((((data15.bucket === undefined) && (missing2 = "bucket")) || ((data15.location === undefined) && (missing2 = "location"))) || ((data15.object === undefined) && (missing2 = "object"))){
-validate62.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs35 = errors;
-for(const key2 in data15){
-if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate62.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs35 === errors){
-if(data15.bucket !== undefined){
-let data16 = data15.bucket;
-const _errs36 = errors;
-if(errors === _errs36){
-if(typeof data16 === "string"){
-if(func1(data16) < 1){
-validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs36 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data15.location !== undefined){
-let data17 = data15.location;
-const _errs38 = errors;
-if(errors === _errs38){
-if(typeof data17 === "string"){
-if(func1(data17) < 1){
-validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs38 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data15.object !== undefined){
-let data18 = data15.object;
-const _errs40 = errors;
-if(errors === _errs40){
-if(typeof data18 === "string"){
-if(func1(data18) < 1){
-validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs40 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data15.file_name !== undefined){
-const _errs42 = errors;
-if(typeof data15.file_name !== "string"){
-validate62.errors = [{instancePath:instancePath+"/heads/" + i2+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid7 = _errs42 === errors;
-}
-else {
-var valid7 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid5 = _errs32 === errors;
-if(!valid5){
-break;
-}
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/heads",schemaPath:"#/properties/heads/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs30 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.tails !== undefined){
-let data20 = data.tails;
-const _errs44 = errors;
-if(errors === _errs44){
-if(Array.isArray(data20)){
-var valid8 = true;
-const len3 = data20.length;
-for(let i3=0; i3<len3; i3++){
-let data21 = data20[i3];
-const _errs46 = errors;
-const _errs47 = errors;
-if(errors === _errs47){
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-let missing3;
-if((((data21.bucket === undefined) && (missing3 = "bucket")) || ((data21.location === undefined) && (missing3 = "location"))) || ((data21.object === undefined) && (missing3 = "object"))){
-validate62.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
-return false;
-}
-else {
-const _errs49 = errors;
-for(const key3 in data21){
-if(!((((key3 === "bucket") || (key3 === "location")) || (key3 === "object")) || (key3 === "file_name"))){
-validate62.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs49 === errors){
-if(data21.bucket !== undefined){
-let data22 = data21.bucket;
-const _errs50 = errors;
-if(errors === _errs50){
-if(typeof data22 === "string"){
-if(func1(data22) < 1){
-validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs50 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21.location !== undefined){
-let data23 = data21.location;
-const _errs52 = errors;
-if(errors === _errs52){
-if(typeof data23 === "string"){
-if(func1(data23) < 1){
-validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs52 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21.object !== undefined){
-let data24 = data21.object;
-const _errs54 = errors;
-if(errors === _errs54){
-if(typeof data24 === "string"){
-if(func1(data24) < 1){
-validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs54 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21.file_name !== undefined){
-const _errs56 = errors;
-if(typeof data21.file_name !== "string"){
-validate62.errors = [{instancePath:instancePath+"/tails/" + i3+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid10 = _errs56 === errors;
-}
-else {
-var valid10 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid8 = _errs46 === errors;
-if(!valid8){
-break;
-}
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/tails",schemaPath:"#/properties/tails/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs44 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data26 = data.output;
-const _errs58 = errors;
-const _errs59 = errors;
-if(errors === _errs59){
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-let missing4;
-if((((data26.bucket === undefined) && (missing4 = "bucket")) || ((data26.location === undefined) && (missing4 = "location"))) || ((data26.object === undefined) && (missing4 = "object"))){
-validate62.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
-return false;
-}
-else {
-const _errs61 = errors;
-for(const key4 in data26){
-if(!((((key4 === "bucket") || (key4 === "location")) || (key4 === "object")) || (key4 === "file_name"))){
-validate62.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs61 === errors){
-if(data26.bucket !== undefined){
-let data27 = data26.bucket;
-const _errs62 = errors;
-if(errors === _errs62){
-if(typeof data27 === "string"){
-if(func1(data27) < 1){
-validate62.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid12 = _errs62 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data26.location !== undefined){
-let data28 = data26.location;
-const _errs64 = errors;
-if(errors === _errs64){
-if(typeof data28 === "string"){
-if(func1(data28) < 1){
-validate62.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid12 = _errs64 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data26.object !== undefined){
-let data29 = data26.object;
-const _errs66 = errors;
-if(errors === _errs66){
-if(typeof data29 === "string"){
-if(func1(data29) < 1){
-validate62.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid12 = _errs66 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data26.file_name !== undefined){
-const _errs68 = errors;
-if(typeof data26.file_name !== "string"){
-validate62.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid12 = _errs68 === errors;
-}
-else {
-var valid12 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs58 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate62.errors = vErrors;
-return errors === 0;
-}
-validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate43.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func0.call(schema98.properties, key0))){
-validate43.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.edit_type !== undefined){
-let data0 = data.edit_type;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-const _errs4 = errors;
-if(typeof data1 !== "string"){
-validate43.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((data1 === "CLIP") || (data1 === "CONCAT")) || (data1 === "CONCATS")) || (data1 === "MIX"))){
-validate43.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema98.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate43.errors = [{instancePath:instancePath+"/edit_type",schemaPath:"#/properties/edit_type/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.clips !== undefined){
-let data2 = data.clips;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data2)){
-var valid2 = true;
-const len1 = data2.length;
-for(let i1=0; i1<len1; i1++){
-const _errs8 = errors;
-if(!(validate44(data2[i1], {instancePath:instancePath+"/clips/" + i1,parentData:data2,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-errors = vErrors.length;
-}
-var valid2 = _errs8 === errors;
-if(!valid2){
-break;
-}
-}
-}
-else {
-validate43.errors = [{instancePath:instancePath+"/clips",schemaPath:"#/properties/clips/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.concats !== undefined){
-let data4 = data.concats;
-const _errs9 = errors;
-if(errors === _errs9){
-if(Array.isArray(data4)){
-var valid3 = true;
-const len2 = data4.length;
-for(let i2=0; i2<len2; i2++){
-const _errs11 = errors;
-if(!(validate46(data4[i2], {instancePath:instancePath+"/concats/" + i2,parentData:data4,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs11 === errors;
-if(!valid3){
-break;
-}
-}
-}
-else {
-validate43.errors = [{instancePath:instancePath+"/concats",schemaPath:"#/properties/concats/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.concat !== undefined){
-const _errs12 = errors;
-if(!(validate51(data.concat, {instancePath:instancePath+"/concat",parentData:data,parentDataProperty:"concat",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.mix !== undefined){
-const _errs13 = errors;
-if(!(validate53(data.mix, {instancePath:instancePath+"/mix",parentData:data,parentDataProperty:"mix",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.input !== undefined){
-let data8 = data.input;
-const _errs14 = errors;
-const _errs15 = errors;
-if(errors === _errs15){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-let missing0;
-if((((data8.bucket === undefined) && (missing0 = "bucket")) || ((data8.location === undefined) && (missing0 = "location"))) || ((data8.object === undefined) && (missing0 = "object"))){
-validate43.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs17 = errors;
-for(const key1 in data8){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate43.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs17 === errors){
-if(data8.bucket !== undefined){
-let data9 = data8.bucket;
-const _errs18 = errors;
-if(errors === _errs18){
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
-validate43.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate43.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs18 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data8.location !== undefined){
-let data10 = data8.location;
-const _errs20 = errors;
-if(errors === _errs20){
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
-validate43.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate43.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs20 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data8.object !== undefined){
-let data11 = data8.object;
-const _errs22 = errors;
-if(errors === _errs22){
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
-validate43.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate43.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs22 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data8.file_name !== undefined){
-const _errs24 = errors;
-if(typeof data8.file_name !== "string"){
-validate43.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs24 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate43.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output_setting !== undefined){
-const _errs26 = errors;
-if(!(validate59(data.output_setting, {instancePath:instancePath+"/output_setting",parentData:data,parentDataProperty:"output_setting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs26 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.image_watermark_settings !== undefined){
-let data14 = data.image_watermark_settings;
-const _errs27 = errors;
-if(errors === _errs27){
-if(Array.isArray(data14)){
-var valid6 = true;
-const len3 = data14.length;
-for(let i3=0; i3<len3; i3++){
-const _errs29 = errors;
-if(!(validate48(data14[i3], {instancePath:instancePath+"/image_watermark_settings/" + i3,parentData:data14,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-var valid6 = _errs29 === errors;
-if(!valid6){
-break;
-}
-}
-}
-else {
-validate43.errors = [{instancePath:instancePath+"/image_watermark_settings",schemaPath:"#/properties/image_watermark_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs27 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.edit_settings !== undefined){
-let data16 = data.edit_settings;
-const _errs30 = errors;
-if(errors === _errs30){
-if(Array.isArray(data16)){
-var valid7 = true;
-const len4 = data16.length;
-for(let i4=0; i4<len4; i4++){
-const _errs32 = errors;
-if(!(validate62(data16[i4], {instancePath:instancePath+"/edit_settings/" + i4,parentData:data16,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid7 = _errs32 === errors;
-if(!valid7){
-break;
-}
-}
-}
-else {
-validate43.errors = [{instancePath:instancePath+"/edit_settings",schemaPath:"#/properties/edit_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs30 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_data !== undefined){
-let data18 = data.user_data;
-const _errs33 = errors;
-const _errs34 = errors;
-if(errors === _errs34){
-if(typeof data18 === "string"){
-if(func1(data18) > 1024){
-validate43.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/components/schemas/UserData/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
-return false;
-}
-}
-else {
-validate43.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/components/schemas/UserData/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs33 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate43.errors = vErrors;
-return errors === 0;
-}
-validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema125 = {"type":"object","description":"One output of an editing job.","additionalProperties":false,"properties":{"output_file_name":{"type":"string"},"exec_description":{"type":"string"},"meta_data":{"$ref":"#/components/schemas/SourceInfo"}}};
-
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate67.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "output_file_name") || (key0 === "exec_description")) || (key0 === "meta_data"))){
-validate67.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.output_file_name !== undefined){
-const _errs2 = errors;
-if(typeof data.output_file_name !== "string"){
-validate67.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.exec_description !== undefined){
-const _errs4 = errors;
-if(typeof data.exec_description !== "string"){
-validate67.errors = [{instancePath:instancePath+"/exec_description",schemaPath:"#/properties/exec_description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.meta_data !== undefined){
-const _errs6 = errors;
-if(!(validate11(data.meta_data, {instancePath:instancePath+"/meta_data",parentData:data,parentDataProperty:"meta_data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate67.errors = vErrors;
-return errors === 0;
-}
-validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
+const schema89 = {"type":"object","description":"One track reset task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_filename":{"type":"string"},"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -11490,14 +8969,14 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))) || ((data.job_id === undefined) && (missing0 = "job_id"))){
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
 validate42.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema91.properties, key0))){
+if(!(func0.call(schema89.properties, key0))){
 validate42.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -11539,8 +9018,8 @@ if(typeof data1 !== "string"){
 validate42.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate42.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema91.properties.status.enum},message:"must be equal to one of the allowed values"}];
+if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate42.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema89.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -11579,6 +9058,3345 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.end_time !== undefined){
+let data3 = data.end_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate42.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate42.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data4 = data.output;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing1;
+if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
+validate42.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs16 = errors;
+for(const key1 in data4){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate42.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs16 === errors){
+if(data4.bucket !== undefined){
+let data5 = data4.bucket;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+validate42.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.location !== undefined){
+let data6 = data4.location;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+validate42.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.object !== undefined){
+let data7 = data4.object;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
+validate42.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.file_name !== undefined){
+const _errs23 = errors;
+if(typeof data4.file_name !== "string"){
+validate42.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs25 = errors;
+if(typeof data.description !== "string"){
+validate42.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_filename !== undefined){
+const _errs27 = errors;
+if(typeof data.output_filename !== "string"){
+validate42.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tracks_info !== undefined){
+let data11 = data.tracks_info;
+const _errs29 = errors;
+if(errors === _errs29){
+if(Array.isArray(data11)){
+var valid6 = true;
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+const _errs31 = errors;
+const _errs32 = errors;
+if(errors === _errs32){
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+const _errs34 = errors;
+for(const key2 in data12){
+if(!((key2 === "channel_layout") || (key2 === "language"))){
+validate42.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs34 === errors){
+if(data12.channel_layout !== undefined){
+const _errs35 = errors;
+if(typeof data12.channel_layout !== "string"){
+validate42.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/channel_layout",schemaPath:"#/components/schemas/TracksInfo/properties/channel_layout/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs35 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data12.language !== undefined){
+const _errs37 = errors;
+if(typeof data12.language !== "string"){
+validate42.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/language",schemaPath:"#/components/schemas/TracksInfo/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs37 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid6 = _errs31 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/tracks_info",schemaPath:"#/properties/tracks_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data15 = data.input;
+const _errs39 = errors;
+const _errs40 = errors;
+if(errors === _errs40){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+let missing2;
+if((((data15.bucket === undefined) && (missing2 = "bucket")) || ((data15.location === undefined) && (missing2 = "location"))) || ((data15.object === undefined) && (missing2 = "object"))){
+validate42.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs42 = errors;
+for(const key3 in data15){
+if(!((((key3 === "bucket") || (key3 === "location")) || (key3 === "object")) || (key3 === "file_name"))){
+validate42.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs42 === errors){
+if(data15.bucket !== undefined){
+let data16 = data15.bucket;
+const _errs43 = errors;
+if(errors === _errs43){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate42.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs43 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data15.location !== undefined){
+let data17 = data15.location;
+const _errs45 = errors;
+if(errors === _errs45){
+if(typeof data17 === "string"){
+if(func1(data17) < 1){
+validate42.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs45 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data15.object !== undefined){
+let data18 = data15.object;
+const _errs47 = errors;
+if(errors === _errs47){
+if(typeof data18 === "string"){
+if(func1(data18) < 1){
+validate42.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs47 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data15.file_name !== undefined){
+const _errs49 = errors;
+if(typeof data15.file_name !== "string"){
+validate42.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs49 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate42.errors = vErrors;
+return errors === 0;
+}
+validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema96 = {"type":"object","description":"One editing job.","additionalProperties":false,"required":["task_id","status","create_time","job_id"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"job_id":{"$ref":"#/components/schemas/TaskId"},"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"edit_task_req":{"$ref":"#/components/schemas/CreateEditingJobReq"},"output_file_info":{"type":"array","items":{"$ref":"#/components/schemas/OutputFileInfo"}}}};
+const schema103 = {"type":"object","additionalProperties":false,"properties":{"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"clips":{"type":"array","items":{"$ref":"#/components/schemas/ClipInfo"}},"concats":{"type":"array","description":"Several concatenations; excludes `concat`.","items":{"$ref":"#/components/schemas/MultiConcatInfo"}},"concat":{"$ref":"#/components/schemas/ConcatInfo"},"mix":{"$ref":"#/components/schemas/MixInfo"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output_setting":{"$ref":"#/components/schemas/OutputSetting"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"edit_settings":{"type":"array","description":"Applied to `input` only when `edit_type` is empty.","items":{"$ref":"#/components/schemas/EditSetting"}},"user_data":{"$ref":"#/components/schemas/UserData"}}};
+const schema129 = {"type":"string","description":"Echoed in the task as given.","maxLength":1024};
+const schema104 = {"type":"object","additionalProperties":false,"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"timeline_start":{"type":"string","description":"Seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Seconds; negative counts from the end."}}};
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate46.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "input") || (key0 === "timeline_start")) || (key0 === "timeline_end"))){
+validate46.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.input !== undefined){
+let data0 = data.input;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((data0.bucket === undefined) && (missing0 = "bucket")) || ((data0.location === undefined) && (missing0 = "location"))) || ((data0.object === undefined) && (missing0 = "object"))){
+validate46.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate46.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.bucket !== undefined){
+let data1 = data0.bucket;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+validate46.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.location !== undefined){
+let data2 = data0.location;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate46.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.object !== undefined){
+let data3 = data0.object;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate46.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.file_name !== undefined){
+const _errs12 = errors;
+if(typeof data0.file_name !== "string"){
+validate46.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_start !== undefined){
+const _errs14 = errors;
+if(typeof data.timeline_start !== "string"){
+validate46.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_end !== undefined){
+const _errs16 = errors;
+if(typeof data.timeline_end !== "string"){
+validate46.errors = [{instancePath:instancePath+"/timeline_end",schemaPath:"#/properties/timeline_end/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate46.errors = vErrors;
+return errors === 0;
+}
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema106 = {"type":"object","additionalProperties":false,"required":["inputs","output"],"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"trans_template_ids":{"type":"array","items":{"type":"integer"}},"av_parameters":{"type":"array","description":"Transcoding parameters; they win over `trans_template_ids`.","items":{"$ref":"#/components/schemas/AvParameters"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}}}};
+const schema109 = {"type":"object","additionalProperties":false,"properties":{"dx":{"type":"string","description":"Horizontal offset: px from 0 to 4096, or a share of the output width in (0,1)."},"dy":{"type":"string","description":"Vertical offset: px from 0 to 4096, or a share of the output height in (0,1)."},"referpos":{"type":"string","enum":["TopRight","TopLeft","BottomRight","BottomLeft"]},"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"random_time_min":{"type":"string","description":"Shortest rotation interval, seconds."},"random_time_max":{"type":"string","description":"Longest rotation interval, seconds."},"overlay_input":{"type":"string","description":"Index into the concatenated inputs, from \"0\"; absent or `ALL` for every input."},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"base":{"type":"string","enum":["input","output"],"description":"`input` draws on the source (scaled with it); `output` on the output."}}};
+
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate50.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema109.properties, key0))){
+validate50.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.dx !== undefined){
+const _errs2 = errors;
+if(typeof data.dx !== "string"){
+validate50.errors = [{instancePath:instancePath+"/dx",schemaPath:"#/properties/dx/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.dy !== undefined){
+const _errs4 = errors;
+if(typeof data.dy !== "string"){
+validate50.errors = [{instancePath:instancePath+"/dy",schemaPath:"#/properties/dy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.referpos !== undefined){
+let data2 = data.referpos;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate50.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data2 === "TopRight") || (data2 === "TopLeft")) || (data2 === "BottomRight")) || (data2 === "BottomLeft"))){
+validate50.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/enum",keyword:"enum",params:{allowedValues: schema109.properties.referpos.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_start !== undefined){
+const _errs8 = errors;
+if(typeof data.timeline_start !== "string"){
+validate50.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_duration !== undefined){
+const _errs10 = errors;
+if(typeof data.timeline_duration !== "string"){
+validate50.errors = [{instancePath:instancePath+"/timeline_duration",schemaPath:"#/properties/timeline_duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.random_time_min !== undefined){
+const _errs12 = errors;
+if(typeof data.random_time_min !== "string"){
+validate50.errors = [{instancePath:instancePath+"/random_time_min",schemaPath:"#/properties/random_time_min/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.random_time_max !== undefined){
+const _errs14 = errors;
+if(typeof data.random_time_max !== "string"){
+validate50.errors = [{instancePath:instancePath+"/random_time_max",schemaPath:"#/properties/random_time_max/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.overlay_input !== undefined){
+const _errs16 = errors;
+if(typeof data.overlay_input !== "string"){
+validate50.errors = [{instancePath:instancePath+"/overlay_input",schemaPath:"#/properties/overlay_input/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data8 = data.input;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs19){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing0;
+if((((data8.bucket === undefined) && (missing0 = "bucket")) || ((data8.location === undefined) && (missing0 = "location"))) || ((data8.object === undefined) && (missing0 = "object"))){
+validate50.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs21 = errors;
+for(const key1 in data8){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate50.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs21 === errors){
+if(data8.bucket !== undefined){
+let data9 = data8.bucket;
+const _errs22 = errors;
+if(errors === _errs22){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate50.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate50.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data8.location !== undefined){
+let data10 = data8.location;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+validate50.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate50.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data8.object !== undefined){
+let data11 = data8.object;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate50.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate50.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs26 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data8.file_name !== undefined){
+const _errs28 = errors;
+if(typeof data8.file_name !== "string"){
+validate50.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs28 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate50.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.base !== undefined){
+let data13 = data.base;
+const _errs30 = errors;
+if(typeof data13 !== "string"){
+validate50.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data13 === "input") || (data13 === "output"))){
+validate50.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/enum",keyword:"enum",params:{allowedValues: schema109.properties.base.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate50.errors = vErrors;
+return errors === 0;
+}
+validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate48.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.inputs === undefined) && (missing0 = "inputs")) || ((data.output === undefined) && (missing0 = "output"))){
+validate48.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "inputs") || (key0 === "trans_template_ids")) || (key0 === "av_parameters")) || (key0 === "output")) || (key0 === "image_watermark_settings"))){
+validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.inputs !== undefined){
+let data0 = data.inputs;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((data1.bucket === undefined) && (missing1 = "bucket")) || ((data1.location === undefined) && (missing1 = "location"))) || ((data1.object === undefined) && (missing1 = "object"))){
+validate48.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs7 = errors;
+for(const key1 in data1){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate48.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data1.bucket !== undefined){
+let data2 = data1.bucket;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.location !== undefined){
+let data3 = data1.location;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.object !== undefined){
+let data4 = data1.object;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.file_name !== undefined){
+const _errs14 = errors;
+if(typeof data1.file_name !== "string"){
+validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trans_template_ids !== undefined){
+let data6 = data.trans_template_ids;
+const _errs16 = errors;
+if(errors === _errs16){
+if(Array.isArray(data6)){
+var valid4 = true;
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+let data7 = data6[i1];
+const _errs18 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate48.errors = [{instancePath:instancePath+"/trans_template_ids/" + i1,schemaPath:"#/properties/trans_template_ids/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs18 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/trans_template_ids",schemaPath:"#/properties/trans_template_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.av_parameters !== undefined){
+let data8 = data.av_parameters;
+const _errs20 = errors;
+if(errors === _errs20){
+if(Array.isArray(data8)){
+var valid5 = true;
+const len2 = data8.length;
+for(let i2=0; i2<len2; i2++){
+const _errs22 = errors;
+if(!(validate22(data8[i2], {instancePath:instancePath+"/av_parameters/" + i2,parentData:data8,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs22 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/av_parameters",schemaPath:"#/properties/av_parameters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data10 = data.output;
+const _errs23 = errors;
+const _errs24 = errors;
+if(errors === _errs24){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing2;
+if((((data10.bucket === undefined) && (missing2 = "bucket")) || ((data10.location === undefined) && (missing2 = "location"))) || ((data10.object === undefined) && (missing2 = "object"))){
+validate48.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs26 = errors;
+for(const key2 in data10){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate48.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs26 === errors){
+if(data10.bucket !== undefined){
+let data11 = data10.bucket;
+const _errs27 = errors;
+if(errors === _errs27){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate48.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs27 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data10.location !== undefined){
+let data12 = data10.location;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data12 === "string"){
+if(func1(data12) < 1){
+validate48.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs29 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data10.object !== undefined){
+let data13 = data10.object;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data13 === "string"){
+if(func1(data13) < 1){
+validate48.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs31 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data10.file_name !== undefined){
+const _errs33 = errors;
+if(typeof data10.file_name !== "string"){
+validate48.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs33 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image_watermark_settings !== undefined){
+let data15 = data.image_watermark_settings;
+const _errs35 = errors;
+if(errors === _errs35){
+if(Array.isArray(data15)){
+var valid8 = true;
+const len3 = data15.length;
+for(let i3=0; i3<len3; i3++){
+const _errs37 = errors;
+if(!(validate50(data15[i3], {instancePath:instancePath+"/image_watermark_settings/" + i3,parentData:data15,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
+}
+var valid8 = _errs37 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/image_watermark_settings",schemaPath:"#/properties/image_watermark_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate48.errors = vErrors;
+return errors === 0;
+}
+validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema111 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","description":"The files to join, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}}}};
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate53.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "inputs")){
+validate53.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.inputs !== undefined){
+let data0 = data.inputs;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing0;
+if((((data1.bucket === undefined) && (missing0 = "bucket")) || ((data1.location === undefined) && (missing0 = "location"))) || ((data1.object === undefined) && (missing0 = "object"))){
+validate53.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs7 = errors;
+for(const key1 in data1){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate53.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data1.bucket !== undefined){
+let data2 = data1.bucket;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.location !== undefined){
+let data3 = data1.location;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.object !== undefined){
+let data4 = data1.object;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.file_name !== undefined){
+const _errs14 = errors;
+if(typeof data1.file_name !== "string"){
+validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate53.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema113 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/InputSetting"}},"layout":{"$ref":"#/components/schemas/MixInfoLayout"}}};
+const schema114 = {"type":"object","additionalProperties":false,"required":["input","pane_id"],"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"pane_id":{"type":"string","description":"An integer as a string, matched against the layout's panes."},"audio_policy":{"type":"string","enum":["DISCARD","RESERVE"],"description":"DISCARD when absent; several RESERVE inputs are mixed."}}};
+
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate56.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.input === undefined) && (missing0 = "input")) || ((data.pane_id === undefined) && (missing0 = "pane_id"))){
+validate56.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "input") || (key0 === "pane_id")) || (key0 === "audio_policy"))){
+validate56.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.input !== undefined){
+let data0 = data.input;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((((data0.bucket === undefined) && (missing1 = "bucket")) || ((data0.location === undefined) && (missing1 = "location"))) || ((data0.object === undefined) && (missing1 = "object"))){
+validate56.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate56.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.bucket !== undefined){
+let data1 = data0.bucket;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+validate56.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate56.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.location !== undefined){
+let data2 = data0.location;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate56.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate56.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.object !== undefined){
+let data3 = data0.object;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate56.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate56.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.file_name !== undefined){
+const _errs12 = errors;
+if(typeof data0.file_name !== "string"){
+validate56.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate56.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.pane_id !== undefined){
+const _errs14 = errors;
+if(typeof data.pane_id !== "string"){
+validate56.errors = [{instancePath:instancePath+"/pane_id",schemaPath:"#/properties/pane_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audio_policy !== undefined){
+let data6 = data.audio_policy;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+validate56.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data6 === "DISCARD") || (data6 === "RESERVE"))){
+validate56.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/enum",keyword:"enum",params:{allowedValues: schema114.properties.audio_policy.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate56.errors = vErrors;
+return errors === 0;
+}
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema116 = {"type":"object","additionalProperties":false,"required":["panes"],"properties":{"panes":{"type":"array","items":{"$ref":"#/components/schemas/PaneSetting"}}}};
+const schema117 = {"type":"object","description":"One pane of a mix; the numbers are decimals in (0,1) written as strings, from the bottom-left corner.","additionalProperties":false,"required":["pane_id","x","y","width","height"],"properties":{"pane_id":{"type":"string"},"x":{"type":"string","description":"Share of the output width."},"y":{"type":"string","description":"Share of the output height."},"width":{"type":"string","description":"Share of the output width."},"height":{"type":"string","description":"Share of the output height."}}};
+
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate58.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.panes === undefined) && (missing0 = "panes")){
+validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "panes")){
+validate58.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.panes !== undefined){
+let data0 = data.panes;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((((data1.pane_id === undefined) && (missing1 = "pane_id")) || ((data1.x === undefined) && (missing1 = "x"))) || ((data1.y === undefined) && (missing1 = "y"))) || ((data1.width === undefined) && (missing1 = "width"))) || ((data1.height === undefined) && (missing1 = "height"))){
+validate58.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs7 = errors;
+for(const key1 in data1){
+if(!(((((key1 === "pane_id") || (key1 === "x")) || (key1 === "y")) || (key1 === "width")) || (key1 === "height"))){
+validate58.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data1.pane_id !== undefined){
+const _errs8 = errors;
+if(typeof data1.pane_id !== "string"){
+validate58.errors = [{instancePath:instancePath+"/panes/" + i0+"/pane_id",schemaPath:"#/components/schemas/PaneSetting/properties/pane_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.x !== undefined){
+const _errs10 = errors;
+if(typeof data1.x !== "string"){
+validate58.errors = [{instancePath:instancePath+"/panes/" + i0+"/x",schemaPath:"#/components/schemas/PaneSetting/properties/x/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.y !== undefined){
+const _errs12 = errors;
+if(typeof data1.y !== "string"){
+validate58.errors = [{instancePath:instancePath+"/panes/" + i0+"/y",schemaPath:"#/components/schemas/PaneSetting/properties/y/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.width !== undefined){
+const _errs14 = errors;
+if(typeof data1.width !== "string"){
+validate58.errors = [{instancePath:instancePath+"/panes/" + i0+"/width",schemaPath:"#/components/schemas/PaneSetting/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.height !== undefined){
+const _errs16 = errors;
+if(typeof data1.height !== "string"){
+validate58.errors = [{instancePath:instancePath+"/panes/" + i0+"/height",schemaPath:"#/components/schemas/PaneSetting/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate58.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate58.errors = [{instancePath:instancePath+"/panes",schemaPath:"#/properties/panes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate58.errors = vErrors;
+return errors === 0;
+}
+validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate55.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "inputs") || (key0 === "layout"))){
+validate55.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.inputs !== undefined){
+let data0 = data.inputs;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate56(data0[i0], {instancePath:instancePath+"/inputs/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate55.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.layout !== undefined){
+const _errs5 = errors;
+if(!(validate58(data.layout, {instancePath:instancePath+"/layout",parentData:data,parentDataProperty:"layout",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate55.errors = vErrors;
+return errors === 0;
+}
+validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema119 = {"type":"object","additionalProperties":false,"properties":{"format":{"type":"string","description":"Output container of a clip or concatenation."},"video":{"$ref":"#/components/schemas/EditVideoInfo"},"audio":{"$ref":"#/components/schemas/EditAudioInfo"},"hls":{"$ref":"#/components/schemas/EditHlsInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema120 = {"type":"object","additionalProperties":false,"properties":{"reference":{"type":"string","enum":["MAX","MIN","CUSTOM","SHORT_HEIGHT_SHORT_WIDTH"],"description":"The largest or smallest input resolution, the fields below (CUSTOM), or SHORT_HEIGHT_SHORT_WIDTH (the only one for MIX)."},"width":{"type":"integer"},"height":{"type":"integer"},"codec":{"type":"string"},"bitrate":{"type":"integer","description":"bit/s"},"frame_rate":{"type":"integer"}}};
+const schema121 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string","enum":["AAC","HEAAC","MP3"]},"bitrate":{"type":"integer","description":"bit/s"},"sample":{"type":"integer","description":"Hz"},"channels":{"type":"string","description":"A string, as the SDK model says."}}};
+const schema122 = {"type":"object","additionalProperties":false,"properties":{"interval":{"type":"integer","description":"Segment length, seconds."}}};
+
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate61.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "format") || (key0 === "video")) || (key0 === "audio")) || (key0 === "hls")) || (key0 === "output"))){
+validate61.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.format !== undefined){
+const _errs2 = errors;
+if(typeof data.format !== "string"){
+validate61.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.video !== undefined){
+let data1 = data.video;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+const _errs7 = errors;
+for(const key1 in data1){
+if(!((((((key1 === "reference") || (key1 === "width")) || (key1 === "height")) || (key1 === "codec")) || (key1 === "bitrate")) || (key1 === "frame_rate"))){
+validate61.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/EditVideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data1.reference !== undefined){
+let data2 = data1.reference;
+const _errs8 = errors;
+if(typeof data2 !== "string"){
+validate61.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data2 === "MAX") || (data2 === "MIN")) || (data2 === "CUSTOM")) || (data2 === "SHORT_HEIGHT_SHORT_WIDTH"))){
+validate61.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/enum",keyword:"enum",params:{allowedValues: schema120.properties.reference.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.width !== undefined){
+let data3 = data1.width;
+const _errs10 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate61.errors = [{instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/EditVideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.height !== undefined){
+let data4 = data1.height;
+const _errs12 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate61.errors = [{instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/EditVideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.codec !== undefined){
+const _errs14 = errors;
+if(typeof data1.codec !== "string"){
+validate61.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/EditVideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.bitrate !== undefined){
+let data6 = data1.bitrate;
+const _errs16 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate61.errors = [{instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/EditVideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.frame_rate !== undefined){
+let data7 = data1.frame_rate;
+const _errs18 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate61.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/EditVideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate61.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/EditVideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audio !== undefined){
+let data8 = data.audio;
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+const _errs23 = errors;
+for(const key2 in data8){
+if(!((((key2 === "codec") || (key2 === "bitrate")) || (key2 === "sample")) || (key2 === "channels"))){
+validate61.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/EditAudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs23 === errors){
+if(data8.codec !== undefined){
+let data9 = data8.codec;
+const _errs24 = errors;
+if(typeof data9 !== "string"){
+validate61.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data9 === "AAC") || (data9 === "HEAAC")) || (data9 === "MP3"))){
+validate61.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/enum",keyword:"enum",params:{allowedValues: schema121.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid4 = _errs24 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.bitrate !== undefined){
+let data10 = data8.bitrate;
+const _errs26 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate61.errors = [{instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/EditAudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs26 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.sample !== undefined){
+let data11 = data8.sample;
+const _errs28 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate61.errors = [{instancePath:instancePath+"/audio/sample",schemaPath:"#/components/schemas/EditAudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs28 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.channels !== undefined){
+const _errs30 = errors;
+if(typeof data8.channels !== "string"){
+validate61.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/EditAudioInfo/properties/channels/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs30 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate61.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/EditAudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hls !== undefined){
+let data13 = data.hls;
+const _errs32 = errors;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+const _errs35 = errors;
+for(const key3 in data13){
+if(!(key3 === "interval")){
+validate61.errors = [{instancePath:instancePath+"/hls",schemaPath:"#/components/schemas/EditHlsInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs35 === errors){
+if(data13.interval !== undefined){
+let data14 = data13.interval;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate61.errors = [{instancePath:instancePath+"/hls/interval",schemaPath:"#/components/schemas/EditHlsInfo/properties/interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate61.errors = [{instancePath:instancePath+"/hls",schemaPath:"#/components/schemas/EditHlsInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data15 = data.output;
+const _errs38 = errors;
+const _errs39 = errors;
+if(errors === _errs39){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+let missing0;
+if((((data15.bucket === undefined) && (missing0 = "bucket")) || ((data15.location === undefined) && (missing0 = "location"))) || ((data15.object === undefined) && (missing0 = "object"))){
+validate61.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs41 = errors;
+for(const key4 in data15){
+if(!((((key4 === "bucket") || (key4 === "location")) || (key4 === "object")) || (key4 === "file_name"))){
+validate61.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs41 === errors){
+if(data15.bucket !== undefined){
+let data16 = data15.bucket;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate61.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate61.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs42 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data15.location !== undefined){
+let data17 = data15.location;
+const _errs44 = errors;
+if(errors === _errs44){
+if(typeof data17 === "string"){
+if(func1(data17) < 1){
+validate61.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate61.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs44 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data15.object !== undefined){
+let data18 = data15.object;
+const _errs46 = errors;
+if(errors === _errs46){
+if(typeof data18 === "string"){
+if(func1(data18) < 1){
+validate61.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate61.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs46 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data15.file_name !== undefined){
+const _errs48 = errors;
+if(typeof data15.file_name !== "string"){
+validate61.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs48 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate61.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate61.errors = vErrors;
+return errors === 0;
+}
+validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema124 = {"type":"object","additionalProperties":false,"required":["output"],"properties":{"timeline_start":{"type":"string","description":"Cut start in `input`, seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Cut end in `input`, seconds; negative counts from the end."},"trans_template_id":{"type":"integer"},"av_parameter":{"$ref":"#/components/schemas/AvParameters"},"mosaics":{"type":"array","items":{"$ref":"#/components/schemas/MosaicInfo"}},"image_watermarks":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"heads":{"type":"array","description":"Files put before `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"tails":{"type":"array","description":"Files put after `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema125 = {"type":"object","description":"A blurred box, from the top-left corner.","additionalProperties":false,"required":["width","height"],"properties":{"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"dx":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"dy":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"width":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."},"height":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."}}};
+
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate64.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.output === undefined) && (missing0 = "output")){
+validate64.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema124.properties, key0))){
+validate64.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.timeline_start !== undefined){
+const _errs2 = errors;
+if(typeof data.timeline_start !== "string"){
+validate64.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_end !== undefined){
+const _errs4 = errors;
+if(typeof data.timeline_end !== "string"){
+validate64.errors = [{instancePath:instancePath+"/timeline_end",schemaPath:"#/properties/timeline_end/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trans_template_id !== undefined){
+let data2 = data.trans_template_id;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate64.errors = [{instancePath:instancePath+"/trans_template_id",schemaPath:"#/properties/trans_template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.av_parameter !== undefined){
+const _errs8 = errors;
+if(!(validate22(data.av_parameter, {instancePath:instancePath+"/av_parameter",parentData:data,parentDataProperty:"av_parameter",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mosaics !== undefined){
+let data4 = data.mosaics;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data4)){
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing1;
+if(((data5.width === undefined) && (missing1 = "width")) || ((data5.height === undefined) && (missing1 = "height"))){
+validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs14 = errors;
+for(const key1 in data5){
+if(!((((((key1 === "timeline_start") || (key1 === "timeline_duration")) || (key1 === "dx")) || (key1 === "dy")) || (key1 === "width")) || (key1 === "height"))){
+validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs14 === errors){
+if(data5.timeline_start !== undefined){
+const _errs15 = errors;
+if(typeof data5.timeline_start !== "string"){
+validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/timeline_start",schemaPath:"#/components/schemas/MosaicInfo/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.timeline_duration !== undefined){
+const _errs17 = errors;
+if(typeof data5.timeline_duration !== "string"){
+validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/timeline_duration",schemaPath:"#/components/schemas/MosaicInfo/properties/timeline_duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.dx !== undefined){
+const _errs19 = errors;
+if(typeof data5.dx !== "string"){
+validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/dx",schemaPath:"#/components/schemas/MosaicInfo/properties/dx/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.dy !== undefined){
+const _errs21 = errors;
+if(typeof data5.dy !== "string"){
+validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/dy",schemaPath:"#/components/schemas/MosaicInfo/properties/dy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.width !== undefined){
+const _errs23 = errors;
+if(typeof data5.width !== "string"){
+validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/width",schemaPath:"#/components/schemas/MosaicInfo/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.height !== undefined){
+const _errs25 = errors;
+if(typeof data5.height !== "string"){
+validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/height",schemaPath:"#/components/schemas/MosaicInfo/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs11 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/mosaics",schemaPath:"#/properties/mosaics/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image_watermarks !== undefined){
+let data12 = data.image_watermarks;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data12)){
+var valid4 = true;
+const len1 = data12.length;
+for(let i1=0; i1<len1; i1++){
+const _errs29 = errors;
+if(!(validate50(data12[i1], {instancePath:instancePath+"/image_watermarks/" + i1,parentData:data12,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
+}
+var valid4 = _errs29 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/image_watermarks",schemaPath:"#/properties/image_watermarks/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.heads !== undefined){
+let data14 = data.heads;
+const _errs30 = errors;
+if(errors === _errs30){
+if(Array.isArray(data14)){
+var valid5 = true;
+const len2 = data14.length;
+for(let i2=0; i2<len2; i2++){
+let data15 = data14[i2];
+const _errs32 = errors;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+let missing2;
+if((((data15.bucket === undefined) && (missing2 = "bucket")) || ((data15.location === undefined) && (missing2 = "location"))) || ((data15.object === undefined) && (missing2 = "object"))){
+validate64.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs35 = errors;
+for(const key2 in data15){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate64.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs35 === errors){
+if(data15.bucket !== undefined){
+let data16 = data15.bucket;
+const _errs36 = errors;
+if(errors === _errs36){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs36 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.location !== undefined){
+let data17 = data15.location;
+const _errs38 = errors;
+if(errors === _errs38){
+if(typeof data17 === "string"){
+if(func1(data17) < 1){
+validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs38 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.object !== undefined){
+let data18 = data15.object;
+const _errs40 = errors;
+if(errors === _errs40){
+if(typeof data18 === "string"){
+if(func1(data18) < 1){
+validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs40 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.file_name !== undefined){
+const _errs42 = errors;
+if(typeof data15.file_name !== "string"){
+validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs42 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs32 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/heads",schemaPath:"#/properties/heads/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tails !== undefined){
+let data20 = data.tails;
+const _errs44 = errors;
+if(errors === _errs44){
+if(Array.isArray(data20)){
+var valid8 = true;
+const len3 = data20.length;
+for(let i3=0; i3<len3; i3++){
+let data21 = data20[i3];
+const _errs46 = errors;
+const _errs47 = errors;
+if(errors === _errs47){
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+let missing3;
+if((((data21.bucket === undefined) && (missing3 = "bucket")) || ((data21.location === undefined) && (missing3 = "location"))) || ((data21.object === undefined) && (missing3 = "object"))){
+validate64.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs49 = errors;
+for(const key3 in data21){
+if(!((((key3 === "bucket") || (key3 === "location")) || (key3 === "object")) || (key3 === "file_name"))){
+validate64.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs49 === errors){
+if(data21.bucket !== undefined){
+let data22 = data21.bucket;
+const _errs50 = errors;
+if(errors === _errs50){
+if(typeof data22 === "string"){
+if(func1(data22) < 1){
+validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs50 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data21.location !== undefined){
+let data23 = data21.location;
+const _errs52 = errors;
+if(errors === _errs52){
+if(typeof data23 === "string"){
+if(func1(data23) < 1){
+validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs52 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data21.object !== undefined){
+let data24 = data21.object;
+const _errs54 = errors;
+if(errors === _errs54){
+if(typeof data24 === "string"){
+if(func1(data24) < 1){
+validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs54 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data21.file_name !== undefined){
+const _errs56 = errors;
+if(typeof data21.file_name !== "string"){
+validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs56 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid8 = _errs46 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/tails",schemaPath:"#/properties/tails/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data26 = data.output;
+const _errs58 = errors;
+const _errs59 = errors;
+if(errors === _errs59){
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+let missing4;
+if((((data26.bucket === undefined) && (missing4 = "bucket")) || ((data26.location === undefined) && (missing4 = "location"))) || ((data26.object === undefined) && (missing4 = "object"))){
+validate64.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+const _errs61 = errors;
+for(const key4 in data26){
+if(!((((key4 === "bucket") || (key4 === "location")) || (key4 === "object")) || (key4 === "file_name"))){
+validate64.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs61 === errors){
+if(data26.bucket !== undefined){
+let data27 = data26.bucket;
+const _errs62 = errors;
+if(errors === _errs62){
+if(typeof data27 === "string"){
+if(func1(data27) < 1){
+validate64.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid12 = _errs62 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data26.location !== undefined){
+let data28 = data26.location;
+const _errs64 = errors;
+if(errors === _errs64){
+if(typeof data28 === "string"){
+if(func1(data28) < 1){
+validate64.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid12 = _errs64 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data26.object !== undefined){
+let data29 = data26.object;
+const _errs66 = errors;
+if(errors === _errs66){
+if(typeof data29 === "string"){
+if(func1(data29) < 1){
+validate64.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid12 = _errs66 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data26.file_name !== undefined){
+const _errs68 = errors;
+if(typeof data26.file_name !== "string"){
+validate64.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs68 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs58 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate64.errors = vErrors;
+return errors === 0;
+}
+validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate45.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema103.properties, key0))){
+validate45.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.edit_type !== undefined){
+let data0 = data.edit_type;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate45.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data1 === "CLIP") || (data1 === "CONCAT")) || (data1 === "CONCATS")) || (data1 === "MIX"))){
+validate45.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema103.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/edit_type",schemaPath:"#/properties/edit_type/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.clips !== undefined){
+let data2 = data.clips;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data2)){
+var valid2 = true;
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+const _errs8 = errors;
+if(!(validate46(data2[i1], {instancePath:instancePath+"/clips/" + i1,parentData:data2,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/clips",schemaPath:"#/properties/clips/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concats !== undefined){
+let data4 = data.concats;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data4)){
+var valid3 = true;
+const len2 = data4.length;
+for(let i2=0; i2<len2; i2++){
+const _errs11 = errors;
+if(!(validate48(data4[i2], {instancePath:instancePath+"/concats/" + i2,parentData:data4,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs11 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/concats",schemaPath:"#/properties/concats/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concat !== undefined){
+const _errs12 = errors;
+if(!(validate53(data.concat, {instancePath:instancePath+"/concat",parentData:data,parentDataProperty:"concat",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mix !== undefined){
+const _errs13 = errors;
+if(!(validate55(data.mix, {instancePath:instancePath+"/mix",parentData:data,parentDataProperty:"mix",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data8 = data.input;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing0;
+if((((data8.bucket === undefined) && (missing0 = "bucket")) || ((data8.location === undefined) && (missing0 = "location"))) || ((data8.object === undefined) && (missing0 = "object"))){
+validate45.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs17 = errors;
+for(const key1 in data8){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate45.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs17 === errors){
+if(data8.bucket !== undefined){
+let data9 = data8.bucket;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate45.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.location !== undefined){
+let data10 = data8.location;
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+validate45.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs20 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.object !== undefined){
+let data11 = data8.object;
+const _errs22 = errors;
+if(errors === _errs22){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate45.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs22 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.file_name !== undefined){
+const _errs24 = errors;
+if(typeof data8.file_name !== "string"){
+validate45.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs24 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_setting !== undefined){
+const _errs26 = errors;
+if(!(validate61(data.output_setting, {instancePath:instancePath+"/output_setting",parentData:data,parentDataProperty:"output_setting",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image_watermark_settings !== undefined){
+let data14 = data.image_watermark_settings;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data14)){
+var valid6 = true;
+const len3 = data14.length;
+for(let i3=0; i3<len3; i3++){
+const _errs29 = errors;
+if(!(validate50(data14[i3], {instancePath:instancePath+"/image_watermark_settings/" + i3,parentData:data14,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
+}
+var valid6 = _errs29 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/image_watermark_settings",schemaPath:"#/properties/image_watermark_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.edit_settings !== undefined){
+let data16 = data.edit_settings;
+const _errs30 = errors;
+if(errors === _errs30){
+if(Array.isArray(data16)){
+var valid7 = true;
+const len4 = data16.length;
+for(let i4=0; i4<len4; i4++){
+const _errs32 = errors;
+if(!(validate64(data16[i4], {instancePath:instancePath+"/edit_settings/" + i4,parentData:data16,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+errors = vErrors.length;
+}
+var valid7 = _errs32 === errors;
+if(!valid7){
+break;
+}
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/edit_settings",schemaPath:"#/properties/edit_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_data !== undefined){
+let data18 = data.user_data;
+const _errs33 = errors;
+const _errs34 = errors;
+if(errors === _errs34){
+if(typeof data18 === "string"){
+if(func1(data18) > 1024){
+validate45.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/components/schemas/UserData/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
+return false;
+}
+}
+else {
+validate45.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/components/schemas/UserData/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate45.errors = vErrors;
+return errors === 0;
+}
+validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema130 = {"type":"object","description":"One output of an editing job.","additionalProperties":false,"properties":{"output_file_name":{"type":"string"},"exec_description":{"type":"string"},"meta_data":{"$ref":"#/components/schemas/SourceInfo"}}};
+
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate69.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "output_file_name") || (key0 === "exec_description")) || (key0 === "meta_data"))){
+validate69.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.output_file_name !== undefined){
+const _errs2 = errors;
+if(typeof data.output_file_name !== "string"){
+validate69.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.exec_description !== undefined){
+const _errs4 = errors;
+if(typeof data.exec_description !== "string"){
+validate69.errors = [{instancePath:instancePath+"/exec_description",schemaPath:"#/properties/exec_description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.meta_data !== undefined){
+const _errs6 = errors;
+if(!(validate13(data.meta_data, {instancePath:instancePath+"/meta_data",parentData:data,parentDataProperty:"meta_data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate69.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate69.errors = vErrors;
+return errors === 0;
+}
+validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate44.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))) || ((data.job_id === undefined) && (missing0 = "job_id"))){
+validate44.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema96.properties, key0))){
+validate44.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) > 64){
+validate44.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data0) < 1){
+validate44.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate44.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate44.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema96.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate44.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate44.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.start_time !== undefined){
 let data3 = data.start_time;
 const _errs10 = errors;
@@ -11587,18 +12405,18 @@ if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(!pattern2.test(data3)){
-validate42.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate44.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data3))){
-validate42.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate44.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11617,18 +12435,18 @@ if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data4 === "string"){
 if(!pattern2.test(data4)){
-validate42.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate44.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data4))){
-validate42.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate44.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11642,7 +12460,7 @@ if(valid0){
 if(data.error_code !== undefined){
 const _errs16 = errors;
 if(typeof data.error_code !== "string"){
-validate42.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -11654,7 +12472,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs18 = errors;
 if(typeof data.description !== "string"){
-validate42.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -11666,7 +12484,7 @@ if(valid0){
 if(data.user_data !== undefined){
 const _errs20 = errors;
 if(typeof data.user_data !== "string"){
-validate42.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -11682,18 +12500,18 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data8 === "string"){
 if(func1(data8) > 64){
-validate42.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate44.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func1(data8) < 1){
-validate42.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate44.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11714,11 +12532,11 @@ for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 const _errs27 = errors;
 if(typeof data10 !== "string"){
-validate42.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((((data10 === "CLIP") || (data10 === "CONCAT")) || (data10 === "CONCATS")) || (data10 === "MIX"))){
-validate42.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema91.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
+validate44.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema96.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid6 = _errs27 === errors;
@@ -11728,7 +12546,7 @@ break;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/edit_type",schemaPath:"#/properties/edit_type/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate44.errors = [{instancePath:instancePath+"/edit_type",schemaPath:"#/properties/edit_type/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11746,14 +12564,14 @@ if(errors === _errs30){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 let missing1;
 if((((data11.bucket === undefined) && (missing1 = "bucket")) || ((data11.location === undefined) && (missing1 = "location"))) || ((data11.object === undefined) && (missing1 = "object"))){
-validate42.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate44.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs32 = errors;
 for(const key1 in data11){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate42.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate44.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11765,12 +12583,12 @@ const _errs33 = errors;
 if(errors === _errs33){
 if(typeof data12 === "string"){
 if(func1(data12) < 1){
-validate42.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate44.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11786,12 +12604,12 @@ const _errs35 = errors;
 if(errors === _errs35){
 if(typeof data13 === "string"){
 if(func1(data13) < 1){
-validate42.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate44.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11807,12 +12625,12 @@ const _errs37 = errors;
 if(errors === _errs37){
 if(typeof data14 === "string"){
 if(func1(data14) < 1){
-validate42.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate44.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11825,7 +12643,7 @@ if(valid8){
 if(data11.file_name !== undefined){
 const _errs39 = errors;
 if(typeof data11.file_name !== "string"){
-validate42.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs39 === errors;
@@ -11840,7 +12658,7 @@ var valid8 = true;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate44.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -11852,8 +12670,8 @@ var valid0 = true;
 if(valid0){
 if(data.edit_task_req !== undefined){
 const _errs41 = errors;
-if(!(validate43(data.edit_task_req, {instancePath:instancePath+"/edit_task_req",parentData:data,parentDataProperty:"edit_task_req",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data.edit_task_req, {instancePath:instancePath+"/edit_task_req",parentData:data,parentDataProperty:"edit_task_req",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs41 === errors;
@@ -11871,8 +12689,8 @@ var valid9 = true;
 const len1 = data17.length;
 for(let i1=0; i1<len1; i1++){
 const _errs44 = errors;
-if(!(validate67(data17[i1], {instancePath:instancePath+"/output_file_info/" + i1,parentData:data17,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate69(data17[i1], {instancePath:instancePath+"/output_file_info/" + i1,parentData:data17,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
 var valid9 = _errs44 === errors;
@@ -11882,7 +12700,7 @@ break;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/output_file_info",schemaPath:"#/properties/output_file_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate44.errors = [{instancePath:instancePath+"/output_file_info",schemaPath:"#/properties/output_file_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11907,21 +12725,21 @@ var valid0 = true;
 }
 }
 else {
-validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate42.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
-validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema126 = {"type":"object","description":"One media process (enhancement) task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_file_name":{"type":"array","items":{"type":"string"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema131 = {"type":"object","description":"One media process (enhancement) task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_file_name":{"type":"array","items":{"type":"string"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate71.evaluated;
+const evaluated0 = validate73.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11932,14 +12750,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate71.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate73.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "task_id") || (key0 === "status")) || (key0 === "create_time")) || (key0 === "end_time")) || (key0 === "output")) || (key0 === "description")) || (key0 === "output_file_name")) || (key0 === "input"))){
-validate71.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate73.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11952,18 +12770,18 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func1(data0) > 64){
-validate71.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate73.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func1(data0) < 1){
-validate71.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate73.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate71.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11977,11 +12795,11 @@ if(data.status !== undefined){
 let data1 = data.status;
 const _errs5 = errors;
 if(typeof data1 !== "string"){
-validate71.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate71.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema126.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate73.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema131.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -11998,18 +12816,18 @@ if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern2.test(data2)){
-validate71.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate73.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data2))){
-validate71.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate73.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate71.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12028,18 +12846,18 @@ if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(!pattern2.test(data3)){
-validate71.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate73.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data3))){
-validate71.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate73.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate71.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12058,14 +12876,14 @@ if(errors === _errs14){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
 if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
-validate71.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate73.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs16 = errors;
 for(const key1 in data4){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate71.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate73.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -12077,12 +12895,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data5 === "string"){
 if(func1(data5) < 1){
-validate71.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate73.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate71.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12098,12 +12916,12 @@ const _errs19 = errors;
 if(errors === _errs19){
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-validate71.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate73.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate71.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12119,12 +12937,12 @@ const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data7 === "string"){
 if(func1(data7) < 1){
-validate71.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate73.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate71.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12137,7 +12955,7 @@ if(valid5){
 if(data4.file_name !== undefined){
 const _errs23 = errors;
 if(typeof data4.file_name !== "string"){
-validate71.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs23 === errors;
@@ -12152,7 +12970,7 @@ var valid5 = true;
 }
 }
 else {
-validate71.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate73.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -12165,7 +12983,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs25 = errors;
 if(typeof data.description !== "string"){
-validate71.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -12184,7 +13002,7 @@ const len0 = data10.length;
 for(let i0=0; i0<len0; i0++){
 const _errs29 = errors;
 if(typeof data10[i0] !== "string"){
-validate71.errors = [{instancePath:instancePath+"/output_file_name/" + i0,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/output_file_name/" + i0,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs29 === errors;
@@ -12194,7 +13012,7 @@ break;
 }
 }
 else {
-validate71.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate73.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12212,14 +13030,14 @@ if(errors === _errs32){
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 let missing2;
 if((((data12.bucket === undefined) && (missing2 = "bucket")) || ((data12.location === undefined) && (missing2 = "location"))) || ((data12.object === undefined) && (missing2 = "object"))){
-validate71.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate73.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs34 = errors;
 for(const key2 in data12){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate71.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate73.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -12231,12 +13049,12 @@ const _errs35 = errors;
 if(errors === _errs35){
 if(typeof data13 === "string"){
 if(func1(data13) < 1){
-validate71.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate73.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate71.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12252,12 +13070,12 @@ const _errs37 = errors;
 if(errors === _errs37){
 if(typeof data14 === "string"){
 if(func1(data14) < 1){
-validate71.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate73.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate71.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12273,12 +13091,12 @@ const _errs39 = errors;
 if(errors === _errs39){
 if(typeof data15 === "string"){
 if(func1(data15) < 1){
-validate71.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate73.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate71.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12291,7 +13109,7 @@ if(valid8){
 if(data12.file_name !== undefined){
 const _errs41 = errors;
 if(typeof data12.file_name !== "string"){
-validate71.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs41 === errors;
@@ -12306,7 +13124,7 @@ var valid8 = true;
 }
 }
 else {
-validate71.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate73.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -12326,14 +13144,14 @@ var valid0 = true;
 }
 }
 else {
-validate71.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate71.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
-validate71.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -12585,11 +13403,29 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.notifications !== undefined){
+if(data.transcoding_template_groups !== undefined){
+let data10 = data.transcoding_template_groups;
 const _errs25 = errors;
-if(!(validate4(data.notifications, {instancePath:instancePath+"/notifications",parentData:data,parentDataProperty:"notifications",rootData,dynamicAnchors}))){
+if(errors === _errs25){
+if(Array.isArray(data10)){
+var valid8 = true;
+const len3 = data10.length;
+for(let i3=0; i3<len3; i3++){
+const _errs27 = errors;
+if(!(validate4(data10[i3], {instancePath:instancePath+"/transcoding_template_groups/" + i3,parentData:data10,parentDataProperty:i3,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
 errors = vErrors.length;
+}
+var valid8 = _errs27 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/transcoding_template_groups",schemaPath:"#/properties/transcoding_template_groups/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
 }
 var valid0 = _errs25 === errors;
 }
@@ -12597,38 +13433,20 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.transcodings !== undefined){
-let data11 = data.transcodings;
-const _errs26 = errors;
-if(errors === _errs26){
-if(Array.isArray(data11)){
-var valid8 = true;
-const len3 = data11.length;
-for(let i3=0; i3<len3; i3++){
+if(data.notifications !== undefined){
 const _errs28 = errors;
-if(!(validate8(data11[i3], {instancePath:instancePath+"/transcodings/" + i3,parentData:data11,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+if(!(validate6(data.notifications, {instancePath:instancePath+"/notifications",parentData:data,parentDataProperty:"notifications",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
 errors = vErrors.length;
 }
-var valid8 = _errs28 === errors;
-if(!valid8){
-break;
-}
-}
-}
-else {
-validate0.errors = [{instancePath:instancePath+"/transcodings",schemaPath:"#/properties/transcodings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs26 === errors;
+var valid0 = _errs28 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.thumbnails !== undefined){
-let data13 = data.thumbnails;
+if(data.transcodings !== undefined){
+let data13 = data.transcodings;
 const _errs29 = errors;
 if(errors === _errs29){
 if(Array.isArray(data13)){
@@ -12636,8 +13454,8 @@ var valid9 = true;
 const len4 = data13.length;
 for(let i4=0; i4<len4; i4++){
 const _errs31 = errors;
-if(!(validate23(data13[i4], {instancePath:instancePath+"/thumbnails/" + i4,parentData:data13,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate10(data13[i4], {instancePath:instancePath+"/transcodings/" + i4,parentData:data13,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
 errors = vErrors.length;
 }
 var valid9 = _errs31 === errors;
@@ -12647,7 +13465,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/thumbnails",schemaPath:"#/properties/thumbnails/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/transcodings",schemaPath:"#/properties/transcodings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12657,8 +13475,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data["animated-graphics"] !== undefined){
-let data15 = data["animated-graphics"];
+if(data.thumbnails !== undefined){
+let data15 = data.thumbnails;
 const _errs32 = errors;
 if(errors === _errs32){
 if(Array.isArray(data15)){
@@ -12666,7 +13484,7 @@ var valid10 = true;
 const len5 = data15.length;
 for(let i5=0; i5<len5; i5++){
 const _errs34 = errors;
-if(!(validate25(data15[i5], {instancePath:instancePath+"/animated-graphics/" + i5,parentData:data15,parentDataProperty:i5,rootData,dynamicAnchors}))){
+if(!(validate25(data15[i5], {instancePath:instancePath+"/thumbnails/" + i5,parentData:data15,parentDataProperty:i5,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
@@ -12677,7 +13495,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/animated-graphics",schemaPath:"#/properties/animated-graphics/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/thumbnails",schemaPath:"#/properties/thumbnails/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12687,8 +13505,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.encryptions !== undefined){
-let data17 = data.encryptions;
+if(data["animated-graphics"] !== undefined){
+let data17 = data["animated-graphics"];
 const _errs35 = errors;
 if(errors === _errs35){
 if(Array.isArray(data17)){
@@ -12696,7 +13514,7 @@ var valid11 = true;
 const len6 = data17.length;
 for(let i6=0; i6<len6; i6++){
 const _errs37 = errors;
-if(!(validate27(data17[i6], {instancePath:instancePath+"/encryptions/" + i6,parentData:data17,parentDataProperty:i6,rootData,dynamicAnchors}))){
+if(!(validate27(data17[i6], {instancePath:instancePath+"/animated-graphics/" + i6,parentData:data17,parentDataProperty:i6,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
@@ -12707,7 +13525,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/encryptions",schemaPath:"#/properties/encryptions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/animated-graphics",schemaPath:"#/properties/animated-graphics/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12717,8 +13535,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data["extract-metadata"] !== undefined){
-let data19 = data["extract-metadata"];
+if(data.encryptions !== undefined){
+let data19 = data.encryptions;
 const _errs38 = errors;
 if(errors === _errs38){
 if(Array.isArray(data19)){
@@ -12726,7 +13544,7 @@ var valid12 = true;
 const len7 = data19.length;
 for(let i7=0; i7<len7; i7++){
 const _errs40 = errors;
-if(!(validate29(data19[i7], {instancePath:instancePath+"/extract-metadata/" + i7,parentData:data19,parentDataProperty:i7,rootData,dynamicAnchors}))){
+if(!(validate29(data19[i7], {instancePath:instancePath+"/encryptions/" + i7,parentData:data19,parentDataProperty:i7,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
@@ -12737,7 +13555,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/extract-metadata",schemaPath:"#/properties/extract-metadata/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/encryptions",schemaPath:"#/properties/encryptions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12747,8 +13565,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.remux !== undefined){
-let data21 = data.remux;
+if(data["extract-metadata"] !== undefined){
+let data21 = data["extract-metadata"];
 const _errs41 = errors;
 if(errors === _errs41){
 if(Array.isArray(data21)){
@@ -12756,8 +13574,8 @@ var valid13 = true;
 const len8 = data21.length;
 for(let i8=0; i8<len8; i8++){
 const _errs43 = errors;
-if(!(validate33(data21[i8], {instancePath:instancePath+"/remux/" + i8,parentData:data21,parentDataProperty:i8,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+if(!(validate31(data21[i8], {instancePath:instancePath+"/extract-metadata/" + i8,parentData:data21,parentDataProperty:i8,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 var valid13 = _errs43 === errors;
@@ -12767,7 +13585,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/remux",schemaPath:"#/properties/remux/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/extract-metadata",schemaPath:"#/properties/extract-metadata/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12777,8 +13595,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data["merge-channels"] !== undefined){
-let data23 = data["merge-channels"];
+if(data.remux !== undefined){
+let data23 = data.remux;
 const _errs44 = errors;
 if(errors === _errs44){
 if(Array.isArray(data23)){
@@ -12786,8 +13604,8 @@ var valid14 = true;
 const len9 = data23.length;
 for(let i9=0; i9<len9; i9++){
 const _errs46 = errors;
-if(!(validate36(data23[i9], {instancePath:instancePath+"/merge-channels/" + i9,parentData:data23,parentDataProperty:i9,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate35(data23[i9], {instancePath:instancePath+"/remux/" + i9,parentData:data23,parentDataProperty:i9,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 var valid14 = _errs46 === errors;
@@ -12797,7 +13615,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/merge-channels",schemaPath:"#/properties/merge-channels/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/remux",schemaPath:"#/properties/remux/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12807,8 +13625,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data["reset-tracks"] !== undefined){
-let data25 = data["reset-tracks"];
+if(data["merge-channels"] !== undefined){
+let data25 = data["merge-channels"];
 const _errs47 = errors;
 if(errors === _errs47){
 if(Array.isArray(data25)){
@@ -12816,8 +13634,8 @@ var valid15 = true;
 const len10 = data25.length;
 for(let i10=0; i10<len10; i10++){
 const _errs49 = errors;
-if(!(validate40(data25[i10], {instancePath:instancePath+"/reset-tracks/" + i10,parentData:data25,parentDataProperty:i10,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(!(validate38(data25[i10], {instancePath:instancePath+"/merge-channels/" + i10,parentData:data25,parentDataProperty:i10,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
 }
 var valid15 = _errs49 === errors;
@@ -12827,7 +13645,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/reset-tracks",schemaPath:"#/properties/reset-tracks/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/merge-channels",schemaPath:"#/properties/merge-channels/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12837,8 +13655,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data["editing-jobs"] !== undefined){
-let data27 = data["editing-jobs"];
+if(data["reset-tracks"] !== undefined){
+let data27 = data["reset-tracks"];
 const _errs50 = errors;
 if(errors === _errs50){
 if(Array.isArray(data27)){
@@ -12846,7 +13664,7 @@ var valid16 = true;
 const len11 = data27.length;
 for(let i11=0; i11<len11; i11++){
 const _errs52 = errors;
-if(!(validate42(data27[i11], {instancePath:instancePath+"/editing-jobs/" + i11,parentData:data27,parentDataProperty:i11,rootData,dynamicAnchors}))){
+if(!(validate42(data27[i11], {instancePath:instancePath+"/reset-tracks/" + i11,parentData:data27,parentDataProperty:i11,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
@@ -12857,7 +13675,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/editing-jobs",schemaPath:"#/properties/editing-jobs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/reset-tracks",schemaPath:"#/properties/reset-tracks/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12867,8 +13685,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.enhancements !== undefined){
-let data29 = data.enhancements;
+if(data["editing-jobs"] !== undefined){
+let data29 = data["editing-jobs"];
 const _errs53 = errors;
 if(errors === _errs53){
 if(Array.isArray(data29)){
@@ -12876,8 +13694,8 @@ var valid17 = true;
 const len12 = data29.length;
 for(let i12=0; i12<len12; i12++){
 const _errs55 = errors;
-if(!(validate71(data29[i12], {instancePath:instancePath+"/enhancements/" + i12,parentData:data29,parentDataProperty:i12,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate44(data29[i12], {instancePath:instancePath+"/editing-jobs/" + i12,parentData:data29,parentDataProperty:i12,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 var valid17 = _errs55 === errors;
@@ -12887,7 +13705,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/enhancements",schemaPath:"#/properties/enhancements/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/editing-jobs",schemaPath:"#/properties/editing-jobs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12895,6 +13713,37 @@ var valid0 = _errs53 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.enhancements !== undefined){
+let data31 = data.enhancements;
+const _errs56 = errors;
+if(errors === _errs56){
+if(Array.isArray(data31)){
+var valid18 = true;
+const len13 = data31.length;
+for(let i13=0; i13<len13; i13++){
+const _errs58 = errors;
+if(!(validate73(data31[i13], {instancePath:instancePath+"/enhancements/" + i13,parentData:data31,parentDataProperty:i13,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+errors = vErrors.length;
+}
+var valid18 = _errs58 === errors;
+if(!valid18){
+break;
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/enhancements",schemaPath:"#/properties/enhancements/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs56 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }

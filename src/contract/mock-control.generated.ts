@@ -788,6 +788,11 @@ export interface components {
             /** @description Transcoding templates, beside the preset ones. */
             transcoding_templates?: components["schemas"]["FixtureTemplate"][];
             /**
+             * @description The project's transcoding template groups, as ListTemplateGroup answers them (TemplateGroup in
+             *     mpc-api.yaml), their templates among `transcoding_templates`; only in a file with `project_id`.
+             */
+            transcoding_template_groups?: Record<string, never>[];
+            /**
              * @description The project's event notification configuration, as `PUT /v1/{project_id}/notification` takes it
              *     (NotificationConfig in mpc-api.yaml); only in a file with `project_id`.
              */
@@ -829,6 +834,7 @@ export interface components {
                 enhancements: number;
                 thumbnail_details: number;
                 transcoding_templates: number;
+                transcoding_template_groups: number;
             };
         };
         /**
@@ -1961,7 +1967,8 @@ export interface operations {
                      *         "editing-jobs": 0,
                      *         "enhancements": 0,
                      *         "thumbnail_details": 0,
-                     *         "transcoding_templates": 0
+                     *         "transcoding_templates": 0,
+                     *         "transcoding_template_groups": 0
                      *       }
                      *     }
                      */

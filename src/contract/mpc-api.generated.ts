@@ -584,6 +584,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/{project_id}/template_group/transcodings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Transcoding Template Groups
+         * @description The project's template groups, newest first. `total` counts every group that matches, not just this page.
+         *     `group_name` (at most 10 distinct values) keeps the groups whose name is one of them. When `group_id` is given
+         *     (1 to 10 distinct values), `page` and `size` are ignored and the answer holds the named groups. A `group_id`
+         *     that matches no group of the project is a 403 MPC.10231, which is what Terraform sees the real service
+         *     answer. `size` is at most 100, as the SDK says; the current Chinese API page says 1000.
+         */
+        get: operations["ListTemplateGroup"];
+        /**
+         * Updating a Transcoding Template Group
+         * @description Changes the project's group `group_id` and answers 204 with no body. The fields given replace the group's;
+         *     the fields left out keep their values. The group's templates change with it. When `videos` is given, the
+         *     outputs that remain keep their template ids, in order, added outputs get new ids, and the templates of removed
+         *     outputs are deleted. The real service does not document what happens to the ids; this is what mpc-mock does.
+         *     `group_id` is required, as the SDK says; an old en-us page marks it optional. A name that another group has is
+         *     a 400 MPC.10230. An id that no group of the project has is a 403 MPC.10231.
+         */
+        put: operations["UpdateTemplateGroup"];
+        /**
+         * Creating a Transcoding Template Group
+         * @description Creates a template group: one input and up to 6 outputs. The outputs share `audio`, `video_common` and
+         *     `common`, and each `videos[]` entry gives one output's `width`, `height` and `bitrate`. The service makes one
+         *     transcoding template per output and answers 201 with the whole group. The answer has the group's `group_id`,
+         *     a string, and the new templates' ids, numbers, in the order of `videos`: in `template_ids` and in each
+         *     `videos[].template_id`. A task uses the group by naming those ids in `trans_template_id`, in that order; no
+         *     create body takes a group id (SPEC 10.2).
+         *     `name` is required, as the SDK says; an old en-us page marks it optional. A name that another group of the
+         *     project has is a 400 MPC.10230. The codec's own rules for `width` and `height` are checked in code (400
+         *     MPC.10202).
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored, and numeric strings are accepted where an integer is expected.
+         */
+        post: operations["CreateTemplateGroup"];
+        /**
+         * Deleting a Transcoding Template Group
+         * @description Deletes the project's group `group_id`, and the transcoding templates it made for its outputs, and answers 204
+         *     with no body. Those templates existed only for the group; the real service does not document what happens to
+         *     them. An id that no group of the project has is a 403 MPC.10231, which is what Terraform sees the real service
+         *     answer; the error table gives that code with 400. A missing `group_id` is a 400 MPC.10202. The SDKs send
+         *     `Content-Type: application/json` with an empty body, which is accepted.
+         */
+        delete: operations["DeleteTemplateGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1624,6 +1679,65 @@ export interface components {
             /** @description Name of the output stream. */
             stream_name?: string;
         };
+        /** @description The video settings that every output of a template group shares (the SDK's `VideoCommon`); `bitrate`, `width` and `height` are per output, in `videos`. */
+        VideoCommon: {
+            /**
+             * @description `discard` with audio `transcode` gives audio only; `transcode` with audio `discard` gives video only; both `discard` is invalid.
+             * @enum {string}
+             */
+            output_policy?: "discard" | "transcode";
+            /**
+             * @description 1 H.264, 2 H.265.
+             * @enum {integer}
+             */
+            codec?: 1 | 2;
+            /**
+             * @description 1 H.264 baseline, 2 H.264 main, 3 H.264 high (recommended), 4 H.265 main.
+             * @enum {integer}
+             */
+            profile?: 1 | 2 | 3 | 4;
+            /** @description 1 to 15 are levels 1.0 to 5.1, as in `Video`. */
+            level?: number;
+            /**
+             * @description Encoding quality: 1 speed (the default), 3 high quality, 4 quality, 5 balance.
+             * @enum {integer}
+             */
+            preset?: 1 | 3 | 4 | 5;
+            /** @description Longest interval between I-frames, seconds; 5 when absent. */
+            max_iframes_interval?: number;
+            /** @description Most consecutive B-frames; 4 (H.264) or 7 (H.265) when absent. */
+            bframes_count?: number;
+            /** @description Frames per second: 0 (adaptive), or 5 to 60; 0 to 60 is accepted, as in `Video`. */
+            frame_rate?: number;
+            /**
+             * @description Black-border cropping, as in `Video`.
+             * @enum {integer}
+             */
+            black_cut?: 0 | 1 | 2;
+        };
+        /** @description One output of a template group, in create and update bodies (the SDK's `VideoObj`). */
+        VideoObj: {
+            /** @description 0, or an even number from 32 to 4096 */
+            width: number | 0;
+            /** @description 0, or an even number from 32 to 2880 */
+            height: number | 0;
+            /** @description 0, or an integer from 40 to 30000 */
+            bitrate: number | 0;
+            /** @description Name of the output stream. */
+            stream_name?: string;
+        };
+        /** @description One output of a template group as answered, with the transcoding template the group holds for it (the SDK's `VideoAndTemplate`). */
+        VideoAndTemplate: {
+            /** @description ID of the transcoding template of this output; a task names it in `trans_template_id`. */
+            template_id: number;
+            /** @description px */
+            width: number;
+            /** @description px */
+            height: number;
+            /** @description kbit/s; 0 is adaptive. */
+            bitrate: number;
+            stream_name?: string;
+        };
         /** @description A custom transcoding template as CreateTransTemplate takes it (the SDK's `TransTemplate`). */
         TransTemplate: {
             /** @description Template name; up to 128 characters, the console's limit. */
@@ -1666,6 +1780,48 @@ export interface components {
         ListTemplateResponse: {
             template_array: components["schemas"]["TemplateInfo"][];
             /** @description Every template that matches, not only this page. */
+            total: number;
+        };
+        /** @description A template group as CreateTemplateGroup takes it (the SDK's `TransTemplateGroup`). */
+        TransTemplateGroup: {
+            /** @description Group name. Required, as the SDK says (an old en-us page marks it optional). */
+            name: string;
+            /** @description One entry per output, at most 6. */
+            videos?: components["schemas"]["VideoObj"][];
+            audio?: components["schemas"]["Audio"];
+            video_common?: components["schemas"]["VideoCommon"];
+            common?: components["schemas"]["Common"];
+        };
+        /** @description The changes to a template group (the SDK's `ModifyTransTemplateGroup`); the fields left out keep their values. */
+        ModifyTransTemplateGroup: {
+            /** @description ID of the group to change. Required, as the SDK says (an old en-us page marks it optional). */
+            group_id: string;
+            /** @description Group name. */
+            name?: string;
+            /** @description One entry per output, at most 6; replaces the group's outputs. */
+            videos?: components["schemas"]["VideoObj"][];
+            audio?: components["schemas"]["Audio"];
+            video_common?: components["schemas"]["VideoCommon"];
+            common?: components["schemas"]["Common"];
+        };
+        /** @description One template group as answered (the SDK's `TemplateGroup`). */
+        TemplateGroup: {
+            /** @description Group ID, a JSON string (the group's template ids are numbers). */
+            group_id: string;
+            name: string;
+            /** @description IDs of the group's transcoding templates, one per output in the order of `videos`, as JSON numbers. */
+            template_ids: number[];
+            videos: components["schemas"]["VideoAndTemplate"][];
+            audio?: components["schemas"]["Audio"];
+            video_common?: components["schemas"]["VideoCommon"];
+            common?: components["schemas"]["Common"];
+        };
+        CreateTemplateGroupResponse: {
+            template_group: components["schemas"]["TemplateGroup"];
+        };
+        ListTemplateGroupResponse: {
+            template_group_list: components["schemas"]["TemplateGroup"][];
+            /** @description Every group that matches, not only this page. */
             total: number;
         };
     };
@@ -1864,6 +2020,16 @@ export interface components {
         TemplatePage: number;
         /** @description Number of records on each page. Ignored if `template_id` is given. */
         TemplateSize: number;
+        /** @description Template group IDs, as repeated keys (`group_id=a&group_id=b`). At most 10 distinct values; duplicates count once. */
+        GroupIdArray: string[];
+        /** @description Template group names, as repeated keys. At most 10 distinct values; duplicates count once. */
+        GroupNameArray: string[];
+        /** @description ID of the template group to delete. A single value. */
+        GroupIdToDelete: string;
+        /** @description Page number, from 0. Ignored if `group_id` is given. */
+        GroupPage: number;
+        /** @description Number of records on each page, at most 100 as the SDK says (the current Chinese API page says 1000). Ignored if `group_id` is given. */
+        GroupSize: number;
     };
     requestBodies: never;
     headers: {
@@ -4043,6 +4209,205 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["InvalidTemplate"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TemplateNotFound"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListTemplateGroup: {
+        parameters: {
+            query?: {
+                /** @description Template group IDs, as repeated keys (`group_id=a&group_id=b`). At most 10 distinct values; duplicates count once. */
+                group_id?: components["parameters"]["GroupIdArray"];
+                /** @description Template group names, as repeated keys. At most 10 distinct values; duplicates count once. */
+                group_name?: components["parameters"]["GroupNameArray"];
+                /** @description Page number, from 0. Ignored if `group_id` is given. */
+                page?: components["parameters"]["GroupPage"];
+                /** @description Number of records on each page, at most 100 as the SDK says (the current Chinese API page says 1000). Ignored if `group_id` is given. */
+                size?: components["parameters"]["GroupSize"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Template groups queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListTemplateGroupResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TemplateNotFound"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    UpdateTemplateGroup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifyTransTemplateGroup"];
+            };
+        };
+        responses: {
+            /** @description Updated; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidTemplate"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TemplateNotFound"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateTemplateGroup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransTemplateGroup"];
+            };
+        };
+        responses: {
+            /** @description Template group created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateTemplateGroupResponse"];
+                };
+            };
+            400: components["responses"]["InvalidTemplate"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    DeleteTemplateGroup: {
+        parameters: {
+            query: {
+                /** @description ID of the template group to delete. A single value. */
+                group_id: components["parameters"]["GroupIdToDelete"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["TemplateNotFound"];
             404: components["responses"]["ApiNotFound"];

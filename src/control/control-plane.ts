@@ -183,6 +183,7 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
           ...Object.fromEntries(TASK_KINDS.map((kind) => [kind.path, set.tasks.filter((t) => t.kind === kind.name).length])),
           thumbnail_details: set.details.length,
           transcoding_templates: set.templates.length,
+          transcoding_template_groups: set.groups?.length ?? 0,
         },
       };
     },

@@ -29,6 +29,7 @@ import { invalidParameter, notFinal, operationFailed, operationForbidden, taskDo
 import { statSummary, taskDetailInfo, type StatType, type TaskDetailInfo } from './tasks/transcoding-reads.js';
 import type { components } from '../contract/mpc-api.generated.js';
 import * as customTemplates from './templates/custom-templates.js';
+import * as templateGroups from './templates/template-groups.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { checkNotificationConfigs, messagesOf, type NotificationConfig, type Transition } from './notifications/notifications.js';
 import { SmnSigner } from './notifications/smn-signing.js';
@@ -42,6 +43,8 @@ export interface Baseline {
   more?: () => Iterable<StoredTask>;
   /** Projects' notification configurations. */
   notifications?: ReadonlyArray<{ projectId: string; configs: NotificationConfig[] }>;
+  /** Projects' transcoding template groups (their templates are among `templates`). */
+  groups?: ReadonlyArray<{ projectId: string; group: templateGroups.TemplateGroup }>;
 }
 
 export interface MpcServiceOptions {
@@ -102,6 +105,14 @@ export interface MpcService {
   updateTransTemplate(projectId: string, body: customTemplates.ModifyTransTemplateBody): void;
   /** DeleteTemplate: removes one of the project's own templates. */
   deleteTransTemplate(projectId: string, templateId: number): void;
+  /** CreateTemplateGroup: a group and one transcoding template per output; answers the group. */
+  createTemplateGroup(projectId: string, body: templateGroups.CreateTemplateGroupBody): templateGroups.TemplateGroup;
+  /** ListTemplateGroup: by id, or a page of the project's groups by name. */
+  listTemplateGroups(projectId: string, q: { group_id?: string[]; group_name?: string[]; page: number; size: number }): { template_group_list: templateGroups.TemplateGroup[]; total: number };
+  /** UpdateTemplateGroup: changes a group and its templates. */
+  updateTemplateGroup(projectId: string, body: templateGroups.ModifyTemplateGroupBody): void;
+  /** DeleteTemplateGroup: removes a group and its templates. */
+  deleteTemplateGroup(projectId: string, groupId: string): void;
   /** The control plane's step on: one created task, one state (SPEC 6.5). Undefined for an unknown task. */
   advanceTask(kind: TaskKind, projectId: string | undefined, taskId: string): TaskDocument | undefined;
   readonly journal: Journal;
@@ -341,6 +352,10 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     listTransTemplates: (projectId, q) => customTemplates.listTransTemplates(store.templates, projectId, q),
     updateTransTemplate: (projectId, body) => store.transaction(() => customTemplates.updateTransTemplate(store.templates, projectId, body)),
     deleteTransTemplate: (projectId, templateId) => store.transaction(() => customTemplates.deleteTransTemplate(store.templates, projectId, templateId)),
+    createTemplateGroup: (projectId, body) => store.transaction(() => templateGroups.createTemplateGroup(store.templates, projectId, body)),
+    listTemplateGroups: (projectId, q) => templateGroups.listTemplateGroups(store.templates, projectId, q),
+    updateTemplateGroup: (projectId, body) => store.transaction(() => templateGroups.updateTemplateGroup(store.templates, projectId, body)),
+    deleteTemplateGroup: (projectId, groupId) => store.transaction(() => templateGroups.deleteTemplateGroup(store.templates, projectId, groupId)),
 
     advanceTask(kind, projectId, taskId) {
       lifecycle.settle();
@@ -359,6 +374,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       const storeScope = { ...(scope.project_id !== undefined ? { projectId: scope.project_id } : {}), ...(scope.kind ? { kind: scope.kind.name } : {}) };
       const count = store.transaction(() => {
         const n = store.replaceScope(storeScope, baseline.tasks, baseline.details, baseline.templates, baseline.more?.() ?? []);
+        // Groups go where their templates go: with the transcoding tasks' reset (replaceScope's templates).
+        if (scope.kind === undefined || scope.kind.name === 'transcoding') templateGroups.replaceGroups(store.templates, scope.project_id, baseline.groups ?? []);
         // A project's notification configuration is its data, like its tasks (a kind's reset leaves it).
         if (scope.kind === undefined) store.replaceNotifications(scope.project_id, baseline.notifications ?? []);
         return n;
@@ -390,6 +407,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       try {
         store.transaction(() => {
           store.addAll(set.tasks, set.details, set.templates);
+          templateGroups.addGroups(store.templates, set.groups ?? []);
           for (const n of set.notifications ?? []) {
             checkNotificationConfigs(n.configs);
             store.setNotifications(n.projectId, n.configs);
@@ -407,7 +425,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       lifecycle.settle();
       const set: Baseline = store.exportOwner(ownerOf(projectId), kind?.name);
       const configs = projectId === undefined || kind !== undefined ? undefined : store.getNotifications(projectId);
-      return configs ? { ...set, notifications: [{ projectId: projectId!, configs }] } : set;
+      const groups = projectId !== undefined && (kind === undefined || kind.name === 'transcoding') ? templateGroups.exportGroups(store.templates, projectId) : [];
+      return { ...set, ...(configs ? { notifications: [{ projectId: projectId!, configs }] } : {}), ...(groups.length ? { groups } : {}) };
     },
 
     getTask(kind, projectId, taskId) {

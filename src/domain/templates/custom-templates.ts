@@ -3,7 +3,7 @@
 // catalogue), which every project uses and none may change. A task's trans_template_id resolves against both
 // (transcoding-templates.ts), so a created template shapes the outputs of the tasks that name it.
 import type { components } from '../../contract/mpc-api.generated.js';
-import type { TemplateStore } from '../../storage/templates/template-store.js';
+import type { TemplateStore } from '../../storage/templates/template-store-types.js';
 import { invalidParameter, VendorError } from '../vendor-errors.js';
 import type { TransTemplate } from './transcoding-templates.js';
 
@@ -21,7 +21,7 @@ const nameExists = () => new VendorError(400, 'MPC.10091', 'The template name al
 const templateNotFound = (id: number) => new VendorError(403, 'MPC.10239', `The template does not exist, template_id ${id}.`, 'mpc');
 
 /** The rules the document's schema cannot say (reference 2, 3.1): they tie fields to one another. */
-function checkTemplate(body: CreateTransTemplateBody): void {
+export function checkTemplate(body: CreateTransTemplateBody): void {
   const { video, audio, common } = body;
   if (video?.output_policy === 'discard' && audio?.output_policy === 'discard') {
     throw invalidParameter('video.output_policy and audio.output_policy cannot both be discard');
@@ -66,10 +66,18 @@ function templateInfo(t: TransTemplate): TemplateInfo {
   };
 }
 
-/** One project's own id to change or delete: a system template's is refused, an unknown one is MPC.10239. */
+/**
+ * One project's own id to change or delete: a system template's is refused, an unknown one is MPC.10239, and one
+ * a template group made is changed through its group.
+ * Deviation: what the real service does with a group's template changed on its own is not documented.
+ */
 function ownId(store: TemplateStore, projectId: string, templateId: number): TransTemplate {
   const own = store.own(projectId, templateId);
-  if (own) return own;
+  if (own) {
+    const group = store.families.holding('transcoding_group', projectId, templateId);
+    if (group !== undefined) throw invalidParameter(`template ${templateId} belongs to template group ${group}: change the group instead`);
+    return own;
+  }
   if (store.isSystem(templateId)) throw invalidParameter(`template ${templateId} is a preset and cannot be changed or deleted`);
   throw templateNotFound(templateId);
 }

@@ -1,58 +1,50 @@
-// A project's transcoding templates (SPEC 10.1): CreateTransTemplate, ListTemplate, UpdateTransTemplate and
-// DeleteTemplate, bound to their operations in the document, which validates their parameters and bodies.
+// A project's transcoding templates and template groups (SPEC 10.1): CreateTransTemplate, ListTemplate,
+// UpdateTransTemplate, DeleteTemplate and the group's four, each bound to its operation in the document (which
+// validates its parameters and body) and answered by the service: a table of operations, one binder.
 import type { FastifyInstance } from 'fastify';
 import type { Contract } from '../../contract/openapi.js';
 import type { CreateTransTemplateBody, ModifyTransTemplateBody } from '../../domain/templates/custom-templates.js';
+import type { CreateTemplateGroupBody, ModifyTemplateGroupBody } from '../../domain/templates/template-groups.js';
 import type { MpcService } from '../../domain/mpc-service.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../parameters.js';
 import { bindBody } from '../request-body.js';
 import { JSON_CONTENT_TYPE, vendorHandler } from '../vendor-envelope.js';
 
+/** What an operation answers: a status and, but for a 204, a JSON body. */
+type Answer = { status: 200 | 201 } & { body: unknown } | { status: 204 };
+type Params = Record<string, unknown> & { project_id: string };
+
+/** Each operation: whether it takes a body, and what the service makes of its parameters and body. */
+function operations(service: MpcService): Record<string, { body: boolean; answer: (p: Params, body: unknown) => Answer }> {
+  return {
+    CreateTransTemplate: { body: true, answer: (p, b) => ({ status: 201, body: { template_id: service.createTransTemplate(p.project_id, b as CreateTransTemplateBody) } }) },
+    ListTemplate: { body: false, answer: (p) => ({ status: 200, body: service.listTransTemplates(p.project_id, p as Params & { template_id?: number[]; page: number; size: number }) }) },
+    UpdateTransTemplate: { body: true, answer: (p, b) => (service.updateTransTemplate(p.project_id, b as ModifyTransTemplateBody), { status: 204 }) },
+    DeleteTemplate: { body: false, answer: (p) => (service.deleteTransTemplate(p.project_id, p.template_id as number), { status: 204 }) },
+    CreateTemplateGroup: { body: true, answer: (p, b) => ({ status: 201, body: { template_group: service.createTemplateGroup(p.project_id, b as CreateTemplateGroupBody) } }) },
+    ListTemplateGroup: {
+      body: false,
+      answer: (p) => ({ status: 200, body: service.listTemplateGroups(p.project_id, p as Params & { group_id?: string[]; group_name?: string[]; page: number; size: number }) }),
+    },
+    UpdateTemplateGroup: { body: true, answer: (p, b) => (service.updateTemplateGroup(p.project_id, b as ModifyTemplateGroupBody), { status: 204 }) },
+    DeleteTemplateGroup: { body: false, answer: (p) => (service.deleteTemplateGroup(p.project_id, p.group_id as string), { status: 204 }) },
+  };
+}
+
 export function registerTemplateRoutes(app: FastifyInstance, deps: { contract: Contract; service: MpcService }): void {
-  const { contract, service } = deps;
-
-  const create = contract.operation('CreateTransTemplate');
-  const readCreate = bindParameters<{ project_id: string }>(create);
-  const readCreateBody = bindBody<CreateTransTemplateBody>(contract, 'CreateTransTemplate');
-  app.post(
-    fastifyPath(create.path),
-    vendorHandler((request, reply) => {
-      const { project_id } = readCreate(request.params as Record<string, string>, request.query as RawQuery);
-      const id = service.createTransTemplate(project_id, readCreateBody(request.body));
-      reply.code(201).type(JSON_CONTENT_TYPE).send(JSON.stringify({ template_id: id }));
-    }),
-  );
-
-  const list = contract.operation('ListTemplate');
-  const readList = bindParameters<{ project_id: string; template_id?: number[]; page: number; size: number }>(list);
-  app.get(
-    fastifyPath(list.path),
-    vendorHandler((request, reply) => {
-      const { project_id, ...q } = readList(request.params as Record<string, string>, request.query as RawQuery);
-      reply.type(JSON_CONTENT_TYPE).send(JSON.stringify(service.listTransTemplates(project_id, q)));
-    }),
-  );
-
-  const update = contract.operation('UpdateTransTemplate');
-  const readUpdate = bindParameters<{ project_id: string }>(update);
-  const readUpdateBody = bindBody<ModifyTransTemplateBody>(contract, 'UpdateTransTemplate');
-  app.put(
-    fastifyPath(update.path),
-    vendorHandler((request, reply) => {
-      const { project_id } = readUpdate(request.params as Record<string, string>, request.query as RawQuery);
-      service.updateTransTemplate(project_id, readUpdateBody(request.body));
-      reply.code(204).send();
-    }),
-  );
-
-  const remove = contract.operation('DeleteTemplate');
-  const readRemove = bindParameters<{ project_id: string; template_id: number }>(remove);
-  app.delete(
-    fastifyPath(remove.path),
-    vendorHandler((request, reply) => {
-      const { project_id, template_id } = readRemove(request.params as Record<string, string>, request.query as RawQuery);
-      service.deleteTransTemplate(project_id, template_id);
-      reply.code(204).send();
-    }),
-  );
+  for (const [operationId, { body, answer }] of Object.entries(operations(deps.service))) {
+    const op = deps.contract.operation(operationId);
+    const readParams = bindParameters<Params>(op);
+    const readBody = body ? bindBody<unknown>(deps.contract, operationId) : undefined;
+    app.route({
+      method: op.method as 'GET' | 'POST' | 'PUT' | 'DELETE',
+      url: fastifyPath(op.path),
+      handler: vendorHandler((request, reply) => {
+        const params = readParams(request.params as Record<string, string>, request.query as RawQuery);
+        const result = answer(params, readBody?.(request.body));
+        if (result.status === 204) reply.code(204).send();
+        else reply.code(result.status).type(JSON_CONTENT_TYPE).send(JSON.stringify(result.body));
+      }),
+    });
+  }
 }

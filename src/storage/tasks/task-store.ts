@@ -5,7 +5,8 @@ import { closeSync, fsync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../sqlite.js';
-import { createTemplateStore, type TemplateStore } from '../templates/template-store.js';
+import { createTemplateStore } from '../templates/template-store.js';
+import type { TemplateStore } from '../templates/template-store-types.js';
 import type { components } from '../../contract/mpc-api.generated.js';
 import type { TransTemplate } from '../../domain/templates/transcoding-templates.js';
 import { ANY_STATUS, COUNTS_SCHEMA, countedBucket, createTaskCounts, INPUT_BUCKET, INPUT_FILTERED_KIND, type BucketTally } from './task-counts.js';
@@ -214,13 +215,14 @@ export interface TaskStoreOptions {
  * The layout of the store's tables. A file store records it (PRAGMA user_version) and is opened as it is only
  * when it matches; bump it with every change to SCHEMA that an older file would not have.
  */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /**
  * Older layouts this version opens by adding what they lack: 6 added the remux input indexes, 7 replaced the
- * bucket-and-object one with a bucket one and counts remux tasks per input bucket (both made on opening).
+ * bucket-and-object one with a bucket one and counts remux tasks per input bucket (both made on opening), 8 added
+ * the template families' table (made empty on opening).
  */
-const UPGRADABLE_FROM: readonly number[] = [5, 6];
+const UPGRADABLE_FROM: readonly number[] = [5, 6, 7];
 
 /** A file store written by a version of mpc-mock whose tables differ from this one's. */
 export class StoreVersionError extends Error {
@@ -293,6 +295,17 @@ CREATE TABLE IF NOT EXISTS thumbnail_details (
   url TEXT NOT NULL,
   PRIMARY KEY (project_id, task_id, offset_s, position)
 ) WITHOUT ROWID;
+-- The template families beside the transcoding templates (template groups; template-store.ts), one document
+-- each, ordered by seq, the number their id was made from.
+CREATE TABLE IF NOT EXISTS template_families (
+  family TEXT NOT NULL,
+  project_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (family, project_id, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS template_families_by_seq ON template_families (family, project_id, seq);
 -- A project's event notification configuration (PUT /v1/{project_id}/notification), beside its tasks so that a
 -- reset and an export cover it as they cover the tasks.
 CREATE TABLE IF NOT EXISTS notifications (
@@ -370,7 +383,7 @@ export const QUERY_SQL = {
     ORDER BY offset_s, position LIMIT @limit OFFSET @offset`,
 } as const;
 
-const TABLES = ['tasks', 'progress', 'templates', 'meta', 'thumbnail_details', 'task_counts', 'notifications'];
+const TABLES = ['tasks', 'progress', 'templates', 'template_families', 'meta', 'thumbnail_details', 'task_counts', 'notifications'];
 
 export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
   const db = openDatabase(options.filename ?? ':memory:');

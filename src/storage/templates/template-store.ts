@@ -4,32 +4,13 @@
 // same database, so a scoped reset, an import or a task create sees templates and tasks in one transaction.
 import type Database from 'better-sqlite3';
 import type { TransTemplate } from '../../domain/templates/transcoding-templates.js';
+import type { FamilyEntry, FamilyStore, TemplateFamily, TemplateStore } from './template-store-types.js';
 
 /** The owner of the system templates, every project's (the '' in the SQL below). */
 const SYSTEM = '';
 /** Created template ids start here, above the presets' (7000521...), and are never handed out twice. */
 const FIRST_TEMPLATE_ID = 8_000_001;
 const NEXT_TEMPLATE_ID = 'next_template_id';
-
-export interface TemplateStore {
-  /** A project's own template, not a system one. */
-  own(projectId: string, templateId: number): TransTemplate | undefined;
-  /** Whether a system template has this id. */
-  isSystem(templateId: number): boolean;
-  /** A page of the project's own templates, newest (highest id) first. */
-  list(projectId: string, limit: number, offset: number): TransTemplate[];
-  count(projectId: string): number;
-  /** The templates a project sees under these ids, its own and the system ones, highest id first. */
-  byIds(projectId: string, templateIds: readonly number[]): TransTemplate[];
-  /** Whether another own template of the project (not `exceptId`) has this name. */
-  nameTaken(projectId: string, name: string, exceptId?: number): boolean;
-  /** Writes a project's template, new or replacing the one with its id. */
-  put(projectId: string, template: TransTemplate): void;
-  /** Removes a project's own template; false when it had none with the id. */
-  remove(projectId: string, templateId: number): boolean;
-  /** The id of a template about to be created: above every template id the store has held. */
-  nextId(): number;
-}
 
 export function createTemplateStore(db: Database.Database): TemplateStore {
   const s = {
@@ -48,12 +29,14 @@ export function createTemplateStore(db: Database.Database): TemplateStore {
       .pluck(),
     put: db.prepare('INSERT OR REPLACE INTO templates (project_id, template_id, doc) VALUES (@project, @id, @doc)'),
     remove: db.prepare('DELETE FROM templates WHERE project_id = @project AND template_id = @id'),
-    highest: db.prepare('SELECT max(template_id) FROM templates').pluck(),
+    // Group ids come from the same counter (template-groups.ts): above every one a fixture or an import brought too.
+    highest: db.prepare('SELECT max(coalesce((SELECT max(template_id) FROM templates), 0), coalesce((SELECT max(seq) FROM template_families), 0))').pluck(),
     getMeta: db.prepare('SELECT value FROM meta WHERE key = @key').pluck(),
     setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (@key, @value)'),
   };
   const parse = (doc: unknown) => JSON.parse(doc as string) as TransTemplate;
   return {
+    families: createFamilyStore(db),
     own: (projectId, templateId) => {
       const doc = s.own.get({ project: projectId, id: templateId });
       return doc === undefined ? undefined : parse(doc);
@@ -78,6 +61,58 @@ export function createTemplateStore(db: Database.Database): TemplateStore {
       const next = Math.max(FIRST_TEMPLATE_ID, (s.getMeta.get({ key: NEXT_TEMPLATE_ID }) as number | undefined) ?? 0, ((s.highest.get() as number | null) ?? 0) + 1);
       s.setMeta.run({ key: NEXT_TEMPLATE_ID, value: next + 1 });
       return next;
+    },
+  };
+}
+
+function createFamilyStore(db: Database.Database): FamilyStore {
+  // A name filter is at most 10 names (the list's limit): passed as a JSON array, NULL for none.
+  const NAMES = "(@names IS NULL OR json_extract(doc, '$.name') IN (SELECT value FROM json_each(@names)))";
+  const s = {
+    get: db.prepare('SELECT doc FROM template_families WHERE family = @family AND project_id = @project AND id = @id').pluck(),
+    list: db
+      .prepare(`SELECT doc FROM template_families WHERE family = @family AND project_id = @project AND ${NAMES} ORDER BY seq DESC LIMIT @limit OFFSET @offset`)
+      .pluck(),
+    count: db.prepare(`SELECT count(*) FROM template_families WHERE family = @family AND project_id = @project AND ${NAMES}`).pluck(),
+    named: db
+      .prepare("SELECT 1 FROM template_families WHERE family = @family AND project_id = @project AND id != @except AND json_extract(doc, '$.name') = @name LIMIT 1")
+      .pluck(),
+    holding: db
+      .prepare(
+        `SELECT id FROM template_families WHERE family = @family AND project_id = @project
+         AND EXISTS (SELECT 1 FROM json_each(doc, '$.template_ids') WHERE value = @templateId) LIMIT 1`,
+      )
+      .pluck(),
+    put: db.prepare('INSERT OR REPLACE INTO template_families (family, project_id, id, seq, doc) VALUES (@family, @project, @id, @seq, @doc)'),
+    remove: db.prepare('DELETE FROM template_families WHERE family = @family AND project_id = @project AND id = @id'),
+    entries: db.prepare('SELECT project_id, id, seq, doc FROM template_families WHERE family = @family AND (@project IS NULL OR project_id = @project) ORDER BY project_id, seq'),
+    clear: db.prepare('DELETE FROM template_families WHERE family = @family AND (@project IS NULL OR project_id = @project)'),
+  };
+  const names = (list: readonly string[] | undefined) => (list?.length ? JSON.stringify(list) : null);
+  const parse = <T>(doc: unknown) => JSON.parse(doc as string) as T;
+  const put = (family: TemplateFamily, e: FamilyEntry) => void s.put.run({ family, project: e.projectId, id: e.id, seq: e.seq, doc: JSON.stringify(e.doc) });
+  return {
+    get: <T>(family: TemplateFamily, projectId: string, id: string) => {
+      const doc = s.get.get({ family, project: projectId, id });
+      return doc === undefined ? undefined : parse<T>(doc);
+    },
+    list: <T>(family: TemplateFamily, projectId: string, limit: number, offset: number, filter?: readonly string[]) =>
+      s.list.all({ family, project: projectId, limit, offset, names: names(filter) }).map((d) => parse<T>(d)),
+    count: (family, projectId, filter) => s.count.get({ family, project: projectId, names: names(filter) }) as number,
+    nameTaken: (family, projectId, name, exceptId = '') => s.named.get({ family, project: projectId, name, except: exceptId }) !== undefined,
+    holding: (family, projectId, templateId) => s.holding.get({ family, project: projectId, templateId }) as string | undefined,
+    put,
+    remove: (family, projectId, id) => s.remove.run({ family, project: projectId, id }).changes > 0,
+    entries: <T>(family: TemplateFamily, projectId?: string) =>
+      (s.entries.all({ family, project: projectId ?? null }) as Array<{ project_id: string; id: string; seq: number; doc: string }>).map((r) => ({
+        projectId: r.project_id,
+        id: r.id,
+        seq: r.seq,
+        doc: parse<T>(r.doc),
+      })),
+    replace(family, projectId, entries) {
+      s.clear.run({ family, project: projectId ?? null });
+      for (const e of entries) if (projectId === undefined || e.projectId === projectId) put(family, e);
     },
   };
 }
