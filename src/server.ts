@@ -24,7 +24,7 @@ import {
 } from './fixture-format/fixture-files.js';
 import { bindBody } from './http/request-body.js';
 import { parseCorsOrigins } from './http/cors.js';
-import { replaceGroups } from './domain/templates/template-groups.js';
+import { replaceTemplateState } from './domain/templates/template-state.js';
 import { createTaskStore, StoreVersionError, type StoredTask, type TaskRowBatch, type TaskStore } from './storage/tasks/task-store.js';
 
 export type MpcMockOptions = Omit<Partial<Config>, 'outcomes' | 'generate' | 'credentials'> & {
@@ -162,7 +162,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
       try {
         await store.seed(fixtures.tasks, fixtures.details, fixtures.templates, (await generatedRowBatches(config)) ?? []);
         store.replaceNotifications(undefined, fixtures.notifications ?? []);
-        replaceGroups(store.templates, undefined, fixtures.groups ?? []);
+        replaceTemplateState(store.templates, undefined, fixtures);
       } catch (error) {
         if (/UNIQUE constraint failed: tasks/.test((error as Error).message)) {
           throw new FixtureError(`Invalid fixture generated (seed ${config.seed}): a generated task id is already a fixture task's`);

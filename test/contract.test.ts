@@ -19,8 +19,8 @@ describe('the OpenAPI document and the routes', () => {
     const operations = testContract().operations();
     // Per task kind a list, a create and a cancel (ten kinds), the VOD details list, the notification
     // configuration's three (SPEC 8), remux's retry and record deletion, and the three reads and the record
-    // deletion of SPEC 9.2, and the four of a project's transcoding templates and of its template groups (SPEC 10.1).
-    expect(operations.length).toBe(47);
+    // deletion of SPEC 9.2, and the four of a project's transcoding templates of its template groups and of its watermark templates (SPEC 10.1).
+    expect(operations.length).toBe(51);
     for (const op of operations) expect(routes, op.operation.operationId).toContain(`${op.method} ${fastifyPath(op.path)}`);
   });
 

@@ -19,7 +19,7 @@ import {
   readFixtureFiles,
   type FixtureSet,
 } from '../src/fixture-format/fixture-files.js';
-import { replaceGroups } from '../src/domain/templates/template-groups.js';
+import { replaceTemplateState } from '../src/domain/templates/template-state.js';
 import { createTaskStore, type TaskStore } from '../src/storage/tasks/task-store.js';
 import { installResponseValidation } from './response-validation.js';
 
@@ -78,7 +78,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const store = createTaskStore(options.nearTop !== undefined ? { nearTop: options.nearTop } : {});
   const fixtures = options.fixtures ?? defaultFixtures();
   store.replaceAll(fixtures.tasks, fixtures.details, fixtures.templates);
-  replaceGroups(store.templates, undefined, fixtures.groups ?? []);
+  replaceTemplateState(store.templates, undefined, fixtures);
   const clock = new MockClock();
   clock.freeze(Date.parse(TEST_NOW));
   const lifecycle = new LifecycleSettings();

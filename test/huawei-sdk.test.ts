@@ -225,6 +225,18 @@ describe('the official Huawei Cloud SDK core against mpc-mock', () => {
     expect((await send<{ total: number }>('ListTemplate', { template_id: template_ids })).total).toBe(0);
   });
 
+  it('round-trips a watermark template: create, list by id, update, delete; an unknown one is MPC.10212', async () => {
+    const created = await send<{ template_id: number }>('CreateWatermarkTemplate', {}, undefined, { template_name: 'sdk_logo', type: 'Image', dx: '8', dy: '8', referpos: 'TopLeft' });
+    expect(created.httpStatusCode).toBe(201);
+    const read = () => send<{ templates: Array<{ template_id: number; dx: string }>; total: number }>('ListWatermarkTemplate', { template_id: [created.template_id] });
+    expect((await read()).templates).toEqual([expect.objectContaining({ template_id: created.template_id, dx: '8' })]);
+    expect((await send('UpdateWatermarkTemplate', {}, undefined, { template_id: created.template_id, dx: '16' })).httpStatusCode).toBe(204);
+    expect((await read()).templates[0]!.dx).toBe('16');
+    expect((await send('DeleteWatermarkTemplate', { template_id: created.template_id })).httpStatusCode).toBe(204);
+    expect((await read()).total).toBe(0);
+    expect(await failure(send('DeleteWatermarkTemplate', { template_id: created.template_id }))).toMatchObject({ httpStatusCode: 403, errorCode: 'MPC.10212' });
+  });
+
   it('surfaces an unknown API as APIGW.0101', async () => {
     const error = await failure(client.sendRequest({ ...mpcOperation('ListEncryptTask', {}), url: '/v1/{project_id}/remux/tasks' }));
     expect(error.httpStatusCode).toBe(404);

@@ -264,3 +264,71 @@ describe('transcoding template groups (SPEC 10.1)', () => {
     expect((await t.request.post('/_mock/tasks').send({ transcoding_template_groups: [group] }).expect(400)).body.error_msg).toMatch(/transcoding_template_groups needs the file's project_id/);
   });
 });
+
+describe('watermark templates (SPEC 10.1)', () => {
+  const WATERMARKS = (project: string) => `/v1/${project}/template/watermark`;
+  const LOGO = { template_name: 'logo', type: 'Image', dx: '10', dy: '10', referpos: 'TopRight', image_process: 'Transparent', width: '120', height: '60', base: 'input' };
+  const createWatermark = async (project: string, body: object = LOGO) => (await t.request.post(WATERMARKS(project)).send(body).expect(201)).body.template_id as number;
+  const listWatermarks = async (project: string, query = '') => (await t.request.get(`${WATERMARKS(project)}${query}`).expect(200)).body;
+
+  it('round trip: create (201, a numeric id; a body id is ignored), list, change the fields given, list, delete, list', async () => {
+    const id = await createWatermark('wm-a', { ...LOGO, template_id: 5 });
+    expect(id).not.toBe(5);
+    expect(await listWatermarks('wm-a')).toEqual({ total: 1, templates: [{ template_id: id, ...LOGO }] });
+    await t.request.put(WATERMARKS('wm-a')).send({ template_id: id, dx: '20', referpos: 'BottomLeft' }).expect(204);
+    expect((await listWatermarks('wm-a', `?template_id=${id}&template_id=99`)).templates).toEqual([{ template_id: id, ...LOGO, dx: '20', referpos: 'BottomLeft' }]);
+    await t.request.delete(`${WATERMARKS('wm-a')}?template_id=${id}`).expect(204);
+    expect(await listWatermarks('wm-a')).toEqual({ total: 0, templates: [] });
+  });
+
+  it('pages newest first, keeps projects apart and refuses what the vendor refuses', async () => {
+    const ids = [await createWatermark('wm-b'), await createWatermark('wm-b'), await createWatermark('wm-b')];
+    expect((await listWatermarks('wm-b', '?page=1&size=2')).templates.map((w: { template_id: number }) => w.template_id)).toEqual([ids[0]]);
+    expect((await listWatermarks('wm-b')).total).toBe(3);
+    expect((await listWatermarks('wm-other')).total).toBe(0);
+    const missing = { error_code: 'MPC.10212', error_msg: `Operation failed, no watermark template ${ids[0]}.` };
+    expect((await t.request.delete(`${WATERMARKS('wm-other')}?template_id=${ids[0]}`).expect(403)).body).toEqual(missing);
+    expect((await t.request.put(WATERMARKS('wm-other')).send({ template_id: ids[0], dx: '1' }).expect(403)).body).toEqual(missing);
+    expect((await t.request.put(WATERMARKS('wm-b')).send({ dx: '1' }).expect(400)).body).toEqual(invalid('template_id is required'));
+    expect((await t.request.post(WATERMARKS('wm-b')).send({ referpos: 'Middle' }).expect(400)).body.error_code).toBe('MPC.10202');
+  });
+
+  it('strict: a task’s watermarks[].template_id must be one of the project’s watermark templates', async () => {
+    const strict = await buildTestApp({ lifecycle: 'immediate', strictTemplates: true });
+    try {
+      const id = (await strict.request.post(WATERMARKS('wm-strict')).send(LOGO).expect(201)).body.template_id;
+      const body = (templateId: string) => ({ ...CREATE_BODIES.transcodings, watermarks: [{ template_id: templateId, input: { bucket: 'b', location: 'cn-north-4', object: 'logo.png' } }] });
+      await strict.request.post('/v1/wm-strict/transcodings').send(body(String(id))).expect(202);
+      expect((await strict.request.post('/v1/wm-elsewhere/transcodings').send(body(String(id))).expect(400)).body).toEqual(invalid(`watermarks[0].template_id ${id} is not a known watermark template`));
+    } finally {
+      await strict.close();
+    }
+    // Not strict: any id is taken.
+    await t.request.post('/v1/wm-loose/transcodings').send({ ...CREATE_BODIES.transcodings, watermarks: [{ template_id: '1' }] }).expect(202);
+  });
+
+  it('is state: reset, export and import, fixture files of a project only', async () => {
+    const id = await createWatermark('wm-state');
+    const exported = (await t.request.get('/_mock/tasks?project_id=wm-state').expect(200)).body;
+    expect(exported.watermark_templates).toEqual([{ template_id: id, ...LOGO }]);
+    await t.request.post('/_mock/reset').send({ project_id: 'wm-state' }).expect(200);
+    expect((await listWatermarks('wm-state')).total).toBe(0);
+    expect((await t.request.post('/_mock/tasks').send(exported).expect(200)).body.added.watermark_templates).toBe(1);
+    expect((await listWatermarks('wm-state')).templates).toEqual([{ template_id: id, ...LOGO }]);
+    expect((await t.request.post('/_mock/tasks').send(exported).expect(400)).body.error_msg).toBe(`Invalid request parameter, watermark template ${id} is already there.`);
+    expect((await t.request.post('/_mock/tasks').send({ project_id: 'wm-state', watermark_templates: [LOGO] }).expect(400)).body.error_msg).toBe('Invalid request parameter, watermark_templates[0]: template_id is required.');
+    expect((await t.request.post('/_mock/tasks').send({ watermark_templates: [{ template_id: 1 }] }).expect(400)).body.error_msg).toMatch(/watermark_templates needs the file's project_id/);
+    // The next id created is above the imported one.
+    expect(await createWatermark('wm-state')).toBeGreaterThan(id);
+  });
+});
+
+describe('template lists past the end', () => {
+  // Found by the fuzz test: page * size past what a number says exactly was a 500 from SQLite.
+  it.each(['template/transcodings', 'template_group/transcodings', 'template/watermark'])('%s: a page past the end, however far, is empty', async (path) => {
+    for (const page of ['3', '77777777777777777777777777777777777777777777777777777777777777777']) {
+      const body = (await t.request.get(`/v1/tpl-far/${path}?page=${page}&size=100`).expect(200)).body;
+      expect(Object.values(body).find(Array.isArray)).toEqual([]);
+    }
+  });
+});

@@ -6,12 +6,13 @@ import { createRequire } from 'node:module';
 import { FORMATS as formats } from './formats.js';
 
 const require = createRequire(import.meta.url);
-export const key = 'fc1c5e0440bf21c8bc729a50c17906511371d47fdab41bede79a25918942e7cb';
+export const key = '75550a54663e6983390dde7e16bd636becb3331cb28c1c2052032194d434f8d3';
 export const validate = validate0;
 export default validate0;
-const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/CatalogueTemplate"}},"transcoding_template_groups":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/TemplateGroup"}},"notifications":{"$ref":"mpc-api#/components/schemas/NotificationConfigs/properties/notifications"},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}},"extract-metadata":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ExtractTask"}},"remux":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/RemuxTask"}},"merge-channels":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MergeChannelsTaskInfo"}},"reset-tracks":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ResetTracksTaskInfo"}},"editing-jobs":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EditingJob"}},"enhancements":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MediaProcessTaskInfo"}}}};
+const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/CatalogueTemplate"}},"transcoding_template_groups":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/TemplateGroup"}},"watermark_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/WatermarkTemplate"}},"notifications":{"$ref":"mpc-api#/components/schemas/NotificationConfigs/properties/notifications"},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}},"extract-metadata":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ExtractTask"}},"remux":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/RemuxTask"}},"merge-channels":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MergeChannelsTaskInfo"}},"reset-tracks":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ResetTracksTaskInfo"}},"editing-jobs":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EditingJob"}},"enhancements":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MediaProcessTaskInfo"}}}};
 const schema2 = {"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"};
 const schema3 = {"type":"object","additionalProperties":false,"required":["offset","url"],"properties":{"offset":{"type":"integer","minimum":0,"description":"Time offset of the snapshot in the video, in seconds."},"url":{"type":"string","format":"uri"}}};
+const schema13 = {"type":"object","description":"An image watermark template (the SDK's `WatermarkTemplate`).","additionalProperties":false,"properties":{"template_id":{"type":"integer","minimum":1,"description":"Template ID, a JSON number: answered in lists, names the template in an update, ignored in a create."},"template_name":{"type":"string","description":"Template name."},"type":{"type":"string","enum":["Image"],"description":"Watermark type; only `Image` is supported (the SDK says `Text` may come later)."},"dx":{"type":"string","description":"Horizontal offset of the image from the corner `referpos` names: px from 0 to 4096, or a share of the output width in (0,1) with up to 4 decimals (more are dropped). 0.1 of a 1920 px width is 192 px."},"dy":{"type":"string","description":"Vertical offset of the image from that corner: px from 0 to 4096, or a share of the output height in (0,1) with up to 4 decimals."},"referpos":{"type":"string","enum":["TopRight","TopLeft","BottomRight","BottomLeft"],"description":"The corner the offsets count from."},"timeline_start":{"type":"string","description":"When the watermark appears, seconds (a number)."},"timeline_duration":{"type":"string","description":"How long it shows, seconds, or `ToEND` (until the video ends, the default)."},"random_time_min":{"type":"string","description":"Shortest interval between position changes, seconds."},"random_time_max":{"type":"string","description":"Longest interval between position changes, seconds."},"image_process":{"type":"string","enum":["Original","Grayed","Transparent"],"description":"`Original` only scales the image, `Grayed` turns it grey, `Transparent` makes it transparent."},"width":{"type":"string","description":"Image width: px from 8 to 4096, or a share of the output width in (0,1) with up to 4 decimals."},"height":{"type":"string","description":"Image height: px from 8 to 4096, or a share of the output height in (0,1) with up to 4 decimals."},"base":{"type":"string","enum":["input","output"],"description":"`input` lays the image on the source, so it scales with the picture; `output` on the transcoded output."}}};
 const func0 = Object.prototype.hasOwnProperty;
 const func1 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[A-Za-z0-9_-]{1,64}$", "u");
@@ -1781,9 +1782,9 @@ return errors === 0;
 }
 validate4.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema13 = {"type":"array","maxItems":6,"items":{"$ref":"#/components/schemas/NotificationConfig"}};
-const schema14 = {"type":"object","description":"How one event is announced.","additionalProperties":false,"required":["event_name","topic"],"properties":{"event_name":{"$ref":"#/components/schemas/NotificationEventName"},"topic":{"type":"string","description":"The URN of the SMN topic that announces the event.","pattern":"^urn:smn:","minLength":9,"maxLength":256},"msg_type":{"type":"integer","description":"0 off, 1 text, 2 JSON, 3 both.","enum":[0,1,2,3],"default":2},"status":{"type":"string","description":"Whether the event is announced.","enum":["on","off"],"default":"on"}}};
-const schema15 = {"type":"string","description":"An MPC event that SMN can announce.","enum":["TranscodeStart","TranscodeComplete","ThumbnailComplete","AnimatedGraphicsComplete","ParseComplete","RemuxComplete"]};
+const schema14 = {"type":"array","maxItems":6,"items":{"$ref":"#/components/schemas/NotificationConfig"}};
+const schema15 = {"type":"object","description":"How one event is announced.","additionalProperties":false,"required":["event_name","topic"],"properties":{"event_name":{"$ref":"#/components/schemas/NotificationEventName"},"topic":{"type":"string","description":"The URN of the SMN topic that announces the event.","pattern":"^urn:smn:","minLength":9,"maxLength":256},"msg_type":{"type":"integer","description":"0 off, 1 text, 2 JSON, 3 both.","enum":[0,1,2,3],"default":2},"status":{"type":"string","description":"Whether the event is announced.","enum":["on","off"],"default":"on"}}};
+const schema16 = {"type":"string","description":"An MPC event that SMN can announce.","enum":["TranscodeStart","TranscodeComplete","ThumbnailComplete","AnimatedGraphicsComplete","ParseComplete","RemuxComplete"]};
 const pattern1 = new RegExp("^urn:smn:", "u");
 
 function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1821,7 +1822,7 @@ validate7.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/compo
 return false;
 }
 if(!((((((data0 === "TranscodeStart") || (data0 === "TranscodeComplete")) || (data0 === "ThumbnailComplete")) || (data0 === "AnimatedGraphicsComplete")) || (data0 === "ParseComplete")) || (data0 === "RemuxComplete"))){
-validate7.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/enum",keyword:"enum",params:{allowedValues: schema15.enum},message:"must be equal to one of the allowed values"}];
+validate7.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/enum",keyword:"enum",params:{allowedValues: schema16.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -1871,7 +1872,7 @@ validate7.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/propert
 return false;
 }
 if(!((((data2 === 0) || (data2 === 1)) || (data2 === 2)) || (data2 === 3))){
-validate7.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/enum",keyword:"enum",params:{allowedValues: schema14.properties.msg_type.enum},message:"must be equal to one of the allowed values"}];
+validate7.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/enum",keyword:"enum",params:{allowedValues: schema15.properties.msg_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -1888,7 +1889,7 @@ validate7.errors = [{instancePath:instancePath+"/status",schemaPath:"#/propertie
 return false;
 }
 if(!((data3 === "on") || (data3 === "off"))){
-validate7.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema14.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate7.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema15.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -1955,21 +1956,21 @@ return errors === 0;
 }
 validate6.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema16 = {"type":"object","description":"One transcoding task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","TRANSCODING","SUCCEEDED","FAILED","CANCELED","NEED_TO_BE_AUDIT"]},"progress":{"type":"integer","minimum":0,"maximum":100},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"trans_template_id":{"type":"array","items":{"type":"integer"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"error_code":{"type":"string","description":"The task-level error code of a FAILED task."},"description":{"type":"string"},"tips":{"type":"string"},"transcode_detail":{"$ref":"#/components/schemas/TranscodeDetail"},"thumbnail_output":{"$ref":"#/components/schemas/ObsObjInfo"},"thumbnail_outputname":{"type":"string"},"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"thumbnails_info":{"type":"array","items":{"$ref":"#/components/schemas/ThumbnailsInfo"}},"image_sprite_info":{"type":"array","items":{"$ref":"#/components/schemas/ImageSpriteInfo"}},"av_parameters":{"type":"array","items":{"$ref":"#/components/schemas/AvParameters"}},"additional_manifests":{"type":"array","items":{"$ref":"#/components/schemas/AdditionalManifests"}},"metadata":{"type":"array","items":{"$ref":"#/components/schemas/FileMetaData"}}}};
-const schema17 = {"type":"string","description":"Task ID. A JSON string in every list response, as the SDK models say.","minLength":1,"maxLength":64,"examples":["7684"]};
-const schema18 = {"type":"string","description":"UTC time, `yyyymmddhhmmss`.","format":"yyyymmddhhmmss","pattern":"^[0-9]{14}$","examples":["20201118121333"]};
-const schema20 = {"type":"object","additionalProperties":false,"required":["bucket","location","object"],"properties":{"bucket":{"type":"string","description":"OBS bucket name.","minLength":1},"location":{"type":"string","description":"Region of the OBS bucket.","minLength":1},"object":{"type":"string","minLength":1,"description":"Object path (for an output, the directory)."},"file_name":{"type":"string","description":"Name of an output file."}}};
-const schema29 = {"type":"object","additionalProperties":false,"required":["pic_name"],"properties":{"pic_name":{"type":"string","minLength":1}}};
-const schema40 = {"type":"object","additionalProperties":false,"properties":{"manifest_name_modifier":{"type":"string"},"selected_outputs":{"type":"array","items":{"type":"string"}}}};
-const schema41 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"value":{"type":"string"}}};
+const schema17 = {"type":"object","description":"One transcoding task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","TRANSCODING","SUCCEEDED","FAILED","CANCELED","NEED_TO_BE_AUDIT"]},"progress":{"type":"integer","minimum":0,"maximum":100},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"trans_template_id":{"type":"array","items":{"type":"integer"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"error_code":{"type":"string","description":"The task-level error code of a FAILED task."},"description":{"type":"string"},"tips":{"type":"string"},"transcode_detail":{"$ref":"#/components/schemas/TranscodeDetail"},"thumbnail_output":{"$ref":"#/components/schemas/ObsObjInfo"},"thumbnail_outputname":{"type":"string"},"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"thumbnails_info":{"type":"array","items":{"$ref":"#/components/schemas/ThumbnailsInfo"}},"image_sprite_info":{"type":"array","items":{"$ref":"#/components/schemas/ImageSpriteInfo"}},"av_parameters":{"type":"array","items":{"$ref":"#/components/schemas/AvParameters"}},"additional_manifests":{"type":"array","items":{"$ref":"#/components/schemas/AdditionalManifests"}},"metadata":{"type":"array","items":{"$ref":"#/components/schemas/FileMetaData"}}}};
+const schema18 = {"type":"string","description":"Task ID. A JSON string in every list response, as the SDK models say.","minLength":1,"maxLength":64,"examples":["7684"]};
+const schema19 = {"type":"string","description":"UTC time, `yyyymmddhhmmss`.","format":"yyyymmddhhmmss","pattern":"^[0-9]{14}$","examples":["20201118121333"]};
+const schema21 = {"type":"object","additionalProperties":false,"required":["bucket","location","object"],"properties":{"bucket":{"type":"string","description":"OBS bucket name.","minLength":1},"location":{"type":"string","description":"Region of the OBS bucket.","minLength":1},"object":{"type":"string","minLength":1,"description":"Object path (for an output, the directory)."},"file_name":{"type":"string","description":"Name of an output file."}}};
+const schema30 = {"type":"object","additionalProperties":false,"required":["pic_name"],"properties":{"pic_name":{"type":"string","minLength":1}}};
+const schema41 = {"type":"object","additionalProperties":false,"properties":{"manifest_name_modifier":{"type":"string"},"selected_outputs":{"type":"array","items":{"type":"string"}}}};
+const schema42 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"value":{"type":"string"}}};
 const formats2 = formats.yyyymmddhhmmss;
 const pattern2 = new RegExp("^[0-9]{14}$", "u");
-const schema22 = {"type":"object","additionalProperties":false,"properties":{"multitask_info":{"type":"array","items":{"$ref":"#/components/schemas/MultiTaskInfo"}},"input_file":{"$ref":"#/components/schemas/SourceInfo"},"replace_sub_index":{"type":"array","items":{"type":"string"}}}};
-const schema23 = {"type":"object","additionalProperties":false,"properties":{"template_id":{"type":"integer"},"error":{"$ref":"#/components/schemas/ErrorResponse"},"output_file":{"$ref":"#/components/schemas/SourceInfo"}}};
-const schema24 = {"type":"object","additionalProperties":false,"properties":{"error_code":{"type":"string"},"error_msg":{"type":"string"}}};
-const schema25 = {"type":"object","additionalProperties":false,"properties":{"duration":{"type":"integer","description":"seconds"},"duration_ms":{"type":"integer"},"format":{"type":"string"},"size":{"type":"integer"},"manifest_name":{"type":"string"},"md5":{"type":"string"},"video_info":{"$ref":"#/components/schemas/VideoInfo"},"audio_info":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
-const schema26 = {"type":"object","additionalProperties":false,"properties":{"width":{"type":"integer"},"height":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"frame_rate":{"type":"integer"},"codec":{"type":"string"},"duration":{"type":"string","description":"A string, as the SDK model says."},"duration_ms":{"type":"string","description":"A string, as the SDK model says."},"rotate":{"type":"number","description":"Rotation at capture, degrees; a float in the SDK model."}}};
-const schema27 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string"},"sample":{"type":"integer"},"channels":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"duration":{"type":"string"},"duration_ms":{"type":"string"}}};
+const schema23 = {"type":"object","additionalProperties":false,"properties":{"multitask_info":{"type":"array","items":{"$ref":"#/components/schemas/MultiTaskInfo"}},"input_file":{"$ref":"#/components/schemas/SourceInfo"},"replace_sub_index":{"type":"array","items":{"type":"string"}}}};
+const schema24 = {"type":"object","additionalProperties":false,"properties":{"template_id":{"type":"integer"},"error":{"$ref":"#/components/schemas/ErrorResponse"},"output_file":{"$ref":"#/components/schemas/SourceInfo"}}};
+const schema25 = {"type":"object","additionalProperties":false,"properties":{"error_code":{"type":"string"},"error_msg":{"type":"string"}}};
+const schema26 = {"type":"object","additionalProperties":false,"properties":{"duration":{"type":"integer","description":"seconds"},"duration_ms":{"type":"integer"},"format":{"type":"string"},"size":{"type":"integer"},"manifest_name":{"type":"string"},"md5":{"type":"string"},"video_info":{"$ref":"#/components/schemas/VideoInfo"},"audio_info":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
+const schema27 = {"type":"object","additionalProperties":false,"properties":{"width":{"type":"integer"},"height":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"frame_rate":{"type":"integer"},"codec":{"type":"string"},"duration":{"type":"string","description":"A string, as the SDK model says."},"duration_ms":{"type":"string","description":"A string, as the SDK model says."},"rotate":{"type":"number","description":"Rotation at capture, degrees; a float in the SDK model."}}};
+const schema28 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string"},"sample":{"type":"integer"},"channels":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"duration":{"type":"string"},"duration_ms":{"type":"string"}}};
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2075,7 +2076,7 @@ if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 const _errs17 = errors;
 for(const key1 in data6){
-if(!(func0.call(schema26.properties, key1))){
+if(!(func0.call(schema27.properties, key1))){
 validate13.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -2592,7 +2593,7 @@ return errors === 0;
 }
 validate11.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema30 = {"type":"object","additionalProperties":false,"properties":{"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_name":{"type":"string"}}};
+const schema31 = {"type":"object","additionalProperties":false,"properties":{"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_name":{"type":"string"}}};
 
 function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2821,7 +2822,7 @@ return errors === 0;
 }
 validate18.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema33 = {"type":"object","additionalProperties":false,"properties":{"row_count":{"type":"integer"},"column_count":{"type":"integer"},"total_count":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"output_image_name":{"type":"array","items":{"type":"string"}},"output_webvtt_name":{"type":"string"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema34 = {"type":"object","additionalProperties":false,"properties":{"row_count":{"type":"integer"},"column_count":{"type":"integer"},"total_count":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"output_image_name":{"type":"array","items":{"type":"string"}},"output_webvtt_name":{"type":"string"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3081,8 +3082,8 @@ return errors === 0;
 }
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema35 = {"type":"object","additionalProperties":false,"required":["common"],"properties":{"video":{"$ref":"#/components/schemas/VideoParameters"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_filename":{"type":"string"}}};
-const schema36 = {"type":"object","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2],"description":"1 H264, 2 H265."},"crf":{"type":"number","minimum":0,"maximum":51,"description":"Constant rate factor. The SDK model types it `object`."},"max_bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"buf_size":{"type":"integer"},"profile":{"type":"integer","minimum":1,"maximum":4},"level":{"type":"integer","minimum":1,"maximum":15},"preset":{"type":"integer","enum":[1,3,4,5]},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"bframes_count":{"type":"integer","minimum":0,"maximum":7},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"0, or 5 to 60. The real service turns other values into 0, so 0 to 60 is accepted."},"frame_rate_float":{"type":"number"},"width":{"type":"integer","description":"0, or an integer from 32 to 4096","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":4096}]},"height":{"type":"integer","description":"0, or an integer from 32 to 2880","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":2880}]},"black_cut":{"type":"integer","minimum":0,"maximum":1},"stream_name":{"type":"string"}}};
+const schema36 = {"type":"object","additionalProperties":false,"required":["common"],"properties":{"video":{"$ref":"#/components/schemas/VideoParameters"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_filename":{"type":"string"}}};
+const schema37 = {"type":"object","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2],"description":"1 H264, 2 H265."},"crf":{"type":"number","minimum":0,"maximum":51,"description":"Constant rate factor. The SDK model types it `object`."},"max_bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"buf_size":{"type":"integer"},"profile":{"type":"integer","minimum":1,"maximum":4},"level":{"type":"integer","minimum":1,"maximum":15},"preset":{"type":"integer","enum":[1,3,4,5]},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"bframes_count":{"type":"integer","minimum":0,"maximum":7},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"0, or 5 to 60. The real service turns other values into 0, so 0 to 60 is accepted."},"frame_rate_float":{"type":"number"},"width":{"type":"integer","description":"0, or an integer from 32 to 4096","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":4096}]},"height":{"type":"integer","description":"0, or an integer from 32 to 2880","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":2880}]},"black_cut":{"type":"integer","minimum":0,"maximum":1},"stream_name":{"type":"string"}}};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3119,7 +3120,7 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key1 in data0){
-if(!(func0.call(schema36.properties, key1))){
+if(!(func0.call(schema37.properties, key1))){
 validate22.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -3134,7 +3135,7 @@ validate22.errors = [{instancePath:instancePath+"/video/output_policy",schemaPat
 return false;
 }
 if(!(((data1 === "transcode") || (data1 === "discard")) || (data1 === "copy"))){
-validate22.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema36.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
+validate22.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema37.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -3151,7 +3152,7 @@ validate22.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/com
 return false;
 }
 if(!((data2 === 1) || (data2 === 2))){
-validate22.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/enum",keyword:"enum",params:{allowedValues: schema36.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+validate22.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/enum",keyword:"enum",params:{allowedValues: schema37.properties.codec.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -3442,7 +3443,7 @@ validate22.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/co
 return false;
 }
 if(!((((data9 === 1) || (data9 === 3)) || (data9 === 4)) || (data9 === 5))){
-validate22.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/enum",keyword:"enum",params:{allowedValues: schema36.properties.preset.enum},message:"must be equal to one of the allowed values"}];
+validate22.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/enum",keyword:"enum",params:{allowedValues: schema37.properties.preset.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs30 === errors;
@@ -4279,7 +4280,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema16.properties, key0))){
+if(!(func0.call(schema17.properties, key0))){
 validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -4322,7 +4323,7 @@ validate10.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!(((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "TRANSCODING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED")) || (data1 === "NEED_TO_BE_AUDIT"))){
-validate10.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema16.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate10.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema17.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5237,7 +5238,7 @@ return errors === 0;
 }
 validate10.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema42 = {"type":"object","description":"One snapshot task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"string","description":"A single string here; an array in the transcoding and encryption tasks."},"user_data":{"type":"string"},"description":{"type":"string"},"thumbnail_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}}}};
+const schema43 = {"type":"object","description":"One snapshot task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"string","description":"A single string here; an array in the transcoding and encryption tasks."},"user_data":{"type":"string"},"description":{"type":"string"},"thumbnail_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5259,7 +5260,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema42.properties, key0))){
+if(!(func0.call(schema43.properties, key0))){
 validate25.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -5302,7 +5303,7 @@ validate25.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate25.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema42.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate25.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema43.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5721,8 +5722,8 @@ return errors === 0;
 }
 validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema49 = {"type":"object","description":"One animated GIF task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PREPROCESSING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/AnimatedGraphicsOutputParam"}}};
-const schema56 = {"type":"object","additionalProperties":false,"required":["format","width","height","start","end"],"properties":{"format":{"type":"string","enum":["gif"]},"width":{"type":"integer","description":"-1, 0, or an even number from 32 to 3840","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":3840,"multipleOf":2}]},"height":{"type":"integer","description":"-1, 0, or an even number from 32 to 2160","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":2160,"multipleOf":2}]},"start":{"type":"integer","minimum":0,"description":"ms"},"end":{"type":"integer","minimum":0,"description":"ms; at most 60 s after start"},"frame_rate":{"type":"integer","minimum":1,"maximum":75}}};
+const schema50 = {"type":"object","description":"One animated GIF task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PREPROCESSING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/AnimatedGraphicsOutputParam"}}};
+const schema57 = {"type":"object","additionalProperties":false,"required":["format","width","height","start","end"],"properties":{"format":{"type":"string","enum":["gif"]},"width":{"type":"integer","description":"-1, 0, or an even number from 32 to 3840","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":3840,"multipleOf":2}]},"height":{"type":"integer","description":"-1, 0, or an even number from 32 to 2160","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":2160,"multipleOf":2}]},"start":{"type":"integer","minimum":0,"description":"ms"},"end":{"type":"integer","minimum":0,"description":"ms; at most 60 s after start"},"frame_rate":{"type":"integer","minimum":1,"maximum":75}}};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5744,7 +5745,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema49.properties, key0))){
+if(!(func0.call(schema50.properties, key0))){
 validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -5787,7 +5788,7 @@ validate27.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!(((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PREPROCESSING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate27.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema49.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate27.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema50.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6175,7 +6176,7 @@ validate27.errors = [{instancePath:instancePath+"/output_param/format",schemaPat
 return false;
 }
 if(!(data19 === "gif")){
-validate27.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema56.properties.format.enum},message:"must be equal to one of the allowed values"}];
+validate27.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema57.properties.format.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid10 = _errs50 === errors;
@@ -6195,7 +6196,7 @@ const _errs54 = errors;
 let valid11 = false;
 const _errs55 = errors;
 if(!((data20 === -1) || (data20 === 0))){
-const err0 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema56.properties.width.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema57.properties.width.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6298,7 +6299,7 @@ const _errs60 = errors;
 let valid12 = false;
 const _errs61 = errors;
 if(!((data21 === -1) || (data21 === 0))){
-const err6 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema56.properties.height.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema57.properties.height.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6499,7 +6500,7 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema57 = {"type":"object","description":"One encryption task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"description":{"type":"string"}}};
+const schema58 = {"type":"object","description":"One encryption task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"description":{"type":"string"}}};
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6521,7 +6522,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema57.properties, key0))){
+if(!(func0.call(schema58.properties, key0))){
 validate29.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -6564,7 +6565,7 @@ validate29.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!(((((data1 === "WAITING") || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate29.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema57.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate29.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema58.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6931,8 +6932,8 @@ return errors === 0;
 }
 validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema63 = {"type":"object","description":"One media info extraction task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"metadata":{"$ref":"#/components/schemas/MetaData"}}};
-const schema70 = {"type":"object","description":"The metadata of a whole file.","additionalProperties":false,"properties":{"size":{"type":"integer","minimum":0,"description":"bytes"},"duration_ms":{"type":"number","minimum":0,"description":"Seconds with decimals (e.g. 60.186), despite the name."},"duration":{"type":"integer","minimum":0,"description":"Seconds, whole."},"format":{"type":"string","description":"Container format, e.g. `MP4`."},"md5":{"type":"string"},"bitrate":{"type":"integer","minimum":0,"description":"Total bitrate, kbit/s as the vendor's examples show (the SDK says bit/s)."},"video":{"type":"array","items":{"$ref":"#/components/schemas/VideoInfo"}},"audio":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
+const schema64 = {"type":"object","description":"One media info extraction task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"metadata":{"$ref":"#/components/schemas/MetaData"}}};
+const schema71 = {"type":"object","description":"The metadata of a whole file.","additionalProperties":false,"properties":{"size":{"type":"integer","minimum":0,"description":"bytes"},"duration_ms":{"type":"number","minimum":0,"description":"Seconds with decimals (e.g. 60.186), despite the name."},"duration":{"type":"integer","minimum":0,"description":"Seconds, whole."},"format":{"type":"string","description":"Container format, e.g. `MP4`."},"md5":{"type":"string"},"bitrate":{"type":"integer","minimum":0,"description":"Total bitrate, kbit/s as the vendor's examples show (the SDK says bit/s)."},"video":{"type":"array","items":{"$ref":"#/components/schemas/VideoInfo"}},"audio":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7078,7 +7079,7 @@ if(errors === _errs17){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 const _errs19 = errors;
 for(const key1 in data7){
-if(!(func0.call(schema26.properties, key1))){
+if(!(func0.call(schema27.properties, key1))){
 validate32.errors = [{instancePath:instancePath+"/video/" + i0,schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -7408,7 +7409,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema63.properties, key0))){
+if(!(func0.call(schema64.properties, key0))){
 validate31.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -7451,7 +7452,7 @@ validate31.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate31.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema63.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate31.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema64.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -7844,8 +7845,8 @@ return errors === 0;
 }
 validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema73 = {"type":"object","description":"One remux task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/RemuxOutputParam"},"complete_ratio":{"type":"integer","minimum":0,"maximum":100,"description":"Progress, percent."},"output_metadata":{"$ref":"#/components/schemas/MetaData"}}};
-const schema80 = {"type":"object","description":"The output of a remux task; echoed in the task as given.","additionalProperties":false,"required":["format"],"properties":{"format":{"type":"string","enum":["HLS","MP4"]},"segment_duration":{"type":"integer","description":"HLS segment length, seconds: 2 to 10, else 5."},"remove_meta":{"type":"boolean","description":"Strip the source's custom metadata (false when absent)."}}};
+const schema74 = {"type":"object","description":"One remux task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/RemuxOutputParam"},"complete_ratio":{"type":"integer","minimum":0,"maximum":100,"description":"Progress, percent."},"output_metadata":{"$ref":"#/components/schemas/MetaData"}}};
+const schema81 = {"type":"object","description":"The output of a remux task; echoed in the task as given.","additionalProperties":false,"required":["format"],"properties":{"format":{"type":"string","enum":["HLS","MP4"]},"segment_duration":{"type":"integer","description":"HLS segment length, seconds: 2 to 10, else 5."},"remove_meta":{"type":"boolean","description":"Strip the source's custom metadata (false when absent)."}}};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7867,7 +7868,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema73.properties, key0))){
+if(!(func0.call(schema74.properties, key0))){
 validate35.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -7910,7 +7911,7 @@ validate35.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate35.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema73.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate35.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema74.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -8298,7 +8299,7 @@ validate35.errors = [{instancePath:instancePath+"/output_param/format",schemaPat
 return false;
 }
 if(!((data19 === "HLS") || (data19 === "MP4"))){
-validate35.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema80.properties.format.enum},message:"must be equal to one of the allowed values"}];
+validate35.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema81.properties.format.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid10 = _errs50 === errors;
@@ -8410,9 +8411,9 @@ return errors === 0;
 }
 validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema81 = {"type":"object","description":"One channel merge task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"audio_files":{"type":"array","items":{"$ref":"#/components/schemas/AudioFile"}},"output_filename":{"type":"string"}}};
-const schema86 = {"type":"object","description":"One input of a channel merge, with its tracks.","additionalProperties":false,"required":["input"],"properties":{"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-const schema87 = {"type":"object","description":"The channel layout and language of one audio track.","additionalProperties":false,"properties":{"channel_layout":{"type":"string"},"language":{"type":"string"}}};
+const schema82 = {"type":"object","description":"One channel merge task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"audio_files":{"type":"array","items":{"$ref":"#/components/schemas/AudioFile"}},"output_filename":{"type":"string"}}};
+const schema87 = {"type":"object","description":"One input of a channel merge, with its tracks.","additionalProperties":false,"required":["input"],"properties":{"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema88 = {"type":"object","description":"The channel layout and language of one audio track.","additionalProperties":false,"properties":{"channel_layout":{"type":"string"},"language":{"type":"string"}}};
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8700,7 +8701,7 @@ validate38.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate38.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema81.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate38.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema82.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -8954,7 +8955,7 @@ return errors === 0;
 }
 validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema89 = {"type":"object","description":"One track reset task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_filename":{"type":"string"},"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema90 = {"type":"object","description":"One track reset task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_filename":{"type":"string"},"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8976,7 +8977,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema89.properties, key0))){
+if(!(func0.call(schema90.properties, key0))){
 validate42.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -9019,7 +9020,7 @@ validate42.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate42.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema89.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate42.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema90.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -9426,10 +9427,10 @@ return errors === 0;
 }
 validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema96 = {"type":"object","description":"One editing job.","additionalProperties":false,"required":["task_id","status","create_time","job_id"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"job_id":{"$ref":"#/components/schemas/TaskId"},"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"edit_task_req":{"$ref":"#/components/schemas/CreateEditingJobReq"},"output_file_info":{"type":"array","items":{"$ref":"#/components/schemas/OutputFileInfo"}}}};
-const schema103 = {"type":"object","additionalProperties":false,"properties":{"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"clips":{"type":"array","items":{"$ref":"#/components/schemas/ClipInfo"}},"concats":{"type":"array","description":"Several concatenations; excludes `concat`.","items":{"$ref":"#/components/schemas/MultiConcatInfo"}},"concat":{"$ref":"#/components/schemas/ConcatInfo"},"mix":{"$ref":"#/components/schemas/MixInfo"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output_setting":{"$ref":"#/components/schemas/OutputSetting"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"edit_settings":{"type":"array","description":"Applied to `input` only when `edit_type` is empty.","items":{"$ref":"#/components/schemas/EditSetting"}},"user_data":{"$ref":"#/components/schemas/UserData"}}};
-const schema129 = {"type":"string","description":"Echoed in the task as given.","maxLength":1024};
-const schema104 = {"type":"object","additionalProperties":false,"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"timeline_start":{"type":"string","description":"Seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Seconds; negative counts from the end."}}};
+const schema97 = {"type":"object","description":"One editing job.","additionalProperties":false,"required":["task_id","status","create_time","job_id"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"job_id":{"$ref":"#/components/schemas/TaskId"},"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"edit_task_req":{"$ref":"#/components/schemas/CreateEditingJobReq"},"output_file_info":{"type":"array","items":{"$ref":"#/components/schemas/OutputFileInfo"}}}};
+const schema104 = {"type":"object","additionalProperties":false,"properties":{"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"clips":{"type":"array","items":{"$ref":"#/components/schemas/ClipInfo"}},"concats":{"type":"array","description":"Several concatenations; excludes `concat`.","items":{"$ref":"#/components/schemas/MultiConcatInfo"}},"concat":{"$ref":"#/components/schemas/ConcatInfo"},"mix":{"$ref":"#/components/schemas/MixInfo"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output_setting":{"$ref":"#/components/schemas/OutputSetting"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"edit_settings":{"type":"array","description":"Applied to `input` only when `edit_type` is empty.","items":{"$ref":"#/components/schemas/EditSetting"}},"user_data":{"$ref":"#/components/schemas/UserData"}}};
+const schema130 = {"type":"string","description":"Echoed in the task as given.","maxLength":1024};
+const schema105 = {"type":"object","additionalProperties":false,"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"timeline_start":{"type":"string","description":"Seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Seconds; negative counts from the end."}}};
 
 function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9601,8 +9602,8 @@ return errors === 0;
 }
 validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema106 = {"type":"object","additionalProperties":false,"required":["inputs","output"],"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"trans_template_ids":{"type":"array","items":{"type":"integer"}},"av_parameters":{"type":"array","description":"Transcoding parameters; they win over `trans_template_ids`.","items":{"$ref":"#/components/schemas/AvParameters"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}}}};
-const schema109 = {"type":"object","additionalProperties":false,"properties":{"dx":{"type":"string","description":"Horizontal offset: px from 0 to 4096, or a share of the output width in (0,1)."},"dy":{"type":"string","description":"Vertical offset: px from 0 to 4096, or a share of the output height in (0,1)."},"referpos":{"type":"string","enum":["TopRight","TopLeft","BottomRight","BottomLeft"]},"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"random_time_min":{"type":"string","description":"Shortest rotation interval, seconds."},"random_time_max":{"type":"string","description":"Longest rotation interval, seconds."},"overlay_input":{"type":"string","description":"Index into the concatenated inputs, from \"0\"; absent or `ALL` for every input."},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"base":{"type":"string","enum":["input","output"],"description":"`input` draws on the source (scaled with it); `output` on the output."}}};
+const schema107 = {"type":"object","additionalProperties":false,"required":["inputs","output"],"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"trans_template_ids":{"type":"array","items":{"type":"integer"}},"av_parameters":{"type":"array","description":"Transcoding parameters; they win over `trans_template_ids`.","items":{"$ref":"#/components/schemas/AvParameters"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}}}};
+const schema110 = {"type":"object","additionalProperties":false,"properties":{"dx":{"type":"string","description":"Horizontal offset: px from 0 to 4096, or a share of the output width in (0,1)."},"dy":{"type":"string","description":"Vertical offset: px from 0 to 4096, or a share of the output height in (0,1)."},"referpos":{"type":"string","enum":["TopRight","TopLeft","BottomRight","BottomLeft"]},"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"random_time_min":{"type":"string","description":"Shortest rotation interval, seconds."},"random_time_max":{"type":"string","description":"Longest rotation interval, seconds."},"overlay_input":{"type":"string","description":"Index into the concatenated inputs, from \"0\"; absent or `ALL` for every input."},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"base":{"type":"string","enum":["input","output"],"description":"`input` draws on the source (scaled with it); `output` on the output."}}};
 
 function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9618,7 +9619,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema109.properties, key0))){
+if(!(func0.call(schema110.properties, key0))){
 validate50.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -9657,7 +9658,7 @@ validate50.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/proper
 return false;
 }
 if(!((((data2 === "TopRight") || (data2 === "TopLeft")) || (data2 === "BottomRight")) || (data2 === "BottomLeft"))){
-validate50.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/enum",keyword:"enum",params:{allowedValues: schema109.properties.referpos.enum},message:"must be equal to one of the allowed values"}];
+validate50.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/enum",keyword:"enum",params:{allowedValues: schema110.properties.referpos.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -9846,7 +9847,7 @@ validate50.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties
 return false;
 }
 if(!((data13 === "input") || (data13 === "output"))){
-validate50.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/enum",keyword:"enum",params:{allowedValues: schema109.properties.base.enum},message:"must be equal to one of the allowed values"}];
+validate50.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/enum",keyword:"enum",params:{allowedValues: schema110.properties.base.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -10252,7 +10253,7 @@ return errors === 0;
 }
 validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema111 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","description":"The files to join, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}}}};
+const schema112 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","description":"The files to join, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}}}};
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10412,8 +10413,8 @@ return errors === 0;
 }
 validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema113 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/InputSetting"}},"layout":{"$ref":"#/components/schemas/MixInfoLayout"}}};
-const schema114 = {"type":"object","additionalProperties":false,"required":["input","pane_id"],"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"pane_id":{"type":"string","description":"An integer as a string, matched against the layout's panes."},"audio_policy":{"type":"string","enum":["DISCARD","RESERVE"],"description":"DISCARD when absent; several RESERVE inputs are mixed."}}};
+const schema114 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/InputSetting"}},"layout":{"$ref":"#/components/schemas/MixInfoLayout"}}};
+const schema115 = {"type":"object","additionalProperties":false,"required":["input","pane_id"],"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"pane_id":{"type":"string","description":"An integer as a string, matched against the layout's panes."},"audio_policy":{"type":"string","enum":["DISCARD","RESERVE"],"description":"DISCARD when absent; several RESERVE inputs are mixed."}}};
 
 function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10574,7 +10575,7 @@ validate56.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/pr
 return false;
 }
 if(!((data6 === "DISCARD") || (data6 === "RESERVE"))){
-validate56.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/enum",keyword:"enum",params:{allowedValues: schema114.properties.audio_policy.enum},message:"must be equal to one of the allowed values"}];
+validate56.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/enum",keyword:"enum",params:{allowedValues: schema115.properties.audio_policy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -10597,8 +10598,8 @@ return errors === 0;
 }
 validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema116 = {"type":"object","additionalProperties":false,"required":["panes"],"properties":{"panes":{"type":"array","items":{"$ref":"#/components/schemas/PaneSetting"}}}};
-const schema117 = {"type":"object","description":"One pane of a mix; the numbers are decimals in (0,1) written as strings, from the bottom-left corner.","additionalProperties":false,"required":["pane_id","x","y","width","height"],"properties":{"pane_id":{"type":"string"},"x":{"type":"string","description":"Share of the output width."},"y":{"type":"string","description":"Share of the output height."},"width":{"type":"string","description":"Share of the output width."},"height":{"type":"string","description":"Share of the output height."}}};
+const schema117 = {"type":"object","additionalProperties":false,"required":["panes"],"properties":{"panes":{"type":"array","items":{"$ref":"#/components/schemas/PaneSetting"}}}};
+const schema118 = {"type":"object","description":"One pane of a mix; the numbers are decimals in (0,1) written as strings, from the bottom-left corner.","additionalProperties":false,"required":["pane_id","x","y","width","height"],"properties":{"pane_id":{"type":"string"},"x":{"type":"string","description":"Share of the output width."},"y":{"type":"string","description":"Share of the output height."},"width":{"type":"string","description":"Share of the output width."},"height":{"type":"string","description":"Share of the output height."}}};
 
 function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10827,10 +10828,10 @@ return errors === 0;
 }
 validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema119 = {"type":"object","additionalProperties":false,"properties":{"format":{"type":"string","description":"Output container of a clip or concatenation."},"video":{"$ref":"#/components/schemas/EditVideoInfo"},"audio":{"$ref":"#/components/schemas/EditAudioInfo"},"hls":{"$ref":"#/components/schemas/EditHlsInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-const schema120 = {"type":"object","additionalProperties":false,"properties":{"reference":{"type":"string","enum":["MAX","MIN","CUSTOM","SHORT_HEIGHT_SHORT_WIDTH"],"description":"The largest or smallest input resolution, the fields below (CUSTOM), or SHORT_HEIGHT_SHORT_WIDTH (the only one for MIX)."},"width":{"type":"integer"},"height":{"type":"integer"},"codec":{"type":"string"},"bitrate":{"type":"integer","description":"bit/s"},"frame_rate":{"type":"integer"}}};
-const schema121 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string","enum":["AAC","HEAAC","MP3"]},"bitrate":{"type":"integer","description":"bit/s"},"sample":{"type":"integer","description":"Hz"},"channels":{"type":"string","description":"A string, as the SDK model says."}}};
-const schema122 = {"type":"object","additionalProperties":false,"properties":{"interval":{"type":"integer","description":"Segment length, seconds."}}};
+const schema120 = {"type":"object","additionalProperties":false,"properties":{"format":{"type":"string","description":"Output container of a clip or concatenation."},"video":{"$ref":"#/components/schemas/EditVideoInfo"},"audio":{"$ref":"#/components/schemas/EditAudioInfo"},"hls":{"$ref":"#/components/schemas/EditHlsInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema121 = {"type":"object","additionalProperties":false,"properties":{"reference":{"type":"string","enum":["MAX","MIN","CUSTOM","SHORT_HEIGHT_SHORT_WIDTH"],"description":"The largest or smallest input resolution, the fields below (CUSTOM), or SHORT_HEIGHT_SHORT_WIDTH (the only one for MIX)."},"width":{"type":"integer"},"height":{"type":"integer"},"codec":{"type":"string"},"bitrate":{"type":"integer","description":"bit/s"},"frame_rate":{"type":"integer"}}};
+const schema122 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string","enum":["AAC","HEAAC","MP3"]},"bitrate":{"type":"integer","description":"bit/s"},"sample":{"type":"integer","description":"Hz"},"channels":{"type":"string","description":"A string, as the SDK model says."}}};
+const schema123 = {"type":"object","additionalProperties":false,"properties":{"interval":{"type":"integer","description":"Segment length, seconds."}}};
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10888,7 +10889,7 @@ validate61.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#
 return false;
 }
 if(!((((data2 === "MAX") || (data2 === "MIN")) || (data2 === "CUSTOM")) || (data2 === "SHORT_HEIGHT_SHORT_WIDTH"))){
-validate61.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/enum",keyword:"enum",params:{allowedValues: schema120.properties.reference.enum},message:"must be equal to one of the allowed values"}];
+validate61.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/enum",keyword:"enum",params:{allowedValues: schema121.properties.reference.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -11001,7 +11002,7 @@ validate61.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/com
 return false;
 }
 if(!(((data9 === "AAC") || (data9 === "HEAAC")) || (data9 === "MP3"))){
-validate61.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/enum",keyword:"enum",params:{allowedValues: schema121.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+validate61.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/enum",keyword:"enum",params:{allowedValues: schema122.properties.codec.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid4 = _errs24 === errors;
@@ -11225,8 +11226,8 @@ return errors === 0;
 }
 validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema124 = {"type":"object","additionalProperties":false,"required":["output"],"properties":{"timeline_start":{"type":"string","description":"Cut start in `input`, seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Cut end in `input`, seconds; negative counts from the end."},"trans_template_id":{"type":"integer"},"av_parameter":{"$ref":"#/components/schemas/AvParameters"},"mosaics":{"type":"array","items":{"$ref":"#/components/schemas/MosaicInfo"}},"image_watermarks":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"heads":{"type":"array","description":"Files put before `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"tails":{"type":"array","description":"Files put after `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-const schema125 = {"type":"object","description":"A blurred box, from the top-left corner.","additionalProperties":false,"required":["width","height"],"properties":{"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"dx":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"dy":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"width":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."},"height":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."}}};
+const schema125 = {"type":"object","additionalProperties":false,"required":["output"],"properties":{"timeline_start":{"type":"string","description":"Cut start in `input`, seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Cut end in `input`, seconds; negative counts from the end."},"trans_template_id":{"type":"integer"},"av_parameter":{"$ref":"#/components/schemas/AvParameters"},"mosaics":{"type":"array","items":{"$ref":"#/components/schemas/MosaicInfo"}},"image_watermarks":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"heads":{"type":"array","description":"Files put before `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"tails":{"type":"array","description":"Files put after `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema126 = {"type":"object","description":"A blurred box, from the top-left corner.","additionalProperties":false,"required":["width","height"],"properties":{"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"dx":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"dy":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"width":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."},"height":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."}}};
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -11248,7 +11249,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema124.properties, key0))){
+if(!(func0.call(schema125.properties, key0))){
 validate64.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -11870,7 +11871,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema103.properties, key0))){
+if(!(func0.call(schema104.properties, key0))){
 validate45.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -11892,7 +11893,7 @@ validate45.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#
 return false;
 }
 if(!((((data1 === "CLIP") || (data1 === "CONCAT")) || (data1 === "CONCATS")) || (data1 === "MIX"))){
-validate45.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema103.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
+validate45.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema104.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -12222,7 +12223,7 @@ return errors === 0;
 }
 validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema130 = {"type":"object","description":"One output of an editing job.","additionalProperties":false,"properties":{"output_file_name":{"type":"string"},"exec_description":{"type":"string"},"meta_data":{"$ref":"#/components/schemas/SourceInfo"}}};
+const schema131 = {"type":"object","description":"One output of an editing job.","additionalProperties":false,"properties":{"output_file_name":{"type":"string"},"exec_description":{"type":"string"},"meta_data":{"$ref":"#/components/schemas/SourceInfo"}}};
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -12315,7 +12316,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema96.properties, key0))){
+if(!(func0.call(schema97.properties, key0))){
 validate44.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -12358,7 +12359,7 @@ validate44.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate44.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema96.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate44.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema97.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -12536,7 +12537,7 @@ validate44.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#
 return false;
 }
 if(!((((data10 === "CLIP") || (data10 === "CONCAT")) || (data10 === "CONCATS")) || (data10 === "MIX"))){
-validate44.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema96.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
+validate44.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema97.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid6 = _errs27 === errors;
@@ -12734,7 +12735,7 @@ return errors === 0;
 }
 validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema131 = {"type":"object","description":"One media process (enhancement) task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_file_name":{"type":"array","items":{"type":"string"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema132 = {"type":"object","description":"One media process (enhancement) task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_file_name":{"type":"array","items":{"type":"string"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
 
 function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -12799,7 +12800,7 @@ validate73.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate73.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema131.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate73.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema132.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -13433,11 +13434,254 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.notifications !== undefined){
+if(data.watermark_templates !== undefined){
+let data12 = data.watermark_templates;
 const _errs28 = errors;
-if(!(validate6(data.notifications, {instancePath:instancePath+"/notifications",parentData:data,parentDataProperty:"notifications",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
-errors = vErrors.length;
+if(errors === _errs28){
+if(Array.isArray(data12)){
+var valid9 = true;
+const len4 = data12.length;
+for(let i4=0; i4<len4; i4++){
+let data13 = data12[i4];
+const _errs30 = errors;
+const _errs31 = errors;
+if(errors === _errs31){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+const _errs33 = errors;
+for(const key3 in data13){
+if(!(func0.call(schema13.properties, key3))){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4,schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs33 === errors){
+if(data13.template_id !== undefined){
+let data14 = data13.template_id;
+const _errs34 = errors;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/template_id",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs34){
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 1 || isNaN(data14)){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/template_id",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/template_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid11 = _errs34 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data13.template_name !== undefined){
+const _errs36 = errors;
+if(typeof data13.template_name !== "string"){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/template_name",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/template_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs36 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data13.type !== undefined){
+let data16 = data13.type;
+const _errs38 = errors;
+if(typeof data16 !== "string"){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/type",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data16 === "Image")){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/type",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/type/enum",keyword:"enum",params:{allowedValues: schema13.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid11 = _errs38 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data13.dx !== undefined){
+const _errs40 = errors;
+if(typeof data13.dx !== "string"){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/dx",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/dx/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs40 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data13.dy !== undefined){
+const _errs42 = errors;
+if(typeof data13.dy !== "string"){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/dy",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/dy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs42 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data13.referpos !== undefined){
+let data19 = data13.referpos;
+const _errs44 = errors;
+if(typeof data19 !== "string"){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/referpos",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/referpos/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data19 === "TopRight") || (data19 === "TopLeft")) || (data19 === "BottomRight")) || (data19 === "BottomLeft"))){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/referpos",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/referpos/enum",keyword:"enum",params:{allowedValues: schema13.properties.referpos.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid11 = _errs44 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data13.timeline_start !== undefined){
+const _errs46 = errors;
+if(typeof data13.timeline_start !== "string"){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/timeline_start",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs46 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data13.timeline_duration !== undefined){
+const _errs48 = errors;
+if(typeof data13.timeline_duration !== "string"){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/timeline_duration",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/timeline_duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs48 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data13.random_time_min !== undefined){
+const _errs50 = errors;
+if(typeof data13.random_time_min !== "string"){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/random_time_min",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/random_time_min/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs50 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data13.random_time_max !== undefined){
+const _errs52 = errors;
+if(typeof data13.random_time_max !== "string"){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/random_time_max",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/random_time_max/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs52 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data13.image_process !== undefined){
+let data24 = data13.image_process;
+const _errs54 = errors;
+if(typeof data24 !== "string"){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/image_process",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/image_process/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data24 === "Original") || (data24 === "Grayed")) || (data24 === "Transparent"))){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/image_process",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/image_process/enum",keyword:"enum",params:{allowedValues: schema13.properties.image_process.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid11 = _errs54 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data13.width !== undefined){
+const _errs56 = errors;
+if(typeof data13.width !== "string"){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/width",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs56 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data13.height !== undefined){
+const _errs58 = errors;
+if(typeof data13.height !== "string"){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/height",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs58 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data13.base !== undefined){
+let data27 = data13.base;
+const _errs60 = errors;
+if(typeof data27 !== "string"){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/base",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/base/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data27 === "input") || (data27 === "output"))){
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4+"/base",schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/properties/base/enum",keyword:"enum",params:{allowedValues: schema13.properties.base.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid11 = _errs60 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/watermark_templates/" + i4,schemaPath:"mpc-api#/components/schemas/WatermarkTemplate/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid9 = _errs30 === errors;
+if(!valid9){
+break;
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/watermark_templates",schemaPath:"#/properties/watermark_templates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
 }
 var valid0 = _errs28 === errors;
 }
@@ -13445,21 +13689,33 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.notifications !== undefined){
+const _errs62 = errors;
+if(!(validate6(data.notifications, {instancePath:instancePath+"/notifications",parentData:data,parentDataProperty:"notifications",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs62 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.transcodings !== undefined){
-let data13 = data.transcodings;
-const _errs29 = errors;
-if(errors === _errs29){
-if(Array.isArray(data13)){
-var valid9 = true;
-const len4 = data13.length;
-for(let i4=0; i4<len4; i4++){
-const _errs31 = errors;
-if(!(validate10(data13[i4], {instancePath:instancePath+"/transcodings/" + i4,parentData:data13,parentDataProperty:i4,rootData,dynamicAnchors}))){
+let data29 = data.transcodings;
+const _errs63 = errors;
+if(errors === _errs63){
+if(Array.isArray(data29)){
+var valid12 = true;
+const len5 = data29.length;
+for(let i5=0; i5<len5; i5++){
+const _errs65 = errors;
+if(!(validate10(data29[i5], {instancePath:instancePath+"/transcodings/" + i5,parentData:data29,parentDataProperty:i5,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
 errors = vErrors.length;
 }
-var valid9 = _errs31 === errors;
-if(!valid9){
+var valid12 = _errs65 === errors;
+if(!valid12){
 break;
 }
 }
@@ -13469,27 +13725,27 @@ validate0.errors = [{instancePath:instancePath+"/transcodings",schemaPath:"#/pro
 return false;
 }
 }
-var valid0 = _errs29 === errors;
+var valid0 = _errs63 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.thumbnails !== undefined){
-let data15 = data.thumbnails;
-const _errs32 = errors;
-if(errors === _errs32){
-if(Array.isArray(data15)){
-var valid10 = true;
-const len5 = data15.length;
-for(let i5=0; i5<len5; i5++){
-const _errs34 = errors;
-if(!(validate25(data15[i5], {instancePath:instancePath+"/thumbnails/" + i5,parentData:data15,parentDataProperty:i5,rootData,dynamicAnchors}))){
+let data31 = data.thumbnails;
+const _errs66 = errors;
+if(errors === _errs66){
+if(Array.isArray(data31)){
+var valid13 = true;
+const len6 = data31.length;
+for(let i6=0; i6<len6; i6++){
+const _errs68 = errors;
+if(!(validate25(data31[i6], {instancePath:instancePath+"/thumbnails/" + i6,parentData:data31,parentDataProperty:i6,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
-var valid10 = _errs34 === errors;
-if(!valid10){
+var valid13 = _errs68 === errors;
+if(!valid13){
 break;
 }
 }
@@ -13499,27 +13755,27 @@ validate0.errors = [{instancePath:instancePath+"/thumbnails",schemaPath:"#/prope
 return false;
 }
 }
-var valid0 = _errs32 === errors;
+var valid0 = _errs66 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data["animated-graphics"] !== undefined){
-let data17 = data["animated-graphics"];
-const _errs35 = errors;
-if(errors === _errs35){
-if(Array.isArray(data17)){
-var valid11 = true;
-const len6 = data17.length;
-for(let i6=0; i6<len6; i6++){
-const _errs37 = errors;
-if(!(validate27(data17[i6], {instancePath:instancePath+"/animated-graphics/" + i6,parentData:data17,parentDataProperty:i6,rootData,dynamicAnchors}))){
+let data33 = data["animated-graphics"];
+const _errs69 = errors;
+if(errors === _errs69){
+if(Array.isArray(data33)){
+var valid14 = true;
+const len7 = data33.length;
+for(let i7=0; i7<len7; i7++){
+const _errs71 = errors;
+if(!(validate27(data33[i7], {instancePath:instancePath+"/animated-graphics/" + i7,parentData:data33,parentDataProperty:i7,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
-var valid11 = _errs37 === errors;
-if(!valid11){
+var valid14 = _errs71 === errors;
+if(!valid14){
 break;
 }
 }
@@ -13529,27 +13785,27 @@ validate0.errors = [{instancePath:instancePath+"/animated-graphics",schemaPath:"
 return false;
 }
 }
-var valid0 = _errs35 === errors;
+var valid0 = _errs69 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.encryptions !== undefined){
-let data19 = data.encryptions;
-const _errs38 = errors;
-if(errors === _errs38){
-if(Array.isArray(data19)){
-var valid12 = true;
-const len7 = data19.length;
-for(let i7=0; i7<len7; i7++){
-const _errs40 = errors;
-if(!(validate29(data19[i7], {instancePath:instancePath+"/encryptions/" + i7,parentData:data19,parentDataProperty:i7,rootData,dynamicAnchors}))){
+let data35 = data.encryptions;
+const _errs72 = errors;
+if(errors === _errs72){
+if(Array.isArray(data35)){
+var valid15 = true;
+const len8 = data35.length;
+for(let i8=0; i8<len8; i8++){
+const _errs74 = errors;
+if(!(validate29(data35[i8], {instancePath:instancePath+"/encryptions/" + i8,parentData:data35,parentDataProperty:i8,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
-var valid12 = _errs40 === errors;
-if(!valid12){
+var valid15 = _errs74 === errors;
+if(!valid15){
 break;
 }
 }
@@ -13559,27 +13815,27 @@ validate0.errors = [{instancePath:instancePath+"/encryptions",schemaPath:"#/prop
 return false;
 }
 }
-var valid0 = _errs38 === errors;
+var valid0 = _errs72 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data["extract-metadata"] !== undefined){
-let data21 = data["extract-metadata"];
-const _errs41 = errors;
-if(errors === _errs41){
-if(Array.isArray(data21)){
-var valid13 = true;
-const len8 = data21.length;
-for(let i8=0; i8<len8; i8++){
-const _errs43 = errors;
-if(!(validate31(data21[i8], {instancePath:instancePath+"/extract-metadata/" + i8,parentData:data21,parentDataProperty:i8,rootData,dynamicAnchors}))){
+let data37 = data["extract-metadata"];
+const _errs75 = errors;
+if(errors === _errs75){
+if(Array.isArray(data37)){
+var valid16 = true;
+const len9 = data37.length;
+for(let i9=0; i9<len9; i9++){
+const _errs77 = errors;
+if(!(validate31(data37[i9], {instancePath:instancePath+"/extract-metadata/" + i9,parentData:data37,parentDataProperty:i9,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
-var valid13 = _errs43 === errors;
-if(!valid13){
+var valid16 = _errs77 === errors;
+if(!valid16){
 break;
 }
 }
@@ -13589,27 +13845,27 @@ validate0.errors = [{instancePath:instancePath+"/extract-metadata",schemaPath:"#
 return false;
 }
 }
-var valid0 = _errs41 === errors;
+var valid0 = _errs75 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.remux !== undefined){
-let data23 = data.remux;
-const _errs44 = errors;
-if(errors === _errs44){
-if(Array.isArray(data23)){
-var valid14 = true;
-const len9 = data23.length;
-for(let i9=0; i9<len9; i9++){
-const _errs46 = errors;
-if(!(validate35(data23[i9], {instancePath:instancePath+"/remux/" + i9,parentData:data23,parentDataProperty:i9,rootData,dynamicAnchors}))){
+let data39 = data.remux;
+const _errs78 = errors;
+if(errors === _errs78){
+if(Array.isArray(data39)){
+var valid17 = true;
+const len10 = data39.length;
+for(let i10=0; i10<len10; i10++){
+const _errs80 = errors;
+if(!(validate35(data39[i10], {instancePath:instancePath+"/remux/" + i10,parentData:data39,parentDataProperty:i10,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
-var valid14 = _errs46 === errors;
-if(!valid14){
+var valid17 = _errs80 === errors;
+if(!valid17){
 break;
 }
 }
@@ -13619,27 +13875,27 @@ validate0.errors = [{instancePath:instancePath+"/remux",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs44 === errors;
+var valid0 = _errs78 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data["merge-channels"] !== undefined){
-let data25 = data["merge-channels"];
-const _errs47 = errors;
-if(errors === _errs47){
-if(Array.isArray(data25)){
-var valid15 = true;
-const len10 = data25.length;
-for(let i10=0; i10<len10; i10++){
-const _errs49 = errors;
-if(!(validate38(data25[i10], {instancePath:instancePath+"/merge-channels/" + i10,parentData:data25,parentDataProperty:i10,rootData,dynamicAnchors}))){
+let data41 = data["merge-channels"];
+const _errs81 = errors;
+if(errors === _errs81){
+if(Array.isArray(data41)){
+var valid18 = true;
+const len11 = data41.length;
+for(let i11=0; i11<len11; i11++){
+const _errs83 = errors;
+if(!(validate38(data41[i11], {instancePath:instancePath+"/merge-channels/" + i11,parentData:data41,parentDataProperty:i11,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs49 === errors;
-if(!valid15){
+var valid18 = _errs83 === errors;
+if(!valid18){
 break;
 }
 }
@@ -13649,27 +13905,27 @@ validate0.errors = [{instancePath:instancePath+"/merge-channels",schemaPath:"#/p
 return false;
 }
 }
-var valid0 = _errs47 === errors;
+var valid0 = _errs81 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data["reset-tracks"] !== undefined){
-let data27 = data["reset-tracks"];
-const _errs50 = errors;
-if(errors === _errs50){
-if(Array.isArray(data27)){
-var valid16 = true;
-const len11 = data27.length;
-for(let i11=0; i11<len11; i11++){
-const _errs52 = errors;
-if(!(validate42(data27[i11], {instancePath:instancePath+"/reset-tracks/" + i11,parentData:data27,parentDataProperty:i11,rootData,dynamicAnchors}))){
+let data43 = data["reset-tracks"];
+const _errs84 = errors;
+if(errors === _errs84){
+if(Array.isArray(data43)){
+var valid19 = true;
+const len12 = data43.length;
+for(let i12=0; i12<len12; i12++){
+const _errs86 = errors;
+if(!(validate42(data43[i12], {instancePath:instancePath+"/reset-tracks/" + i12,parentData:data43,parentDataProperty:i12,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
-var valid16 = _errs52 === errors;
-if(!valid16){
+var valid19 = _errs86 === errors;
+if(!valid19){
 break;
 }
 }
@@ -13679,27 +13935,27 @@ validate0.errors = [{instancePath:instancePath+"/reset-tracks",schemaPath:"#/pro
 return false;
 }
 }
-var valid0 = _errs50 === errors;
+var valid0 = _errs84 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data["editing-jobs"] !== undefined){
-let data29 = data["editing-jobs"];
-const _errs53 = errors;
-if(errors === _errs53){
-if(Array.isArray(data29)){
-var valid17 = true;
-const len12 = data29.length;
-for(let i12=0; i12<len12; i12++){
-const _errs55 = errors;
-if(!(validate44(data29[i12], {instancePath:instancePath+"/editing-jobs/" + i12,parentData:data29,parentDataProperty:i12,rootData,dynamicAnchors}))){
+let data45 = data["editing-jobs"];
+const _errs87 = errors;
+if(errors === _errs87){
+if(Array.isArray(data45)){
+var valid20 = true;
+const len13 = data45.length;
+for(let i13=0; i13<len13; i13++){
+const _errs89 = errors;
+if(!(validate44(data45[i13], {instancePath:instancePath+"/editing-jobs/" + i13,parentData:data45,parentDataProperty:i13,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
-var valid17 = _errs55 === errors;
-if(!valid17){
+var valid20 = _errs89 === errors;
+if(!valid20){
 break;
 }
 }
@@ -13709,27 +13965,27 @@ validate0.errors = [{instancePath:instancePath+"/editing-jobs",schemaPath:"#/pro
 return false;
 }
 }
-var valid0 = _errs53 === errors;
+var valid0 = _errs87 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.enhancements !== undefined){
-let data31 = data.enhancements;
-const _errs56 = errors;
-if(errors === _errs56){
-if(Array.isArray(data31)){
-var valid18 = true;
-const len13 = data31.length;
-for(let i13=0; i13<len13; i13++){
-const _errs58 = errors;
-if(!(validate73(data31[i13], {instancePath:instancePath+"/enhancements/" + i13,parentData:data31,parentDataProperty:i13,rootData,dynamicAnchors}))){
+let data47 = data.enhancements;
+const _errs90 = errors;
+if(errors === _errs90){
+if(Array.isArray(data47)){
+var valid21 = true;
+const len14 = data47.length;
+for(let i14=0; i14<len14; i14++){
+const _errs92 = errors;
+if(!(validate73(data47[i14], {instancePath:instancePath+"/enhancements/" + i14,parentData:data47,parentDataProperty:i14,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
-var valid18 = _errs58 === errors;
-if(!valid18){
+var valid21 = _errs92 === errors;
+if(!valid21){
 break;
 }
 }
@@ -13739,10 +13995,11 @@ validate0.errors = [{instancePath:instancePath+"/enhancements",schemaPath:"#/pro
 return false;
 }
 }
-var valid0 = _errs56 === errors;
+var valid0 = _errs90 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }

@@ -793,6 +793,11 @@ export interface components {
              */
             transcoding_template_groups?: Record<string, never>[];
             /**
+             * @description The project's watermark templates, as ListWatermarkTemplate answers them (WatermarkTemplate in
+             *     mpc-api.yaml), each with its `template_id`; only in a file with `project_id`.
+             */
+            watermark_templates?: Record<string, never>[];
+            /**
              * @description The project's event notification configuration, as `PUT /v1/{project_id}/notification` takes it
              *     (NotificationConfig in mpc-api.yaml); only in a file with `project_id`.
              */
@@ -835,6 +840,7 @@ export interface components {
                 thumbnail_details: number;
                 transcoding_templates: number;
                 transcoding_template_groups: number;
+                watermark_templates: number;
             };
         };
         /**
@@ -1968,7 +1974,8 @@ export interface operations {
                      *         "enhancements": 0,
                      *         "thumbnail_details": 0,
                      *         "transcoding_templates": 0,
-                     *         "transcoding_template_groups": 0
+                     *         "transcoding_template_groups": 0,
+                     *         "watermark_templates": 0
                      *       }
                      *     }
                      */

@@ -639,6 +639,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/{project_id}/template/watermark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Watermark Templates
+         * @description The project's watermark templates, newest first, each with its `template_id`. `total` counts every template
+         *     that matches, not just this page. Without parameters the first 10 are answered, as Huawei's Java SDK guide
+         *     says. When `template_id` is given (1 to 10 distinct values), `page` and `size` are ignored and the answer
+         *     holds the named templates; ids that match none are left out. The SDK's docstring of `page` names `task_id` by
+         *     mistake; `template_id` is meant.
+         */
+        get: operations["ListWatermarkTemplate"];
+        /**
+         * Updating a Watermark Template
+         * @description Changes the project's watermark template `template_id` and answers 204 with no body. The fields given replace
+         *     the template's; the fields left out keep their values. The body is the create's model, in which the SDK does
+         *     not require `template_id`. Here it names the template, so a body without it is a 400 MPC.10202 (checked in
+         *     code). An id that no watermark template of the project has is a 403 MPC.10212. That is the code of the
+         *     vendor's example; no not-found code is documented for watermark templates.
+         */
+        put: operations["UpdateWatermarkTemplate"];
+        /**
+         * Creating a Watermark Template
+         * @description Creates an image watermark template of the project's own and answers 201 with its `template_id`, a JSON number.
+         *     No field is required (the SDK requires none), and a `template_id` in the body is ignored. A transcoding task
+         *     names the template in `watermarks[].template_id`, where the SDK types the id as a string (SPEC 10.2).
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored, and numeric strings are accepted where an integer is expected.
+         */
+        post: operations["CreateWatermarkTemplate"];
+        /**
+         * Deleting a Watermark Template
+         * @description Deletes the project's watermark template `template_id` and answers 204 with no body. An id that no watermark
+         *     template of the project has is a 403 MPC.10212, the code of the vendor's example. A missing `template_id` is a
+         *     400 MPC.10202. The SDKs send `Content-Type: application/json` with an empty body, which is accepted.
+         */
+        delete: operations["DeleteWatermarkTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1823,6 +1869,59 @@ export interface components {
             template_group_list: components["schemas"]["TemplateGroup"][];
             /** @description Every group that matches, not only this page. */
             total: number;
+        };
+        /** @description An image watermark template (the SDK's `WatermarkTemplate`). */
+        WatermarkTemplate: {
+            /** @description Template ID, a JSON number: answered in lists, names the template in an update, ignored in a create. */
+            template_id?: number;
+            /** @description Template name. */
+            template_name?: string;
+            /**
+             * @description Watermark type; only `Image` is supported (the SDK says `Text` may come later).
+             * @enum {string}
+             */
+            type?: "Image";
+            /** @description Horizontal offset of the image from the corner `referpos` names: px from 0 to 4096, or a share of the output width in (0,1) with up to 4 decimals (more are dropped). 0.1 of a 1920 px width is 192 px. */
+            dx?: string;
+            /** @description Vertical offset of the image from that corner: px from 0 to 4096, or a share of the output height in (0,1) with up to 4 decimals. */
+            dy?: string;
+            /**
+             * @description The corner the offsets count from.
+             * @enum {string}
+             */
+            referpos?: "TopRight" | "TopLeft" | "BottomRight" | "BottomLeft";
+            /** @description When the watermark appears, seconds (a number). */
+            timeline_start?: string;
+            /** @description How long it shows, seconds, or `ToEND` (until the video ends, the default). */
+            timeline_duration?: string;
+            /** @description Shortest interval between position changes, seconds. */
+            random_time_min?: string;
+            /** @description Longest interval between position changes, seconds. */
+            random_time_max?: string;
+            /**
+             * @description `Original` only scales the image, `Grayed` turns it grey, `Transparent` makes it transparent.
+             * @enum {string}
+             */
+            image_process?: "Original" | "Grayed" | "Transparent";
+            /** @description Image width: px from 8 to 4096, or a share of the output width in (0,1) with up to 4 decimals. */
+            width?: string;
+            /** @description Image height: px from 8 to 4096, or a share of the output height in (0,1) with up to 4 decimals. */
+            height?: string;
+            /**
+             * @description `input` lays the image on the source, so it scales with the picture; `output` on the transcoded output.
+             * @enum {string}
+             */
+            base?: "input" | "output";
+        };
+        CreateWatermarkTemplateResponse: {
+            /** @description ID of the new watermark template, a JSON number (a task body names it as a string). */
+            template_id: number;
+        };
+        ListWatermarkTemplateResponse: {
+            /** @description Every watermark template that matches, not only this page. */
+            total: number;
+            /** @description The templates, each with its `template_id`. */
+            templates: components["schemas"]["WatermarkTemplate"][];
         };
     };
     responses: {
@@ -4377,6 +4476,202 @@ export interface operations {
             query: {
                 /** @description ID of the template group to delete. A single value. */
                 group_id: components["parameters"]["GroupIdToDelete"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TemplateNotFound"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListWatermarkTemplate: {
+        parameters: {
+            query?: {
+                /** @description Template IDs, as repeated keys (`template_id=1&template_id=2`). At most 10 distinct values; duplicates count once. */
+                template_id?: components["parameters"]["TemplateIdArray"];
+                /** @description Page number, from 0. Ignored if `template_id` is given. */
+                page?: components["parameters"]["TemplatePage"];
+                /** @description Number of records on each page. Ignored if `template_id` is given. */
+                size?: components["parameters"]["TemplateSize"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Watermark templates queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListWatermarkTemplateResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    UpdateWatermarkTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WatermarkTemplate"];
+            };
+        };
+        responses: {
+            /** @description Updated; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TemplateNotFound"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateWatermarkTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WatermarkTemplate"];
+            };
+        };
+        responses: {
+            /** @description Watermark template created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateWatermarkTemplateResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    DeleteWatermarkTemplate: {
+        parameters: {
+            query: {
+                /** @description ID of the template to delete. A single value. */
+                template_id: components["parameters"]["TemplateIdToDelete"];
             };
             header?: {
                 /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */

@@ -184,6 +184,7 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
           thumbnail_details: set.details.length,
           transcoding_templates: set.templates.length,
           transcoding_template_groups: set.groups?.length ?? 0,
+          watermark_templates: set.watermarks?.length ?? 0,
         },
       };
     },

@@ -30,12 +30,14 @@ import { statSummary, taskDetailInfo, type StatType, type TaskDetailInfo } from 
 import type { components } from '../contract/mpc-api.generated.js';
 import * as customTemplates from './templates/custom-templates.js';
 import * as templateGroups from './templates/template-groups.js';
+import * as watermarkTemplates from './templates/watermark-templates.js';
+import { addTemplateState, exportTemplateState, replaceTemplateState, type TemplateState } from './templates/template-state.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { checkNotificationConfigs, messagesOf, type NotificationConfig, type Transition } from './notifications/notifications.js';
 import { SmnSigner } from './notifications/smn-signing.js';
 
 /** What the store held at start, for a reset to go back to (SPEC 6.2). */
-export interface Baseline {
+export interface Baseline extends TemplateState {
   tasks: readonly StoredTask[];
   details: readonly StoredThumbnailDetails[];
   templates: readonly StoredTemplate[];
@@ -43,8 +45,6 @@ export interface Baseline {
   more?: () => Iterable<StoredTask>;
   /** Projects' notification configurations. */
   notifications?: ReadonlyArray<{ projectId: string; configs: NotificationConfig[] }>;
-  /** Projects' transcoding template groups (their templates are among `templates`). */
-  groups?: ReadonlyArray<{ projectId: string; group: templateGroups.TemplateGroup }>;
 }
 
 export interface MpcServiceOptions {
@@ -113,6 +113,14 @@ export interface MpcService {
   updateTemplateGroup(projectId: string, body: templateGroups.ModifyTemplateGroupBody): void;
   /** DeleteTemplateGroup: removes a group and its templates. */
   deleteTemplateGroup(projectId: string, groupId: string): void;
+  /** CreateWatermarkTemplate: a watermark template of the project's own; answers its id. */
+  createWatermarkTemplate(projectId: string, body: watermarkTemplates.WatermarkTemplate): number;
+  /** ListWatermarkTemplate: by id, or a page of the project's. */
+  listWatermarkTemplates(projectId: string, q: { template_id?: number[]; page: number; size: number }): { total: number; templates: watermarkTemplates.WatermarkTemplate[] };
+  /** UpdateWatermarkTemplate: changes the fields given. */
+  updateWatermarkTemplate(projectId: string, body: watermarkTemplates.WatermarkTemplate): void;
+  /** DeleteWatermarkTemplate. */
+  deleteWatermarkTemplate(projectId: string, templateId: number): void;
   /** The control plane's step on: one created task, one state (SPEC 6.5). Undefined for an unknown task. */
   advanceTask(kind: TaskKind, projectId: string | undefined, taskId: string): TaskDocument | undefined;
   readonly journal: Journal;
@@ -261,7 +269,18 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       const documents = KIND_DOCUMENTS[kind.name];
       documents.check?.(request);
       const plan = planOf(kind, projectId, request);
-      if (kind.name === 'transcoding') plan.outputs = resolveOutputs(request as TranscodingRequest, projectId, store, options.strictTemplates ?? false);
+      if (kind.name === 'transcoding') {
+        plan.outputs = resolveOutputs(request as TranscodingRequest, projectId, store, options.strictTemplates ?? false);
+        // Strict: a watermark template a task names is one of the project's (SPEC 10.2); otherwise any id is taken.
+        if (options.strictTemplates) {
+          // The SDK's WatermarkRequest types the id a string; the document leaves the entries open.
+          ((request as { watermarks?: Array<{ template_id?: unknown }> }).watermarks ?? []).forEach((w, i) => {
+            if (w.template_id !== undefined && !watermarkTemplates.hasWatermarkTemplate(store.templates, projectId, String(w.template_id))) {
+              throw invalidParameter(`watermarks[${i}].template_id ${w.template_id} is not a known watermark template`);
+            }
+          });
+        }
+      }
       lifecycle.settle();
       const taskId = store.nextTaskId();
       const now = clock.now();
@@ -356,6 +375,10 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     listTemplateGroups: (projectId, q) => templateGroups.listTemplateGroups(store.templates, projectId, q),
     updateTemplateGroup: (projectId, body) => store.transaction(() => templateGroups.updateTemplateGroup(store.templates, projectId, body)),
     deleteTemplateGroup: (projectId, groupId) => store.transaction(() => templateGroups.deleteTemplateGroup(store.templates, projectId, groupId)),
+    createWatermarkTemplate: (projectId, body) => store.transaction(() => watermarkTemplates.createWatermarkTemplate(store.templates, projectId, body)),
+    listWatermarkTemplates: (projectId, q) => watermarkTemplates.listWatermarkTemplates(store.templates, projectId, q),
+    updateWatermarkTemplate: (projectId, body) => store.transaction(() => watermarkTemplates.updateWatermarkTemplate(store.templates, projectId, body)),
+    deleteWatermarkTemplate: (projectId, templateId) => store.transaction(() => watermarkTemplates.deleteWatermarkTemplate(store.templates, projectId, templateId)),
 
     advanceTask(kind, projectId, taskId) {
       lifecycle.settle();
@@ -375,7 +398,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       const count = store.transaction(() => {
         const n = store.replaceScope(storeScope, baseline.tasks, baseline.details, baseline.templates, baseline.more?.() ?? []);
         // Groups go where their templates go: with the transcoding tasks' reset (replaceScope's templates).
-        if (scope.kind === undefined || scope.kind.name === 'transcoding') templateGroups.replaceGroups(store.templates, scope.project_id, baseline.groups ?? []);
+        if (scope.kind === undefined || scope.kind.name === 'transcoding') replaceTemplateState(store.templates, scope.project_id, baseline);
         // A project's notification configuration is its data, like its tasks (a kind's reset leaves it).
         if (scope.kind === undefined) store.replaceNotifications(scope.project_id, baseline.notifications ?? []);
         return n;
@@ -407,7 +430,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       try {
         store.transaction(() => {
           store.addAll(set.tasks, set.details, set.templates);
-          templateGroups.addGroups(store.templates, set.groups ?? []);
+          addTemplateState(store.templates, set);
           for (const n of set.notifications ?? []) {
             checkNotificationConfigs(n.configs);
             store.setNotifications(n.projectId, n.configs);
@@ -425,8 +448,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       lifecycle.settle();
       const set: Baseline = store.exportOwner(ownerOf(projectId), kind?.name);
       const configs = projectId === undefined || kind !== undefined ? undefined : store.getNotifications(projectId);
-      const groups = projectId !== undefined && (kind === undefined || kind.name === 'transcoding') ? templateGroups.exportGroups(store.templates, projectId) : [];
-      return { ...set, ...(configs ? { notifications: [{ projectId: projectId!, configs }] } : {}), ...(groups.length ? { groups } : {}) };
+      const templates = projectId !== undefined && (kind === undefined || kind.name === 'transcoding') ? exportTemplateState(store.templates, projectId) : {};
+      return { ...set, ...(configs ? { notifications: [{ projectId: projectId!, configs }] } : {}), ...templates };
     },
 
     getTask(kind, projectId, taskId) {

@@ -5,6 +5,7 @@
 import type { components } from '../../contract/mpc-api.generated.js';
 import type { TemplateStore } from '../../storage/templates/template-store-types.js';
 import { invalidParameter, VendorError } from '../vendor-errors.js';
+import { pageStart } from './paging.js';
 import type { TransTemplate } from './transcoding-templates.js';
 
 type Schemas = components['schemas'];
@@ -99,7 +100,9 @@ export function listTransTemplates(store: TemplateStore, projectId: string, q: {
     const found = store.byIds(projectId, [...new Set(q.template_id)]).map(templateInfo);
     return { template_array: found, total: found.length };
   }
-  return { template_array: store.list(projectId, q.size, q.page * q.size).map(templateInfo), total: store.count(projectId) };
+  const total = store.count(projectId);
+  const start = pageStart(q.page, q.size, total);
+  return { template_array: start === undefined ? [] : store.list(projectId, q.size, start).map(templateInfo), total };
 }
 
 /** UpdateTransTemplate: the body replaces the whole template (its name and common are required). */

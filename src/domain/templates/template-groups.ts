@@ -6,6 +6,7 @@ import type { components } from '../../contract/mpc-api.generated.js';
 import type { TemplateStore } from '../../storage/templates/template-store-types.js';
 import { invalidParameter, VendorError } from '../vendor-errors.js';
 import { checkTemplate } from './custom-templates.js';
+import { pageStart } from './paging.js';
 import type { TransTemplate } from './transcoding-templates.js';
 
 type Schemas = components['schemas'];
@@ -83,10 +84,9 @@ export function listTemplateGroups(
       .sort((a, b) => Number(b.group_id) - Number(a.group_id));
     return { template_group_list: found, total: found.length };
   }
-  return {
-    template_group_list: store.families.list<TemplateGroup>(FAMILY, projectId, q.size, q.page * q.size, q.group_name),
-    total: store.families.count(FAMILY, projectId, q.group_name),
-  };
+  const total = store.families.count(FAMILY, projectId, q.group_name);
+  const start = pageStart(q.page, q.size, total);
+  return { template_group_list: start === undefined ? [] : store.families.list<TemplateGroup>(FAMILY, projectId, q.size, start, q.group_name), total };
 }
 
 /**
