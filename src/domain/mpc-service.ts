@@ -271,15 +271,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       const plan = planOf(kind, projectId, request);
       if (kind.name === 'transcoding') {
         plan.outputs = resolveOutputs(request as TranscodingRequest, projectId, store, options.strictTemplates ?? false);
-        // Strict: a watermark template a task names is one of the project's (SPEC 10.2); otherwise any id is taken.
-        if (options.strictTemplates) {
-          // The SDK's WatermarkRequest types the id a string; the document leaves the entries open.
-          ((request as { watermarks?: Array<{ template_id?: unknown }> }).watermarks ?? []).forEach((w, i) => {
-            if (w.template_id !== undefined && !watermarkTemplates.hasWatermarkTemplate(store.templates, projectId, String(w.template_id))) {
-              throw invalidParameter(`watermarks[${i}].template_id ${w.template_id} is not a known watermark template`);
-            }
-          });
-        }
+        if (options.strictTemplates) watermarkTemplates.checkWatermarkIds(store.templates, projectId, request as { watermarks?: Array<{ template_id?: unknown }> });
       }
       lifecycle.settle();
       const taskId = store.nextTaskId();

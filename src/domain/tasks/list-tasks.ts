@@ -5,6 +5,7 @@ import type { operations } from '../../contract/mpc-api.generated.js';
 import type { TaskRow, TaskStore } from '../../storage/tasks/task-store.js';
 import type { TaskKind } from './task-kinds.js';
 import { invalidParameter } from '../vendor-errors.js';
+import { pageStart } from '../paging.js';
 
 type ListQuery = NonNullable<operations['ListEncryptTask']['parameters']['query']>;
 /** The list query as the document defines it, with page and size defaulted and status any kind's word. */
@@ -42,9 +43,8 @@ export function listTasks(store: TaskStore, kind: TaskKind, projectId: string, p
 
   const window = { kind: kind.name, projectId, status, from, to, inputBucket: params.input_bucket, inputObject: params.input_object };
   const total = store.countTasks(window);
-  const offset = params.page * params.size;
-  // A page past the end (however far: page has no upper bound) is empty, with the true total.
-  if (!Number.isSafeInteger(offset) || offset >= total) return { tasks: [], total, isTruncated: false };
+  const offset = pageStart(params.page, params.size, total);
+  if (offset === undefined) return { tasks: [], total, isTruncated: false };
   const tasks = store.listTasks({ ...window, limit: params.size, offset });
   return { tasks, total, isTruncated: offset + tasks.length < total };
 }

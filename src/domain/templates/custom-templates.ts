@@ -5,7 +5,7 @@
 import type { components } from '../../contract/mpc-api.generated.js';
 import type { TemplateStore } from '../../storage/templates/template-store-types.js';
 import { invalidParameter, VendorError } from '../vendor-errors.js';
-import { pageStart } from './paging.js';
+import { pageStart } from '../paging.js';
 import type { TransTemplate } from './transcoding-templates.js';
 
 type Schemas = components['schemas'];

@@ -4,9 +4,9 @@
 // by naming those templates' ids (no create body takes a group id, SPEC 10.2).
 import type { components } from '../../contract/mpc-api.generated.js';
 import type { TemplateStore } from '../../storage/templates/template-store-types.js';
-import { invalidParameter, VendorError } from '../vendor-errors.js';
+import { VendorError } from '../vendor-errors.js';
 import { checkTemplate } from './custom-templates.js';
-import { pageStart } from './paging.js';
+import { pageStart } from '../paging.js';
 import type { TransTemplate } from './transcoding-templates.js';
 
 type Schemas = components['schemas'];
@@ -15,6 +15,9 @@ export type CreateTemplateGroupBody = Schemas['TransTemplateGroup'];
 export type ModifyTemplateGroupBody = Schemas['ModifyTransTemplateGroup'];
 
 const FAMILY = 'transcoding_group';
+
+/** A group as its family's table keeps it: ordered by the number its id was made from. */
+export const groupEntry = (projectId: string, group: TemplateGroup) => ({ projectId, id: group.group_id, seq: Number(group.group_id), doc: group });
 /** 403 MPC.10231, as Terraform sees the real service answer for a group it does not have (error-codes.md). */
 const groupNotFound = () => new VendorError(403, 'MPC.10231', 'The template group does not exist.', 'mpc');
 /** 400 MPC.10230: another group of the project has the name. */
@@ -41,7 +44,7 @@ function write(store: TemplateStore, projectId: string, group: TemplateGroup): v
   const templates = templatesOf(group);
   templates.forEach((t) => checkTemplate({ template_name: t.template_name!, ...(t.video ? { video: t.video } : {}), ...(t.audio ? { audio: t.audio } : {}), common: t.common }));
   for (const t of templates) store.put(projectId, t);
-  store.families.put(FAMILY, { projectId, id: group.group_id, seq: Number(group.group_id), doc: group });
+  store.families.put(FAMILY, groupEntry(projectId, group));
 }
 
 function existing(store: TemplateStore, projectId: string, groupId: string): TemplateGroup {
@@ -116,22 +119,4 @@ export function deleteTemplateGroup(store: TemplateStore, projectId: string, gro
   const group = existing(store, projectId, groupId);
   for (const id of group.template_ids) store.remove(projectId, id);
   store.families.remove(FAMILY, projectId, groupId);
-}
-
-/** Groups as state (SPEC 10.3): one project's (every project's when undefined) back to these. */
-export function replaceGroups(store: TemplateStore, projectId: string | undefined, groups: ReadonlyArray<{ projectId: string; group: TemplateGroup }>): void {
-  store.families.replace(FAMILY, projectId, groups.map(({ projectId, group }) => ({ projectId, id: group.group_id, seq: Number(group.group_id), doc: group })));
-}
-
-/** Groups an import brings (their templates came with it); one the project has under that id is a clash. */
-export function addGroups(store: TemplateStore, groups: ReadonlyArray<{ projectId: string; group: TemplateGroup }>): void {
-  for (const { projectId, group } of groups) {
-    if (store.families.get(FAMILY, projectId, group.group_id) !== undefined) throw invalidParameter(`template group ${group.group_id} is already there`);
-    store.families.put(FAMILY, { projectId, id: group.group_id, seq: Number(group.group_id), doc: group });
-  }
-}
-
-/** A project's groups, oldest first, for an export. */
-export function exportGroups(store: TemplateStore, projectId: string): Array<{ projectId: string; group: TemplateGroup }> {
-  return store.families.entries<TemplateGroup>(FAMILY, projectId).map((e) => ({ projectId, group: e.doc }));
 }

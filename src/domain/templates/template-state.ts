@@ -1,8 +1,10 @@
 // The template families kept as documents (groups, watermark templates) as state like tasks (SPEC 10.3): what a
-// reset goes back to, an import adds and an export carries, one call for every family.
-import type { TemplateStore } from '../../storage/templates/template-store-types.js';
-import { addGroups, exportGroups, replaceGroups, type TemplateGroup } from './template-groups.js';
-import { addWatermarkTemplates, exportWatermarkTemplates, replaceWatermarkTemplates, type WatermarkTemplate } from './watermark-templates.js';
+// reset goes back to, an import adds and an export carries. One implementation, driven by each family's entry:
+// its table's family, the state's key, the words for a clash, and how an entry is made from an item and back.
+import type { FamilyEntry, TemplateFamily, TemplateStore } from '../../storage/templates/template-store-types.js';
+import { invalidParameter } from '../vendor-errors.js';
+import { groupEntry, type TemplateGroup } from './template-groups.js';
+import { watermarkEntry, type WatermarkTemplate } from './watermark-templates.js';
 
 export interface TemplateState {
   /** Projects' transcoding template groups (their templates are the set's transcoding templates). */
@@ -11,20 +13,55 @@ export interface TemplateState {
   watermarks?: ReadonlyArray<{ projectId: string; template: WatermarkTemplate }>;
 }
 
+type Owned = { projectId: string } & Record<string, unknown>;
+interface FamilyState {
+  family: TemplateFamily;
+  key: keyof TemplateState;
+  what: string;
+  entry(item: Owned): FamilyEntry;
+  item(entry: FamilyEntry): Owned;
+}
+
+const FAMILIES: readonly FamilyState[] = [
+  {
+    family: 'transcoding_group',
+    key: 'groups',
+    what: 'template group',
+    entry: (o) => groupEntry(o.projectId, o.group as TemplateGroup),
+    item: (e) => ({ projectId: e.projectId, group: e.doc }),
+  },
+  {
+    family: 'watermark',
+    key: 'watermarks',
+    what: 'watermark template',
+    entry: (o) => watermarkEntry(o.projectId, o.template as WatermarkTemplate),
+    item: (e) => ({ projectId: e.projectId, template: e.doc }),
+  },
+];
+
+const itemsOf = (state: TemplateState, f: FamilyState) => (state[f.key] ?? []) as readonly Owned[];
+
 /** One project's (every project's when undefined) families back to the state's. */
 export function replaceTemplateState(store: TemplateStore, projectId: string | undefined, state: TemplateState): void {
-  replaceGroups(store, projectId, state.groups ?? []);
-  replaceWatermarkTemplates(store, projectId, state.watermarks ?? []);
+  for (const f of FAMILIES) store.families.replace(f.family, projectId, itemsOf(state, f).map(f.entry));
 }
 
+/** What an import brings; an entry the project has under that id already is a clash (400 MPC.10202). */
 export function addTemplateState(store: TemplateStore, state: TemplateState): void {
-  addGroups(store, state.groups ?? []);
-  addWatermarkTemplates(store, state.watermarks ?? []);
+  for (const f of FAMILIES) {
+    for (const entry of itemsOf(state, f).map(f.entry)) {
+      if (store.families.get(f.family, entry.projectId, entry.id) !== undefined) throw invalidParameter(`${f.what} ${entry.id} is already there`);
+      store.families.put(f.family, entry);
+    }
+  }
 }
 
-/** A project's families, only those it has. */
+/** A project's families, oldest first, only those it has. */
 export function exportTemplateState(store: TemplateStore, projectId: string): TemplateState {
-  const groups = exportGroups(store, projectId);
-  const watermarks = exportWatermarkTemplates(store, projectId);
-  return { ...(groups.length ? { groups } : {}), ...(watermarks.length ? { watermarks } : {}) };
+  const state: Record<string, Owned[]> = {};
+  for (const f of FAMILIES) {
+    const items = store.families.entries(f.family, projectId).map(f.item);
+    if (items.length > 0) state[f.key] = items;
+  }
+  return state as TemplateState;
 }

@@ -4,10 +4,9 @@
 import type { components } from '../../contract/mpc-api.generated.js';
 import type { TemplateStore } from '../../storage/templates/template-store-types.js';
 import { invalidParameter, VendorError } from '../vendor-errors.js';
-import { pageStart } from './paging.js';
+import { pageStart } from '../paging.js';
 
 export type WatermarkTemplate = components['schemas']['WatermarkTemplate'];
-type Owned = { projectId: string; template: WatermarkTemplate };
 
 const FAMILY = 'watermark';
 /**
@@ -16,8 +15,9 @@ const FAMILY = 'watermark';
  */
 const notFound = (id: number) => new VendorError(403, 'MPC.10212', `Operation failed, no watermark template ${id}.`, 'mpc');
 
-const put = (store: TemplateStore, projectId: string, template: WatermarkTemplate & { template_id: number }) =>
-  store.families.put(FAMILY, { projectId, id: String(template.template_id), seq: template.template_id, doc: template });
+/** A watermark template as its family's table keeps it (a stored one always has its id). */
+export const watermarkEntry = (projectId: string, template: WatermarkTemplate) => ({ projectId, id: String(template.template_id), seq: template.template_id!, doc: template });
+const put = (store: TemplateStore, projectId: string, template: WatermarkTemplate) => store.families.put(FAMILY, watermarkEntry(projectId, template));
 
 /** CreateWatermarkTemplate: a `template_id` in the body is not the client's to choose; the answer's is the new one. */
 export function createWatermarkTemplate(store: TemplateStore, projectId: string, body: WatermarkTemplate): number {
@@ -52,29 +52,16 @@ export function deleteWatermarkTemplate(store: TemplateStore, projectId: string,
   if (!store.families.remove(FAMILY, projectId, String(templateId))) throw notFound(templateId);
 }
 
-/** Whether the project has a watermark template under this id (a task body's string id). */
-export function hasWatermarkTemplate(store: TemplateStore, projectId: string, templateId: string): boolean {
-  return /^[0-9]{1,15}$/.test(templateId) && store.families.get(FAMILY, projectId, String(Number(templateId))) !== undefined;
-}
-
-/** Watermark templates as state (SPEC 10.3): one project's (every project's when undefined) back to these. */
-export function replaceWatermarkTemplates(store: TemplateStore, projectId: string | undefined, templates: readonly Owned[]): void {
-  store.families.replace(FAMILY, projectId, templates.map(entry));
-}
-
-/** Templates an import brings; one the project has under that id is a clash. */
-export function addWatermarkTemplates(store: TemplateStore, templates: readonly Owned[]): void {
-  for (const t of templates) {
-    if (store.families.get(FAMILY, t.projectId, String(t.template.template_id)) !== undefined) throw invalidParameter(`watermark template ${t.template.template_id} is already there`);
-    store.families.put(FAMILY, entry(t));
-  }
-}
-
-export function exportWatermarkTemplates(store: TemplateStore, projectId: string): Owned[] {
-  return store.families.entries<WatermarkTemplate>(FAMILY, projectId).map((e) => ({ projectId, template: e.doc }));
-}
-
-function entry({ projectId, template }: Owned) {
-  const id = template.template_id!;
-  return { projectId, id: String(id), seq: id, doc: template };
+/**
+ * Strict mode (SPEC 10.2): every watermark template a transcoding create names is one of the project's. The SDK's
+ * WatermarkRequest types the id a string; the document leaves the entries open, so any type is read as text.
+ */
+export function checkWatermarkIds(store: TemplateStore, projectId: string, request: { watermarks?: Array<{ template_id?: unknown }> }): void {
+  (request.watermarks ?? []).forEach((w, i) => {
+    if (w.template_id === undefined) return;
+    const id = String(w.template_id);
+    if (!/^[0-9]{1,15}$/.test(id) || store.families.get(FAMILY, projectId, String(Number(id))) === undefined) {
+      throw invalidParameter(`watermarks[${i}].template_id ${id} is not a known watermark template`);
+    }
+  });
 }

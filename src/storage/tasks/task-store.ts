@@ -471,7 +471,9 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     ownerDetails: db.prepare('SELECT task_id, offset_s, url FROM thumbnail_details WHERE project_id = @project ORDER BY task_id, offset_s, position'),
     ownerTemplates: db.prepare('SELECT doc FROM templates WHERE project_id = @project ORDER BY template_id').pluck(),
     deleteTask: db.prepare('DELETE FROM tasks WHERE kind = @kind AND project_id = @project AND task_id = @taskId'),
-    statusOf: db.prepare(`SELECT status, create_time, CASE WHEN kind = '${INPUT_FILTERED_KIND}' THEN doc END AS doc FROM tasks
+    // The input bucket a task is counted under (countedBucket's rule, in SQL): read here, not parsed from the document.
+    statusOf: db.prepare(`SELECT status, create_time,
+      CASE WHEN kind = '${INPUT_FILTERED_KIND}' AND json_type(doc, '$.input.bucket') = 'text' THEN ${INPUT_BUCKET} END AS bucket FROM tasks
       WHERE kind = @kind AND project_id = @project AND task_id = @taskId`),
     setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (@key, @value)'),
     getNotifications: db.prepare('SELECT doc FROM notifications WHERE project_id = @project').pluck(),
@@ -534,9 +536,9 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
   /** Counts one task in (delta 1) or out (-1) of the buckets of its kind, status, time and input bucket. */
   const bumpCounts = (kind: TaskKindName, owner: string, task: { status: string; create_time: string }, delta: number) =>
     counts.bump(kind, owner, task.status, task.create_time, delta, countedBucket(kind, task));
-  /** A row's status and create_time and, for a kind counted by input bucket, its document. */
-  type CountedRow = { status: string; create_time: string; doc: string | null };
-  const countedTask = (row: CountedRow) => ({ status: row.status, create_time: row.create_time, ...(row.doc !== null ? { input: (JSON.parse(row.doc) as TaskDocument).input } : {}) });
+  /** A row's status and create_time and the input bucket it is counted under (null: none). */
+  type CountedRow = { status: string; create_time: string; bucket: string | null };
+  const countedTask = (row: CountedRow) => ({ status: row.status, create_time: row.create_time, ...(row.bucket !== null ? { input: { bucket: row.bucket } } : {}) });
   /** One task, with its buckets counted (a bulk load recounts once at the end instead). */
   const insertCounted = (stored: StoredTask) => {
     insertTask(stored);
