@@ -237,6 +237,19 @@ describe('the official Huawei Cloud SDK core against mpc-mock', () => {
     expect(await failure(send('DeleteWatermarkTemplate', { template_id: created.template_id }))).toMatchObject({ httpStatusCode: 403, errorCode: 'MPC.10212' });
   });
 
+  it('round-trips a video enhancement template: presets, create, update, delete; a preset cannot be deleted', async () => {
+    const presets = await send<{ task_array: Array<{ template_id: number }>; total: number }>('ListQualityEnhanceDefaultTemplate', {});
+    expect(presets.httpStatusCode).toBe(200);
+    expect(presets.total).toBe(presets.task_array.length);
+    const template = { template_name: 'sdk_clean', video: { video_denoise: { name: 'hw-denoise', execution_order: 1 } } };
+    const created = await send<{ template_id: number }>('CreateQualityEnhanceTemplate', {}, undefined, template);
+    expect(created.httpStatusCode).toBe(201);
+    expect((await send('UpdateQualityEnhanceTemplate', {}, undefined, { template_id: created.template_id, template: { ...template, template_name: 'sdk_clean2' } })).httpStatusCode).toBe(204);
+    expect((await send('DeleteQualityEnhanceTemplate', { template_id: created.template_id })).httpStatusCode).toBe(204);
+    expect(await failure(send('DeleteQualityEnhanceTemplate', { template_id: created.template_id }))).toMatchObject({ httpStatusCode: 403, errorCode: 'MPC.10212' });
+    expect(await failure(send('DeleteQualityEnhanceTemplate', { template_id: presets.task_array[0]!.template_id }))).toMatchObject({ httpStatusCode: 400, errorCode: 'MPC.10202' });
+  });
+
   it('surfaces an unknown API as APIGW.0101', async () => {
     const error = await failure(client.sendRequest({ ...mpcOperation('ListEncryptTask', {}), url: '/v1/{project_id}/remux/tasks' }));
     expect(error.httpStatusCode).toBe(404);

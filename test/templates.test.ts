@@ -332,3 +332,76 @@ describe('template lists past the end', () => {
     }
   });
 });
+
+describe('video enhancement templates (SPEC 10.1)', () => {
+  const QE = (project: string) => `/v1/${project}/template/qualityenhance`;
+  const DENOISE = { template_name: 'clean', video: { video_denoise: { name: 'hw-denoise', execution_order: 1 }, video_sharp: { name: 'hw-sharp', execution_order: 2, amount: '0.3' } } };
+  const createQe = async (project: string, body: object = DENOISE) => (await t.request.post(QE(project)).send(body).expect(201)).body.template_id as number;
+  /** The SDK has no list of a project's own enhancement templates: the export shows them. */
+  const own = async (project: string) => (await t.request.get(`/_mock/tasks?project_id=${project}`).expect(200)).body.quality_enhance_templates;
+
+  it('the presets: every one at once, under task_array, each with a description, the same for every project', async () => {
+    const a = (await t.request.get(`${QE('qe-a')}/default`).expect(200)).body;
+    expect(a.total).toBe(a.task_array.length);
+    expect(a.total).toBeGreaterThanOrEqual(2);
+    for (const p of a.task_array) expect(p.template.template_description).toEqual(expect.any(String));
+    expect((await t.request.get(`${QE('qe-b')}/default`).expect(200)).body).toEqual(a);
+  });
+
+  it('round trip: create (201, a numeric id, a description dropped), update (204), delete (204), in the project only', async () => {
+    const id = await createQe('qe-a', { ...DENOISE, template_description: 'mine' });
+    expect(typeof id).toBe('number');
+    expect(await own('qe-a')).toEqual([{ template_id: id, template: DENOISE }]);
+    const sharper = { template_name: 'clean2', video: { video_sharp: { name: 'hw-sharp', execution_order: 1, amount: '0.8' } } };
+    expect((await t.request.put(QE('qe-a')).send({ template_id: id, template: sharper }).expect(204)).text).toBe('');
+    expect(await own('qe-a')).toEqual([{ template_id: id, template: sharper }]);
+    const missing = { error_code: 'MPC.10212', error_msg: `Operation failed, no video enhancement template ${id}.` };
+    expect((await t.request.delete(`${QE('qe-other')}?template_id=${id}`).expect(403)).body).toEqual(missing);
+    await t.request.delete(`${QE('qe-a')}?template_id=${id}`).expect(204);
+    expect(await own('qe-a')).toBeUndefined();
+    expect((await t.request.delete(`${QE('qe-a')}?template_id=${id}`).expect(403)).body).toEqual(missing);
+  });
+
+  it('refuses what the vendor refuses: presets changed, steps at one order, a scale out of range, a missing field', async () => {
+    const preset = (await t.request.get(`${QE('qe-c')}/default`).expect(200)).body.task_array[0].template_id;
+    expect((await t.request.delete(`${QE('qe-c')}?template_id=${preset}`).expect(400)).body).toEqual(invalid(`template_id ${preset} is a preset and cannot be changed or deleted`));
+    expect((await t.request.put(QE('qe-c')).send({ template_id: preset, template: DENOISE }).expect(400)).body.error_code).toBe('MPC.10202');
+    const clash = { template_name: 'x', video: { video_denoise: { name: 'hw-denoise', execution_order: 1 }, video_deblock: { name: 'hw-deblock', execution_order: 1 } } };
+    expect((await t.request.post(QE('qe-c')).send(clash).expect(400)).body).toEqual(invalid("video.video_deblock.execution_order 1 is video.video_denoise's already: two steps cannot run at once"));
+    const scale = { template_name: 'x', video: { video_superresolution: { name: 'hw-sr', execution_order: 1, scale: '9' } } };
+    expect((await t.request.post(QE('qe-c')).send(scale).expect(400)).body).toEqual(invalid('video.video_superresolution.scale must be a number from 2 to 8'));
+    expect((await t.request.post(QE('qe-c')).send({ video: {} }).expect(400)).body.error_code).toBe('MPC.10202');
+    expect((await t.request.post(QE('qe-c')).send({ template_name: 'x', video: { video_sharp: { name: 'sharp' } } }).expect(400)).body.error_code).toBe('MPC.10202');
+    const id = await createQe('qe-c');
+    expect((await t.request.put(QE('qe-c')).send({ template_id: id }).expect(400)).body).toEqual(invalid('template is required'));
+    expect((await t.request.put(QE('qe-c')).send({ template: DENOISE }).expect(400)).body).toEqual(invalid('template_id is required'));
+    expect((await t.request.delete(QE('qe-c')).expect(400)).body.error_code).toBe('MPC.10202');
+  });
+
+  it('strict: an enhancement task names a preset or one of the project’s templates', async () => {
+    const strict = await buildTestApp({ lifecycle: 'immediate', strictTemplates: true });
+    try {
+      const id = (await strict.request.post(QE('qe-strict')).send(DENOISE).expect(201)).body.template_id;
+      const body = (templateId: string) => ({ ...CREATE_BODIES.enhancements, template_id: templateId });
+      await strict.request.post('/v1/qe-strict/enhancements').send(body(String(id))).expect(200);
+      await strict.request.post('/v1/qe-elsewhere/enhancements').send(body('1001')).expect(200);
+      expect((await strict.request.post('/v1/qe-elsewhere/enhancements').send(body(String(id))).expect(400)).body).toEqual(invalid(`template_id ${id} is not a known video enhancement template`));
+    } finally {
+      await strict.close();
+    }
+    await t.request.post('/v1/qe-loose/enhancements').send({ ...CREATE_BODIES.enhancements, template_id: '424242' }).expect(200);
+  });
+
+  it('is state: reset, export and import, fixture files of a project only', async () => {
+    const id = await createQe('qe-state');
+    const exported = (await t.request.get('/_mock/tasks?project_id=qe-state').expect(200)).body;
+    await t.request.post('/_mock/reset').send({ project_id: 'qe-state' }).expect(200);
+    expect(await own('qe-state')).toBeUndefined();
+    expect((await t.request.delete(`${QE('qe-state')}?template_id=${id}`).expect(403)).body.error_code).toBe('MPC.10212');
+    expect((await t.request.post('/_mock/tasks').send(exported).expect(200)).body.added.quality_enhance_templates).toBe(1);
+    expect(await own('qe-state')).toEqual([{ template_id: id, template: DENOISE }]);
+    expect((await t.request.post('/_mock/tasks').send(exported).expect(400)).body.error_msg).toBe(`Invalid request parameter, video enhancement template ${id} is already there.`);
+    expect((await t.request.post('/_mock/tasks').send({ quality_enhance_templates: [{ template_id: 1, template: DENOISE }] }).expect(400)).body.error_msg).toMatch(/quality_enhance_templates needs the file's project_id/);
+    expect(await createQe('qe-state')).toBeGreaterThan(id);
+  });
+});

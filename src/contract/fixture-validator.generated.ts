@@ -6,10 +6,10 @@ import { createRequire } from 'node:module';
 import { FORMATS as formats } from './formats.js';
 
 const require = createRequire(import.meta.url);
-export const key = '75550a54663e6983390dde7e16bd636becb3331cb28c1c2052032194d434f8d3';
+export const key = 'b836c9b2825bf933749c4529c43cd1bc13307c7808c0a55ae17152295a54707c';
 export const validate = validate0;
 export default validate0;
-const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/CatalogueTemplate"}},"transcoding_template_groups":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/TemplateGroup"}},"watermark_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/WatermarkTemplate"}},"notifications":{"$ref":"mpc-api#/components/schemas/NotificationConfigs/properties/notifications"},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}},"extract-metadata":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ExtractTask"}},"remux":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/RemuxTask"}},"merge-channels":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MergeChannelsTaskInfo"}},"reset-tracks":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ResetTracksTaskInfo"}},"editing-jobs":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EditingJob"}},"enhancements":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MediaProcessTaskInfo"}}}};
+const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/CatalogueTemplate"}},"transcoding_template_groups":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/TemplateGroup"}},"watermark_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/WatermarkTemplate"}},"quality_enhance_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QualityEnhanceTemplateInfo"}},"notifications":{"$ref":"mpc-api#/components/schemas/NotificationConfigs/properties/notifications"},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}},"extract-metadata":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ExtractTask"}},"remux":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/RemuxTask"}},"merge-channels":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MergeChannelsTaskInfo"}},"reset-tracks":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ResetTracksTaskInfo"}},"editing-jobs":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EditingJob"}},"enhancements":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MediaProcessTaskInfo"}}}};
 const schema2 = {"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"};
 const schema3 = {"type":"object","additionalProperties":false,"required":["offset","url"],"properties":{"offset":{"type":"integer","minimum":0,"description":"Time offset of the snapshot in the video, in seconds."},"url":{"type":"string","format":"uri"}}};
 const schema13 = {"type":"object","description":"An image watermark template (the SDK's `WatermarkTemplate`).","additionalProperties":false,"properties":{"template_id":{"type":"integer","minimum":1,"description":"Template ID, a JSON number: answered in lists, names the template in an update, ignored in a create."},"template_name":{"type":"string","description":"Template name."},"type":{"type":"string","enum":["Image"],"description":"Watermark type; only `Image` is supported (the SDK says `Text` may come later)."},"dx":{"type":"string","description":"Horizontal offset of the image from the corner `referpos` names: px from 0 to 4096, or a share of the output width in (0,1) with up to 4 decimals (more are dropped). 0.1 of a 1920 px width is 192 px."},"dy":{"type":"string","description":"Vertical offset of the image from that corner: px from 0 to 4096, or a share of the output height in (0,1) with up to 4 decimals."},"referpos":{"type":"string","enum":["TopRight","TopLeft","BottomRight","BottomLeft"],"description":"The corner the offsets count from."},"timeline_start":{"type":"string","description":"When the watermark appears, seconds (a number)."},"timeline_duration":{"type":"string","description":"How long it shows, seconds, or `ToEND` (until the video ends, the default)."},"random_time_min":{"type":"string","description":"Shortest interval between position changes, seconds."},"random_time_max":{"type":"string","description":"Longest interval between position changes, seconds."},"image_process":{"type":"string","enum":["Original","Grayed","Transparent"],"description":"`Original` only scales the image, `Grayed` turns it grey, `Transparent` makes it transparent."},"width":{"type":"string","description":"Image width: px from 8 to 4096, or a share of the output width in (0,1) with up to 4 decimals."},"height":{"type":"string","description":"Image height: px from 8 to 4096, or a share of the output height in (0,1) with up to 4 decimals."},"base":{"type":"string","enum":["input","output"],"description":"`input` lays the image on the source, so it scales with the picture; `output` on the transcoded output."}}};
@@ -1782,10 +1782,515 @@ return errors === 0;
 }
 validate4.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema14 = {"type":"array","maxItems":6,"items":{"$ref":"#/components/schemas/NotificationConfig"}};
-const schema15 = {"type":"object","description":"How one event is announced.","additionalProperties":false,"required":["event_name","topic"],"properties":{"event_name":{"$ref":"#/components/schemas/NotificationEventName"},"topic":{"type":"string","description":"The URN of the SMN topic that announces the event.","pattern":"^urn:smn:","minLength":9,"maxLength":256},"msg_type":{"type":"integer","description":"0 off, 1 text, 2 JSON, 3 both.","enum":[0,1,2,3],"default":2},"status":{"type":"string","description":"Whether the event is announced.","enum":["on","off"],"default":"on"}}};
-const schema16 = {"type":"string","description":"An MPC event that SMN can announce.","enum":["TranscodeStart","TranscodeComplete","ThumbnailComplete","AnimatedGraphicsComplete","ParseComplete","RemuxComplete"]};
-const pattern1 = new RegExp("^urn:smn:", "u");
+const schema14 = {"type":"object","description":"One preset video enhancement template (the SDK's `QualityEnhanceTemplateInfo`).","additionalProperties":false,"required":["template_id","template"],"properties":{"template_id":{"type":"integer","minimum":1,"description":"Template ID, a JSON number."},"template":{"$ref":"#/components/schemas/QualityEnhanceTemplate"},"error":{"$ref":"#/components/schemas/XCodeError"}}};
+const schema23 = {"type":"object","additionalProperties":false,"properties":{"code":{"type":"string"},"msg":{"type":"string"}}};
+const schema15 = {"type":"object","description":"A video (quality) enhancement template (the SDK's `QualityEnhanceTemplate`).","additionalProperties":false,"required":["template_name"],"properties":{"template_name":{"type":"string","minLength":1,"description":"Template name."},"template_description":{"type":"string","description":"What the template does; answered for presets only, ignored in a create or update."},"video":{"$ref":"#/components/schemas/QualityEnhanceVideo"}}};
+const schema16 = {"type":"object","description":"The steps of a video enhancement template; a step left out does not run.","additionalProperties":false,"properties":{"video_denoise":{"$ref":"#/components/schemas/VideoDenoise"},"video_sharp":{"$ref":"#/components/schemas/VideoSharp"},"video_contrast":{"$ref":"#/components/schemas/VideoContrast"},"video_superresolution":{"$ref":"#/components/schemas/VideoSuperresolution"},"video_deblock":{"$ref":"#/components/schemas/VideoDeblock"},"video_saturation":{"$ref":"#/components/schemas/VideoSaturation"}}};
+const schema17 = {"type":"object","description":"The denoising step of a video enhancement template.","additionalProperties":false,"properties":{"name":{"type":"string","enum":["hw-denoise","waifu2x"],"description":"Denoising algorithm."},"execution_order":{"type":"integer","minimum":1,"description":"Position of this step: 1 runs first, 2 second, and so on."}}};
+const schema18 = {"type":"object","description":"The sharpening step of a video enhancement template.","additionalProperties":false,"properties":{"name":{"type":"string","enum":["hw-sharp"],"description":"Sharpening algorithm."},"execution_order":{"type":"integer","minimum":1,"description":"Position of this step: 1 runs first, 2 second, and so on."},"amount":{"type":"string","description":"Sharpening strength; larger is stronger."}}};
+const schema19 = {"type":"object","description":"The contrast step of a video enhancement template.","additionalProperties":false,"properties":{"name":{"type":"string","enum":["hw-contrast"],"description":"Contrast algorithm."},"execution_order":{"type":"integer","minimum":1,"description":"Position of this step: 1 runs first, 2 second, and so on."},"contrast":{"type":"string","description":"Contrast adjustment; larger is more contrast."},"brightness":{"type":"string","description":"Brightness adjustment, by its name; the SDK's docstring is a copy of `execution_order`'s, so its meaning is undocumented."}}};
+const schema20 = {"type":"object","description":"The super-resolution (upscaling) step of a video enhancement template.","additionalProperties":false,"properties":{"name":{"type":"string","enum":["hw-sr"],"description":"Super-resolution algorithm."},"execution_order":{"type":"integer","minimum":1,"description":"Position of this step: 1 runs first, 2 second, and so on."},"scale":{"type":"string","description":"Upscaling factor, 2 to 8; 2 when absent."}}};
+const schema21 = {"type":"object","description":"The deblocking step of a video enhancement template.","additionalProperties":false,"properties":{"name":{"type":"string","enum":["hw-deblock"],"description":"Deblocking algorithm."},"execution_order":{"type":"integer","minimum":1,"description":"Position of this step: 1 runs first, 2 second, and so on."}}};
+const schema22 = {"type":"object","description":"The saturation step of a video enhancement template.","additionalProperties":false,"properties":{"name":{"type":"string","enum":["hw-saturation"],"description":"Saturation algorithm."},"execution_order":{"type":"integer","minimum":1,"description":"Position of this step: 1 runs first, 2 second, and so on."},"saturation":{"type":"string","description":"Saturation adjustment; larger is more saturated."}}};
+
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate8.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((key0 === "video_denoise") || (key0 === "video_sharp")) || (key0 === "video_contrast")) || (key0 === "video_superresolution")) || (key0 === "video_deblock")) || (key0 === "video_saturation"))){
+validate8.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.video_denoise !== undefined){
+let data0 = data.video_denoise;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs5 = errors;
+for(const key1 in data0){
+if(!((key1 === "name") || (key1 === "execution_order"))){
+validate8.errors = [{instancePath:instancePath+"/video_denoise",schemaPath:"#/components/schemas/VideoDenoise/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.name !== undefined){
+let data1 = data0.name;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+validate8.errors = [{instancePath:instancePath+"/video_denoise/name",schemaPath:"#/components/schemas/VideoDenoise/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data1 === "hw-denoise") || (data1 === "waifu2x"))){
+validate8.errors = [{instancePath:instancePath+"/video_denoise/name",schemaPath:"#/components/schemas/VideoDenoise/properties/name/enum",keyword:"enum",params:{allowedValues: schema17.properties.name.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.execution_order !== undefined){
+let data2 = data0.execution_order;
+const _errs8 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate8.errors = [{instancePath:instancePath+"/video_denoise/execution_order",schemaPath:"#/components/schemas/VideoDenoise/properties/execution_order/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs8){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 1 || isNaN(data2)){
+validate8.errors = [{instancePath:instancePath+"/video_denoise/execution_order",schemaPath:"#/components/schemas/VideoDenoise/properties/execution_order/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate8.errors = [{instancePath:instancePath+"/video_denoise",schemaPath:"#/components/schemas/VideoDenoise/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.video_sharp !== undefined){
+let data3 = data.video_sharp;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+const _errs13 = errors;
+for(const key2 in data3){
+if(!(((key2 === "name") || (key2 === "execution_order")) || (key2 === "amount"))){
+validate8.errors = [{instancePath:instancePath+"/video_sharp",schemaPath:"#/components/schemas/VideoSharp/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs13 === errors){
+if(data3.name !== undefined){
+let data4 = data3.name;
+const _errs14 = errors;
+if(typeof data4 !== "string"){
+validate8.errors = [{instancePath:instancePath+"/video_sharp/name",schemaPath:"#/components/schemas/VideoSharp/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data4 === "hw-sharp")){
+validate8.errors = [{instancePath:instancePath+"/video_sharp/name",schemaPath:"#/components/schemas/VideoSharp/properties/name/enum",keyword:"enum",params:{allowedValues: schema18.properties.name.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid4 = _errs14 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data3.execution_order !== undefined){
+let data5 = data3.execution_order;
+const _errs16 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate8.errors = [{instancePath:instancePath+"/video_sharp/execution_order",schemaPath:"#/components/schemas/VideoSharp/properties/execution_order/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs16){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 1 || isNaN(data5)){
+validate8.errors = [{instancePath:instancePath+"/video_sharp/execution_order",schemaPath:"#/components/schemas/VideoSharp/properties/execution_order/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid4 = _errs16 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data3.amount !== undefined){
+const _errs18 = errors;
+if(typeof data3.amount !== "string"){
+validate8.errors = [{instancePath:instancePath+"/video_sharp/amount",schemaPath:"#/components/schemas/VideoSharp/properties/amount/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+else {
+validate8.errors = [{instancePath:instancePath+"/video_sharp",schemaPath:"#/components/schemas/VideoSharp/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.video_contrast !== undefined){
+let data7 = data.video_contrast;
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+const _errs23 = errors;
+for(const key3 in data7){
+if(!((((key3 === "name") || (key3 === "execution_order")) || (key3 === "contrast")) || (key3 === "brightness"))){
+validate8.errors = [{instancePath:instancePath+"/video_contrast",schemaPath:"#/components/schemas/VideoContrast/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs23 === errors){
+if(data7.name !== undefined){
+let data8 = data7.name;
+const _errs24 = errors;
+if(typeof data8 !== "string"){
+validate8.errors = [{instancePath:instancePath+"/video_contrast/name",schemaPath:"#/components/schemas/VideoContrast/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data8 === "hw-contrast")){
+validate8.errors = [{instancePath:instancePath+"/video_contrast/name",schemaPath:"#/components/schemas/VideoContrast/properties/name/enum",keyword:"enum",params:{allowedValues: schema19.properties.name.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data7.execution_order !== undefined){
+let data9 = data7.execution_order;
+const _errs26 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate8.errors = [{instancePath:instancePath+"/video_contrast/execution_order",schemaPath:"#/components/schemas/VideoContrast/properties/execution_order/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs26){
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 1 || isNaN(data9)){
+validate8.errors = [{instancePath:instancePath+"/video_contrast/execution_order",schemaPath:"#/components/schemas/VideoContrast/properties/execution_order/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data7.contrast !== undefined){
+const _errs28 = errors;
+if(typeof data7.contrast !== "string"){
+validate8.errors = [{instancePath:instancePath+"/video_contrast/contrast",schemaPath:"#/components/schemas/VideoContrast/properties/contrast/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs28 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data7.brightness !== undefined){
+const _errs30 = errors;
+if(typeof data7.brightness !== "string"){
+validate8.errors = [{instancePath:instancePath+"/video_contrast/brightness",schemaPath:"#/components/schemas/VideoContrast/properties/brightness/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs30 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate8.errors = [{instancePath:instancePath+"/video_contrast",schemaPath:"#/components/schemas/VideoContrast/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.video_superresolution !== undefined){
+let data12 = data.video_superresolution;
+const _errs32 = errors;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+const _errs35 = errors;
+for(const key4 in data12){
+if(!(((key4 === "name") || (key4 === "execution_order")) || (key4 === "scale"))){
+validate8.errors = [{instancePath:instancePath+"/video_superresolution",schemaPath:"#/components/schemas/VideoSuperresolution/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs35 === errors){
+if(data12.name !== undefined){
+let data13 = data12.name;
+const _errs36 = errors;
+if(typeof data13 !== "string"){
+validate8.errors = [{instancePath:instancePath+"/video_superresolution/name",schemaPath:"#/components/schemas/VideoSuperresolution/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data13 === "hw-sr")){
+validate8.errors = [{instancePath:instancePath+"/video_superresolution/name",schemaPath:"#/components/schemas/VideoSuperresolution/properties/name/enum",keyword:"enum",params:{allowedValues: schema20.properties.name.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid8 = _errs36 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data12.execution_order !== undefined){
+let data14 = data12.execution_order;
+const _errs38 = errors;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate8.errors = [{instancePath:instancePath+"/video_superresolution/execution_order",schemaPath:"#/components/schemas/VideoSuperresolution/properties/execution_order/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs38){
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 1 || isNaN(data14)){
+validate8.errors = [{instancePath:instancePath+"/video_superresolution/execution_order",schemaPath:"#/components/schemas/VideoSuperresolution/properties/execution_order/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid8 = _errs38 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data12.scale !== undefined){
+const _errs40 = errors;
+if(typeof data12.scale !== "string"){
+validate8.errors = [{instancePath:instancePath+"/video_superresolution/scale",schemaPath:"#/components/schemas/VideoSuperresolution/properties/scale/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs40 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+else {
+validate8.errors = [{instancePath:instancePath+"/video_superresolution",schemaPath:"#/components/schemas/VideoSuperresolution/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.video_deblock !== undefined){
+let data16 = data.video_deblock;
+const _errs42 = errors;
+const _errs43 = errors;
+if(errors === _errs43){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+const _errs45 = errors;
+for(const key5 in data16){
+if(!((key5 === "name") || (key5 === "execution_order"))){
+validate8.errors = [{instancePath:instancePath+"/video_deblock",schemaPath:"#/components/schemas/VideoDeblock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs45 === errors){
+if(data16.name !== undefined){
+let data17 = data16.name;
+const _errs46 = errors;
+if(typeof data17 !== "string"){
+validate8.errors = [{instancePath:instancePath+"/video_deblock/name",schemaPath:"#/components/schemas/VideoDeblock/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data17 === "hw-deblock")){
+validate8.errors = [{instancePath:instancePath+"/video_deblock/name",schemaPath:"#/components/schemas/VideoDeblock/properties/name/enum",keyword:"enum",params:{allowedValues: schema21.properties.name.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid10 = _errs46 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data16.execution_order !== undefined){
+let data18 = data16.execution_order;
+const _errs48 = errors;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+validate8.errors = [{instancePath:instancePath+"/video_deblock/execution_order",schemaPath:"#/components/schemas/VideoDeblock/properties/execution_order/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 1 || isNaN(data18)){
+validate8.errors = [{instancePath:instancePath+"/video_deblock/execution_order",schemaPath:"#/components/schemas/VideoDeblock/properties/execution_order/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid10 = _errs48 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+else {
+validate8.errors = [{instancePath:instancePath+"/video_deblock",schemaPath:"#/components/schemas/VideoDeblock/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.video_saturation !== undefined){
+let data19 = data.video_saturation;
+const _errs50 = errors;
+const _errs51 = errors;
+if(errors === _errs51){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+const _errs53 = errors;
+for(const key6 in data19){
+if(!(((key6 === "name") || (key6 === "execution_order")) || (key6 === "saturation"))){
+validate8.errors = [{instancePath:instancePath+"/video_saturation",schemaPath:"#/components/schemas/VideoSaturation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs53 === errors){
+if(data19.name !== undefined){
+let data20 = data19.name;
+const _errs54 = errors;
+if(typeof data20 !== "string"){
+validate8.errors = [{instancePath:instancePath+"/video_saturation/name",schemaPath:"#/components/schemas/VideoSaturation/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data20 === "hw-saturation")){
+validate8.errors = [{instancePath:instancePath+"/video_saturation/name",schemaPath:"#/components/schemas/VideoSaturation/properties/name/enum",keyword:"enum",params:{allowedValues: schema22.properties.name.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid12 = _errs54 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.execution_order !== undefined){
+let data21 = data19.execution_order;
+const _errs56 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate8.errors = [{instancePath:instancePath+"/video_saturation/execution_order",schemaPath:"#/components/schemas/VideoSaturation/properties/execution_order/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs56){
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 < 1 || isNaN(data21)){
+validate8.errors = [{instancePath:instancePath+"/video_saturation/execution_order",schemaPath:"#/components/schemas/VideoSaturation/properties/execution_order/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid12 = _errs56 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.saturation !== undefined){
+const _errs58 = errors;
+if(typeof data19.saturation !== "string"){
+validate8.errors = [{instancePath:instancePath+"/video_saturation/saturation",schemaPath:"#/components/schemas/VideoSaturation/properties/saturation/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs58 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+else {
+validate8.errors = [{instancePath:instancePath+"/video_saturation",schemaPath:"#/components/schemas/VideoSaturation/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate8.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate8.errors = vErrors;
+return errors === 0;
+}
+validate8.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1800,30 +2305,34 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.event_name === undefined) && (missing0 = "event_name")) || ((data.topic === undefined) && (missing0 = "topic"))){
+if((data.template_name === undefined) && (missing0 = "template_name")){
 validate7.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((key0 === "event_name") || (key0 === "topic")) || (key0 === "msg_type")) || (key0 === "status"))){
+if(!(((key0 === "template_name") || (key0 === "template_description")) || (key0 === "video"))){
 validate7.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.event_name !== undefined){
-let data0 = data.event_name;
+if(data.template_name !== undefined){
+let data0 = data.template_name;
 const _errs2 = errors;
-if(typeof data0 !== "string"){
-validate7.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate7.errors = [{instancePath:instancePath+"/template_name",schemaPath:"#/properties/template_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
-if(!((((((data0 === "TranscodeStart") || (data0 === "TranscodeComplete")) || (data0 === "ThumbnailComplete")) || (data0 === "AnimatedGraphicsComplete")) || (data0 === "ParseComplete")) || (data0 === "RemuxComplete"))){
-validate7.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/enum",keyword:"enum",params:{allowedValues: schema16.enum},message:"must be equal to one of the allowed values"}];
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/template_name",schemaPath:"#/properties/template_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
 }
 var valid0 = _errs2 === errors;
 }
@@ -1831,72 +2340,28 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.topic !== undefined){
-let data1 = data.topic;
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data1 === "string"){
-if(func1(data1) > 256){
-validate7.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
+if(data.template_description !== undefined){
+const _errs4 = errors;
+if(typeof data.template_description !== "string"){
+validate7.errors = [{instancePath:instancePath+"/template_description",schemaPath:"#/properties/template_description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-else {
-if(func1(data1) < 9){
-validate7.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 9},message:"must NOT have fewer than 9 characters"}];
-return false;
-}
-else {
-if(!pattern1.test(data1)){
-validate7.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/pattern",keyword:"pattern",params:{pattern: "^urn:smn:"},message:"must match pattern \""+"^urn:smn:"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate7.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
+var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.msg_type !== undefined){
-let data2 = data.msg_type;
-const _errs7 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate7.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
+if(data.video !== undefined){
+const _errs6 = errors;
+if(!(validate8(data.video, {instancePath:instancePath+"/video",parentData:data,parentDataProperty:"video",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
 }
-if(!((((data2 === 0) || (data2 === 1)) || (data2 === 2)) || (data2 === 3))){
-validate7.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/enum",keyword:"enum",params:{allowedValues: schema15.properties.msg_type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs7 === errors;
+var valid0 = _errs6 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-let data3 = data.status;
-const _errs9 = errors;
-if(typeof data3 !== "string"){
-validate7.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data3 === "on") || (data3 === "off"))){
-validate7.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema15.properties.status.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -1925,52 +2390,125 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(errors === 0){
-if(Array.isArray(data)){
-if(data.length > 6){
-validate6.errors = [{instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.template_id === undefined) && (missing0 = "template_id")) || ((data.template === undefined) && (missing0 = "template"))){
+validate6.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
 const _errs1 = errors;
-if(!(validate7(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+for(const key0 in data){
+if(!(((key0 === "template_id") || (key0 === "template")) || (key0 === "error"))){
+validate6.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.template_id !== undefined){
+let data0 = data.template_id;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate6.errors = [{instancePath:instancePath+"/template_id",schemaPath:"#/properties/template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 1 || isNaN(data0)){
+validate6.errors = [{instancePath:instancePath+"/template_id",schemaPath:"#/properties/template_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.template !== undefined){
+const _errs4 = errors;
+if(!(validate7(data.template, {instancePath:instancePath+"/template",parentData:data,parentDataProperty:"template",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs1 === errors;
-if(!valid0){
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error !== undefined){
+let data2 = data.error;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+const _errs8 = errors;
+for(const key1 in data2){
+if(!((key1 === "code") || (key1 === "msg"))){
+validate6.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/XCodeError/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
 break;
+}
+}
+if(_errs8 === errors){
+if(data2.code !== undefined){
+const _errs9 = errors;
+if(typeof data2.code !== "string"){
+validate6.errors = [{instancePath:instancePath+"/error/code",schemaPath:"#/components/schemas/XCodeError/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data2.msg !== undefined){
+const _errs11 = errors;
+if(typeof data2.msg !== "string"){
+validate6.errors = [{instancePath:instancePath+"/error/msg",schemaPath:"#/components/schemas/XCodeError/properties/msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
 }
 }
 }
 }
 else {
-validate6.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate6.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/XCodeError/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate6.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
 validate6.errors = vErrors;
 return errors === 0;
 }
-validate6.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate6.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema17 = {"type":"object","description":"One transcoding task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","TRANSCODING","SUCCEEDED","FAILED","CANCELED","NEED_TO_BE_AUDIT"]},"progress":{"type":"integer","minimum":0,"maximum":100},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"trans_template_id":{"type":"array","items":{"type":"integer"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"error_code":{"type":"string","description":"The task-level error code of a FAILED task."},"description":{"type":"string"},"tips":{"type":"string"},"transcode_detail":{"$ref":"#/components/schemas/TranscodeDetail"},"thumbnail_output":{"$ref":"#/components/schemas/ObsObjInfo"},"thumbnail_outputname":{"type":"string"},"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"thumbnails_info":{"type":"array","items":{"$ref":"#/components/schemas/ThumbnailsInfo"}},"image_sprite_info":{"type":"array","items":{"$ref":"#/components/schemas/ImageSpriteInfo"}},"av_parameters":{"type":"array","items":{"$ref":"#/components/schemas/AvParameters"}},"additional_manifests":{"type":"array","items":{"$ref":"#/components/schemas/AdditionalManifests"}},"metadata":{"type":"array","items":{"$ref":"#/components/schemas/FileMetaData"}}}};
-const schema18 = {"type":"string","description":"Task ID. A JSON string in every list response, as the SDK models say.","minLength":1,"maxLength":64,"examples":["7684"]};
-const schema19 = {"type":"string","description":"UTC time, `yyyymmddhhmmss`.","format":"yyyymmddhhmmss","pattern":"^[0-9]{14}$","examples":["20201118121333"]};
-const schema21 = {"type":"object","additionalProperties":false,"required":["bucket","location","object"],"properties":{"bucket":{"type":"string","description":"OBS bucket name.","minLength":1},"location":{"type":"string","description":"Region of the OBS bucket.","minLength":1},"object":{"type":"string","minLength":1,"description":"Object path (for an output, the directory)."},"file_name":{"type":"string","description":"Name of an output file."}}};
-const schema30 = {"type":"object","additionalProperties":false,"required":["pic_name"],"properties":{"pic_name":{"type":"string","minLength":1}}};
-const schema41 = {"type":"object","additionalProperties":false,"properties":{"manifest_name_modifier":{"type":"string"},"selected_outputs":{"type":"array","items":{"type":"string"}}}};
-const schema42 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"value":{"type":"string"}}};
-const formats2 = formats.yyyymmddhhmmss;
-const pattern2 = new RegExp("^[0-9]{14}$", "u");
-const schema23 = {"type":"object","additionalProperties":false,"properties":{"multitask_info":{"type":"array","items":{"$ref":"#/components/schemas/MultiTaskInfo"}},"input_file":{"$ref":"#/components/schemas/SourceInfo"},"replace_sub_index":{"type":"array","items":{"type":"string"}}}};
-const schema24 = {"type":"object","additionalProperties":false,"properties":{"template_id":{"type":"integer"},"error":{"$ref":"#/components/schemas/ErrorResponse"},"output_file":{"$ref":"#/components/schemas/SourceInfo"}}};
-const schema25 = {"type":"object","additionalProperties":false,"properties":{"error_code":{"type":"string"},"error_msg":{"type":"string"}}};
-const schema26 = {"type":"object","additionalProperties":false,"properties":{"duration":{"type":"integer","description":"seconds"},"duration_ms":{"type":"integer"},"format":{"type":"string"},"size":{"type":"integer"},"manifest_name":{"type":"string"},"md5":{"type":"string"},"video_info":{"$ref":"#/components/schemas/VideoInfo"},"audio_info":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
-const schema27 = {"type":"object","additionalProperties":false,"properties":{"width":{"type":"integer"},"height":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"frame_rate":{"type":"integer"},"codec":{"type":"string"},"duration":{"type":"string","description":"A string, as the SDK model says."},"duration_ms":{"type":"string","description":"A string, as the SDK model says."},"rotate":{"type":"number","description":"Rotation at capture, degrees; a float in the SDK model."}}};
-const schema28 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string"},"sample":{"type":"integer"},"channels":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"duration":{"type":"string"},"duration_ms":{"type":"string"}}};
+const schema24 = {"type":"array","maxItems":6,"items":{"$ref":"#/components/schemas/NotificationConfig"}};
+const schema25 = {"type":"object","description":"How one event is announced.","additionalProperties":false,"required":["event_name","topic"],"properties":{"event_name":{"$ref":"#/components/schemas/NotificationEventName"},"topic":{"type":"string","description":"The URN of the SMN topic that announces the event.","pattern":"^urn:smn:","minLength":9,"maxLength":256},"msg_type":{"type":"integer","description":"0 off, 1 text, 2 JSON, 3 both.","enum":[0,1,2,3],"default":2},"status":{"type":"string","description":"Whether the event is announced.","enum":["on","off"],"default":"on"}}};
+const schema26 = {"type":"string","description":"An MPC event that SMN can announce.","enum":["TranscodeStart","TranscodeComplete","ThumbnailComplete","AnimatedGraphicsComplete","ParseComplete","RemuxComplete"]};
+const pattern1 = new RegExp("^urn:smn:", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1984,20 +2522,30 @@ evaluated0.items = undefined;
 }
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.event_name === undefined) && (missing0 = "event_name")) || ((data.topic === undefined) && (missing0 = "topic"))){
+validate13.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((((((key0 === "duration") || (key0 === "duration_ms")) || (key0 === "format")) || (key0 === "size")) || (key0 === "manifest_name")) || (key0 === "md5")) || (key0 === "video_info")) || (key0 === "audio_info"))){
+if(!((((key0 === "event_name") || (key0 === "topic")) || (key0 === "msg_type")) || (key0 === "status"))){
 validate13.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.duration !== undefined){
-let data0 = data.duration;
+if(data.event_name !== undefined){
+let data0 = data.event_name;
 const _errs2 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate13.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data0 !== "string"){
+validate13.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data0 === "TranscodeStart") || (data0 === "TranscodeComplete")) || (data0 === "ThumbnailComplete")) || (data0 === "AnimatedGraphicsComplete")) || (data0 === "ParseComplete")) || (data0 === "RemuxComplete"))){
+validate13.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/enum",keyword:"enum",params:{allowedValues: schema26.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -2006,357 +2554,71 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.duration_ms !== undefined){
-let data1 = data.duration_ms;
-const _errs4 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate13.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.topic !== undefined){
+let data1 = data.topic;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data1 === "string"){
+if(func1(data1) > 256){
+validate13.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];
 return false;
 }
-var valid0 = _errs4 === errors;
+else {
+if(func1(data1) < 9){
+validate13.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 9},message:"must NOT have fewer than 9 characters"}];
+return false;
+}
+else {
+if(!pattern1.test(data1)){
+validate13.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/pattern",keyword:"pattern",params:{pattern: "^urn:smn:"},message:"must match pattern \""+"^urn:smn:"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.format !== undefined){
-const _errs6 = errors;
-if(typeof data.format !== "string"){
-validate13.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.msg_type !== undefined){
+let data2 = data.msg_type;
+const _errs7 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate13.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid0 = _errs6 === errors;
+if(!((((data2 === 0) || (data2 === 1)) || (data2 === 2)) || (data2 === 3))){
+validate13.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/enum",keyword:"enum",params:{allowedValues: schema25.properties.msg_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs7 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.size !== undefined){
-let data3 = data.size;
-const _errs8 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate13.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.status !== undefined){
+let data3 = data.status;
+const _errs9 = errors;
+if(typeof data3 !== "string"){
+validate13.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs8 === errors;
+if(!((data3 === "on") || (data3 === "off"))){
+validate13.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema25.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs9 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.manifest_name !== undefined){
-const _errs10 = errors;
-if(typeof data.manifest_name !== "string"){
-validate13.errors = [{instancePath:instancePath+"/manifest_name",schemaPath:"#/properties/manifest_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.md5 !== undefined){
-const _errs12 = errors;
-if(typeof data.md5 !== "string"){
-validate13.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.video_info !== undefined){
-let data6 = data.video_info;
-const _errs14 = errors;
-const _errs15 = errors;
-if(errors === _errs15){
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-const _errs17 = errors;
-for(const key1 in data6){
-if(!(func0.call(schema27.properties, key1))){
-validate13.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs17 === errors){
-if(data6.width !== undefined){
-let data7 = data6.width;
-const _errs18 = errors;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate13.errors = [{instancePath:instancePath+"/video_info/width",schemaPath:"#/components/schemas/VideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs18 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data6.height !== undefined){
-let data8 = data6.height;
-const _errs20 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate13.errors = [{instancePath:instancePath+"/video_info/height",schemaPath:"#/components/schemas/VideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs20 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data6.bitrate !== undefined){
-let data9 = data6.bitrate;
-const _errs22 = errors;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate13.errors = [{instancePath:instancePath+"/video_info/bitrate",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs22 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data6.bitrate_bps !== undefined){
-let data10 = data6.bitrate_bps;
-const _errs24 = errors;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate13.errors = [{instancePath:instancePath+"/video_info/bitrate_bps",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs24 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data6.frame_rate !== undefined){
-let data11 = data6.frame_rate;
-const _errs26 = errors;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate13.errors = [{instancePath:instancePath+"/video_info/frame_rate",schemaPath:"#/components/schemas/VideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs26 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data6.codec !== undefined){
-const _errs28 = errors;
-if(typeof data6.codec !== "string"){
-validate13.errors = [{instancePath:instancePath+"/video_info/codec",schemaPath:"#/components/schemas/VideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs28 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data6.duration !== undefined){
-const _errs30 = errors;
-if(typeof data6.duration !== "string"){
-validate13.errors = [{instancePath:instancePath+"/video_info/duration",schemaPath:"#/components/schemas/VideoInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs30 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data6.duration_ms !== undefined){
-const _errs32 = errors;
-if(typeof data6.duration_ms !== "string"){
-validate13.errors = [{instancePath:instancePath+"/video_info/duration_ms",schemaPath:"#/components/schemas/VideoInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs32 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data6.rotate !== undefined){
-let data15 = data6.rotate;
-const _errs34 = errors;
-if(!((typeof data15 == "number") && (isFinite(data15)))){
-validate13.errors = [{instancePath:instancePath+"/video_info/rotate",schemaPath:"#/components/schemas/VideoInfo/properties/rotate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid2 = _errs34 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.audio_info !== undefined){
-let data16 = data.audio_info;
-const _errs36 = errors;
-if(errors === _errs36){
-if(Array.isArray(data16)){
-var valid3 = true;
-const len0 = data16.length;
-for(let i0=0; i0<len0; i0++){
-let data17 = data16[i0];
-const _errs38 = errors;
-const _errs39 = errors;
-if(errors === _errs39){
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-const _errs41 = errors;
-for(const key2 in data17){
-if(!(((((((key2 === "codec") || (key2 === "sample")) || (key2 === "channels")) || (key2 === "bitrate")) || (key2 === "bitrate_bps")) || (key2 === "duration")) || (key2 === "duration_ms"))){
-validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0,schemaPath:"#/components/schemas/AudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs41 === errors){
-if(data17.codec !== undefined){
-const _errs42 = errors;
-if(typeof data17.codec !== "string"){
-validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/codec",schemaPath:"#/components/schemas/AudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs42 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data17.sample !== undefined){
-let data19 = data17.sample;
-const _errs44 = errors;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/sample",schemaPath:"#/components/schemas/AudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid5 = _errs44 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data17.channels !== undefined){
-let data20 = data17.channels;
-const _errs46 = errors;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/channels",schemaPath:"#/components/schemas/AudioInfo/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid5 = _errs46 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data17.bitrate !== undefined){
-let data21 = data17.bitrate;
-const _errs48 = errors;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/bitrate",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid5 = _errs48 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data17.bitrate_bps !== undefined){
-let data22 = data17.bitrate_bps;
-const _errs50 = errors;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/bitrate_bps",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid5 = _errs50 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data17.duration !== undefined){
-const _errs52 = errors;
-if(typeof data17.duration !== "string"){
-validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/duration",schemaPath:"#/components/schemas/AudioInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs52 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data17.duration_ms !== undefined){
-const _errs54 = errors;
-if(typeof data17.duration_ms !== "string"){
-validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/duration_ms",schemaPath:"#/components/schemas/AudioInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs54 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/audio_info/" + i0,schemaPath:"#/components/schemas/AudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid3 = _errs38 === errors;
-if(!valid3){
-break;
-}
-}
-}
-else {
-validate13.errors = [{instancePath:instancePath+"/audio_info",schemaPath:"#/properties/audio_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs36 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
 }
 }
 }
@@ -2386,11 +2648,472 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(errors === 0){
+if(Array.isArray(data)){
+if(data.length > 6){
+validate12.errors = [{instancePath,schemaPath:"#/maxItems",keyword:"maxItems",params:{limit: 6},message:"must NOT have more than 6 items"}];
+return false;
+}
+else {
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate13(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+else {
+validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+validate12.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema27 = {"type":"object","description":"One transcoding task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","TRANSCODING","SUCCEEDED","FAILED","CANCELED","NEED_TO_BE_AUDIT"]},"progress":{"type":"integer","minimum":0,"maximum":100},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"trans_template_id":{"type":"array","items":{"type":"integer"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"error_code":{"type":"string","description":"The task-level error code of a FAILED task."},"description":{"type":"string"},"tips":{"type":"string"},"transcode_detail":{"$ref":"#/components/schemas/TranscodeDetail"},"thumbnail_output":{"$ref":"#/components/schemas/ObsObjInfo"},"thumbnail_outputname":{"type":"string"},"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"thumbnails_info":{"type":"array","items":{"$ref":"#/components/schemas/ThumbnailsInfo"}},"image_sprite_info":{"type":"array","items":{"$ref":"#/components/schemas/ImageSpriteInfo"}},"av_parameters":{"type":"array","items":{"$ref":"#/components/schemas/AvParameters"}},"additional_manifests":{"type":"array","items":{"$ref":"#/components/schemas/AdditionalManifests"}},"metadata":{"type":"array","items":{"$ref":"#/components/schemas/FileMetaData"}}}};
+const schema28 = {"type":"string","description":"Task ID. A JSON string in every list response, as the SDK models say.","minLength":1,"maxLength":64,"examples":["7684"]};
+const schema29 = {"type":"string","description":"UTC time, `yyyymmddhhmmss`.","format":"yyyymmddhhmmss","pattern":"^[0-9]{14}$","examples":["20201118121333"]};
+const schema31 = {"type":"object","additionalProperties":false,"required":["bucket","location","object"],"properties":{"bucket":{"type":"string","description":"OBS bucket name.","minLength":1},"location":{"type":"string","description":"Region of the OBS bucket.","minLength":1},"object":{"type":"string","minLength":1,"description":"Object path (for an output, the directory)."},"file_name":{"type":"string","description":"Name of an output file."}}};
+const schema40 = {"type":"object","additionalProperties":false,"required":["pic_name"],"properties":{"pic_name":{"type":"string","minLength":1}}};
+const schema51 = {"type":"object","additionalProperties":false,"properties":{"manifest_name_modifier":{"type":"string"},"selected_outputs":{"type":"array","items":{"type":"string"}}}};
+const schema52 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"value":{"type":"string"}}};
+const formats2 = formats.yyyymmddhhmmss;
+const pattern2 = new RegExp("^[0-9]{14}$", "u");
+const schema33 = {"type":"object","additionalProperties":false,"properties":{"multitask_info":{"type":"array","items":{"$ref":"#/components/schemas/MultiTaskInfo"}},"input_file":{"$ref":"#/components/schemas/SourceInfo"},"replace_sub_index":{"type":"array","items":{"type":"string"}}}};
+const schema34 = {"type":"object","additionalProperties":false,"properties":{"template_id":{"type":"integer"},"error":{"$ref":"#/components/schemas/ErrorResponse"},"output_file":{"$ref":"#/components/schemas/SourceInfo"}}};
+const schema35 = {"type":"object","additionalProperties":false,"properties":{"error_code":{"type":"string"},"error_msg":{"type":"string"}}};
+const schema36 = {"type":"object","additionalProperties":false,"properties":{"duration":{"type":"integer","description":"seconds"},"duration_ms":{"type":"integer"},"format":{"type":"string"},"size":{"type":"integer"},"manifest_name":{"type":"string"},"md5":{"type":"string"},"video_info":{"$ref":"#/components/schemas/VideoInfo"},"audio_info":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
+const schema37 = {"type":"object","additionalProperties":false,"properties":{"width":{"type":"integer"},"height":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"frame_rate":{"type":"integer"},"codec":{"type":"string"},"duration":{"type":"string","description":"A string, as the SDK model says."},"duration_ms":{"type":"string","description":"A string, as the SDK model says."},"rotate":{"type":"number","description":"Rotation at capture, degrees; a float in the SDK model."}}};
+const schema38 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string"},"sample":{"type":"integer"},"channels":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"duration":{"type":"string"},"duration_ms":{"type":"string"}}};
+
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate19.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "duration") || (key0 === "duration_ms")) || (key0 === "format")) || (key0 === "size")) || (key0 === "manifest_name")) || (key0 === "md5")) || (key0 === "video_info")) || (key0 === "audio_info"))){
+validate19.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.duration !== undefined){
+let data0 = data.duration;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate19.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration_ms !== undefined){
+let data1 = data.duration_ms;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate19.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.format !== undefined){
+const _errs6 = errors;
+if(typeof data.format !== "string"){
+validate19.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.size !== undefined){
+let data3 = data.size;
+const _errs8 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate19.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.manifest_name !== undefined){
+const _errs10 = errors;
+if(typeof data.manifest_name !== "string"){
+validate19.errors = [{instancePath:instancePath+"/manifest_name",schemaPath:"#/properties/manifest_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs12 = errors;
+if(typeof data.md5 !== "string"){
+validate19.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.video_info !== undefined){
+let data6 = data.video_info;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+const _errs17 = errors;
+for(const key1 in data6){
+if(!(func0.call(schema37.properties, key1))){
+validate19.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs17 === errors){
+if(data6.width !== undefined){
+let data7 = data6.width;
+const _errs18 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate19.errors = [{instancePath:instancePath+"/video_info/width",schemaPath:"#/components/schemas/VideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data6.height !== undefined){
+let data8 = data6.height;
+const _errs20 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate19.errors = [{instancePath:instancePath+"/video_info/height",schemaPath:"#/components/schemas/VideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs20 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data6.bitrate !== undefined){
+let data9 = data6.bitrate;
+const _errs22 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate19.errors = [{instancePath:instancePath+"/video_info/bitrate",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data6.bitrate_bps !== undefined){
+let data10 = data6.bitrate_bps;
+const _errs24 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate19.errors = [{instancePath:instancePath+"/video_info/bitrate_bps",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data6.frame_rate !== undefined){
+let data11 = data6.frame_rate;
+const _errs26 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate19.errors = [{instancePath:instancePath+"/video_info/frame_rate",schemaPath:"#/components/schemas/VideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs26 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data6.codec !== undefined){
+const _errs28 = errors;
+if(typeof data6.codec !== "string"){
+validate19.errors = [{instancePath:instancePath+"/video_info/codec",schemaPath:"#/components/schemas/VideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs28 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data6.duration !== undefined){
+const _errs30 = errors;
+if(typeof data6.duration !== "string"){
+validate19.errors = [{instancePath:instancePath+"/video_info/duration",schemaPath:"#/components/schemas/VideoInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs30 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data6.duration_ms !== undefined){
+const _errs32 = errors;
+if(typeof data6.duration_ms !== "string"){
+validate19.errors = [{instancePath:instancePath+"/video_info/duration_ms",schemaPath:"#/components/schemas/VideoInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs32 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data6.rotate !== undefined){
+let data15 = data6.rotate;
+const _errs34 = errors;
+if(!((typeof data15 == "number") && (isFinite(data15)))){
+validate19.errors = [{instancePath:instancePath+"/video_info/rotate",schemaPath:"#/components/schemas/VideoInfo/properties/rotate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid2 = _errs34 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate19.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audio_info !== undefined){
+let data16 = data.audio_info;
+const _errs36 = errors;
+if(errors === _errs36){
+if(Array.isArray(data16)){
+var valid3 = true;
+const len0 = data16.length;
+for(let i0=0; i0<len0; i0++){
+let data17 = data16[i0];
+const _errs38 = errors;
+const _errs39 = errors;
+if(errors === _errs39){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+const _errs41 = errors;
+for(const key2 in data17){
+if(!(((((((key2 === "codec") || (key2 === "sample")) || (key2 === "channels")) || (key2 === "bitrate")) || (key2 === "bitrate_bps")) || (key2 === "duration")) || (key2 === "duration_ms"))){
+validate19.errors = [{instancePath:instancePath+"/audio_info/" + i0,schemaPath:"#/components/schemas/AudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs41 === errors){
+if(data17.codec !== undefined){
+const _errs42 = errors;
+if(typeof data17.codec !== "string"){
+validate19.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/codec",schemaPath:"#/components/schemas/AudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs42 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data17.sample !== undefined){
+let data19 = data17.sample;
+const _errs44 = errors;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+validate19.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/sample",schemaPath:"#/components/schemas/AudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid5 = _errs44 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data17.channels !== undefined){
+let data20 = data17.channels;
+const _errs46 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+validate19.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/channels",schemaPath:"#/components/schemas/AudioInfo/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid5 = _errs46 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data17.bitrate !== undefined){
+let data21 = data17.bitrate;
+const _errs48 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate19.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/bitrate",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid5 = _errs48 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data17.bitrate_bps !== undefined){
+let data22 = data17.bitrate_bps;
+const _errs50 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate19.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/bitrate_bps",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid5 = _errs50 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data17.duration !== undefined){
+const _errs52 = errors;
+if(typeof data17.duration !== "string"){
+validate19.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/duration",schemaPath:"#/components/schemas/AudioInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs52 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data17.duration_ms !== undefined){
+const _errs54 = errors;
+if(typeof data17.duration_ms !== "string"){
+validate19.errors = [{instancePath:instancePath+"/audio_info/" + i0+"/duration_ms",schemaPath:"#/components/schemas/AudioInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs54 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate19.errors = [{instancePath:instancePath+"/audio_info/" + i0,schemaPath:"#/components/schemas/AudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid3 = _errs38 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate19.errors = [{instancePath:instancePath+"/audio_info",schemaPath:"#/properties/audio_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs36 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate19.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+validate19.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate18.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "template_id") || (key0 === "error")) || (key0 === "output_file"))){
-validate12.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate18.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2400,7 +3123,7 @@ if(data.template_id !== undefined){
 let data0 = data.template_id;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate12.errors = [{instancePath:instancePath+"/template_id",schemaPath:"#/properties/template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate18.errors = [{instancePath:instancePath+"/template_id",schemaPath:"#/properties/template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -2418,7 +3141,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const _errs7 = errors;
 for(const key1 in data1){
 if(!((key1 === "error_code") || (key1 === "error_msg"))){
-validate12.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate18.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2427,7 +3150,7 @@ if(_errs7 === errors){
 if(data1.error_code !== undefined){
 const _errs8 = errors;
 if(typeof data1.error_code !== "string"){
-validate12.errors = [{instancePath:instancePath+"/error/error_code",schemaPath:"#/components/schemas/ErrorResponse/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/error/error_code",schemaPath:"#/components/schemas/ErrorResponse/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -2439,7 +3162,7 @@ if(valid2){
 if(data1.error_msg !== undefined){
 const _errs10 = errors;
 if(typeof data1.error_msg !== "string"){
-validate12.errors = [{instancePath:instancePath+"/error/error_msg",schemaPath:"#/components/schemas/ErrorResponse/properties/error_msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/error/error_msg",schemaPath:"#/components/schemas/ErrorResponse/properties/error_msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -2451,7 +3174,7 @@ var valid2 = true;
 }
 }
 else {
-validate12.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate18.errors = [{instancePath:instancePath+"/error",schemaPath:"#/components/schemas/ErrorResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2463,8 +3186,8 @@ var valid0 = true;
 if(valid0){
 if(data.output_file !== undefined){
 const _errs12 = errors;
-if(!(validate13(data.output_file, {instancePath:instancePath+"/output_file",parentData:data,parentDataProperty:"output_file",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+if(!(validate19(data.output_file, {instancePath:instancePath+"/output_file",parentData:data,parentDataProperty:"output_file",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs12 === errors;
@@ -2477,20 +3200,20 @@ var valid0 = true;
 }
 }
 else {
-validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate18.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate12.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
-validate12.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate18.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate11.evaluated;
+const evaluated0 = validate17.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2502,7 +3225,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "multitask_info") || (key0 === "input_file")) || (key0 === "replace_sub_index"))){
-validate11.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate17.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2517,8 +3240,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(validate12(data0[i0], {instancePath:instancePath+"/multitask_info/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+if(!(validate18(data0[i0], {instancePath:instancePath+"/multitask_info/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -2528,7 +3251,7 @@ break;
 }
 }
 else {
-validate11.errors = [{instancePath:instancePath+"/multitask_info",schemaPath:"#/properties/multitask_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate17.errors = [{instancePath:instancePath+"/multitask_info",schemaPath:"#/properties/multitask_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -2540,8 +3263,8 @@ var valid0 = true;
 if(valid0){
 if(data.input_file !== undefined){
 const _errs5 = errors;
-if(!(validate13(data.input_file, {instancePath:instancePath+"/input_file",parentData:data,parentDataProperty:"input_file",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+if(!(validate19(data.input_file, {instancePath:instancePath+"/input_file",parentData:data,parentDataProperty:"input_file",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -2560,7 +3283,7 @@ const len1 = data3.length;
 for(let i1=0; i1<len1; i1++){
 const _errs8 = errors;
 if(typeof data3[i1] !== "string"){
-validate11.errors = [{instancePath:instancePath+"/replace_sub_index/" + i1,schemaPath:"#/properties/replace_sub_index/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate17.errors = [{instancePath:instancePath+"/replace_sub_index/" + i1,schemaPath:"#/properties/replace_sub_index/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -2570,7 +3293,7 @@ break;
 }
 }
 else {
-validate11.errors = [{instancePath:instancePath+"/replace_sub_index",schemaPath:"#/properties/replace_sub_index/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate17.errors = [{instancePath:instancePath+"/replace_sub_index",schemaPath:"#/properties/replace_sub_index/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -2584,21 +3307,21 @@ var valid0 = true;
 }
 }
 else {
-validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate17.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate11.errors = vErrors;
+validate17.errors = vErrors;
 return errors === 0;
 }
-validate11.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate17.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema31 = {"type":"object","additionalProperties":false,"properties":{"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_name":{"type":"string"}}};
+const schema41 = {"type":"object","additionalProperties":false,"properties":{"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_name":{"type":"string"}}};
 
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate18.evaluated;
+const evaluated0 = validate24.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2610,7 +3333,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "pic_info") || (key0 === "output")) || (key0 === "output_name"))){
-validate18.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate24.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2631,14 +3354,14 @@ if(errors === _errs5){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing0;
 if((data1.pic_name === undefined) && (missing0 = "pic_name")){
-validate18.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate24.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs7 = errors;
 for(const key1 in data1){
 if(!(key1 === "pic_name")){
-validate18.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate24.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2650,12 +3373,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(func1(data2) < 1){
-validate18.errors = [{instancePath:instancePath+"/pic_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate24.errors = [{instancePath:instancePath+"/pic_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/pic_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate24.errors = [{instancePath:instancePath+"/pic_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2664,7 +3387,7 @@ return false;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate24.errors = [{instancePath:instancePath+"/pic_info/" + i0,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2675,7 +3398,7 @@ break;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/pic_info",schemaPath:"#/properties/pic_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate24.errors = [{instancePath:instancePath+"/pic_info",schemaPath:"#/properties/pic_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -2693,14 +3416,14 @@ if(errors === _errs11){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
 if((((data3.bucket === undefined) && (missing1 = "bucket")) || ((data3.location === undefined) && (missing1 = "location"))) || ((data3.object === undefined) && (missing1 = "object"))){
-validate18.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate24.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs13 = errors;
 for(const key2 in data3){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate18.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate24.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2712,12 +3435,12 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-validate18.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate24.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate24.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2733,12 +3456,12 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data5 === "string"){
 if(func1(data5) < 1){
-validate18.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate24.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate24.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2754,12 +3477,12 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-validate18.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate24.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate24.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2772,7 +3495,7 @@ if(valid5){
 if(data3.file_name !== undefined){
 const _errs20 = errors;
 if(typeof data3.file_name !== "string"){
-validate18.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate24.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs20 === errors;
@@ -2787,7 +3510,7 @@ var valid5 = true;
 }
 }
 else {
-validate18.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate24.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2800,7 +3523,7 @@ if(valid0){
 if(data.output_name !== undefined){
 const _errs22 = errors;
 if(typeof data.output_name !== "string"){
-validate18.errors = [{instancePath:instancePath+"/output_name",schemaPath:"#/properties/output_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate24.errors = [{instancePath:instancePath+"/output_name",schemaPath:"#/properties/output_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -2813,21 +3536,21 @@ var valid0 = true;
 }
 }
 else {
-validate18.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate18.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
-validate18.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema34 = {"type":"object","additionalProperties":false,"properties":{"row_count":{"type":"integer"},"column_count":{"type":"integer"},"total_count":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"output_image_name":{"type":"array","items":{"type":"string"}},"output_webvtt_name":{"type":"string"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema44 = {"type":"object","additionalProperties":false,"properties":{"row_count":{"type":"integer"},"column_count":{"type":"integer"},"total_count":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"output_image_name":{"type":"array","items":{"type":"string"}},"output_webvtt_name":{"type":"string"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate20.evaluated;
+const evaluated0 = validate26.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2839,7 +3562,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "row_count") || (key0 === "column_count")) || (key0 === "total_count")) || (key0 === "width")) || (key0 === "height")) || (key0 === "output_image_name")) || (key0 === "output_webvtt_name")) || (key0 === "output"))){
-validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate26.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2849,7 +3572,7 @@ if(data.row_count !== undefined){
 let data0 = data.row_count;
 const _errs2 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate20.errors = [{instancePath:instancePath+"/row_count",schemaPath:"#/properties/row_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate26.errors = [{instancePath:instancePath+"/row_count",schemaPath:"#/properties/row_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -2862,7 +3585,7 @@ if(data.column_count !== undefined){
 let data1 = data.column_count;
 const _errs4 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate20.errors = [{instancePath:instancePath+"/column_count",schemaPath:"#/properties/column_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate26.errors = [{instancePath:instancePath+"/column_count",schemaPath:"#/properties/column_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2875,7 +3598,7 @@ if(data.total_count !== undefined){
 let data2 = data.total_count;
 const _errs6 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate20.errors = [{instancePath:instancePath+"/total_count",schemaPath:"#/properties/total_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate26.errors = [{instancePath:instancePath+"/total_count",schemaPath:"#/properties/total_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2888,7 +3611,7 @@ if(data.width !== undefined){
 let data3 = data.width;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate20.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate26.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -2901,7 +3624,7 @@ if(data.height !== undefined){
 let data4 = data.height;
 const _errs10 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate20.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate26.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -2920,7 +3643,7 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 const _errs14 = errors;
 if(typeof data5[i0] !== "string"){
-validate20.errors = [{instancePath:instancePath+"/output_image_name/" + i0,schemaPath:"#/properties/output_image_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate26.errors = [{instancePath:instancePath+"/output_image_name/" + i0,schemaPath:"#/properties/output_image_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -2930,7 +3653,7 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/output_image_name",schemaPath:"#/properties/output_image_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate26.errors = [{instancePath:instancePath+"/output_image_name",schemaPath:"#/properties/output_image_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -2943,7 +3666,7 @@ if(valid0){
 if(data.output_webvtt_name !== undefined){
 const _errs16 = errors;
 if(typeof data.output_webvtt_name !== "string"){
-validate20.errors = [{instancePath:instancePath+"/output_webvtt_name",schemaPath:"#/properties/output_webvtt_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate26.errors = [{instancePath:instancePath+"/output_webvtt_name",schemaPath:"#/properties/output_webvtt_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -2960,14 +3683,14 @@ if(errors === _errs19){
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 let missing0;
 if((((data8.bucket === undefined) && (missing0 = "bucket")) || ((data8.location === undefined) && (missing0 = "location"))) || ((data8.object === undefined) && (missing0 = "object"))){
-validate20.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate26.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs21 = errors;
 for(const key1 in data8){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate20.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate26.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2979,12 +3702,12 @@ const _errs22 = errors;
 if(errors === _errs22){
 if(typeof data9 === "string"){
 if(func1(data9) < 1){
-validate20.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate26.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate26.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3000,12 +3723,12 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data10 === "string"){
 if(func1(data10) < 1){
-validate20.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate26.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate26.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3021,12 +3744,12 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-validate20.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate26.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate26.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3039,7 +3762,7 @@ if(valid3){
 if(data8.file_name !== undefined){
 const _errs28 = errors;
 if(typeof data8.file_name !== "string"){
-validate20.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate26.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs28 === errors;
@@ -3054,7 +3777,7 @@ var valid3 = true;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate26.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3073,22 +3796,22 @@ var valid0 = true;
 }
 }
 else {
-validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate20.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
-validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema36 = {"type":"object","additionalProperties":false,"required":["common"],"properties":{"video":{"$ref":"#/components/schemas/VideoParameters"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_filename":{"type":"string"}}};
-const schema37 = {"type":"object","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2],"description":"1 H264, 2 H265."},"crf":{"type":"number","minimum":0,"maximum":51,"description":"Constant rate factor. The SDK model types it `object`."},"max_bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"buf_size":{"type":"integer"},"profile":{"type":"integer","minimum":1,"maximum":4},"level":{"type":"integer","minimum":1,"maximum":15},"preset":{"type":"integer","enum":[1,3,4,5]},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"bframes_count":{"type":"integer","minimum":0,"maximum":7},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"0, or 5 to 60. The real service turns other values into 0, so 0 to 60 is accepted."},"frame_rate_float":{"type":"number"},"width":{"type":"integer","description":"0, or an integer from 32 to 4096","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":4096}]},"height":{"type":"integer","description":"0, or an integer from 32 to 2880","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":2880}]},"black_cut":{"type":"integer","minimum":0,"maximum":1},"stream_name":{"type":"string"}}};
+const schema46 = {"type":"object","additionalProperties":false,"required":["common"],"properties":{"video":{"$ref":"#/components/schemas/VideoParameters"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_filename":{"type":"string"}}};
+const schema47 = {"type":"object","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2],"description":"1 H264, 2 H265."},"crf":{"type":"number","minimum":0,"maximum":51,"description":"Constant rate factor. The SDK model types it `object`."},"max_bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"buf_size":{"type":"integer"},"profile":{"type":"integer","minimum":1,"maximum":4},"level":{"type":"integer","minimum":1,"maximum":15},"preset":{"type":"integer","enum":[1,3,4,5]},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"bframes_count":{"type":"integer","minimum":0,"maximum":7},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"0, or 5 to 60. The real service turns other values into 0, so 0 to 60 is accepted."},"frame_rate_float":{"type":"number"},"width":{"type":"integer","description":"0, or an integer from 32 to 4096","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":4096}]},"height":{"type":"integer","description":"0, or an integer from 32 to 2880","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":2880}]},"black_cut":{"type":"integer","minimum":0,"maximum":1},"stream_name":{"type":"string"}}};
 
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate22.evaluated;
+const evaluated0 = validate28.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3099,14 +3822,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.common === undefined) && (missing0 = "common")){
-validate22.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate28.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "video") || (key0 === "audio")) || (key0 === "common")) || (key0 === "output")) || (key0 === "output_filename"))){
-validate22.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate28.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3120,8 +3843,8 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key1 in data0){
-if(!(func0.call(schema37.properties, key1))){
-validate22.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!(func0.call(schema47.properties, key1))){
+validate28.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3131,11 +3854,11 @@ if(data0.output_policy !== undefined){
 let data1 = data0.output_policy;
 const _errs6 = errors;
 if(typeof data1 !== "string"){
-validate22.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate28.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data1 === "transcode") || (data1 === "discard")) || (data1 === "copy"))){
-validate22.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema37.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
+validate28.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema47.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -3148,11 +3871,11 @@ if(data0.codec !== undefined){
 let data2 = data0.codec;
 const _errs8 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate22.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((data2 === 1) || (data2 === 2))){
-validate22.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/enum",keyword:"enum",params:{allowedValues: schema37.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+validate28.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/enum",keyword:"enum",params:{allowedValues: schema47.properties.codec.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -3167,18 +3890,18 @@ const _errs10 = errors;
 if(errors === _errs10){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 51 || isNaN(data3)){
-validate22.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/maximum",keyword:"maximum",params:{comparison: "<=", limit: 51},message:"must be <= 51"}];
+validate28.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/maximum",keyword:"maximum",params:{comparison: "<=", limit: 51},message:"must be <= 51"}];
 return false;
 }
 else {
 if(data3 < 0 || isNaN(data3)){
-validate22.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate28.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate28.errors = [{instancePath:instancePath+"/video/crf",schemaPath:"#/components/schemas/VideoParameters/properties/crf/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -3192,7 +3915,7 @@ if(data0.max_bitrate !== undefined){
 let data4 = data0.max_bitrate;
 const _errs12 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate22.errors = [{instancePath:instancePath+"/video/max_bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/max_bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/video/max_bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/max_bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs14 = errors;
@@ -3258,7 +3981,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate22.errors = vErrors;
+validate28.errors = vErrors;
 return false;
 }
 else {
@@ -3282,7 +4005,7 @@ if(data0.bitrate !== undefined){
 let data5 = data0.bitrate;
 const _errs18 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate22.errors = [{instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/VideoParameters/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs20 = errors;
@@ -3348,7 +4071,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate22.errors = vErrors;
+validate28.errors = vErrors;
 return false;
 }
 else {
@@ -3372,7 +4095,7 @@ if(data0.buf_size !== undefined){
 let data6 = data0.buf_size;
 const _errs24 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate22.errors = [{instancePath:instancePath+"/video/buf_size",schemaPath:"#/components/schemas/VideoParameters/properties/buf_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/video/buf_size",schemaPath:"#/components/schemas/VideoParameters/properties/buf_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs24 === errors;
@@ -3385,18 +4108,18 @@ if(data0.profile !== undefined){
 let data7 = data0.profile;
 const _errs26 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate22.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs26){
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 4 || isNaN(data7)){
-validate22.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4"}];
+validate28.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4},message:"must be <= 4"}];
 return false;
 }
 else {
 if(data7 < 1 || isNaN(data7)){
-validate22.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate28.errors = [{instancePath:instancePath+"/video/profile",schemaPath:"#/components/schemas/VideoParameters/properties/profile/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -3412,18 +4135,18 @@ if(data0.level !== undefined){
 let data8 = data0.level;
 const _errs28 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate22.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs28){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 15 || isNaN(data8)){
-validate22.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15},message:"must be <= 15"}];
+validate28.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15},message:"must be <= 15"}];
 return false;
 }
 else {
 if(data8 < 1 || isNaN(data8)){
-validate22.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate28.errors = [{instancePath:instancePath+"/video/level",schemaPath:"#/components/schemas/VideoParameters/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -3439,11 +4162,11 @@ if(data0.preset !== undefined){
 let data9 = data0.preset;
 const _errs30 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate22.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((((data9 === 1) || (data9 === 3)) || (data9 === 4)) || (data9 === 5))){
-validate22.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/enum",keyword:"enum",params:{allowedValues: schema37.properties.preset.enum},message:"must be equal to one of the allowed values"}];
+validate28.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/enum",keyword:"enum",params:{allowedValues: schema47.properties.preset.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs30 === errors;
@@ -3456,18 +4179,18 @@ if(data0.max_iframes_interval !== undefined){
 let data10 = data0.max_iframes_interval;
 const _errs32 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate22.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs32){
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 10 || isNaN(data10)){
-validate22.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+validate28.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
 return false;
 }
 else {
 if(data10 < 2 || isNaN(data10)){
-validate22.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+validate28.errors = [{instancePath:instancePath+"/video/max_iframes_interval",schemaPath:"#/components/schemas/VideoParameters/properties/max_iframes_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
 return false;
 }
 }
@@ -3483,18 +4206,18 @@ if(data0.bframes_count !== undefined){
 let data11 = data0.bframes_count;
 const _errs34 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate22.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs34){
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 > 7 || isNaN(data11)){
-validate22.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 7},message:"must be <= 7"}];
+validate28.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/maximum",keyword:"maximum",params:{comparison: "<=", limit: 7},message:"must be <= 7"}];
 return false;
 }
 else {
 if(data11 < 0 || isNaN(data11)){
-validate22.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate28.errors = [{instancePath:instancePath+"/video/bframes_count",schemaPath:"#/components/schemas/VideoParameters/properties/bframes_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -3510,18 +4233,18 @@ if(data0.frame_rate !== undefined){
 let data12 = data0.frame_rate;
 const _errs36 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate22.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs36){
 if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 > 60 || isNaN(data12)){
-validate22.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60},message:"must be <= 60"}];
+validate28.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 60},message:"must be <= 60"}];
 return false;
 }
 else {
 if(data12 < 0 || isNaN(data12)){
-validate22.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate28.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -3537,7 +4260,7 @@ if(data0.frame_rate_float !== undefined){
 let data13 = data0.frame_rate_float;
 const _errs38 = errors;
 if(!((typeof data13 == "number") && (isFinite(data13)))){
-validate22.errors = [{instancePath:instancePath+"/video/frame_rate_float",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate_float/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate28.errors = [{instancePath:instancePath+"/video/frame_rate_float",schemaPath:"#/components/schemas/VideoParameters/properties/frame_rate_float/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 var valid2 = _errs38 === errors;
@@ -3550,7 +4273,7 @@ if(data0.width !== undefined){
 let data14 = data0.width;
 const _errs40 = errors;
 if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-validate22.errors = [{instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/VideoParameters/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/VideoParameters/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs42 = errors;
@@ -3616,7 +4339,7 @@ else {
 vErrors.push(err14);
 }
 errors++;
-validate22.errors = vErrors;
+validate28.errors = vErrors;
 return false;
 }
 else {
@@ -3640,7 +4363,7 @@ if(data0.height !== undefined){
 let data15 = data0.height;
 const _errs46 = errors;
 if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-validate22.errors = [{instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/VideoParameters/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/VideoParameters/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs48 = errors;
@@ -3706,7 +4429,7 @@ else {
 vErrors.push(err19);
 }
 errors++;
-validate22.errors = vErrors;
+validate28.errors = vErrors;
 return false;
 }
 else {
@@ -3730,18 +4453,18 @@ if(data0.black_cut !== undefined){
 let data16 = data0.black_cut;
 const _errs52 = errors;
 if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-validate22.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs52){
 if((typeof data16 == "number") && (isFinite(data16))){
 if(data16 > 1 || isNaN(data16)){
-validate22.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate28.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data16 < 0 || isNaN(data16)){
-validate22.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate28.errors = [{instancePath:instancePath+"/video/black_cut",schemaPath:"#/components/schemas/VideoParameters/properties/black_cut/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -3756,7 +4479,7 @@ if(valid2){
 if(data0.stream_name !== undefined){
 const _errs54 = errors;
 if(typeof data0.stream_name !== "string"){
-validate22.errors = [{instancePath:instancePath+"/video/stream_name",schemaPath:"#/components/schemas/VideoParameters/properties/stream_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate28.errors = [{instancePath:instancePath+"/video/stream_name",schemaPath:"#/components/schemas/VideoParameters/properties/stream_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs54 === errors;
@@ -3783,7 +4506,7 @@ var valid2 = true;
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate28.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3801,14 +4524,14 @@ if(errors === _errs57){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 let missing1;
 if((data18.channels === undefined) && (missing1 = "channels")){
-validate22.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate28.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs59 = errors;
 for(const key2 in data18){
 if(!(((((key2 === "output_policy") || (key2 === "codec")) || (key2 === "sample_rate")) || (key2 === "bitrate")) || (key2 === "channels"))){
-validate22.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate28.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3818,11 +4541,11 @@ if(data18.output_policy !== undefined){
 let data19 = data18.output_policy;
 const _errs60 = errors;
 if(typeof data19 !== "string"){
-validate22.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate28.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data19 === "transcode") || (data19 === "discard")) || (data19 === "copy"))){
-validate22.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema6.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
+validate28.errors = [{instancePath:instancePath+"/audio/output_policy",schemaPath:"#/components/schemas/Audio/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema6.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid8 = _errs60 === errors;
@@ -3835,11 +4558,11 @@ if(data18.codec !== undefined){
 let data20 = data18.codec;
 const _errs62 = errors;
 if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate22.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((((data20 === 1) || (data20 === 2)) || (data20 === 3)) || (data20 === 4))){
-validate22.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/enum",keyword:"enum",params:{allowedValues: schema6.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+validate28.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/Audio/properties/codec/enum",keyword:"enum",params:{allowedValues: schema6.properties.codec.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid8 = _errs62 === errors;
@@ -3852,18 +4575,18 @@ if(data18.sample_rate !== undefined){
 let data21 = data18.sample_rate;
 const _errs64 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate22.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs64){
 if((typeof data21 == "number") && (isFinite(data21))){
 if(data21 > 6 || isNaN(data21)){
-validate22.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 6},message:"must be <= 6"}];
+validate28.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 6},message:"must be <= 6"}];
 return false;
 }
 else {
 if(data21 < 1 || isNaN(data21)){
-validate22.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate28.errors = [{instancePath:instancePath+"/audio/sample_rate",schemaPath:"#/components/schemas/Audio/properties/sample_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -3879,7 +4602,7 @@ if(data18.bitrate !== undefined){
 let data22 = data18.bitrate;
 const _errs66 = errors;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate22.errors = [{instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/Audio/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs68 = errors;
@@ -3945,7 +4668,7 @@ else {
 vErrors.push(err24);
 }
 errors++;
-validate22.errors = vErrors;
+validate28.errors = vErrors;
 return false;
 }
 else {
@@ -3969,11 +4692,11 @@ if(data18.channels !== undefined){
 let data23 = data18.channels;
 const _errs72 = errors;
 if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-validate22.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!(((data23 === 1) || (data23 === 2)) || (data23 === 6))){
-validate22.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/enum",keyword:"enum",params:{allowedValues: schema6.properties.channels.enum},message:"must be equal to one of the allowed values"}];
+validate28.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/Audio/properties/channels/enum",keyword:"enum",params:{allowedValues: schema6.properties.channels.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid8 = _errs72 === errors;
@@ -3989,7 +4712,7 @@ var valid8 = true;
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate28.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/Audio/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4007,14 +4730,14 @@ if(errors === _errs75){
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 let missing2;
 if((data24.pack_type === undefined) && (missing2 = "pack_type")){
-validate22.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate28.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs77 = errors;
 for(const key3 in data24){
 if(!((((key3 === "PVC") || (key3 === "hls_interval")) || (key3 === "dash_interval")) || (key3 === "pack_type"))){
-validate22.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+validate28.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4023,7 +4746,7 @@ if(_errs77 === errors){
 if(data24.PVC !== undefined){
 const _errs78 = errors;
 if(typeof data24.PVC !== "boolean"){
-validate22.errors = [{instancePath:instancePath+"/common/PVC",schemaPath:"#/components/schemas/Common/properties/PVC/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate28.errors = [{instancePath:instancePath+"/common/PVC",schemaPath:"#/components/schemas/Common/properties/PVC/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid11 = _errs78 === errors;
@@ -4036,18 +4759,18 @@ if(data24.hls_interval !== undefined){
 let data26 = data24.hls_interval;
 const _errs80 = errors;
 if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
-validate22.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs80){
 if((typeof data26 == "number") && (isFinite(data26))){
 if(data26 > 10 || isNaN(data26)){
-validate22.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+validate28.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
 return false;
 }
 else {
 if(data26 < 2 || isNaN(data26)){
-validate22.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+validate28.errors = [{instancePath:instancePath+"/common/hls_interval",schemaPath:"#/components/schemas/Common/properties/hls_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
 return false;
 }
 }
@@ -4063,18 +4786,18 @@ if(data24.dash_interval !== undefined){
 let data27 = data24.dash_interval;
 const _errs82 = errors;
 if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-validate22.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs82){
 if((typeof data27 == "number") && (isFinite(data27))){
 if(data27 > 10 || isNaN(data27)){
-validate22.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+validate28.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
 return false;
 }
 else {
 if(data27 < 2 || isNaN(data27)){
-validate22.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
+validate28.errors = [{instancePath:instancePath+"/common/dash_interval",schemaPath:"#/components/schemas/Common/properties/dash_interval/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"}];
 return false;
 }
 }
@@ -4090,11 +4813,11 @@ if(data24.pack_type !== undefined){
 let data28 = data24.pack_type;
 const _errs84 = errors;
 if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
-validate22.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate28.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!((((((data28 === 1) || (data28 === 2)) || (data28 === 3)) || (data28 === 4)) || (data28 === 5)) || (data28 === 6))){
-validate22.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/enum",keyword:"enum",params:{allowedValues: schema7.properties.pack_type.enum},message:"must be equal to one of the allowed values"}];
+validate28.errors = [{instancePath:instancePath+"/common/pack_type",schemaPath:"#/components/schemas/Common/properties/pack_type/enum",keyword:"enum",params:{allowedValues: schema7.properties.pack_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid11 = _errs84 === errors;
@@ -4109,7 +4832,7 @@ var valid11 = true;
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate28.errors = [{instancePath:instancePath+"/common",schemaPath:"#/components/schemas/Common/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4127,14 +4850,14 @@ if(errors === _errs87){
 if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
 let missing3;
 if((((data29.bucket === undefined) && (missing3 = "bucket")) || ((data29.location === undefined) && (missing3 = "location"))) || ((data29.object === undefined) && (missing3 = "object"))){
-validate22.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate28.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs89 = errors;
 for(const key4 in data29){
 if(!((((key4 === "bucket") || (key4 === "location")) || (key4 === "object")) || (key4 === "file_name"))){
-validate22.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+validate28.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4146,12 +4869,12 @@ const _errs90 = errors;
 if(errors === _errs90){
 if(typeof data30 === "string"){
 if(func1(data30) < 1){
-validate22.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate28.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate28.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4167,12 +4890,12 @@ const _errs92 = errors;
 if(errors === _errs92){
 if(typeof data31 === "string"){
 if(func1(data31) < 1){
-validate22.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate28.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate28.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4188,12 +4911,12 @@ const _errs94 = errors;
 if(errors === _errs94){
 if(typeof data32 === "string"){
 if(func1(data32) < 1){
-validate22.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate28.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate28.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4206,7 +4929,7 @@ if(valid13){
 if(data29.file_name !== undefined){
 const _errs96 = errors;
 if(typeof data29.file_name !== "string"){
-validate22.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate28.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid13 = _errs96 === errors;
@@ -4221,7 +4944,7 @@ var valid13 = true;
 }
 }
 else {
-validate22.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate28.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4234,7 +4957,7 @@ if(valid0){
 if(data.output_filename !== undefined){
 const _errs98 = errors;
 if(typeof data.output_filename !== "string"){
-validate22.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate28.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs98 === errors;
@@ -4250,20 +4973,20 @@ var valid0 = true;
 }
 }
 else {
-validate22.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate22.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
-validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate10.evaluated;
+const evaluated0 = validate16.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4274,14 +4997,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate10.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate16.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema17.properties, key0))){
-validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func0.call(schema27.properties, key0))){
+validate16.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4294,18 +5017,18 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func1(data0) > 64){
-validate10.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate16.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func1(data0) < 1){
-validate10.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4319,11 +5042,11 @@ if(data.status !== undefined){
 let data1 = data.status;
 const _errs5 = errors;
 if(typeof data1 !== "string"){
-validate10.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "TRANSCODING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED")) || (data1 === "NEED_TO_BE_AUDIT"))){
-validate10.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema17.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate16.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema27.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -4336,18 +5059,18 @@ if(data.progress !== undefined){
 let data2 = data.progress;
 const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate10.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate16.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 100 || isNaN(data2)){
-validate10.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate16.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data2 < 0 || isNaN(data2)){
-validate10.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate16.errors = [{instancePath:instancePath+"/progress",schemaPath:"#/properties/progress/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -4367,18 +5090,18 @@ if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data3 === "string"){
 if(!pattern2.test(data3)){
-validate10.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate16.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data3))){
-validate10.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate16.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4397,18 +5120,18 @@ if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data4 === "string"){
 if(!pattern2.test(data4)){
-validate10.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate16.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data4))){
-validate10.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate16.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4430,7 +5153,7 @@ for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 const _errs17 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate10.errors = [{instancePath:instancePath+"/trans_template_id/" + i0,schemaPath:"#/properties/trans_template_id/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate16.errors = [{instancePath:instancePath+"/trans_template_id/" + i0,schemaPath:"#/properties/trans_template_id/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid4 = _errs17 === errors;
@@ -4440,7 +5163,7 @@ break;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/trans_template_id",schemaPath:"#/properties/trans_template_id/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate16.errors = [{instancePath:instancePath+"/trans_template_id",schemaPath:"#/properties/trans_template_id/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4458,14 +5181,14 @@ if(errors === _errs20){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 let missing1;
 if((((data7.bucket === undefined) && (missing1 = "bucket")) || ((data7.location === undefined) && (missing1 = "location"))) || ((data7.object === undefined) && (missing1 = "object"))){
-validate10.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate16.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs22 = errors;
 for(const key1 in data7){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate10.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate16.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4477,12 +5200,12 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-validate10.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4498,12 +5221,12 @@ const _errs25 = errors;
 if(errors === _errs25){
 if(typeof data9 === "string"){
 if(func1(data9) < 1){
-validate10.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4519,12 +5242,12 @@ const _errs27 = errors;
 if(errors === _errs27){
 if(typeof data10 === "string"){
 if(func1(data10) < 1){
-validate10.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4537,7 +5260,7 @@ if(valid6){
 if(data7.file_name !== undefined){
 const _errs29 = errors;
 if(typeof data7.file_name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs29 === errors;
@@ -4552,7 +5275,7 @@ var valid6 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate16.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4570,14 +5293,14 @@ if(errors === _errs32){
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 let missing2;
 if((((data12.bucket === undefined) && (missing2 = "bucket")) || ((data12.location === undefined) && (missing2 = "location"))) || ((data12.object === undefined) && (missing2 = "object"))){
-validate10.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate16.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs34 = errors;
 for(const key2 in data12){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate10.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate16.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4589,12 +5312,12 @@ const _errs35 = errors;
 if(errors === _errs35){
 if(typeof data13 === "string"){
 if(func1(data13) < 1){
-validate10.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4610,12 +5333,12 @@ const _errs37 = errors;
 if(errors === _errs37){
 if(typeof data14 === "string"){
 if(func1(data14) < 1){
-validate10.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4631,12 +5354,12 @@ const _errs39 = errors;
 if(errors === _errs39){
 if(typeof data15 === "string"){
 if(func1(data15) < 1){
-validate10.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4649,7 +5372,7 @@ if(valid8){
 if(data12.file_name !== undefined){
 const _errs41 = errors;
 if(typeof data12.file_name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs41 === errors;
@@ -4664,7 +5387,7 @@ var valid8 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate16.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4684,7 +5407,7 @@ const len1 = data17.length;
 for(let i1=0; i1<len1; i1++){
 const _errs45 = errors;
 if(typeof data17[i1] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/output_file_name/" + i1,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/output_file_name/" + i1,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid9 = _errs45 === errors;
@@ -4694,7 +5417,7 @@ break;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate16.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4707,7 +5430,7 @@ if(valid0){
 if(data.user_data !== undefined){
 const _errs47 = errors;
 if(typeof data.user_data !== "string"){
-validate10.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs47 === errors;
@@ -4719,7 +5442,7 @@ if(valid0){
 if(data.error_code !== undefined){
 const _errs49 = errors;
 if(typeof data.error_code !== "string"){
-validate10.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs49 === errors;
@@ -4731,7 +5454,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs51 = errors;
 if(typeof data.description !== "string"){
-validate10.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs51 === errors;
@@ -4743,7 +5466,7 @@ if(valid0){
 if(data.tips !== undefined){
 const _errs53 = errors;
 if(typeof data.tips !== "string"){
-validate10.errors = [{instancePath:instancePath+"/tips",schemaPath:"#/properties/tips/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/tips",schemaPath:"#/properties/tips/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs53 === errors;
@@ -4754,8 +5477,8 @@ var valid0 = true;
 if(valid0){
 if(data.transcode_detail !== undefined){
 const _errs55 = errors;
-if(!(validate11(data.transcode_detail, {instancePath:instancePath+"/transcode_detail",parentData:data,parentDataProperty:"transcode_detail",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+if(!(validate17(data.transcode_detail, {instancePath:instancePath+"/transcode_detail",parentData:data,parentDataProperty:"transcode_detail",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs55 === errors;
@@ -4772,14 +5495,14 @@ if(errors === _errs57){
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 let missing3;
 if((((data24.bucket === undefined) && (missing3 = "bucket")) || ((data24.location === undefined) && (missing3 = "location"))) || ((data24.object === undefined) && (missing3 = "object"))){
-validate10.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate16.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs59 = errors;
 for(const key3 in data24){
 if(!((((key3 === "bucket") || (key3 === "location")) || (key3 === "object")) || (key3 === "file_name"))){
-validate10.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+validate16.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4791,12 +5514,12 @@ const _errs60 = errors;
 if(errors === _errs60){
 if(typeof data25 === "string"){
 if(func1(data25) < 1){
-validate10.errors = [{instancePath:instancePath+"/thumbnail_output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/thumbnail_output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/thumbnail_output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/thumbnail_output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4812,12 +5535,12 @@ const _errs62 = errors;
 if(errors === _errs62){
 if(typeof data26 === "string"){
 if(func1(data26) < 1){
-validate10.errors = [{instancePath:instancePath+"/thumbnail_output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/thumbnail_output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/thumbnail_output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/thumbnail_output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4833,12 +5556,12 @@ const _errs64 = errors;
 if(errors === _errs64){
 if(typeof data27 === "string"){
 if(func1(data27) < 1){
-validate10.errors = [{instancePath:instancePath+"/thumbnail_output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/thumbnail_output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/thumbnail_output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/thumbnail_output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4851,7 +5574,7 @@ if(valid11){
 if(data24.file_name !== undefined){
 const _errs66 = errors;
 if(typeof data24.file_name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/thumbnail_output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/thumbnail_output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid11 = _errs66 === errors;
@@ -4866,7 +5589,7 @@ var valid11 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate16.errors = [{instancePath:instancePath+"/thumbnail_output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4879,7 +5602,7 @@ if(valid0){
 if(data.thumbnail_outputname !== undefined){
 const _errs68 = errors;
 if(typeof data.thumbnail_outputname !== "string"){
-validate10.errors = [{instancePath:instancePath+"/thumbnail_outputname",schemaPath:"#/properties/thumbnail_outputname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/thumbnail_outputname",schemaPath:"#/properties/thumbnail_outputname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs68 === errors;
@@ -4903,14 +5626,14 @@ if(errors === _errs73){
 if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
 let missing4;
 if((data31.pic_name === undefined) && (missing4 = "pic_name")){
-validate10.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+validate16.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
 const _errs75 = errors;
 for(const key4 in data31){
 if(!(key4 === "pic_name")){
-validate10.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+validate16.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4922,12 +5645,12 @@ const _errs76 = errors;
 if(errors === _errs76){
 if(typeof data32 === "string"){
 if(func1(data32) < 1){
-validate10.errors = [{instancePath:instancePath+"/pic_info/" + i2+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate16.errors = [{instancePath:instancePath+"/pic_info/" + i2+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/pic_info/" + i2+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/pic_info/" + i2+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4936,7 +5659,7 @@ return false;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate16.errors = [{instancePath:instancePath+"/pic_info/" + i2,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4947,7 +5670,7 @@ break;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/pic_info",schemaPath:"#/properties/pic_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate16.errors = [{instancePath:instancePath+"/pic_info",schemaPath:"#/properties/pic_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4966,8 +5689,8 @@ var valid15 = true;
 const len3 = data33.length;
 for(let i3=0; i3<len3; i3++){
 const _errs80 = errors;
-if(!(validate18(data33[i3], {instancePath:instancePath+"/thumbnails_info/" + i3,parentData:data33,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+if(!(validate24(data33[i3], {instancePath:instancePath+"/thumbnails_info/" + i3,parentData:data33,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 var valid15 = _errs80 === errors;
@@ -4977,7 +5700,7 @@ break;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/thumbnails_info",schemaPath:"#/properties/thumbnails_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate16.errors = [{instancePath:instancePath+"/thumbnails_info",schemaPath:"#/properties/thumbnails_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4996,8 +5719,8 @@ var valid16 = true;
 const len4 = data35.length;
 for(let i4=0; i4<len4; i4++){
 const _errs83 = errors;
-if(!(validate20(data35[i4], {instancePath:instancePath+"/image_sprite_info/" + i4,parentData:data35,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+if(!(validate26(data35[i4], {instancePath:instancePath+"/image_sprite_info/" + i4,parentData:data35,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
 var valid16 = _errs83 === errors;
@@ -5007,7 +5730,7 @@ break;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/image_sprite_info",schemaPath:"#/properties/image_sprite_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate16.errors = [{instancePath:instancePath+"/image_sprite_info",schemaPath:"#/properties/image_sprite_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5026,8 +5749,8 @@ var valid17 = true;
 const len5 = data37.length;
 for(let i5=0; i5<len5; i5++){
 const _errs86 = errors;
-if(!(validate22(data37[i5], {instancePath:instancePath+"/av_parameters/" + i5,parentData:data37,parentDataProperty:i5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+if(!(validate28(data37[i5], {instancePath:instancePath+"/av_parameters/" + i5,parentData:data37,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 var valid17 = _errs86 === errors;
@@ -5037,7 +5760,7 @@ break;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/av_parameters",schemaPath:"#/properties/av_parameters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate16.errors = [{instancePath:instancePath+"/av_parameters",schemaPath:"#/properties/av_parameters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5063,7 +5786,7 @@ if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
 const _errs92 = errors;
 for(const key5 in data40){
 if(!((key5 === "manifest_name_modifier") || (key5 === "selected_outputs"))){
-validate10.errors = [{instancePath:instancePath+"/additional_manifests/" + i6,schemaPath:"#/components/schemas/AdditionalManifests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
+validate16.errors = [{instancePath:instancePath+"/additional_manifests/" + i6,schemaPath:"#/components/schemas/AdditionalManifests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5072,7 +5795,7 @@ if(_errs92 === errors){
 if(data40.manifest_name_modifier !== undefined){
 const _errs93 = errors;
 if(typeof data40.manifest_name_modifier !== "string"){
-validate10.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/manifest_name_modifier",schemaPath:"#/components/schemas/AdditionalManifests/properties/manifest_name_modifier/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/manifest_name_modifier",schemaPath:"#/components/schemas/AdditionalManifests/properties/manifest_name_modifier/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid20 = _errs93 === errors;
@@ -5091,7 +5814,7 @@ const len7 = data42.length;
 for(let i7=0; i7<len7; i7++){
 const _errs97 = errors;
 if(typeof data42[i7] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/selected_outputs/" + i7,schemaPath:"#/components/schemas/AdditionalManifests/properties/selected_outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/selected_outputs/" + i7,schemaPath:"#/components/schemas/AdditionalManifests/properties/selected_outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid21 = _errs97 === errors;
@@ -5101,7 +5824,7 @@ break;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/selected_outputs",schemaPath:"#/components/schemas/AdditionalManifests/properties/selected_outputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate16.errors = [{instancePath:instancePath+"/additional_manifests/" + i6+"/selected_outputs",schemaPath:"#/components/schemas/AdditionalManifests/properties/selected_outputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5114,7 +5837,7 @@ var valid20 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/additional_manifests/" + i6,schemaPath:"#/components/schemas/AdditionalManifests/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate16.errors = [{instancePath:instancePath+"/additional_manifests/" + i6,schemaPath:"#/components/schemas/AdditionalManifests/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5125,7 +5848,7 @@ break;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/additional_manifests",schemaPath:"#/properties/additional_manifests/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate16.errors = [{instancePath:instancePath+"/additional_manifests",schemaPath:"#/properties/additional_manifests/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5151,7 +5874,7 @@ if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
 const _errs104 = errors;
 for(const key6 in data45){
 if(!((key6 === "name") || (key6 === "value"))){
-validate10.errors = [{instancePath:instancePath+"/metadata/" + i8,schemaPath:"#/components/schemas/FileMetaData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
+validate16.errors = [{instancePath:instancePath+"/metadata/" + i8,schemaPath:"#/components/schemas/FileMetaData/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5160,7 +5883,7 @@ if(_errs104 === errors){
 if(data45.name !== undefined){
 const _errs105 = errors;
 if(typeof data45.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/metadata/" + i8+"/name",schemaPath:"#/components/schemas/FileMetaData/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/metadata/" + i8+"/name",schemaPath:"#/components/schemas/FileMetaData/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid24 = _errs105 === errors;
@@ -5172,7 +5895,7 @@ if(valid24){
 if(data45.value !== undefined){
 const _errs107 = errors;
 if(typeof data45.value !== "string"){
-validate10.errors = [{instancePath:instancePath+"/metadata/" + i8+"/value",schemaPath:"#/components/schemas/FileMetaData/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate16.errors = [{instancePath:instancePath+"/metadata/" + i8+"/value",schemaPath:"#/components/schemas/FileMetaData/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid24 = _errs107 === errors;
@@ -5184,7 +5907,7 @@ var valid24 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/metadata/" + i8,schemaPath:"#/components/schemas/FileMetaData/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate16.errors = [{instancePath:instancePath+"/metadata/" + i8,schemaPath:"#/components/schemas/FileMetaData/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5195,7 +5918,7 @@ break;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate16.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5229,21 +5952,21 @@ var valid0 = true;
 }
 }
 else {
-validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate10.errors = vErrors;
+validate16.errors = vErrors;
 return errors === 0;
 }
-validate10.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema43 = {"type":"object","description":"One snapshot task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"string","description":"A single string here; an array in the transcoding and encryption tasks."},"user_data":{"type":"string"},"description":{"type":"string"},"thumbnail_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}}}};
+const schema53 = {"type":"object","description":"One snapshot task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"string","description":"A single string here; an array in the transcoding and encryption tasks."},"user_data":{"type":"string"},"description":{"type":"string"},"thumbnail_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}}}};
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate25.evaluated;
+const evaluated0 = validate31.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5254,14 +5977,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate25.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate31.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema43.properties, key0))){
-validate25.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func0.call(schema53.properties, key0))){
+validate31.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5274,18 +5997,18 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func1(data0) > 64){
-validate25.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate31.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func1(data0) < 1){
-validate25.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5299,11 +6022,11 @@ if(data.status !== undefined){
 let data1 = data.status;
 const _errs5 = errors;
 if(typeof data1 !== "string"){
-validate25.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate25.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema43.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate31.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema53.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5320,18 +6043,18 @@ if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern2.test(data2)){
-validate25.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate31.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data2))){
-validate25.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate31.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5350,18 +6073,18 @@ if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(!pattern2.test(data3)){
-validate25.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate31.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data3))){
-validate25.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate31.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5380,14 +6103,14 @@ if(errors === _errs14){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
 if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
-validate25.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate31.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs16 = errors;
 for(const key1 in data4){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate25.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate31.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5399,12 +6122,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data5 === "string"){
 if(func1(data5) < 1){
-validate25.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5420,12 +6143,12 @@ const _errs19 = errors;
 if(errors === _errs19){
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-validate25.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5441,12 +6164,12 @@ const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data7 === "string"){
 if(func1(data7) < 1){
-validate25.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5459,7 +6182,7 @@ if(valid5){
 if(data4.file_name !== undefined){
 const _errs23 = errors;
 if(typeof data4.file_name !== "string"){
-validate25.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs23 === errors;
@@ -5474,7 +6197,7 @@ var valid5 = true;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate31.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5492,14 +6215,14 @@ if(errors === _errs26){
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 let missing2;
 if((((data9.bucket === undefined) && (missing2 = "bucket")) || ((data9.location === undefined) && (missing2 = "location"))) || ((data9.object === undefined) && (missing2 = "object"))){
-validate25.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate31.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs28 = errors;
 for(const key2 in data9){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate25.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate31.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5511,12 +6234,12 @@ const _errs29 = errors;
 if(errors === _errs29){
 if(typeof data10 === "string"){
 if(func1(data10) < 1){
-validate25.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5532,12 +6255,12 @@ const _errs31 = errors;
 if(errors === _errs31){
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-validate25.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5553,12 +6276,12 @@ const _errs33 = errors;
 if(errors === _errs33){
 if(typeof data12 === "string"){
 if(func1(data12) < 1){
-validate25.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5571,7 +6294,7 @@ if(valid7){
 if(data9.file_name !== undefined){
 const _errs35 = errors;
 if(typeof data9.file_name !== "string"){
-validate25.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid7 = _errs35 === errors;
@@ -5586,7 +6309,7 @@ var valid7 = true;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate31.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5599,7 +6322,7 @@ if(valid0){
 if(data.output_file_name !== undefined){
 const _errs37 = errors;
 if(typeof data.output_file_name !== "string"){
-validate25.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs37 === errors;
@@ -5611,7 +6334,7 @@ if(valid0){
 if(data.user_data !== undefined){
 const _errs39 = errors;
 if(typeof data.user_data !== "string"){
-validate25.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs39 === errors;
@@ -5623,7 +6346,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs41 = errors;
 if(typeof data.description !== "string"){
-validate25.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs41 === errors;
@@ -5647,14 +6370,14 @@ if(errors === _errs46){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 let missing3;
 if((data18.pic_name === undefined) && (missing3 = "pic_name")){
-validate25.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate31.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs48 = errors;
 for(const key3 in data18){
 if(!(key3 === "pic_name")){
-validate25.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+validate31.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5666,12 +6389,12 @@ const _errs49 = errors;
 if(errors === _errs49){
 if(typeof data19 === "string"){
 if(func1(data19) < 1){
-validate25.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate31.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate31.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0+"/pic_name",schemaPath:"#/components/schemas/PicInfo/properties/pic_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5680,7 +6403,7 @@ return false;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate31.errors = [{instancePath:instancePath+"/thumbnail_info/" + i0,schemaPath:"#/components/schemas/PicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5691,7 +6414,7 @@ break;
 }
 }
 else {
-validate25.errors = [{instancePath:instancePath+"/thumbnail_info",schemaPath:"#/properties/thumbnail_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate31.errors = [{instancePath:instancePath+"/thumbnail_info",schemaPath:"#/properties/thumbnail_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5713,22 +6436,22 @@ var valid0 = true;
 }
 }
 else {
-validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate25.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema50 = {"type":"object","description":"One animated GIF task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PREPROCESSING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/AnimatedGraphicsOutputParam"}}};
-const schema57 = {"type":"object","additionalProperties":false,"required":["format","width","height","start","end"],"properties":{"format":{"type":"string","enum":["gif"]},"width":{"type":"integer","description":"-1, 0, or an even number from 32 to 3840","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":3840,"multipleOf":2}]},"height":{"type":"integer","description":"-1, 0, or an even number from 32 to 2160","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":2160,"multipleOf":2}]},"start":{"type":"integer","minimum":0,"description":"ms"},"end":{"type":"integer","minimum":0,"description":"ms; at most 60 s after start"},"frame_rate":{"type":"integer","minimum":1,"maximum":75}}};
+const schema60 = {"type":"object","description":"One animated GIF task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PREPROCESSING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/AnimatedGraphicsOutputParam"}}};
+const schema67 = {"type":"object","additionalProperties":false,"required":["format","width","height","start","end"],"properties":{"format":{"type":"string","enum":["gif"]},"width":{"type":"integer","description":"-1, 0, or an even number from 32 to 3840","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":3840,"multipleOf":2}]},"height":{"type":"integer","description":"-1, 0, or an even number from 32 to 2160","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":2160,"multipleOf":2}]},"start":{"type":"integer","minimum":0,"description":"ms"},"end":{"type":"integer","minimum":0,"description":"ms; at most 60 s after start"},"frame_rate":{"type":"integer","minimum":1,"maximum":75}}};
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate27.evaluated;
+const evaluated0 = validate33.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5739,14 +6462,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate33.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema50.properties, key0))){
-validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func0.call(schema60.properties, key0))){
+validate33.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5759,18 +6482,18 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func1(data0) > 64){
-validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate33.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func1(data0) < 1){
-validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate33.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5784,11 +6507,11 @@ if(data.status !== undefined){
 let data1 = data.status;
 const _errs5 = errors;
 if(typeof data1 !== "string"){
-validate27.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PREPROCESSING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate27.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema50.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate33.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema60.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5805,18 +6528,18 @@ if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern2.test(data2)){
-validate27.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate33.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data2))){
-validate27.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate33.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5835,18 +6558,18 @@ if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(!pattern2.test(data3)){
-validate27.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate33.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data3))){
-validate27.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate33.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5865,18 +6588,18 @@ if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data4 === "string"){
 if(!pattern2.test(data4)){
-validate27.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate33.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data4))){
-validate27.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate33.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5890,7 +6613,7 @@ if(valid0){
 if(data.error_code !== undefined){
 const _errs16 = errors;
 if(typeof data.error_code !== "string"){
-validate27.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -5902,7 +6625,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs18 = errors;
 if(typeof data.description !== "string"){
-validate27.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -5914,7 +6637,7 @@ if(valid0){
 if(data.user_data !== undefined){
 const _errs20 = errors;
 if(typeof data.user_data !== "string"){
-validate27.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -5931,14 +6654,14 @@ if(errors === _errs23){
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 let missing1;
 if((((data8.bucket === undefined) && (missing1 = "bucket")) || ((data8.location === undefined) && (missing1 = "location"))) || ((data8.object === undefined) && (missing1 = "object"))){
-validate27.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate33.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs25 = errors;
 for(const key1 in data8){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate27.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate33.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5950,12 +6673,12 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data9 === "string"){
 if(func1(data9) < 1){
-validate27.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate33.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5971,12 +6694,12 @@ const _errs28 = errors;
 if(errors === _errs28){
 if(typeof data10 === "string"){
 if(func1(data10) < 1){
-validate27.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate33.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5992,12 +6715,12 @@ const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data11 === "string"){
 if(func1(data11) < 1){
-validate27.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate33.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6010,7 +6733,7 @@ if(valid6){
 if(data8.file_name !== undefined){
 const _errs32 = errors;
 if(typeof data8.file_name !== "string"){
-validate27.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs32 === errors;
@@ -6025,7 +6748,7 @@ var valid6 = true;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate33.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6043,14 +6766,14 @@ if(errors === _errs35){
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 let missing2;
 if((((data13.bucket === undefined) && (missing2 = "bucket")) || ((data13.location === undefined) && (missing2 = "location"))) || ((data13.object === undefined) && (missing2 = "object"))){
-validate27.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate33.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs37 = errors;
 for(const key2 in data13){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate27.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate33.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6062,12 +6785,12 @@ const _errs38 = errors;
 if(errors === _errs38){
 if(typeof data14 === "string"){
 if(func1(data14) < 1){
-validate27.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate33.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6083,12 +6806,12 @@ const _errs40 = errors;
 if(errors === _errs40){
 if(typeof data15 === "string"){
 if(func1(data15) < 1){
-validate27.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate33.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6104,12 +6827,12 @@ const _errs42 = errors;
 if(errors === _errs42){
 if(typeof data16 === "string"){
 if(func1(data16) < 1){
-validate27.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate33.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6122,7 +6845,7 @@ if(valid8){
 if(data13.file_name !== undefined){
 const _errs44 = errors;
 if(typeof data13.file_name !== "string"){
-validate27.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs44 === errors;
@@ -6137,7 +6860,7 @@ var valid8 = true;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate33.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6155,14 +6878,14 @@ if(errors === _errs47){
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 let missing3;
 if((((((data18.format === undefined) && (missing3 = "format")) || ((data18.width === undefined) && (missing3 = "width"))) || ((data18.height === undefined) && (missing3 = "height"))) || ((data18.start === undefined) && (missing3 = "start"))) || ((data18.end === undefined) && (missing3 = "end"))){
-validate27.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate33.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs49 = errors;
 for(const key3 in data18){
 if(!((((((key3 === "format") || (key3 === "width")) || (key3 === "height")) || (key3 === "start")) || (key3 === "end")) || (key3 === "frame_rate"))){
-validate27.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+validate33.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6172,11 +6895,11 @@ if(data18.format !== undefined){
 let data19 = data18.format;
 const _errs50 = errors;
 if(typeof data19 !== "string"){
-validate27.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate33.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(data19 === "gif")){
-validate27.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema57.properties.format.enum},message:"must be equal to one of the allowed values"}];
+validate33.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema67.properties.format.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid10 = _errs50 === errors;
@@ -6189,14 +6912,14 @@ if(data18.width !== undefined){
 let data20 = data18.width;
 const _errs52 = errors;
 if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate27.errors = [{instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate33.errors = [{instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs54 = errors;
 let valid11 = false;
 const _errs55 = errors;
 if(!((data20 === -1) || (data20 === 0))){
-const err0 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema57.properties.width.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema67.properties.width.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6268,7 +6991,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate27.errors = vErrors;
+validate33.errors = vErrors;
 return false;
 }
 else {
@@ -6292,14 +7015,14 @@ if(data18.height !== undefined){
 let data21 = data18.height;
 const _errs58 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate27.errors = [{instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate33.errors = [{instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 const _errs60 = errors;
 let valid12 = false;
 const _errs61 = errors;
 if(!((data21 === -1) || (data21 === 0))){
-const err6 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema57.properties.height.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema67.properties.height.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6371,7 +7094,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate27.errors = vErrors;
+validate33.errors = vErrors;
 return false;
 }
 else {
@@ -6395,13 +7118,13 @@ if(data18.start !== undefined){
 let data22 = data18.start;
 const _errs64 = errors;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate27.errors = [{instancePath:instancePath+"/output_param/start",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate33.errors = [{instancePath:instancePath+"/output_param/start",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs64){
 if((typeof data22 == "number") && (isFinite(data22))){
 if(data22 < 0 || isNaN(data22)){
-validate27.errors = [{instancePath:instancePath+"/output_param/start",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate33.errors = [{instancePath:instancePath+"/output_param/start",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -6416,13 +7139,13 @@ if(data18.end !== undefined){
 let data23 = data18.end;
 const _errs66 = errors;
 if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-validate27.errors = [{instancePath:instancePath+"/output_param/end",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/end/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate33.errors = [{instancePath:instancePath+"/output_param/end",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/end/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs66){
 if((typeof data23 == "number") && (isFinite(data23))){
 if(data23 < 0 || isNaN(data23)){
-validate27.errors = [{instancePath:instancePath+"/output_param/end",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/end/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate33.errors = [{instancePath:instancePath+"/output_param/end",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/end/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -6437,18 +7160,18 @@ if(data18.frame_rate !== undefined){
 let data24 = data18.frame_rate;
 const _errs68 = errors;
 if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-validate27.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate33.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs68){
 if((typeof data24 == "number") && (isFinite(data24))){
 if(data24 > 75 || isNaN(data24)){
-validate27.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 75},message:"must be <= 75"}];
+validate33.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 75},message:"must be <= 75"}];
 return false;
 }
 else {
 if(data24 < 1 || isNaN(data24)){
-validate27.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate33.errors = [{instancePath:instancePath+"/output_param/frame_rate",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/frame_rate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6468,7 +7191,7 @@ var valid10 = true;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate33.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6491,1362 +7214,16 @@ var valid0 = true;
 }
 }
 else {
-validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate27.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
-validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema58 = {"type":"object","description":"One encryption task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"description":{"type":"string"}}};
-
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate29.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate29.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func0.call(schema58.properties, key0))){
-validate29.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.task_id !== undefined){
-let data0 = data.task_id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func1(data0) > 64){
-validate29.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func1(data0) < 1){
-validate29.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-let data1 = data.status;
-const _errs5 = errors;
-if(typeof data1 !== "string"){
-validate29.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((((data1 === "WAITING") || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate29.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema58.properties.status.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.create_time !== undefined){
-let data2 = data.create_time;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs8){
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-validate29.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data2))){
-validate29.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.end_time !== undefined){
-let data3 = data.end_time;
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs11){
-if(errors === _errs11){
-if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
-validate29.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data3))){
-validate29.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.input !== undefined){
-let data4 = data.input;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing1;
-if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
-validate29.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs16 = errors;
-for(const key1 in data4){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate29.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs16 === errors){
-if(data4.bucket !== undefined){
-let data5 = data4.bucket;
-const _errs17 = errors;
-if(errors === _errs17){
-if(typeof data5 === "string"){
-if(func1(data5) < 1){
-validate29.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.location !== undefined){
-let data6 = data4.location;
-const _errs19 = errors;
-if(errors === _errs19){
-if(typeof data6 === "string"){
-if(func1(data6) < 1){
-validate29.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.object !== undefined){
-let data7 = data4.object;
-const _errs21 = errors;
-if(errors === _errs21){
-if(typeof data7 === "string"){
-if(func1(data7) < 1){
-validate29.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.file_name !== undefined){
-const _errs23 = errors;
-if(typeof data4.file_name !== "string"){
-validate29.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs23 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data9 = data.output;
-const _errs25 = errors;
-const _errs26 = errors;
-if(errors === _errs26){
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-let missing2;
-if((((data9.bucket === undefined) && (missing2 = "bucket")) || ((data9.location === undefined) && (missing2 = "location"))) || ((data9.object === undefined) && (missing2 = "object"))){
-validate29.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs28 = errors;
-for(const key2 in data9){
-if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate29.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs28 === errors){
-if(data9.bucket !== undefined){
-let data10 = data9.bucket;
-const _errs29 = errors;
-if(errors === _errs29){
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
-validate29.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs29 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data9.location !== undefined){
-let data11 = data9.location;
-const _errs31 = errors;
-if(errors === _errs31){
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
-validate29.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs31 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data9.object !== undefined){
-let data12 = data9.object;
-const _errs33 = errors;
-if(errors === _errs33){
-if(typeof data12 === "string"){
-if(func1(data12) < 1){
-validate29.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs33 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data9.file_name !== undefined){
-const _errs35 = errors;
-if(typeof data9.file_name !== "string"){
-validate29.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid7 = _errs35 === errors;
-}
-else {
-var valid7 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs25 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output_file_name !== undefined){
-let data14 = data.output_file_name;
-const _errs37 = errors;
-if(errors === _errs37){
-if(Array.isArray(data14)){
-var valid8 = true;
-const len0 = data14.length;
-for(let i0=0; i0<len0; i0++){
-const _errs39 = errors;
-if(typeof data14[i0] !== "string"){
-validate29.errors = [{instancePath:instancePath+"/output_file_name/" + i0,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid8 = _errs39 === errors;
-if(!valid8){
-break;
-}
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs37 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_data !== undefined){
-const _errs41 = errors;
-if(typeof data.user_data !== "string"){
-validate29.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs41 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs43 = errors;
-if(typeof data.description !== "string"){
-validate29.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs43 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate29.errors = vErrors;
-return errors === 0;
-}
-validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema64 = {"type":"object","description":"One media info extraction task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"metadata":{"$ref":"#/components/schemas/MetaData"}}};
-const schema71 = {"type":"object","description":"The metadata of a whole file.","additionalProperties":false,"properties":{"size":{"type":"integer","minimum":0,"description":"bytes"},"duration_ms":{"type":"number","minimum":0,"description":"Seconds with decimals (e.g. 60.186), despite the name."},"duration":{"type":"integer","minimum":0,"description":"Seconds, whole."},"format":{"type":"string","description":"Container format, e.g. `MP4`."},"md5":{"type":"string"},"bitrate":{"type":"integer","minimum":0,"description":"Total bitrate, kbit/s as the vendor's examples show (the SDK says bit/s)."},"video":{"type":"array","items":{"$ref":"#/components/schemas/VideoInfo"}},"audio":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
-
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate32.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!((((((((key0 === "size") || (key0 === "duration_ms")) || (key0 === "duration")) || (key0 === "format")) || (key0 === "md5")) || (key0 === "bitrate")) || (key0 === "video")) || (key0 === "audio"))){
-validate32.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.size !== undefined){
-let data0 = data.size;
-const _errs2 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate32.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs2){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 < 0 || isNaN(data0)){
-validate32.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.duration_ms !== undefined){
-let data1 = data.duration_ms;
-const _errs4 = errors;
-if(errors === _errs4){
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-validate32.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-else {
-validate32.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.duration !== undefined){
-let data2 = data.duration;
-const _errs6 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate32.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs6){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-validate32.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.format !== undefined){
-const _errs8 = errors;
-if(typeof data.format !== "string"){
-validate32.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.md5 !== undefined){
-const _errs10 = errors;
-if(typeof data.md5 !== "string"){
-validate32.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.bitrate !== undefined){
-let data5 = data.bitrate;
-const _errs12 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate32.errors = [{instancePath:instancePath+"/bitrate",schemaPath:"#/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs12){
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-validate32.errors = [{instancePath:instancePath+"/bitrate",schemaPath:"#/properties/bitrate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.video !== undefined){
-let data6 = data.video;
-const _errs14 = errors;
-if(errors === _errs14){
-if(Array.isArray(data6)){
-var valid1 = true;
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-const _errs16 = errors;
-const _errs17 = errors;
-if(errors === _errs17){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-const _errs19 = errors;
-for(const key1 in data7){
-if(!(func0.call(schema27.properties, key1))){
-validate32.errors = [{instancePath:instancePath+"/video/" + i0,schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs19 === errors){
-if(data7.width !== undefined){
-let data8 = data7.width;
-const _errs20 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/width",schemaPath:"#/components/schemas/VideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid3 = _errs20 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.height !== undefined){
-let data9 = data7.height;
-const _errs22 = errors;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/height",schemaPath:"#/components/schemas/VideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid3 = _errs22 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.bitrate !== undefined){
-let data10 = data7.bitrate;
-const _errs24 = errors;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/bitrate",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid3 = _errs24 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.bitrate_bps !== undefined){
-let data11 = data7.bitrate_bps;
-const _errs26 = errors;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/bitrate_bps",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid3 = _errs26 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.frame_rate !== undefined){
-let data12 = data7.frame_rate;
-const _errs28 = errors;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/frame_rate",schemaPath:"#/components/schemas/VideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid3 = _errs28 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.codec !== undefined){
-const _errs30 = errors;
-if(typeof data7.codec !== "string"){
-validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/codec",schemaPath:"#/components/schemas/VideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs30 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.duration !== undefined){
-const _errs32 = errors;
-if(typeof data7.duration !== "string"){
-validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/duration",schemaPath:"#/components/schemas/VideoInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs32 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.duration_ms !== undefined){
-const _errs34 = errors;
-if(typeof data7.duration_ms !== "string"){
-validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/duration_ms",schemaPath:"#/components/schemas/VideoInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs34 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.rotate !== undefined){
-let data16 = data7.rotate;
-const _errs36 = errors;
-if(!((typeof data16 == "number") && (isFinite(data16)))){
-validate32.errors = [{instancePath:instancePath+"/video/" + i0+"/rotate",schemaPath:"#/components/schemas/VideoInfo/properties/rotate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid3 = _errs36 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate32.errors = [{instancePath:instancePath+"/video/" + i0,schemaPath:"#/components/schemas/VideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs16 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate32.errors = [{instancePath:instancePath+"/video",schemaPath:"#/properties/video/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.audio !== undefined){
-let data17 = data.audio;
-const _errs38 = errors;
-if(errors === _errs38){
-if(Array.isArray(data17)){
-var valid4 = true;
-const len1 = data17.length;
-for(let i1=0; i1<len1; i1++){
-let data18 = data17[i1];
-const _errs40 = errors;
-const _errs41 = errors;
-if(errors === _errs41){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-const _errs43 = errors;
-for(const key2 in data18){
-if(!(((((((key2 === "codec") || (key2 === "sample")) || (key2 === "channels")) || (key2 === "bitrate")) || (key2 === "bitrate_bps")) || (key2 === "duration")) || (key2 === "duration_ms"))){
-validate32.errors = [{instancePath:instancePath+"/audio/" + i1,schemaPath:"#/components/schemas/AudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs43 === errors){
-if(data18.codec !== undefined){
-const _errs44 = errors;
-if(typeof data18.codec !== "string"){
-validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/codec",schemaPath:"#/components/schemas/AudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid6 = _errs44 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data18.sample !== undefined){
-let data20 = data18.sample;
-const _errs46 = errors;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/sample",schemaPath:"#/components/schemas/AudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid6 = _errs46 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data18.channels !== undefined){
-let data21 = data18.channels;
-const _errs48 = errors;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/channels",schemaPath:"#/components/schemas/AudioInfo/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid6 = _errs48 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data18.bitrate !== undefined){
-let data22 = data18.bitrate;
-const _errs50 = errors;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/bitrate",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid6 = _errs50 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data18.bitrate_bps !== undefined){
-let data23 = data18.bitrate_bps;
-const _errs52 = errors;
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/bitrate_bps",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid6 = _errs52 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data18.duration !== undefined){
-const _errs54 = errors;
-if(typeof data18.duration !== "string"){
-validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/duration",schemaPath:"#/components/schemas/AudioInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid6 = _errs54 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data18.duration_ms !== undefined){
-const _errs56 = errors;
-if(typeof data18.duration_ms !== "string"){
-validate32.errors = [{instancePath:instancePath+"/audio/" + i1+"/duration_ms",schemaPath:"#/components/schemas/AudioInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid6 = _errs56 === errors;
-}
-else {
-var valid6 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate32.errors = [{instancePath:instancePath+"/audio/" + i1,schemaPath:"#/components/schemas/AudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid4 = _errs40 === errors;
-if(!valid4){
-break;
-}
-}
-}
-else {
-validate32.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs38 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate32.errors = vErrors;
-return errors === 0;
-}
-validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate31.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate31.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func0.call(schema64.properties, key0))){
-validate31.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.task_id !== undefined){
-let data0 = data.task_id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func1(data0) > 64){
-validate31.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func1(data0) < 1){
-validate31.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-let data1 = data.status;
-const _errs5 = errors;
-if(typeof data1 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate31.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema64.properties.status.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.create_time !== undefined){
-let data2 = data.create_time;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs8){
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-validate31.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data2))){
-validate31.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.start_time !== undefined){
-let data3 = data.start_time;
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs11){
-if(errors === _errs11){
-if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
-validate31.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data3))){
-validate31.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.end_time !== undefined){
-let data4 = data.end_time;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
-validate31.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data4))){
-validate31.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.error_code !== undefined){
-const _errs16 = errors;
-if(typeof data.error_code !== "string"){
-validate31.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs18 = errors;
-if(typeof data.description !== "string"){
-validate31.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs18 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_data !== undefined){
-const _errs20 = errors;
-if(typeof data.user_data !== "string"){
-validate31.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs20 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.input !== undefined){
-let data8 = data.input;
-const _errs22 = errors;
-const _errs23 = errors;
-if(errors === _errs23){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-let missing1;
-if((((data8.bucket === undefined) && (missing1 = "bucket")) || ((data8.location === undefined) && (missing1 = "location"))) || ((data8.object === undefined) && (missing1 = "object"))){
-validate31.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs25 = errors;
-for(const key1 in data8){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate31.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs25 === errors){
-if(data8.bucket !== undefined){
-let data9 = data8.bucket;
-const _errs26 = errors;
-if(errors === _errs26){
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
-validate31.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid6 = _errs26 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data8.location !== undefined){
-let data10 = data8.location;
-const _errs28 = errors;
-if(errors === _errs28){
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
-validate31.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid6 = _errs28 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data8.object !== undefined){
-let data11 = data8.object;
-const _errs30 = errors;
-if(errors === _errs30){
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
-validate31.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid6 = _errs30 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data8.file_name !== undefined){
-const _errs32 = errors;
-if(typeof data8.file_name !== "string"){
-validate31.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid6 = _errs32 === errors;
-}
-else {
-var valid6 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs22 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data13 = data.output;
-const _errs34 = errors;
-const _errs35 = errors;
-if(errors === _errs35){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-let missing2;
-if((((data13.bucket === undefined) && (missing2 = "bucket")) || ((data13.location === undefined) && (missing2 = "location"))) || ((data13.object === undefined) && (missing2 = "object"))){
-validate31.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs37 = errors;
-for(const key2 in data13){
-if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate31.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs37 === errors){
-if(data13.bucket !== undefined){
-let data14 = data13.bucket;
-const _errs38 = errors;
-if(errors === _errs38){
-if(typeof data14 === "string"){
-if(func1(data14) < 1){
-validate31.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid8 = _errs38 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data13.location !== undefined){
-let data15 = data13.location;
-const _errs40 = errors;
-if(errors === _errs40){
-if(typeof data15 === "string"){
-if(func1(data15) < 1){
-validate31.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid8 = _errs40 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data13.object !== undefined){
-let data16 = data13.object;
-const _errs42 = errors;
-if(errors === _errs42){
-if(typeof data16 === "string"){
-if(func1(data16) < 1){
-validate31.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid8 = _errs42 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data13.file_name !== undefined){
-const _errs44 = errors;
-if(typeof data13.file_name !== "string"){
-validate31.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid8 = _errs44 === errors;
-}
-else {
-var valid8 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs34 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.metadata !== undefined){
-const _errs46 = errors;
-if(!(validate32(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs46 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate31.errors = vErrors;
-return errors === 0;
-}
-validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema74 = {"type":"object","description":"One remux task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/RemuxOutputParam"},"complete_ratio":{"type":"integer","minimum":0,"maximum":100,"description":"Progress, percent."},"output_metadata":{"$ref":"#/components/schemas/MetaData"}}};
-const schema81 = {"type":"object","description":"The output of a remux task; echoed in the task as given.","additionalProperties":false,"required":["format"],"properties":{"format":{"type":"string","enum":["HLS","MP4"]},"segment_duration":{"type":"integer","description":"HLS segment length, seconds: 2 to 10, else 5."},"remove_meta":{"type":"boolean","description":"Strip the source's custom metadata (false when absent)."}}};
+const schema68 = {"type":"object","description":"One encryption task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"description":{"type":"string"}}};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7868,7 +7245,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema74.properties, key0))){
+if(!(func0.call(schema68.properties, key0))){
 validate35.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -7910,8 +7287,8 @@ if(typeof data1 !== "string"){
 validate35.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate35.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema74.properties.status.enum},message:"must be equal to one of the allowed values"}];
+if(!(((((data1 === "WAITING") || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate35.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema68.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -7950,49 +7327,19 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.start_time !== undefined){
-let data3 = data.start_time;
+if(data.end_time !== undefined){
+let data3 = data.end_time;
 const _errs10 = errors;
 const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(!pattern2.test(data3)){
-validate35.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data3))){
-validate35.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate35.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.end_time !== undefined){
-let data4 = data.end_time;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(errors === _errs14){
-if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
 validate35.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
-if(!(formats2.validate(data4))){
+if(!(formats2.validate(data3))){
 validate35.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
@@ -8004,75 +7351,39 @@ return false;
 }
 }
 }
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.error_code !== undefined){
-const _errs16 = errors;
-if(typeof data.error_code !== "string"){
-validate35.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs18 = errors;
-if(typeof data.description !== "string"){
-validate35.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs18 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_data !== undefined){
-const _errs20 = errors;
-if(typeof data.user_data !== "string"){
-validate35.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs20 === errors;
+var valid0 = _errs10 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.input !== undefined){
-let data8 = data.input;
-const _errs22 = errors;
-const _errs23 = errors;
-if(errors === _errs23){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let data4 = data.input;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
-if((((data8.bucket === undefined) && (missing1 = "bucket")) || ((data8.location === undefined) && (missing1 = "location"))) || ((data8.object === undefined) && (missing1 = "object"))){
+if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
 validate35.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-const _errs25 = errors;
-for(const key1 in data8){
+const _errs16 = errors;
+for(const key1 in data4){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
 validate35.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs25 === errors){
-if(data8.bucket !== undefined){
-let data9 = data8.bucket;
-const _errs26 = errors;
-if(errors === _errs26){
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
+if(_errs16 === errors){
+if(data4.bucket !== undefined){
+let data5 = data4.bucket;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
 validate35.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -8082,18 +7393,18 @@ validate35.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/co
 return false;
 }
 }
-var valid6 = _errs26 === errors;
+var valid5 = _errs17 === errors;
 }
 else {
-var valid6 = true;
+var valid5 = true;
 }
-if(valid6){
-if(data8.location !== undefined){
-let data10 = data8.location;
-const _errs28 = errors;
-if(errors === _errs28){
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
+if(valid5){
+if(data4.location !== undefined){
+let data6 = data4.location;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
 validate35.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -8103,18 +7414,18 @@ validate35.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/
 return false;
 }
 }
-var valid6 = _errs28 === errors;
+var valid5 = _errs19 === errors;
 }
 else {
-var valid6 = true;
+var valid5 = true;
 }
-if(valid6){
-if(data8.object !== undefined){
-let data11 = data8.object;
-const _errs30 = errors;
-if(errors === _errs30){
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
+if(valid5){
+if(data4.object !== undefined){
+let data7 = data4.object;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
 validate35.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -8124,22 +7435,22 @@ validate35.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/co
 return false;
 }
 }
-var valid6 = _errs30 === errors;
+var valid5 = _errs21 === errors;
 }
 else {
-var valid6 = true;
+var valid5 = true;
 }
-if(valid6){
-if(data8.file_name !== undefined){
-const _errs32 = errors;
-if(typeof data8.file_name !== "string"){
+if(valid5){
+if(data4.file_name !== undefined){
+const _errs23 = errors;
+if(typeof data4.file_name !== "string"){
 validate35.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid6 = _errs32 === errors;
+var valid5 = _errs23 === errors;
 }
 else {
-var valid6 = true;
+var valid5 = true;
 }
 }
 }
@@ -8152,39 +7463,39 @@ validate35.errors = [{instancePath:instancePath+"/input",schemaPath:"#/component
 return false;
 }
 }
-var valid0 = _errs22 === errors;
+var valid0 = _errs13 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.output !== undefined){
-let data13 = data.output;
-const _errs34 = errors;
-const _errs35 = errors;
-if(errors === _errs35){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let data9 = data.output;
+const _errs25 = errors;
+const _errs26 = errors;
+if(errors === _errs26){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 let missing2;
-if((((data13.bucket === undefined) && (missing2 = "bucket")) || ((data13.location === undefined) && (missing2 = "location"))) || ((data13.object === undefined) && (missing2 = "object"))){
+if((((data9.bucket === undefined) && (missing2 = "bucket")) || ((data9.location === undefined) && (missing2 = "location"))) || ((data9.object === undefined) && (missing2 = "object"))){
 validate35.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs37 = errors;
-for(const key2 in data13){
+const _errs28 = errors;
+for(const key2 in data9){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
 validate35.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs37 === errors){
-if(data13.bucket !== undefined){
-let data14 = data13.bucket;
-const _errs38 = errors;
-if(errors === _errs38){
-if(typeof data14 === "string"){
-if(func1(data14) < 1){
+if(_errs28 === errors){
+if(data9.bucket !== undefined){
+let data10 = data9.bucket;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
 validate35.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -8194,18 +7505,18 @@ validate35.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/c
 return false;
 }
 }
-var valid8 = _errs38 === errors;
+var valid7 = _errs29 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
-if(data13.location !== undefined){
-let data15 = data13.location;
-const _errs40 = errors;
-if(errors === _errs40){
-if(typeof data15 === "string"){
-if(func1(data15) < 1){
+if(valid7){
+if(data9.location !== undefined){
+let data11 = data9.location;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
 validate35.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -8215,18 +7526,18 @@ validate35.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#
 return false;
 }
 }
-var valid8 = _errs40 === errors;
+var valid7 = _errs31 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
-if(data13.object !== undefined){
-let data16 = data13.object;
-const _errs42 = errors;
-if(errors === _errs42){
-if(typeof data16 === "string"){
-if(func1(data16) < 1){
+if(valid7){
+if(data9.object !== undefined){
+let data12 = data9.object;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data12 === "string"){
+if(func1(data12) < 1){
 validate35.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -8236,22 +7547,22 @@ validate35.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/c
 return false;
 }
 }
-var valid8 = _errs42 === errors;
+var valid7 = _errs33 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
-if(valid8){
-if(data13.file_name !== undefined){
-const _errs44 = errors;
-if(typeof data13.file_name !== "string"){
+if(valid7){
+if(data9.file_name !== undefined){
+const _errs35 = errors;
+if(typeof data9.file_name !== "string"){
 validate35.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid8 = _errs44 === errors;
+var valid7 = _errs35 === errors;
 }
 else {
-var valid8 = true;
+var valid7 = true;
 }
 }
 }
@@ -8264,131 +7575,64 @@ validate35.errors = [{instancePath:instancePath+"/output",schemaPath:"#/componen
 return false;
 }
 }
-var valid0 = _errs34 === errors;
+var valid0 = _errs25 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.output_param !== undefined){
-let data18 = data.output_param;
-const _errs46 = errors;
-const _errs47 = errors;
-if(errors === _errs47){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-let missing3;
-if((data18.format === undefined) && (missing3 = "format")){
-validate35.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+if(data.output_file_name !== undefined){
+let data14 = data.output_file_name;
+const _errs37 = errors;
+if(errors === _errs37){
+if(Array.isArray(data14)){
+var valid8 = true;
+const len0 = data14.length;
+for(let i0=0; i0<len0; i0++){
+const _errs39 = errors;
+if(typeof data14[i0] !== "string"){
+validate35.errors = [{instancePath:instancePath+"/output_file_name/" + i0,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-else {
-const _errs49 = errors;
-for(const key3 in data18){
-if(!(((key3 === "format") || (key3 === "segment_duration")) || (key3 === "remove_meta"))){
-validate35.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
-return false;
+var valid8 = _errs39 === errors;
+if(!valid8){
 break;
 }
 }
-if(_errs49 === errors){
-if(data18.format !== undefined){
-let data19 = data18.format;
-const _errs50 = errors;
-if(typeof data19 !== "string"){
-validate35.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data19 === "HLS") || (data19 === "MP4"))){
-validate35.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema81.properties.format.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid10 = _errs50 === errors;
 }
 else {
-var valid10 = true;
-}
-if(valid10){
-if(data18.segment_duration !== undefined){
-let data20 = data18.segment_duration;
-const _errs52 = errors;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate35.errors = [{instancePath:instancePath+"/output_param/segment_duration",schemaPath:"#/components/schemas/RemuxOutputParam/properties/segment_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid10 = _errs52 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data18.remove_meta !== undefined){
-const _errs54 = errors;
-if(typeof data18.remove_meta !== "boolean"){
-validate35.errors = [{instancePath:instancePath+"/output_param/remove_meta",schemaPath:"#/components/schemas/RemuxOutputParam/properties/remove_meta/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid10 = _errs54 === errors;
-}
-else {
-var valid10 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate35.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate35.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid0 = _errs46 === errors;
+var valid0 = _errs37 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.complete_ratio !== undefined){
-let data22 = data.complete_ratio;
-const _errs56 = errors;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate35.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.user_data !== undefined){
+const _errs41 = errors;
+if(typeof data.user_data !== "string"){
+validate35.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(errors === _errs56){
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 100 || isNaN(data22)){
-validate35.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
-return false;
-}
-else {
-if(data22 < 0 || isNaN(data22)){
-validate35.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs56 === errors;
+var valid0 = _errs41 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.output_metadata !== undefined){
-const _errs58 = errors;
-if(!(validate32(data.output_metadata, {instancePath:instancePath+"/output_metadata",parentData:data,parentDataProperty:"output_metadata",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-errors = vErrors.length;
+if(data.description !== undefined){
+const _errs43 = errors;
+if(typeof data.description !== "string"){
+validate35.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-var valid0 = _errs58 === errors;
+var valid0 = _errs43 === errors;
 }
 else {
 var valid0 = true;
-}
-}
-}
-}
 }
 }
 }
@@ -8411,14 +7655,1493 @@ return errors === 0;
 }
 validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema82 = {"type":"object","description":"One channel merge task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"audio_files":{"type":"array","items":{"$ref":"#/components/schemas/AudioFile"}},"output_filename":{"type":"string"}}};
-const schema87 = {"type":"object","description":"One input of a channel merge, with its tracks.","additionalProperties":false,"required":["input"],"properties":{"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-const schema88 = {"type":"object","description":"The channel layout and language of one audio track.","additionalProperties":false,"properties":{"channel_layout":{"type":"string"},"language":{"type":"string"}}};
+const schema74 = {"type":"object","description":"One media info extraction task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"metadata":{"$ref":"#/components/schemas/MetaData"}}};
+const schema81 = {"type":"object","description":"The metadata of a whole file.","additionalProperties":false,"properties":{"size":{"type":"integer","minimum":0,"description":"bytes"},"duration_ms":{"type":"number","minimum":0,"description":"Seconds with decimals (e.g. 60.186), despite the name."},"duration":{"type":"integer","minimum":0,"description":"Seconds, whole."},"format":{"type":"string","description":"Container format, e.g. `MP4`."},"md5":{"type":"string"},"bitrate":{"type":"integer","minimum":0,"description":"Total bitrate, kbit/s as the vendor's examples show (the SDK says bit/s)."},"video":{"type":"array","items":{"$ref":"#/components/schemas/VideoInfo"}},"audio":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate39.evaluated;
+const evaluated0 = validate38.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "size") || (key0 === "duration_ms")) || (key0 === "duration")) || (key0 === "format")) || (key0 === "md5")) || (key0 === "bitrate")) || (key0 === "video")) || (key0 === "audio"))){
+validate38.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.size !== undefined){
+let data0 = data.size;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate38.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+validate38.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration_ms !== undefined){
+let data1 = data.duration_ms;
+const _errs4 = errors;
+if(errors === _errs4){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+validate38.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate38.errors = [{instancePath:instancePath+"/duration_ms",schemaPath:"#/properties/duration_ms/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data2 = data.duration;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate38.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate38.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.format !== undefined){
+const _errs8 = errors;
+if(typeof data.format !== "string"){
+validate38.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs10 = errors;
+if(typeof data.md5 !== "string"){
+validate38.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bitrate !== undefined){
+let data5 = data.bitrate;
+const _errs12 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate38.errors = [{instancePath:instancePath+"/bitrate",schemaPath:"#/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs12){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+validate38.errors = [{instancePath:instancePath+"/bitrate",schemaPath:"#/properties/bitrate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.video !== undefined){
+let data6 = data.video;
+const _errs14 = errors;
+if(errors === _errs14){
+if(Array.isArray(data6)){
+var valid1 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+const _errs19 = errors;
+for(const key1 in data7){
+if(!(func0.call(schema37.properties, key1))){
+validate38.errors = [{instancePath:instancePath+"/video/" + i0,schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs19 === errors){
+if(data7.width !== undefined){
+let data8 = data7.width;
+const _errs20 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate38.errors = [{instancePath:instancePath+"/video/" + i0+"/width",schemaPath:"#/components/schemas/VideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs20 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.height !== undefined){
+let data9 = data7.height;
+const _errs22 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate38.errors = [{instancePath:instancePath+"/video/" + i0+"/height",schemaPath:"#/components/schemas/VideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs22 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.bitrate !== undefined){
+let data10 = data7.bitrate;
+const _errs24 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate38.errors = [{instancePath:instancePath+"/video/" + i0+"/bitrate",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs24 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.bitrate_bps !== undefined){
+let data11 = data7.bitrate_bps;
+const _errs26 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate38.errors = [{instancePath:instancePath+"/video/" + i0+"/bitrate_bps",schemaPath:"#/components/schemas/VideoInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs26 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.frame_rate !== undefined){
+let data12 = data7.frame_rate;
+const _errs28 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate38.errors = [{instancePath:instancePath+"/video/" + i0+"/frame_rate",schemaPath:"#/components/schemas/VideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs28 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.codec !== undefined){
+const _errs30 = errors;
+if(typeof data7.codec !== "string"){
+validate38.errors = [{instancePath:instancePath+"/video/" + i0+"/codec",schemaPath:"#/components/schemas/VideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs30 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.duration !== undefined){
+const _errs32 = errors;
+if(typeof data7.duration !== "string"){
+validate38.errors = [{instancePath:instancePath+"/video/" + i0+"/duration",schemaPath:"#/components/schemas/VideoInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs32 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.duration_ms !== undefined){
+const _errs34 = errors;
+if(typeof data7.duration_ms !== "string"){
+validate38.errors = [{instancePath:instancePath+"/video/" + i0+"/duration_ms",schemaPath:"#/components/schemas/VideoInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs34 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data7.rotate !== undefined){
+let data16 = data7.rotate;
+const _errs36 = errors;
+if(!((typeof data16 == "number") && (isFinite(data16)))){
+validate38.errors = [{instancePath:instancePath+"/video/" + i0+"/rotate",schemaPath:"#/components/schemas/VideoInfo/properties/rotate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate38.errors = [{instancePath:instancePath+"/video/" + i0,schemaPath:"#/components/schemas/VideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs16 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate38.errors = [{instancePath:instancePath+"/video",schemaPath:"#/properties/video/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audio !== undefined){
+let data17 = data.audio;
+const _errs38 = errors;
+if(errors === _errs38){
+if(Array.isArray(data17)){
+var valid4 = true;
+const len1 = data17.length;
+for(let i1=0; i1<len1; i1++){
+let data18 = data17[i1];
+const _errs40 = errors;
+const _errs41 = errors;
+if(errors === _errs41){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs43 = errors;
+for(const key2 in data18){
+if(!(((((((key2 === "codec") || (key2 === "sample")) || (key2 === "channels")) || (key2 === "bitrate")) || (key2 === "bitrate_bps")) || (key2 === "duration")) || (key2 === "duration_ms"))){
+validate38.errors = [{instancePath:instancePath+"/audio/" + i1,schemaPath:"#/components/schemas/AudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs43 === errors){
+if(data18.codec !== undefined){
+const _errs44 = errors;
+if(typeof data18.codec !== "string"){
+validate38.errors = [{instancePath:instancePath+"/audio/" + i1+"/codec",schemaPath:"#/components/schemas/AudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs44 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.sample !== undefined){
+let data20 = data18.sample;
+const _errs46 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+validate38.errors = [{instancePath:instancePath+"/audio/" + i1+"/sample",schemaPath:"#/components/schemas/AudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs46 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.channels !== undefined){
+let data21 = data18.channels;
+const _errs48 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate38.errors = [{instancePath:instancePath+"/audio/" + i1+"/channels",schemaPath:"#/components/schemas/AudioInfo/properties/channels/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs48 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.bitrate !== undefined){
+let data22 = data18.bitrate;
+const _errs50 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate38.errors = [{instancePath:instancePath+"/audio/" + i1+"/bitrate",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs50 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.bitrate_bps !== undefined){
+let data23 = data18.bitrate_bps;
+const _errs52 = errors;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+validate38.errors = [{instancePath:instancePath+"/audio/" + i1+"/bitrate_bps",schemaPath:"#/components/schemas/AudioInfo/properties/bitrate_bps/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs52 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.duration !== undefined){
+const _errs54 = errors;
+if(typeof data18.duration !== "string"){
+validate38.errors = [{instancePath:instancePath+"/audio/" + i1+"/duration",schemaPath:"#/components/schemas/AudioInfo/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs54 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data18.duration_ms !== undefined){
+const _errs56 = errors;
+if(typeof data18.duration_ms !== "string"){
+validate38.errors = [{instancePath:instancePath+"/audio/" + i1+"/duration_ms",schemaPath:"#/components/schemas/AudioInfo/properties/duration_ms/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs56 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate38.errors = [{instancePath:instancePath+"/audio/" + i1,schemaPath:"#/components/schemas/AudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid4 = _errs40 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate38.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate38.errors = vErrors;
+return errors === 0;
+}
+validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate37.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
+validate37.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema74.properties, key0))){
+validate37.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) > 64){
+validate37.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data0) < 1){
+validate37.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate37.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate37.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema74.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate37.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate37.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.start_time !== undefined){
+let data3 = data.start_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate37.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate37.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.end_time !== undefined){
+let data4 = data.end_time;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data4 === "string"){
+if(!pattern2.test(data4)){
+validate37.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data4))){
+validate37.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error_code !== undefined){
+const _errs16 = errors;
+if(typeof data.error_code !== "string"){
+validate37.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs18 = errors;
+if(typeof data.description !== "string"){
+validate37.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_data !== undefined){
+const _errs20 = errors;
+if(typeof data.user_data !== "string"){
+validate37.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data8 = data.input;
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing1;
+if((((data8.bucket === undefined) && (missing1 = "bucket")) || ((data8.location === undefined) && (missing1 = "location"))) || ((data8.object === undefined) && (missing1 = "object"))){
+validate37.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs25 = errors;
+for(const key1 in data8){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate37.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs25 === errors){
+if(data8.bucket !== undefined){
+let data9 = data8.bucket;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate37.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.location !== undefined){
+let data10 = data8.location;
+const _errs28 = errors;
+if(errors === _errs28){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+validate37.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs28 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.object !== undefined){
+let data11 = data8.object;
+const _errs30 = errors;
+if(errors === _errs30){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate37.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs30 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.file_name !== undefined){
+const _errs32 = errors;
+if(typeof data8.file_name !== "string"){
+validate37.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs32 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data13 = data.output;
+const _errs34 = errors;
+const _errs35 = errors;
+if(errors === _errs35){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing2;
+if((((data13.bucket === undefined) && (missing2 = "bucket")) || ((data13.location === undefined) && (missing2 = "location"))) || ((data13.object === undefined) && (missing2 = "object"))){
+validate37.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs37 = errors;
+for(const key2 in data13){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate37.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs37 === errors){
+if(data13.bucket !== undefined){
+let data14 = data13.bucket;
+const _errs38 = errors;
+if(errors === _errs38){
+if(typeof data14 === "string"){
+if(func1(data14) < 1){
+validate37.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs38 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.location !== undefined){
+let data15 = data13.location;
+const _errs40 = errors;
+if(errors === _errs40){
+if(typeof data15 === "string"){
+if(func1(data15) < 1){
+validate37.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs40 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.object !== undefined){
+let data16 = data13.object;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate37.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs42 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.file_name !== undefined){
+const _errs44 = errors;
+if(typeof data13.file_name !== "string"){
+validate37.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs44 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate37.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.metadata !== undefined){
+const _errs46 = errors;
+if(!(validate38(data.metadata, {instancePath:instancePath+"/metadata",parentData:data,parentDataProperty:"metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema84 = {"type":"object","description":"One remux task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/RemuxOutputParam"},"complete_ratio":{"type":"integer","minimum":0,"maximum":100,"description":"Progress, percent."},"output_metadata":{"$ref":"#/components/schemas/MetaData"}}};
+const schema91 = {"type":"object","description":"The output of a remux task; echoed in the task as given.","additionalProperties":false,"required":["format"],"properties":{"format":{"type":"string","enum":["HLS","MP4"]},"segment_duration":{"type":"integer","description":"HLS segment length, seconds: 2 to 10, else 5."},"remove_meta":{"type":"boolean","description":"Strip the source's custom metadata (false when absent)."}}};
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate41.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
+validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema84.properties, key0))){
+validate41.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) > 64){
+validate41.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data0) < 1){
+validate41.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate41.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate41.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema84.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate41.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate41.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.start_time !== undefined){
+let data3 = data.start_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate41.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate41.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.end_time !== undefined){
+let data4 = data.end_time;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(errors === _errs14){
+if(typeof data4 === "string"){
+if(!pattern2.test(data4)){
+validate41.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data4))){
+validate41.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error_code !== undefined){
+const _errs16 = errors;
+if(typeof data.error_code !== "string"){
+validate41.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs18 = errors;
+if(typeof data.description !== "string"){
+validate41.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_data !== undefined){
+const _errs20 = errors;
+if(typeof data.user_data !== "string"){
+validate41.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data8 = data.input;
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing1;
+if((((data8.bucket === undefined) && (missing1 = "bucket")) || ((data8.location === undefined) && (missing1 = "location"))) || ((data8.object === undefined) && (missing1 = "object"))){
+validate41.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs25 = errors;
+for(const key1 in data8){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate41.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs25 === errors){
+if(data8.bucket !== undefined){
+let data9 = data8.bucket;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate41.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs26 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.location !== undefined){
+let data10 = data8.location;
+const _errs28 = errors;
+if(errors === _errs28){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+validate41.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs28 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.object !== undefined){
+let data11 = data8.object;
+const _errs30 = errors;
+if(errors === _errs30){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate41.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs30 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data8.file_name !== undefined){
+const _errs32 = errors;
+if(typeof data8.file_name !== "string"){
+validate41.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs32 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data13 = data.output;
+const _errs34 = errors;
+const _errs35 = errors;
+if(errors === _errs35){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing2;
+if((((data13.bucket === undefined) && (missing2 = "bucket")) || ((data13.location === undefined) && (missing2 = "location"))) || ((data13.object === undefined) && (missing2 = "object"))){
+validate41.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs37 = errors;
+for(const key2 in data13){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate41.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs37 === errors){
+if(data13.bucket !== undefined){
+let data14 = data13.bucket;
+const _errs38 = errors;
+if(errors === _errs38){
+if(typeof data14 === "string"){
+if(func1(data14) < 1){
+validate41.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs38 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.location !== undefined){
+let data15 = data13.location;
+const _errs40 = errors;
+if(errors === _errs40){
+if(typeof data15 === "string"){
+if(func1(data15) < 1){
+validate41.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs40 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.object !== undefined){
+let data16 = data13.object;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate41.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs42 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data13.file_name !== undefined){
+const _errs44 = errors;
+if(typeof data13.file_name !== "string"){
+validate41.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs44 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_param !== undefined){
+let data18 = data.output_param;
+const _errs46 = errors;
+const _errs47 = errors;
+if(errors === _errs47){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+let missing3;
+if((data18.format === undefined) && (missing3 = "format")){
+validate41.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs49 = errors;
+for(const key3 in data18){
+if(!(((key3 === "format") || (key3 === "segment_duration")) || (key3 === "remove_meta"))){
+validate41.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs49 === errors){
+if(data18.format !== undefined){
+let data19 = data18.format;
+const _errs50 = errors;
+if(typeof data19 !== "string"){
+validate41.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data19 === "HLS") || (data19 === "MP4"))){
+validate41.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema91.properties.format.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid10 = _errs50 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data18.segment_duration !== undefined){
+let data20 = data18.segment_duration;
+const _errs52 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+validate41.errors = [{instancePath:instancePath+"/output_param/segment_duration",schemaPath:"#/components/schemas/RemuxOutputParam/properties/segment_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid10 = _errs52 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data18.remove_meta !== undefined){
+const _errs54 = errors;
+if(typeof data18.remove_meta !== "boolean"){
+validate41.errors = [{instancePath:instancePath+"/output_param/remove_meta",schemaPath:"#/components/schemas/RemuxOutputParam/properties/remove_meta/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid10 = _errs54 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate41.errors = [{instancePath:instancePath+"/output_param",schemaPath:"#/components/schemas/RemuxOutputParam/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.complete_ratio !== undefined){
+let data22 = data.complete_ratio;
+const _errs56 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate41.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs56){
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 100 || isNaN(data22)){
+validate41.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data22 < 0 || isNaN(data22)){
+validate41.errors = [{instancePath:instancePath+"/complete_ratio",schemaPath:"#/properties/complete_ratio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs56 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_metadata !== undefined){
+const _errs58 = errors;
+if(!(validate38(data.output_metadata, {instancePath:instancePath+"/output_metadata",parentData:data,parentDataProperty:"output_metadata",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs58 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema92 = {"type":"object","description":"One channel merge task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"audio_files":{"type":"array","items":{"$ref":"#/components/schemas/AudioFile"}},"output_filename":{"type":"string"}}};
+const schema97 = {"type":"object","description":"One input of a channel merge, with its tracks.","additionalProperties":false,"required":["input"],"properties":{"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema98 = {"type":"object","description":"The channel layout and language of one audio track.","additionalProperties":false,"properties":{"channel_layout":{"type":"string"},"language":{"type":"string"}}};
+
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate45.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8429,14 +9152,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.input === undefined) && (missing0 = "input")){
-validate39.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate45.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "tracks_info") || (key0 === "input"))){
-validate39.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate45.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8458,7 +9181,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const _errs7 = errors;
 for(const key1 in data1){
 if(!((key1 === "channel_layout") || (key1 === "language"))){
-validate39.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate45.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8467,7 +9190,7 @@ if(_errs7 === errors){
 if(data1.channel_layout !== undefined){
 const _errs8 = errors;
 if(typeof data1.channel_layout !== "string"){
-validate39.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/channel_layout",schemaPath:"#/components/schemas/TracksInfo/properties/channel_layout/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate45.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/channel_layout",schemaPath:"#/components/schemas/TracksInfo/properties/channel_layout/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs8 === errors;
@@ -8479,7 +9202,7 @@ if(valid3){
 if(data1.language !== undefined){
 const _errs10 = errors;
 if(typeof data1.language !== "string"){
-validate39.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/language",schemaPath:"#/components/schemas/TracksInfo/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate45.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/language",schemaPath:"#/components/schemas/TracksInfo/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs10 === errors;
@@ -8491,7 +9214,7 @@ var valid3 = true;
 }
 }
 else {
-validate39.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate45.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8502,7 +9225,7 @@ break;
 }
 }
 else {
-validate39.errors = [{instancePath:instancePath+"/tracks_info",schemaPath:"#/properties/tracks_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate45.errors = [{instancePath:instancePath+"/tracks_info",schemaPath:"#/properties/tracks_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8520,14 +9243,14 @@ if(errors === _errs13){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
 if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
-validate39.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate45.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs15 = errors;
 for(const key2 in data4){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate39.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate45.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8539,12 +9262,12 @@ const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data5 === "string"){
 if(func1(data5) < 1){
-validate39.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate45.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate39.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate45.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8560,3491 +9283,6 @@ const _errs18 = errors;
 if(errors === _errs18){
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-validate39.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate39.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs18 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.object !== undefined){
-let data7 = data4.object;
-const _errs20 = errors;
-if(errors === _errs20){
-if(typeof data7 === "string"){
-if(func1(data7) < 1){
-validate39.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate39.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs20 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.file_name !== undefined){
-const _errs22 = errors;
-if(typeof data4.file_name !== "string"){
-validate39.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs22 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate39.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate39.errors = vErrors;
-return errors === 0;
-}
-validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate38.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate38.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!((((((((key0 === "task_id") || (key0 === "status")) || (key0 === "create_time")) || (key0 === "end_time")) || (key0 === "output")) || (key0 === "description")) || (key0 === "audio_files")) || (key0 === "output_filename"))){
-validate38.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.task_id !== undefined){
-let data0 = data.task_id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func1(data0) > 64){
-validate38.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func1(data0) < 1){
-validate38.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate38.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-let data1 = data.status;
-const _errs5 = errors;
-if(typeof data1 !== "string"){
-validate38.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate38.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema82.properties.status.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.create_time !== undefined){
-let data2 = data.create_time;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs8){
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-validate38.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data2))){
-validate38.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate38.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.end_time !== undefined){
-let data3 = data.end_time;
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs11){
-if(errors === _errs11){
-if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
-validate38.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data3))){
-validate38.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate38.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data4 = data.output;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing1;
-if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
-validate38.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs16 = errors;
-for(const key1 in data4){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate38.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs16 === errors){
-if(data4.bucket !== undefined){
-let data5 = data4.bucket;
-const _errs17 = errors;
-if(errors === _errs17){
-if(typeof data5 === "string"){
-if(func1(data5) < 1){
-validate38.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate38.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.location !== undefined){
-let data6 = data4.location;
-const _errs19 = errors;
-if(errors === _errs19){
-if(typeof data6 === "string"){
-if(func1(data6) < 1){
-validate38.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate38.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.object !== undefined){
-let data7 = data4.object;
-const _errs21 = errors;
-if(errors === _errs21){
-if(typeof data7 === "string"){
-if(func1(data7) < 1){
-validate38.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate38.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.file_name !== undefined){
-const _errs23 = errors;
-if(typeof data4.file_name !== "string"){
-validate38.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs23 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate38.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs25 = errors;
-if(typeof data.description !== "string"){
-validate38.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs25 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.audio_files !== undefined){
-let data10 = data.audio_files;
-const _errs27 = errors;
-if(errors === _errs27){
-if(Array.isArray(data10)){
-var valid6 = true;
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-const _errs29 = errors;
-if(!(validate39(data10[i0], {instancePath:instancePath+"/audio_files/" + i0,parentData:data10,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-errors = vErrors.length;
-}
-var valid6 = _errs29 === errors;
-if(!valid6){
-break;
-}
-}
-}
-else {
-validate38.errors = [{instancePath:instancePath+"/audio_files",schemaPath:"#/properties/audio_files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs27 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output_filename !== undefined){
-const _errs30 = errors;
-if(typeof data.output_filename !== "string"){
-validate38.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs30 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate38.errors = vErrors;
-return errors === 0;
-}
-validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema90 = {"type":"object","description":"One track reset task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_filename":{"type":"string"},"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate42.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate42.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func0.call(schema90.properties, key0))){
-validate42.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.task_id !== undefined){
-let data0 = data.task_id;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(typeof data0 === "string"){
-if(func1(data0) > 64){
-validate42.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
-return false;
-}
-else {
-if(func1(data0) < 1){
-validate42.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.status !== undefined){
-let data1 = data.status;
-const _errs5 = errors;
-if(typeof data1 !== "string"){
-validate42.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate42.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema90.properties.status.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.create_time !== undefined){
-let data2 = data.create_time;
-const _errs7 = errors;
-const _errs8 = errors;
-if(errors === _errs8){
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-validate42.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data2))){
-validate42.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.end_time !== undefined){
-let data3 = data.end_time;
-const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs11){
-if(errors === _errs11){
-if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
-validate42.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
-return false;
-}
-else {
-if(!(formats2.validate(data3))){
-validate42.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
-return false;
-}
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data4 = data.output;
-const _errs13 = errors;
-const _errs14 = errors;
-if(errors === _errs14){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing1;
-if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
-validate42.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs16 = errors;
-for(const key1 in data4){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate42.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs16 === errors){
-if(data4.bucket !== undefined){
-let data5 = data4.bucket;
-const _errs17 = errors;
-if(errors === _errs17){
-if(typeof data5 === "string"){
-if(func1(data5) < 1){
-validate42.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs17 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.location !== undefined){
-let data6 = data4.location;
-const _errs19 = errors;
-if(errors === _errs19){
-if(typeof data6 === "string"){
-if(func1(data6) < 1){
-validate42.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs19 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.object !== undefined){
-let data7 = data4.object;
-const _errs21 = errors;
-if(errors === _errs21){
-if(typeof data7 === "string"){
-if(func1(data7) < 1){
-validate42.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs21 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data4.file_name !== undefined){
-const _errs23 = errors;
-if(typeof data4.file_name !== "string"){
-validate42.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs23 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs25 = errors;
-if(typeof data.description !== "string"){
-validate42.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs25 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output_filename !== undefined){
-const _errs27 = errors;
-if(typeof data.output_filename !== "string"){
-validate42.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs27 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.tracks_info !== undefined){
-let data11 = data.tracks_info;
-const _errs29 = errors;
-if(errors === _errs29){
-if(Array.isArray(data11)){
-var valid6 = true;
-const len0 = data11.length;
-for(let i0=0; i0<len0; i0++){
-let data12 = data11[i0];
-const _errs31 = errors;
-const _errs32 = errors;
-if(errors === _errs32){
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-const _errs34 = errors;
-for(const key2 in data12){
-if(!((key2 === "channel_layout") || (key2 === "language"))){
-validate42.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs34 === errors){
-if(data12.channel_layout !== undefined){
-const _errs35 = errors;
-if(typeof data12.channel_layout !== "string"){
-validate42.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/channel_layout",schemaPath:"#/components/schemas/TracksInfo/properties/channel_layout/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid8 = _errs35 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data12.language !== undefined){
-const _errs37 = errors;
-if(typeof data12.language !== "string"){
-validate42.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/language",schemaPath:"#/components/schemas/TracksInfo/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid8 = _errs37 === errors;
-}
-else {
-var valid8 = true;
-}
-}
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid6 = _errs31 === errors;
-if(!valid6){
-break;
-}
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/tracks_info",schemaPath:"#/properties/tracks_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs29 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.input !== undefined){
-let data15 = data.input;
-const _errs39 = errors;
-const _errs40 = errors;
-if(errors === _errs40){
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-let missing2;
-if((((data15.bucket === undefined) && (missing2 = "bucket")) || ((data15.location === undefined) && (missing2 = "location"))) || ((data15.object === undefined) && (missing2 = "object"))){
-validate42.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs42 = errors;
-for(const key3 in data15){
-if(!((((key3 === "bucket") || (key3 === "location")) || (key3 === "object")) || (key3 === "file_name"))){
-validate42.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs42 === errors){
-if(data15.bucket !== undefined){
-let data16 = data15.bucket;
-const _errs43 = errors;
-if(errors === _errs43){
-if(typeof data16 === "string"){
-if(func1(data16) < 1){
-validate42.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs43 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data15.location !== undefined){
-let data17 = data15.location;
-const _errs45 = errors;
-if(errors === _errs45){
-if(typeof data17 === "string"){
-if(func1(data17) < 1){
-validate42.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs45 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data15.object !== undefined){
-let data18 = data15.object;
-const _errs47 = errors;
-if(errors === _errs47){
-if(typeof data18 === "string"){
-if(func1(data18) < 1){
-validate42.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs47 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data15.file_name !== undefined){
-const _errs49 = errors;
-if(typeof data15.file_name !== "string"){
-validate42.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid10 = _errs49 === errors;
-}
-else {
-var valid10 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs39 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate42.errors = vErrors;
-return errors === 0;
-}
-validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema97 = {"type":"object","description":"One editing job.","additionalProperties":false,"required":["task_id","status","create_time","job_id"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"job_id":{"$ref":"#/components/schemas/TaskId"},"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"edit_task_req":{"$ref":"#/components/schemas/CreateEditingJobReq"},"output_file_info":{"type":"array","items":{"$ref":"#/components/schemas/OutputFileInfo"}}}};
-const schema104 = {"type":"object","additionalProperties":false,"properties":{"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"clips":{"type":"array","items":{"$ref":"#/components/schemas/ClipInfo"}},"concats":{"type":"array","description":"Several concatenations; excludes `concat`.","items":{"$ref":"#/components/schemas/MultiConcatInfo"}},"concat":{"$ref":"#/components/schemas/ConcatInfo"},"mix":{"$ref":"#/components/schemas/MixInfo"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output_setting":{"$ref":"#/components/schemas/OutputSetting"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"edit_settings":{"type":"array","description":"Applied to `input` only when `edit_type` is empty.","items":{"$ref":"#/components/schemas/EditSetting"}},"user_data":{"$ref":"#/components/schemas/UserData"}}};
-const schema130 = {"type":"string","description":"Echoed in the task as given.","maxLength":1024};
-const schema105 = {"type":"object","additionalProperties":false,"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"timeline_start":{"type":"string","description":"Seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Seconds; negative counts from the end."}}};
-
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate46.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "input") || (key0 === "timeline_start")) || (key0 === "timeline_end"))){
-validate46.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.input !== undefined){
-let data0 = data.input;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing0;
-if((((data0.bucket === undefined) && (missing0 = "bucket")) || ((data0.location === undefined) && (missing0 = "location"))) || ((data0.object === undefined) && (missing0 = "object"))){
-validate46.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs5 = errors;
-for(const key1 in data0){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate46.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-if(data0.bucket !== undefined){
-let data1 = data0.bucket;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-validate46.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.location !== undefined){
-let data2 = data0.location;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-validate46.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.object !== undefined){
-let data3 = data0.object;
-const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-validate46.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.file_name !== undefined){
-const _errs12 = errors;
-if(typeof data0.file_name !== "string"){
-validate46.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeline_start !== undefined){
-const _errs14 = errors;
-if(typeof data.timeline_start !== "string"){
-validate46.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeline_end !== undefined){
-const _errs16 = errors;
-if(typeof data.timeline_end !== "string"){
-validate46.errors = [{instancePath:instancePath+"/timeline_end",schemaPath:"#/properties/timeline_end/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate46.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate46.errors = vErrors;
-return errors === 0;
-}
-validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema107 = {"type":"object","additionalProperties":false,"required":["inputs","output"],"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"trans_template_ids":{"type":"array","items":{"type":"integer"}},"av_parameters":{"type":"array","description":"Transcoding parameters; they win over `trans_template_ids`.","items":{"$ref":"#/components/schemas/AvParameters"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}}}};
-const schema110 = {"type":"object","additionalProperties":false,"properties":{"dx":{"type":"string","description":"Horizontal offset: px from 0 to 4096, or a share of the output width in (0,1)."},"dy":{"type":"string","description":"Vertical offset: px from 0 to 4096, or a share of the output height in (0,1)."},"referpos":{"type":"string","enum":["TopRight","TopLeft","BottomRight","BottomLeft"]},"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"random_time_min":{"type":"string","description":"Shortest rotation interval, seconds."},"random_time_max":{"type":"string","description":"Longest rotation interval, seconds."},"overlay_input":{"type":"string","description":"Index into the concatenated inputs, from \"0\"; absent or `ALL` for every input."},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"base":{"type":"string","enum":["input","output"],"description":"`input` draws on the source (scaled with it); `output` on the output."}}};
-
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate50.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func0.call(schema110.properties, key0))){
-validate50.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.dx !== undefined){
-const _errs2 = errors;
-if(typeof data.dx !== "string"){
-validate50.errors = [{instancePath:instancePath+"/dx",schemaPath:"#/properties/dx/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.dy !== undefined){
-const _errs4 = errors;
-if(typeof data.dy !== "string"){
-validate50.errors = [{instancePath:instancePath+"/dy",schemaPath:"#/properties/dy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.referpos !== undefined){
-let data2 = data.referpos;
-const _errs6 = errors;
-if(typeof data2 !== "string"){
-validate50.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((data2 === "TopRight") || (data2 === "TopLeft")) || (data2 === "BottomRight")) || (data2 === "BottomLeft"))){
-validate50.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/enum",keyword:"enum",params:{allowedValues: schema110.properties.referpos.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeline_start !== undefined){
-const _errs8 = errors;
-if(typeof data.timeline_start !== "string"){
-validate50.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeline_duration !== undefined){
-const _errs10 = errors;
-if(typeof data.timeline_duration !== "string"){
-validate50.errors = [{instancePath:instancePath+"/timeline_duration",schemaPath:"#/properties/timeline_duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.random_time_min !== undefined){
-const _errs12 = errors;
-if(typeof data.random_time_min !== "string"){
-validate50.errors = [{instancePath:instancePath+"/random_time_min",schemaPath:"#/properties/random_time_min/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.random_time_max !== undefined){
-const _errs14 = errors;
-if(typeof data.random_time_max !== "string"){
-validate50.errors = [{instancePath:instancePath+"/random_time_max",schemaPath:"#/properties/random_time_max/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.overlay_input !== undefined){
-const _errs16 = errors;
-if(typeof data.overlay_input !== "string"){
-validate50.errors = [{instancePath:instancePath+"/overlay_input",schemaPath:"#/properties/overlay_input/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.input !== undefined){
-let data8 = data.input;
-const _errs18 = errors;
-const _errs19 = errors;
-if(errors === _errs19){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-let missing0;
-if((((data8.bucket === undefined) && (missing0 = "bucket")) || ((data8.location === undefined) && (missing0 = "location"))) || ((data8.object === undefined) && (missing0 = "object"))){
-validate50.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs21 = errors;
-for(const key1 in data8){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate50.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs21 === errors){
-if(data8.bucket !== undefined){
-let data9 = data8.bucket;
-const _errs22 = errors;
-if(errors === _errs22){
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
-validate50.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate50.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs22 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data8.location !== undefined){
-let data10 = data8.location;
-const _errs24 = errors;
-if(errors === _errs24){
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
-validate50.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate50.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs24 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data8.object !== undefined){
-let data11 = data8.object;
-const _errs26 = errors;
-if(errors === _errs26){
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
-validate50.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate50.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs26 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data8.file_name !== undefined){
-const _errs28 = errors;
-if(typeof data8.file_name !== "string"){
-validate50.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs28 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate50.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs18 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.base !== undefined){
-let data13 = data.base;
-const _errs30 = errors;
-if(typeof data13 !== "string"){
-validate50.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data13 === "input") || (data13 === "output"))){
-validate50.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/enum",keyword:"enum",params:{allowedValues: schema110.properties.base.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs30 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate50.errors = vErrors;
-return errors === 0;
-}
-validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate48.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.inputs === undefined) && (missing0 = "inputs")) || ((data.output === undefined) && (missing0 = "output"))){
-validate48.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((((key0 === "inputs") || (key0 === "trans_template_ids")) || (key0 === "av_parameters")) || (key0 === "output")) || (key0 === "image_watermark_settings"))){
-validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.inputs !== undefined){
-let data0 = data.inputs;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((((data1.bucket === undefined) && (missing1 = "bucket")) || ((data1.location === undefined) && (missing1 = "location"))) || ((data1.object === undefined) && (missing1 = "object"))){
-validate48.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs7 = errors;
-for(const key1 in data1){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate48.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs7 === errors){
-if(data1.bucket !== undefined){
-let data2 = data1.bucket;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.location !== undefined){
-let data3 = data1.location;
-const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.object !== undefined){
-let data4 = data1.object;
-const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs12 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.file_name !== undefined){
-const _errs14 = errors;
-if(typeof data1.file_name !== "string"){
-validate48.errors = [{instancePath:instancePath+"/inputs/" + i0+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.trans_template_ids !== undefined){
-let data6 = data.trans_template_ids;
-const _errs16 = errors;
-if(errors === _errs16){
-if(Array.isArray(data6)){
-var valid4 = true;
-const len1 = data6.length;
-for(let i1=0; i1<len1; i1++){
-let data7 = data6[i1];
-const _errs18 = errors;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate48.errors = [{instancePath:instancePath+"/trans_template_ids/" + i1,schemaPath:"#/properties/trans_template_ids/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid4 = _errs18 === errors;
-if(!valid4){
-break;
-}
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/trans_template_ids",schemaPath:"#/properties/trans_template_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.av_parameters !== undefined){
-let data8 = data.av_parameters;
-const _errs20 = errors;
-if(errors === _errs20){
-if(Array.isArray(data8)){
-var valid5 = true;
-const len2 = data8.length;
-for(let i2=0; i2<len2; i2++){
-const _errs22 = errors;
-if(!(validate22(data8[i2], {instancePath:instancePath+"/av_parameters/" + i2,parentData:data8,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid5 = _errs22 === errors;
-if(!valid5){
-break;
-}
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/av_parameters",schemaPath:"#/properties/av_parameters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs20 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data10 = data.output;
-const _errs23 = errors;
-const _errs24 = errors;
-if(errors === _errs24){
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-let missing2;
-if((((data10.bucket === undefined) && (missing2 = "bucket")) || ((data10.location === undefined) && (missing2 = "location"))) || ((data10.object === undefined) && (missing2 = "object"))){
-validate48.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs26 = errors;
-for(const key2 in data10){
-if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate48.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs26 === errors){
-if(data10.bucket !== undefined){
-let data11 = data10.bucket;
-const _errs27 = errors;
-if(errors === _errs27){
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
-validate48.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs27 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data10.location !== undefined){
-let data12 = data10.location;
-const _errs29 = errors;
-if(errors === _errs29){
-if(typeof data12 === "string"){
-if(func1(data12) < 1){
-validate48.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs29 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data10.object !== undefined){
-let data13 = data10.object;
-const _errs31 = errors;
-if(errors === _errs31){
-if(typeof data13 === "string"){
-if(func1(data13) < 1){
-validate48.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs31 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data10.file_name !== undefined){
-const _errs33 = errors;
-if(typeof data10.file_name !== "string"){
-validate48.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid7 = _errs33 === errors;
-}
-else {
-var valid7 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs23 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.image_watermark_settings !== undefined){
-let data15 = data.image_watermark_settings;
-const _errs35 = errors;
-if(errors === _errs35){
-if(Array.isArray(data15)){
-var valid8 = true;
-const len3 = data15.length;
-for(let i3=0; i3<len3; i3++){
-const _errs37 = errors;
-if(!(validate50(data15[i3], {instancePath:instancePath+"/image_watermark_settings/" + i3,parentData:data15,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-errors = vErrors.length;
-}
-var valid8 = _errs37 === errors;
-if(!valid8){
-break;
-}
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/image_watermark_settings",schemaPath:"#/properties/image_watermark_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs35 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate48.errors = vErrors;
-return errors === 0;
-}
-validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema112 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","description":"The files to join, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}}}};
-
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate53.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "inputs")){
-validate53.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.inputs !== undefined){
-let data0 = data.inputs;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing0;
-if((((data1.bucket === undefined) && (missing0 = "bucket")) || ((data1.location === undefined) && (missing0 = "location"))) || ((data1.object === undefined) && (missing0 = "object"))){
-validate53.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs7 = errors;
-for(const key1 in data1){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate53.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs7 === errors){
-if(data1.bucket !== undefined){
-let data2 = data1.bucket;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.location !== undefined){
-let data3 = data1.location;
-const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.object !== undefined){
-let data4 = data1.object;
-const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data4 === "string"){
-if(func1(data4) < 1){
-validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs12 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.file_name !== undefined){
-const _errs14 = errors;
-if(typeof data1.file_name !== "string"){
-validate53.errors = [{instancePath:instancePath+"/inputs/" + i0+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate53.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate53.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate53.errors = vErrors;
-return errors === 0;
-}
-validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema114 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/InputSetting"}},"layout":{"$ref":"#/components/schemas/MixInfoLayout"}}};
-const schema115 = {"type":"object","additionalProperties":false,"required":["input","pane_id"],"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"pane_id":{"type":"string","description":"An integer as a string, matched against the layout's panes."},"audio_policy":{"type":"string","enum":["DISCARD","RESERVE"],"description":"DISCARD when absent; several RESERVE inputs are mixed."}}};
-
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate56.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.input === undefined) && (missing0 = "input")) || ((data.pane_id === undefined) && (missing0 = "pane_id"))){
-validate56.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "input") || (key0 === "pane_id")) || (key0 === "audio_policy"))){
-validate56.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.input !== undefined){
-let data0 = data.input;
-const _errs2 = errors;
-const _errs3 = errors;
-if(errors === _errs3){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((((data0.bucket === undefined) && (missing1 = "bucket")) || ((data0.location === undefined) && (missing1 = "location"))) || ((data0.object === undefined) && (missing1 = "object"))){
-validate56.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs5 = errors;
-for(const key1 in data0){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate56.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs5 === errors){
-if(data0.bucket !== undefined){
-let data1 = data0.bucket;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data1 === "string"){
-if(func1(data1) < 1){
-validate56.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate56.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.location !== undefined){
-let data2 = data0.location;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-validate56.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate56.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.object !== undefined){
-let data3 = data0.object;
-const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-validate56.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate56.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.file_name !== undefined){
-const _errs12 = errors;
-if(typeof data0.file_name !== "string"){
-validate56.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate56.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.pane_id !== undefined){
-const _errs14 = errors;
-if(typeof data.pane_id !== "string"){
-validate56.errors = [{instancePath:instancePath+"/pane_id",schemaPath:"#/properties/pane_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.audio_policy !== undefined){
-let data6 = data.audio_policy;
-const _errs16 = errors;
-if(typeof data6 !== "string"){
-validate56.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data6 === "DISCARD") || (data6 === "RESERVE"))){
-validate56.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/enum",keyword:"enum",params:{allowedValues: schema115.properties.audio_policy.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate56.errors = vErrors;
-return errors === 0;
-}
-validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema117 = {"type":"object","additionalProperties":false,"required":["panes"],"properties":{"panes":{"type":"array","items":{"$ref":"#/components/schemas/PaneSetting"}}}};
-const schema118 = {"type":"object","description":"One pane of a mix; the numbers are decimals in (0,1) written as strings, from the bottom-left corner.","additionalProperties":false,"required":["pane_id","x","y","width","height"],"properties":{"pane_id":{"type":"string"},"x":{"type":"string","description":"Share of the output width."},"y":{"type":"string","description":"Share of the output height."},"width":{"type":"string","description":"Share of the output width."},"height":{"type":"string","description":"Share of the output height."}}};
-
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate58.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.panes === undefined) && (missing0 = "panes")){
-validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(key0 === "panes")){
-validate58.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.panes !== undefined){
-let data0 = data.panes;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((((((data1.pane_id === undefined) && (missing1 = "pane_id")) || ((data1.x === undefined) && (missing1 = "x"))) || ((data1.y === undefined) && (missing1 = "y"))) || ((data1.width === undefined) && (missing1 = "width"))) || ((data1.height === undefined) && (missing1 = "height"))){
-validate58.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs7 = errors;
-for(const key1 in data1){
-if(!(((((key1 === "pane_id") || (key1 === "x")) || (key1 === "y")) || (key1 === "width")) || (key1 === "height"))){
-validate58.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs7 === errors){
-if(data1.pane_id !== undefined){
-const _errs8 = errors;
-if(typeof data1.pane_id !== "string"){
-validate58.errors = [{instancePath:instancePath+"/panes/" + i0+"/pane_id",schemaPath:"#/components/schemas/PaneSetting/properties/pane_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs8 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.x !== undefined){
-const _errs10 = errors;
-if(typeof data1.x !== "string"){
-validate58.errors = [{instancePath:instancePath+"/panes/" + i0+"/x",schemaPath:"#/components/schemas/PaneSetting/properties/x/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.y !== undefined){
-const _errs12 = errors;
-if(typeof data1.y !== "string"){
-validate58.errors = [{instancePath:instancePath+"/panes/" + i0+"/y",schemaPath:"#/components/schemas/PaneSetting/properties/y/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs12 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.width !== undefined){
-const _errs14 = errors;
-if(typeof data1.width !== "string"){
-validate58.errors = [{instancePath:instancePath+"/panes/" + i0+"/width",schemaPath:"#/components/schemas/PaneSetting/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data1.height !== undefined){
-const _errs16 = errors;
-if(typeof data1.height !== "string"){
-validate58.errors = [{instancePath:instancePath+"/panes/" + i0+"/height",schemaPath:"#/components/schemas/PaneSetting/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs16 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate58.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate58.errors = [{instancePath:instancePath+"/panes",schemaPath:"#/properties/panes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate58.errors = vErrors;
-return errors === 0;
-}
-validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate55.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!((key0 === "inputs") || (key0 === "layout"))){
-validate55.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.inputs !== undefined){
-let data0 = data.inputs;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-const _errs4 = errors;
-if(!(validate56(data0[i0], {instancePath:instancePath+"/inputs/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate55.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.layout !== undefined){
-const _errs5 = errors;
-if(!(validate58(data.layout, {instancePath:instancePath+"/layout",parentData:data,parentDataProperty:"layout",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate55.errors = vErrors;
-return errors === 0;
-}
-validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema120 = {"type":"object","additionalProperties":false,"properties":{"format":{"type":"string","description":"Output container of a clip or concatenation."},"video":{"$ref":"#/components/schemas/EditVideoInfo"},"audio":{"$ref":"#/components/schemas/EditAudioInfo"},"hls":{"$ref":"#/components/schemas/EditHlsInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-const schema121 = {"type":"object","additionalProperties":false,"properties":{"reference":{"type":"string","enum":["MAX","MIN","CUSTOM","SHORT_HEIGHT_SHORT_WIDTH"],"description":"The largest or smallest input resolution, the fields below (CUSTOM), or SHORT_HEIGHT_SHORT_WIDTH (the only one for MIX)."},"width":{"type":"integer"},"height":{"type":"integer"},"codec":{"type":"string"},"bitrate":{"type":"integer","description":"bit/s"},"frame_rate":{"type":"integer"}}};
-const schema122 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string","enum":["AAC","HEAAC","MP3"]},"bitrate":{"type":"integer","description":"bit/s"},"sample":{"type":"integer","description":"Hz"},"channels":{"type":"string","description":"A string, as the SDK model says."}}};
-const schema123 = {"type":"object","additionalProperties":false,"properties":{"interval":{"type":"integer","description":"Segment length, seconds."}}};
-
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate61.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((((key0 === "format") || (key0 === "video")) || (key0 === "audio")) || (key0 === "hls")) || (key0 === "output"))){
-validate61.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.format !== undefined){
-const _errs2 = errors;
-if(typeof data.format !== "string"){
-validate61.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.video !== undefined){
-let data1 = data.video;
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-const _errs7 = errors;
-for(const key1 in data1){
-if(!((((((key1 === "reference") || (key1 === "width")) || (key1 === "height")) || (key1 === "codec")) || (key1 === "bitrate")) || (key1 === "frame_rate"))){
-validate61.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/EditVideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs7 === errors){
-if(data1.reference !== undefined){
-let data2 = data1.reference;
-const _errs8 = errors;
-if(typeof data2 !== "string"){
-validate61.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((data2 === "MAX") || (data2 === "MIN")) || (data2 === "CUSTOM")) || (data2 === "SHORT_HEIGHT_SHORT_WIDTH"))){
-validate61.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/enum",keyword:"enum",params:{allowedValues: schema121.properties.reference.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid2 = _errs8 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.width !== undefined){
-let data3 = data1.width;
-const _errs10 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate61.errors = [{instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/EditVideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.height !== undefined){
-let data4 = data1.height;
-const _errs12 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate61.errors = [{instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/EditVideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.codec !== undefined){
-const _errs14 = errors;
-if(typeof data1.codec !== "string"){
-validate61.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/EditVideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs14 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.bitrate !== undefined){
-let data6 = data1.bitrate;
-const _errs16 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate61.errors = [{instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/EditVideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs16 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.frame_rate !== undefined){
-let data7 = data1.frame_rate;
-const _errs18 = errors;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate61.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/EditVideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs18 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate61.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/EditVideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.audio !== undefined){
-let data8 = data.audio;
-const _errs20 = errors;
-const _errs21 = errors;
-if(errors === _errs21){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-const _errs23 = errors;
-for(const key2 in data8){
-if(!((((key2 === "codec") || (key2 === "bitrate")) || (key2 === "sample")) || (key2 === "channels"))){
-validate61.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/EditAudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs23 === errors){
-if(data8.codec !== undefined){
-let data9 = data8.codec;
-const _errs24 = errors;
-if(typeof data9 !== "string"){
-validate61.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data9 === "AAC") || (data9 === "HEAAC")) || (data9 === "MP3"))){
-validate61.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/enum",keyword:"enum",params:{allowedValues: schema122.properties.codec.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid4 = _errs24 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data8.bitrate !== undefined){
-let data10 = data8.bitrate;
-const _errs26 = errors;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate61.errors = [{instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/EditAudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid4 = _errs26 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data8.sample !== undefined){
-let data11 = data8.sample;
-const _errs28 = errors;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate61.errors = [{instancePath:instancePath+"/audio/sample",schemaPath:"#/components/schemas/EditAudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid4 = _errs28 === errors;
-}
-else {
-var valid4 = true;
-}
-if(valid4){
-if(data8.channels !== undefined){
-const _errs30 = errors;
-if(typeof data8.channels !== "string"){
-validate61.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/EditAudioInfo/properties/channels/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid4 = _errs30 === errors;
-}
-else {
-var valid4 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate61.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/EditAudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs20 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.hls !== undefined){
-let data13 = data.hls;
-const _errs32 = errors;
-const _errs33 = errors;
-if(errors === _errs33){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-const _errs35 = errors;
-for(const key3 in data13){
-if(!(key3 === "interval")){
-validate61.errors = [{instancePath:instancePath+"/hls",schemaPath:"#/components/schemas/EditHlsInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs35 === errors){
-if(data13.interval !== undefined){
-let data14 = data13.interval;
-if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-validate61.errors = [{instancePath:instancePath+"/hls/interval",schemaPath:"#/components/schemas/EditHlsInfo/properties/interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate61.errors = [{instancePath:instancePath+"/hls",schemaPath:"#/components/schemas/EditHlsInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs32 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data15 = data.output;
-const _errs38 = errors;
-const _errs39 = errors;
-if(errors === _errs39){
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-let missing0;
-if((((data15.bucket === undefined) && (missing0 = "bucket")) || ((data15.location === undefined) && (missing0 = "location"))) || ((data15.object === undefined) && (missing0 = "object"))){
-validate61.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs41 = errors;
-for(const key4 in data15){
-if(!((((key4 === "bucket") || (key4 === "location")) || (key4 === "object")) || (key4 === "file_name"))){
-validate61.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs41 === errors){
-if(data15.bucket !== undefined){
-let data16 = data15.bucket;
-const _errs42 = errors;
-if(errors === _errs42){
-if(typeof data16 === "string"){
-if(func1(data16) < 1){
-validate61.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate61.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid8 = _errs42 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data15.location !== undefined){
-let data17 = data15.location;
-const _errs44 = errors;
-if(errors === _errs44){
-if(typeof data17 === "string"){
-if(func1(data17) < 1){
-validate61.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate61.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid8 = _errs44 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data15.object !== undefined){
-let data18 = data15.object;
-const _errs46 = errors;
-if(errors === _errs46){
-if(typeof data18 === "string"){
-if(func1(data18) < 1){
-validate61.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate61.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid8 = _errs46 === errors;
-}
-else {
-var valid8 = true;
-}
-if(valid8){
-if(data15.file_name !== undefined){
-const _errs48 = errors;
-if(typeof data15.file_name !== "string"){
-validate61.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid8 = _errs48 === errors;
-}
-else {
-var valid8 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate61.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs38 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate61.errors = vErrors;
-return errors === 0;
-}
-validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const schema125 = {"type":"object","additionalProperties":false,"required":["output"],"properties":{"timeline_start":{"type":"string","description":"Cut start in `input`, seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Cut end in `input`, seconds; negative counts from the end."},"trans_template_id":{"type":"integer"},"av_parameter":{"$ref":"#/components/schemas/AvParameters"},"mosaics":{"type":"array","items":{"$ref":"#/components/schemas/MosaicInfo"}},"image_watermarks":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"heads":{"type":"array","description":"Files put before `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"tails":{"type":"array","description":"Files put after `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-const schema126 = {"type":"object","description":"A blurred box, from the top-left corner.","additionalProperties":false,"required":["width","height"],"properties":{"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"dx":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"dy":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"width":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."},"height":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."}}};
-
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate64.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.output === undefined) && (missing0 = "output")){
-validate64.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func0.call(schema125.properties, key0))){
-validate64.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.timeline_start !== undefined){
-const _errs2 = errors;
-if(typeof data.timeline_start !== "string"){
-validate64.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeline_end !== undefined){
-const _errs4 = errors;
-if(typeof data.timeline_end !== "string"){
-validate64.errors = [{instancePath:instancePath+"/timeline_end",schemaPath:"#/properties/timeline_end/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.trans_template_id !== undefined){
-let data2 = data.trans_template_id;
-const _errs6 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate64.errors = [{instancePath:instancePath+"/trans_template_id",schemaPath:"#/properties/trans_template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.av_parameter !== undefined){
-const _errs8 = errors;
-if(!(validate22(data.av_parameter, {instancePath:instancePath+"/av_parameter",parentData:data,parentDataProperty:"av_parameter",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.mosaics !== undefined){
-let data4 = data.mosaics;
-const _errs9 = errors;
-if(errors === _errs9){
-if(Array.isArray(data4)){
-var valid1 = true;
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-const _errs11 = errors;
-const _errs12 = errors;
-if(errors === _errs12){
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-let missing1;
-if(((data5.width === undefined) && (missing1 = "width")) || ((data5.height === undefined) && (missing1 = "height"))){
-validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs14 = errors;
-for(const key1 in data5){
-if(!((((((key1 === "timeline_start") || (key1 === "timeline_duration")) || (key1 === "dx")) || (key1 === "dy")) || (key1 === "width")) || (key1 === "height"))){
-validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs14 === errors){
-if(data5.timeline_start !== undefined){
-const _errs15 = errors;
-if(typeof data5.timeline_start !== "string"){
-validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/timeline_start",schemaPath:"#/components/schemas/MosaicInfo/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data5.timeline_duration !== undefined){
-const _errs17 = errors;
-if(typeof data5.timeline_duration !== "string"){
-validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/timeline_duration",schemaPath:"#/components/schemas/MosaicInfo/properties/timeline_duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs17 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data5.dx !== undefined){
-const _errs19 = errors;
-if(typeof data5.dx !== "string"){
-validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/dx",schemaPath:"#/components/schemas/MosaicInfo/properties/dx/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs19 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data5.dy !== undefined){
-const _errs21 = errors;
-if(typeof data5.dy !== "string"){
-validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/dy",schemaPath:"#/components/schemas/MosaicInfo/properties/dy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs21 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data5.width !== undefined){
-const _errs23 = errors;
-if(typeof data5.width !== "string"){
-validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/width",schemaPath:"#/components/schemas/MosaicInfo/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs23 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data5.height !== undefined){
-const _errs25 = errors;
-if(typeof data5.height !== "string"){
-validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/height",schemaPath:"#/components/schemas/MosaicInfo/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs25 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs11 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/mosaics",schemaPath:"#/properties/mosaics/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.image_watermarks !== undefined){
-let data12 = data.image_watermarks;
-const _errs27 = errors;
-if(errors === _errs27){
-if(Array.isArray(data12)){
-var valid4 = true;
-const len1 = data12.length;
-for(let i1=0; i1<len1; i1++){
-const _errs29 = errors;
-if(!(validate50(data12[i1], {instancePath:instancePath+"/image_watermarks/" + i1,parentData:data12,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-errors = vErrors.length;
-}
-var valid4 = _errs29 === errors;
-if(!valid4){
-break;
-}
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/image_watermarks",schemaPath:"#/properties/image_watermarks/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs27 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.heads !== undefined){
-let data14 = data.heads;
-const _errs30 = errors;
-if(errors === _errs30){
-if(Array.isArray(data14)){
-var valid5 = true;
-const len2 = data14.length;
-for(let i2=0; i2<len2; i2++){
-let data15 = data14[i2];
-const _errs32 = errors;
-const _errs33 = errors;
-if(errors === _errs33){
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-let missing2;
-if((((data15.bucket === undefined) && (missing2 = "bucket")) || ((data15.location === undefined) && (missing2 = "location"))) || ((data15.object === undefined) && (missing2 = "object"))){
-validate64.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs35 = errors;
-for(const key2 in data15){
-if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate64.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs35 === errors){
-if(data15.bucket !== undefined){
-let data16 = data15.bucket;
-const _errs36 = errors;
-if(errors === _errs36){
-if(typeof data16 === "string"){
-if(func1(data16) < 1){
-validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs36 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data15.location !== undefined){
-let data17 = data15.location;
-const _errs38 = errors;
-if(errors === _errs38){
-if(typeof data17 === "string"){
-if(func1(data17) < 1){
-validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs38 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data15.object !== undefined){
-let data18 = data15.object;
-const _errs40 = errors;
-if(errors === _errs40){
-if(typeof data18 === "string"){
-if(func1(data18) < 1){
-validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid7 = _errs40 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data15.file_name !== undefined){
-const _errs42 = errors;
-if(typeof data15.file_name !== "string"){
-validate64.errors = [{instancePath:instancePath+"/heads/" + i2+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid7 = _errs42 === errors;
-}
-else {
-var valid7 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid5 = _errs32 === errors;
-if(!valid5){
-break;
-}
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/heads",schemaPath:"#/properties/heads/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs30 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.tails !== undefined){
-let data20 = data.tails;
-const _errs44 = errors;
-if(errors === _errs44){
-if(Array.isArray(data20)){
-var valid8 = true;
-const len3 = data20.length;
-for(let i3=0; i3<len3; i3++){
-let data21 = data20[i3];
-const _errs46 = errors;
-const _errs47 = errors;
-if(errors === _errs47){
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-let missing3;
-if((((data21.bucket === undefined) && (missing3 = "bucket")) || ((data21.location === undefined) && (missing3 = "location"))) || ((data21.object === undefined) && (missing3 = "object"))){
-validate64.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
-return false;
-}
-else {
-const _errs49 = errors;
-for(const key3 in data21){
-if(!((((key3 === "bucket") || (key3 === "location")) || (key3 === "object")) || (key3 === "file_name"))){
-validate64.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs49 === errors){
-if(data21.bucket !== undefined){
-let data22 = data21.bucket;
-const _errs50 = errors;
-if(errors === _errs50){
-if(typeof data22 === "string"){
-if(func1(data22) < 1){
-validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs50 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21.location !== undefined){
-let data23 = data21.location;
-const _errs52 = errors;
-if(errors === _errs52){
-if(typeof data23 === "string"){
-if(func1(data23) < 1){
-validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs52 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21.object !== undefined){
-let data24 = data21.object;
-const _errs54 = errors;
-if(errors === _errs54){
-if(typeof data24 === "string"){
-if(func1(data24) < 1){
-validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid10 = _errs54 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data21.file_name !== undefined){
-const _errs56 = errors;
-if(typeof data21.file_name !== "string"){
-validate64.errors = [{instancePath:instancePath+"/tails/" + i3+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid10 = _errs56 === errors;
-}
-else {
-var valid10 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid8 = _errs46 === errors;
-if(!valid8){
-break;
-}
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/tails",schemaPath:"#/properties/tails/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs44 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.output !== undefined){
-let data26 = data.output;
-const _errs58 = errors;
-const _errs59 = errors;
-if(errors === _errs59){
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-let missing4;
-if((((data26.bucket === undefined) && (missing4 = "bucket")) || ((data26.location === undefined) && (missing4 = "location"))) || ((data26.object === undefined) && (missing4 = "object"))){
-validate64.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
-return false;
-}
-else {
-const _errs61 = errors;
-for(const key4 in data26){
-if(!((((key4 === "bucket") || (key4 === "location")) || (key4 === "object")) || (key4 === "file_name"))){
-validate64.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs61 === errors){
-if(data26.bucket !== undefined){
-let data27 = data26.bucket;
-const _errs62 = errors;
-if(errors === _errs62){
-if(typeof data27 === "string"){
-if(func1(data27) < 1){
-validate64.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid12 = _errs62 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data26.location !== undefined){
-let data28 = data26.location;
-const _errs64 = errors;
-if(errors === _errs64){
-if(typeof data28 === "string"){
-if(func1(data28) < 1){
-validate64.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid12 = _errs64 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data26.object !== undefined){
-let data29 = data26.object;
-const _errs66 = errors;
-if(errors === _errs66){
-if(typeof data29 === "string"){
-if(func1(data29) < 1){
-validate64.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid12 = _errs66 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data26.file_name !== undefined){
-const _errs68 = errors;
-if(typeof data26.file_name !== "string"){
-validate64.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid12 = _errs68 === errors;
-}
-else {
-var valid12 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs58 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate64.errors = vErrors;
-return errors === 0;
-}
-validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate45.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func0.call(schema104.properties, key0))){
-validate45.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.edit_type !== undefined){
-let data0 = data.edit_type;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-const _errs4 = errors;
-if(typeof data1 !== "string"){
-validate45.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((data1 === "CLIP") || (data1 === "CONCAT")) || (data1 === "CONCATS")) || (data1 === "MIX"))){
-validate45.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema104.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate45.errors = [{instancePath:instancePath+"/edit_type",schemaPath:"#/properties/edit_type/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.clips !== undefined){
-let data2 = data.clips;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data2)){
-var valid2 = true;
-const len1 = data2.length;
-for(let i1=0; i1<len1; i1++){
-const _errs8 = errors;
-if(!(validate46(data2[i1], {instancePath:instancePath+"/clips/" + i1,parentData:data2,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-var valid2 = _errs8 === errors;
-if(!valid2){
-break;
-}
-}
-}
-else {
-validate45.errors = [{instancePath:instancePath+"/clips",schemaPath:"#/properties/clips/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.concats !== undefined){
-let data4 = data.concats;
-const _errs9 = errors;
-if(errors === _errs9){
-if(Array.isArray(data4)){
-var valid3 = true;
-const len2 = data4.length;
-for(let i2=0; i2<len2; i2++){
-const _errs11 = errors;
-if(!(validate48(data4[i2], {instancePath:instancePath+"/concats/" + i2,parentData:data4,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs11 === errors;
-if(!valid3){
-break;
-}
-}
-}
-else {
-validate45.errors = [{instancePath:instancePath+"/concats",schemaPath:"#/properties/concats/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.concat !== undefined){
-const _errs12 = errors;
-if(!(validate53(data.concat, {instancePath:instancePath+"/concat",parentData:data,parentDataProperty:"concat",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.mix !== undefined){
-const _errs13 = errors;
-if(!(validate55(data.mix, {instancePath:instancePath+"/mix",parentData:data,parentDataProperty:"mix",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.input !== undefined){
-let data8 = data.input;
-const _errs14 = errors;
-const _errs15 = errors;
-if(errors === _errs15){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-let missing0;
-if((((data8.bucket === undefined) && (missing0 = "bucket")) || ((data8.location === undefined) && (missing0 = "location"))) || ((data8.object === undefined) && (missing0 = "object"))){
-validate45.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs17 = errors;
-for(const key1 in data8){
-if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate45.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs17 === errors){
-if(data8.bucket !== undefined){
-let data9 = data8.bucket;
-const _errs18 = errors;
-if(errors === _errs18){
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
-validate45.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate45.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid5 = _errs18 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data8.location !== undefined){
-let data10 = data8.location;
-const _errs20 = errors;
-if(errors === _errs20){
-if(typeof data10 === "string"){
-if(func1(data10) < 1){
 validate45.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -12054,18 +9292,18 @@ validate45.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/
 return false;
 }
 }
-var valid5 = _errs20 === errors;
+var valid5 = _errs18 === errors;
 }
 else {
 var valid5 = true;
 }
 if(valid5){
-if(data8.object !== undefined){
-let data11 = data8.object;
-const _errs22 = errors;
-if(errors === _errs22){
-if(typeof data11 === "string"){
-if(func1(data11) < 1){
+if(data4.object !== undefined){
+let data7 = data4.object;
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
 validate45.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -12075,19 +9313,19 @@ validate45.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/co
 return false;
 }
 }
-var valid5 = _errs22 === errors;
+var valid5 = _errs20 === errors;
 }
 else {
 var valid5 = true;
 }
 if(valid5){
-if(data8.file_name !== undefined){
-const _errs24 = errors;
-if(typeof data8.file_name !== "string"){
+if(data4.file_name !== undefined){
+const _errs22 = errors;
+if(typeof data4.file_name !== "string"){
 validate45.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid5 = _errs24 === errors;
+var valid5 = _errs22 === errors;
 }
 else {
 var valid5 = true;
@@ -12103,111 +9341,10 @@ validate45.errors = [{instancePath:instancePath+"/input",schemaPath:"#/component
 return false;
 }
 }
-var valid0 = _errs14 === errors;
+var valid0 = _errs12 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.output_setting !== undefined){
-const _errs26 = errors;
-if(!(validate61(data.output_setting, {instancePath:instancePath+"/output_setting",parentData:data,parentDataProperty:"output_setting",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs26 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.image_watermark_settings !== undefined){
-let data14 = data.image_watermark_settings;
-const _errs27 = errors;
-if(errors === _errs27){
-if(Array.isArray(data14)){
-var valid6 = true;
-const len3 = data14.length;
-for(let i3=0; i3<len3; i3++){
-const _errs29 = errors;
-if(!(validate50(data14[i3], {instancePath:instancePath+"/image_watermark_settings/" + i3,parentData:data14,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-errors = vErrors.length;
-}
-var valid6 = _errs29 === errors;
-if(!valid6){
-break;
-}
-}
-}
-else {
-validate45.errors = [{instancePath:instancePath+"/image_watermark_settings",schemaPath:"#/properties/image_watermark_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs27 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.edit_settings !== undefined){
-let data16 = data.edit_settings;
-const _errs30 = errors;
-if(errors === _errs30){
-if(Array.isArray(data16)){
-var valid7 = true;
-const len4 = data16.length;
-for(let i4=0; i4<len4; i4++){
-const _errs32 = errors;
-if(!(validate64(data16[i4], {instancePath:instancePath+"/edit_settings/" + i4,parentData:data16,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-errors = vErrors.length;
-}
-var valid7 = _errs32 === errors;
-if(!valid7){
-break;
-}
-}
-}
-else {
-validate45.errors = [{instancePath:instancePath+"/edit_settings",schemaPath:"#/properties/edit_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs30 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_data !== undefined){
-let data18 = data.user_data;
-const _errs33 = errors;
-const _errs34 = errors;
-if(errors === _errs34){
-if(typeof data18 === "string"){
-if(func1(data18) > 1024){
-validate45.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/components/schemas/UserData/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
-return false;
-}
-}
-else {
-validate45.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/components/schemas/UserData/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs33 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
 }
 }
 }
@@ -12223,78 +9360,6 @@ return errors === 0;
 }
 validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema131 = {"type":"object","description":"One output of an editing job.","additionalProperties":false,"properties":{"output_file_name":{"type":"string"},"exec_description":{"type":"string"},"meta_data":{"$ref":"#/components/schemas/SourceInfo"}}};
-
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate69.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "output_file_name") || (key0 === "exec_description")) || (key0 === "meta_data"))){
-validate69.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.output_file_name !== undefined){
-const _errs2 = errors;
-if(typeof data.output_file_name !== "string"){
-validate69.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.exec_description !== undefined){
-const _errs4 = errors;
-if(typeof data.exec_description !== "string"){
-validate69.errors = [{instancePath:instancePath+"/exec_description",schemaPath:"#/properties/exec_description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.meta_data !== undefined){
-const _errs6 = errors;
-if(!(validate13(data.meta_data, {instancePath:instancePath+"/meta_data",parentData:data,parentDataProperty:"meta_data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate69.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate69.errors = vErrors;
-return errors === 0;
-}
-validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -12309,14 +9374,14 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))) || ((data.job_id === undefined) && (missing0 = "job_id"))){
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
 validate44.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema97.properties, key0))){
+if(!((((((((key0 === "task_id") || (key0 === "status")) || (key0 === "create_time")) || (key0 === "end_time")) || (key0 === "output")) || (key0 === "description")) || (key0 === "audio_files")) || (key0 === "output_filename"))){
 validate44.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -12358,8 +9423,8 @@ if(typeof data1 !== "string"){
 validate44.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate44.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema97.properties.status.enum},message:"must be equal to one of the allowed values"}];
+if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate44.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema92.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -12398,6 +9463,3664 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.end_time !== undefined){
+let data3 = data.end_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate44.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate44.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data4 = data.output;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing1;
+if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
+validate44.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs16 = errors;
+for(const key1 in data4){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate44.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs16 === errors){
+if(data4.bucket !== undefined){
+let data5 = data4.bucket;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+validate44.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.location !== undefined){
+let data6 = data4.location;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+validate44.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.object !== undefined){
+let data7 = data4.object;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
+validate44.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.file_name !== undefined){
+const _errs23 = errors;
+if(typeof data4.file_name !== "string"){
+validate44.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs25 = errors;
+if(typeof data.description !== "string"){
+validate44.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audio_files !== undefined){
+let data10 = data.audio_files;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data10)){
+var valid6 = true;
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+const _errs29 = errors;
+if(!(validate45(data10[i0], {instancePath:instancePath+"/audio_files/" + i0,parentData:data10,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
+}
+var valid6 = _errs29 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/audio_files",schemaPath:"#/properties/audio_files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_filename !== undefined){
+const _errs30 = errors;
+if(typeof data.output_filename !== "string"){
+validate44.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate44.errors = vErrors;
+return errors === 0;
+}
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema100 = {"type":"object","description":"One track reset task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_filename":{"type":"string"},"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate48.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
+validate48.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema100.properties, key0))){
+validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) > 64){
+validate48.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data0) < 1){
+validate48.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate48.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate48.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema100.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate48.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate48.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.end_time !== undefined){
+let data3 = data.end_time;
+const _errs10 = errors;
+const _errs11 = errors;
+if(errors === _errs11){
+if(errors === _errs11){
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+validate48.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data3))){
+validate48.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data4 = data.output;
+const _errs13 = errors;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing1;
+if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
+validate48.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs16 = errors;
+for(const key1 in data4){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate48.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs16 === errors){
+if(data4.bucket !== undefined){
+let data5 = data4.bucket;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+validate48.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs17 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.location !== undefined){
+let data6 = data4.location;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data6 === "string"){
+if(func1(data6) < 1){
+validate48.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.object !== undefined){
+let data7 = data4.object;
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data7 === "string"){
+if(func1(data7) < 1){
+validate48.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs21 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data4.file_name !== undefined){
+const _errs23 = errors;
+if(typeof data4.file_name !== "string"){
+validate48.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs25 = errors;
+if(typeof data.description !== "string"){
+validate48.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_filename !== undefined){
+const _errs27 = errors;
+if(typeof data.output_filename !== "string"){
+validate48.errors = [{instancePath:instancePath+"/output_filename",schemaPath:"#/properties/output_filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tracks_info !== undefined){
+let data11 = data.tracks_info;
+const _errs29 = errors;
+if(errors === _errs29){
+if(Array.isArray(data11)){
+var valid6 = true;
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+const _errs31 = errors;
+const _errs32 = errors;
+if(errors === _errs32){
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+const _errs34 = errors;
+for(const key2 in data12){
+if(!((key2 === "channel_layout") || (key2 === "language"))){
+validate48.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs34 === errors){
+if(data12.channel_layout !== undefined){
+const _errs35 = errors;
+if(typeof data12.channel_layout !== "string"){
+validate48.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/channel_layout",schemaPath:"#/components/schemas/TracksInfo/properties/channel_layout/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs35 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data12.language !== undefined){
+const _errs37 = errors;
+if(typeof data12.language !== "string"){
+validate48.errors = [{instancePath:instancePath+"/tracks_info/" + i0+"/language",schemaPath:"#/components/schemas/TracksInfo/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs37 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/tracks_info/" + i0,schemaPath:"#/components/schemas/TracksInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid6 = _errs31 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/tracks_info",schemaPath:"#/properties/tracks_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data15 = data.input;
+const _errs39 = errors;
+const _errs40 = errors;
+if(errors === _errs40){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+let missing2;
+if((((data15.bucket === undefined) && (missing2 = "bucket")) || ((data15.location === undefined) && (missing2 = "location"))) || ((data15.object === undefined) && (missing2 = "object"))){
+validate48.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs42 = errors;
+for(const key3 in data15){
+if(!((((key3 === "bucket") || (key3 === "location")) || (key3 === "object")) || (key3 === "file_name"))){
+validate48.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs42 === errors){
+if(data15.bucket !== undefined){
+let data16 = data15.bucket;
+const _errs43 = errors;
+if(errors === _errs43){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate48.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs43 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data15.location !== undefined){
+let data17 = data15.location;
+const _errs45 = errors;
+if(errors === _errs45){
+if(typeof data17 === "string"){
+if(func1(data17) < 1){
+validate48.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs45 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data15.object !== undefined){
+let data18 = data15.object;
+const _errs47 = errors;
+if(errors === _errs47){
+if(typeof data18 === "string"){
+if(func1(data18) < 1){
+validate48.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs47 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data15.file_name !== undefined){
+const _errs49 = errors;
+if(typeof data15.file_name !== "string"){
+validate48.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs49 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate48.errors = vErrors;
+return errors === 0;
+}
+validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema107 = {"type":"object","description":"One editing job.","additionalProperties":false,"required":["task_id","status","create_time","job_id"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"job_id":{"$ref":"#/components/schemas/TaskId"},"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"edit_task_req":{"$ref":"#/components/schemas/CreateEditingJobReq"},"output_file_info":{"type":"array","items":{"$ref":"#/components/schemas/OutputFileInfo"}}}};
+const schema114 = {"type":"object","additionalProperties":false,"properties":{"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"clips":{"type":"array","items":{"$ref":"#/components/schemas/ClipInfo"}},"concats":{"type":"array","description":"Several concatenations; excludes `concat`.","items":{"$ref":"#/components/schemas/MultiConcatInfo"}},"concat":{"$ref":"#/components/schemas/ConcatInfo"},"mix":{"$ref":"#/components/schemas/MixInfo"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output_setting":{"$ref":"#/components/schemas/OutputSetting"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"edit_settings":{"type":"array","description":"Applied to `input` only when `edit_type` is empty.","items":{"$ref":"#/components/schemas/EditSetting"}},"user_data":{"$ref":"#/components/schemas/UserData"}}};
+const schema140 = {"type":"string","description":"Echoed in the task as given.","maxLength":1024};
+const schema115 = {"type":"object","additionalProperties":false,"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"timeline_start":{"type":"string","description":"Seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Seconds; negative counts from the end."}}};
+
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate52.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "input") || (key0 === "timeline_start")) || (key0 === "timeline_end"))){
+validate52.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.input !== undefined){
+let data0 = data.input;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((data0.bucket === undefined) && (missing0 = "bucket")) || ((data0.location === undefined) && (missing0 = "location"))) || ((data0.object === undefined) && (missing0 = "object"))){
+validate52.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate52.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.bucket !== undefined){
+let data1 = data0.bucket;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+validate52.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate52.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.location !== undefined){
+let data2 = data0.location;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate52.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate52.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.object !== undefined){
+let data3 = data0.object;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate52.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate52.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.file_name !== undefined){
+const _errs12 = errors;
+if(typeof data0.file_name !== "string"){
+validate52.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate52.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_start !== undefined){
+const _errs14 = errors;
+if(typeof data.timeline_start !== "string"){
+validate52.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_end !== undefined){
+const _errs16 = errors;
+if(typeof data.timeline_end !== "string"){
+validate52.errors = [{instancePath:instancePath+"/timeline_end",schemaPath:"#/properties/timeline_end/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate52.errors = vErrors;
+return errors === 0;
+}
+validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema117 = {"type":"object","additionalProperties":false,"required":["inputs","output"],"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"trans_template_ids":{"type":"array","items":{"type":"integer"}},"av_parameters":{"type":"array","description":"Transcoding parameters; they win over `trans_template_ids`.","items":{"$ref":"#/components/schemas/AvParameters"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}}}};
+const schema120 = {"type":"object","additionalProperties":false,"properties":{"dx":{"type":"string","description":"Horizontal offset: px from 0 to 4096, or a share of the output width in (0,1)."},"dy":{"type":"string","description":"Vertical offset: px from 0 to 4096, or a share of the output height in (0,1)."},"referpos":{"type":"string","enum":["TopRight","TopLeft","BottomRight","BottomLeft"]},"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"random_time_min":{"type":"string","description":"Shortest rotation interval, seconds."},"random_time_max":{"type":"string","description":"Longest rotation interval, seconds."},"overlay_input":{"type":"string","description":"Index into the concatenated inputs, from \"0\"; absent or `ALL` for every input."},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"base":{"type":"string","enum":["input","output"],"description":"`input` draws on the source (scaled with it); `output` on the output."}}};
+
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate56.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema120.properties, key0))){
+validate56.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.dx !== undefined){
+const _errs2 = errors;
+if(typeof data.dx !== "string"){
+validate56.errors = [{instancePath:instancePath+"/dx",schemaPath:"#/properties/dx/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.dy !== undefined){
+const _errs4 = errors;
+if(typeof data.dy !== "string"){
+validate56.errors = [{instancePath:instancePath+"/dy",schemaPath:"#/properties/dy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.referpos !== undefined){
+let data2 = data.referpos;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+validate56.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data2 === "TopRight") || (data2 === "TopLeft")) || (data2 === "BottomRight")) || (data2 === "BottomLeft"))){
+validate56.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/enum",keyword:"enum",params:{allowedValues: schema120.properties.referpos.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_start !== undefined){
+const _errs8 = errors;
+if(typeof data.timeline_start !== "string"){
+validate56.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_duration !== undefined){
+const _errs10 = errors;
+if(typeof data.timeline_duration !== "string"){
+validate56.errors = [{instancePath:instancePath+"/timeline_duration",schemaPath:"#/properties/timeline_duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.random_time_min !== undefined){
+const _errs12 = errors;
+if(typeof data.random_time_min !== "string"){
+validate56.errors = [{instancePath:instancePath+"/random_time_min",schemaPath:"#/properties/random_time_min/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.random_time_max !== undefined){
+const _errs14 = errors;
+if(typeof data.random_time_max !== "string"){
+validate56.errors = [{instancePath:instancePath+"/random_time_max",schemaPath:"#/properties/random_time_max/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.overlay_input !== undefined){
+const _errs16 = errors;
+if(typeof data.overlay_input !== "string"){
+validate56.errors = [{instancePath:instancePath+"/overlay_input",schemaPath:"#/properties/overlay_input/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data8 = data.input;
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs19){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing0;
+if((((data8.bucket === undefined) && (missing0 = "bucket")) || ((data8.location === undefined) && (missing0 = "location"))) || ((data8.object === undefined) && (missing0 = "object"))){
+validate56.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs21 = errors;
+for(const key1 in data8){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate56.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs21 === errors){
+if(data8.bucket !== undefined){
+let data9 = data8.bucket;
+const _errs22 = errors;
+if(errors === _errs22){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate56.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate56.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data8.location !== undefined){
+let data10 = data8.location;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+validate56.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate56.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data8.object !== undefined){
+let data11 = data8.object;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate56.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate56.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs26 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data8.file_name !== undefined){
+const _errs28 = errors;
+if(typeof data8.file_name !== "string"){
+validate56.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs28 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate56.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.base !== undefined){
+let data13 = data.base;
+const _errs30 = errors;
+if(typeof data13 !== "string"){
+validate56.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data13 === "input") || (data13 === "output"))){
+validate56.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/enum",keyword:"enum",params:{allowedValues: schema120.properties.base.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate56.errors = vErrors;
+return errors === 0;
+}
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate54.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.inputs === undefined) && (missing0 = "inputs")) || ((data.output === undefined) && (missing0 = "output"))){
+validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "inputs") || (key0 === "trans_template_ids")) || (key0 === "av_parameters")) || (key0 === "output")) || (key0 === "image_watermark_settings"))){
+validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.inputs !== undefined){
+let data0 = data.inputs;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((data1.bucket === undefined) && (missing1 = "bucket")) || ((data1.location === undefined) && (missing1 = "location"))) || ((data1.object === undefined) && (missing1 = "object"))){
+validate54.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs7 = errors;
+for(const key1 in data1){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate54.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data1.bucket !== undefined){
+let data2 = data1.bucket;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate54.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.location !== undefined){
+let data3 = data1.location;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate54.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.object !== undefined){
+let data4 = data1.object;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate54.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.file_name !== undefined){
+const _errs14 = errors;
+if(typeof data1.file_name !== "string"){
+validate54.errors = [{instancePath:instancePath+"/inputs/" + i0+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trans_template_ids !== undefined){
+let data6 = data.trans_template_ids;
+const _errs16 = errors;
+if(errors === _errs16){
+if(Array.isArray(data6)){
+var valid4 = true;
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+let data7 = data6[i1];
+const _errs18 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate54.errors = [{instancePath:instancePath+"/trans_template_ids/" + i1,schemaPath:"#/properties/trans_template_ids/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs18 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/trans_template_ids",schemaPath:"#/properties/trans_template_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.av_parameters !== undefined){
+let data8 = data.av_parameters;
+const _errs20 = errors;
+if(errors === _errs20){
+if(Array.isArray(data8)){
+var valid5 = true;
+const len2 = data8.length;
+for(let i2=0; i2<len2; i2++){
+const _errs22 = errors;
+if(!(validate28(data8[i2], {instancePath:instancePath+"/av_parameters/" + i2,parentData:data8,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs22 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/av_parameters",schemaPath:"#/properties/av_parameters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data10 = data.output;
+const _errs23 = errors;
+const _errs24 = errors;
+if(errors === _errs24){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing2;
+if((((data10.bucket === undefined) && (missing2 = "bucket")) || ((data10.location === undefined) && (missing2 = "location"))) || ((data10.object === undefined) && (missing2 = "object"))){
+validate54.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs26 = errors;
+for(const key2 in data10){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate54.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs26 === errors){
+if(data10.bucket !== undefined){
+let data11 = data10.bucket;
+const _errs27 = errors;
+if(errors === _errs27){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate54.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs27 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data10.location !== undefined){
+let data12 = data10.location;
+const _errs29 = errors;
+if(errors === _errs29){
+if(typeof data12 === "string"){
+if(func1(data12) < 1){
+validate54.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs29 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data10.object !== undefined){
+let data13 = data10.object;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data13 === "string"){
+if(func1(data13) < 1){
+validate54.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs31 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data10.file_name !== undefined){
+const _errs33 = errors;
+if(typeof data10.file_name !== "string"){
+validate54.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs33 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image_watermark_settings !== undefined){
+let data15 = data.image_watermark_settings;
+const _errs35 = errors;
+if(errors === _errs35){
+if(Array.isArray(data15)){
+var valid8 = true;
+const len3 = data15.length;
+for(let i3=0; i3<len3; i3++){
+const _errs37 = errors;
+if(!(validate56(data15[i3], {instancePath:instancePath+"/image_watermark_settings/" + i3,parentData:data15,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
+}
+var valid8 = _errs37 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate54.errors = [{instancePath:instancePath+"/image_watermark_settings",schemaPath:"#/properties/image_watermark_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate54.errors = vErrors;
+return errors === 0;
+}
+validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema122 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","description":"The files to join, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}}}};
+
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate59.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "inputs")){
+validate59.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.inputs !== undefined){
+let data0 = data.inputs;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing0;
+if((((data1.bucket === undefined) && (missing0 = "bucket")) || ((data1.location === undefined) && (missing0 = "location"))) || ((data1.object === undefined) && (missing0 = "object"))){
+validate59.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs7 = errors;
+for(const key1 in data1){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate59.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data1.bucket !== undefined){
+let data2 = data1.bucket;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate59.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/inputs/" + i0+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.location !== undefined){
+let data3 = data1.location;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate59.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/inputs/" + i0+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.object !== undefined){
+let data4 = data1.object;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate59.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/inputs/" + i0+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.file_name !== undefined){
+const _errs14 = errors;
+if(typeof data1.file_name !== "string"){
+validate59.errors = [{instancePath:instancePath+"/inputs/" + i0+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/inputs/" + i0,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate59.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate59.errors = vErrors;
+return errors === 0;
+}
+validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema124 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/InputSetting"}},"layout":{"$ref":"#/components/schemas/MixInfoLayout"}}};
+const schema125 = {"type":"object","additionalProperties":false,"required":["input","pane_id"],"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"pane_id":{"type":"string","description":"An integer as a string, matched against the layout's panes."},"audio_policy":{"type":"string","enum":["DISCARD","RESERVE"],"description":"DISCARD when absent; several RESERVE inputs are mixed."}}};
+
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate62.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.input === undefined) && (missing0 = "input")) || ((data.pane_id === undefined) && (missing0 = "pane_id"))){
+validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "input") || (key0 === "pane_id")) || (key0 === "audio_policy"))){
+validate62.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.input !== undefined){
+let data0 = data.input;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((((data0.bucket === undefined) && (missing1 = "bucket")) || ((data0.location === undefined) && (missing1 = "location"))) || ((data0.object === undefined) && (missing1 = "object"))){
+validate62.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs5 = errors;
+for(const key1 in data0){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate62.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs5 === errors){
+if(data0.bucket !== undefined){
+let data1 = data0.bucket;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+validate62.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.location !== undefined){
+let data2 = data0.location;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate62.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.object !== undefined){
+let data3 = data0.object;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate62.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.file_name !== undefined){
+const _errs12 = errors;
+if(typeof data0.file_name !== "string"){
+validate62.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.pane_id !== undefined){
+const _errs14 = errors;
+if(typeof data.pane_id !== "string"){
+validate62.errors = [{instancePath:instancePath+"/pane_id",schemaPath:"#/properties/pane_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audio_policy !== undefined){
+let data6 = data.audio_policy;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+validate62.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data6 === "DISCARD") || (data6 === "RESERVE"))){
+validate62.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/enum",keyword:"enum",params:{allowedValues: schema125.properties.audio_policy.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate62.errors = vErrors;
+return errors === 0;
+}
+validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema127 = {"type":"object","additionalProperties":false,"required":["panes"],"properties":{"panes":{"type":"array","items":{"$ref":"#/components/schemas/PaneSetting"}}}};
+const schema128 = {"type":"object","description":"One pane of a mix; the numbers are decimals in (0,1) written as strings, from the bottom-left corner.","additionalProperties":false,"required":["pane_id","x","y","width","height"],"properties":{"pane_id":{"type":"string"},"x":{"type":"string","description":"Share of the output width."},"y":{"type":"string","description":"Share of the output height."},"width":{"type":"string","description":"Share of the output width."},"height":{"type":"string","description":"Share of the output height."}}};
+
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate64.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.panes === undefined) && (missing0 = "panes")){
+validate64.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "panes")){
+validate64.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.panes !== undefined){
+let data0 = data.panes;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((((data1.pane_id === undefined) && (missing1 = "pane_id")) || ((data1.x === undefined) && (missing1 = "x"))) || ((data1.y === undefined) && (missing1 = "y"))) || ((data1.width === undefined) && (missing1 = "width"))) || ((data1.height === undefined) && (missing1 = "height"))){
+validate64.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs7 = errors;
+for(const key1 in data1){
+if(!(((((key1 === "pane_id") || (key1 === "x")) || (key1 === "y")) || (key1 === "width")) || (key1 === "height"))){
+validate64.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data1.pane_id !== undefined){
+const _errs8 = errors;
+if(typeof data1.pane_id !== "string"){
+validate64.errors = [{instancePath:instancePath+"/panes/" + i0+"/pane_id",schemaPath:"#/components/schemas/PaneSetting/properties/pane_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.x !== undefined){
+const _errs10 = errors;
+if(typeof data1.x !== "string"){
+validate64.errors = [{instancePath:instancePath+"/panes/" + i0+"/x",schemaPath:"#/components/schemas/PaneSetting/properties/x/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.y !== undefined){
+const _errs12 = errors;
+if(typeof data1.y !== "string"){
+validate64.errors = [{instancePath:instancePath+"/panes/" + i0+"/y",schemaPath:"#/components/schemas/PaneSetting/properties/y/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.width !== undefined){
+const _errs14 = errors;
+if(typeof data1.width !== "string"){
+validate64.errors = [{instancePath:instancePath+"/panes/" + i0+"/width",schemaPath:"#/components/schemas/PaneSetting/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.height !== undefined){
+const _errs16 = errors;
+if(typeof data1.height !== "string"){
+validate64.errors = [{instancePath:instancePath+"/panes/" + i0+"/height",schemaPath:"#/components/schemas/PaneSetting/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/panes/" + i0,schemaPath:"#/components/schemas/PaneSetting/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate64.errors = [{instancePath:instancePath+"/panes",schemaPath:"#/properties/panes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate64.errors = vErrors;
+return errors === 0;
+}
+validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate61.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "inputs") || (key0 === "layout"))){
+validate61.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.inputs !== undefined){
+let data0 = data.inputs;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate62(data0[i0], {instancePath:instancePath+"/inputs/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate61.errors = [{instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.layout !== undefined){
+const _errs5 = errors;
+if(!(validate64(data.layout, {instancePath:instancePath+"/layout",parentData:data,parentDataProperty:"layout",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate61.errors = vErrors;
+return errors === 0;
+}
+validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema130 = {"type":"object","additionalProperties":false,"properties":{"format":{"type":"string","description":"Output container of a clip or concatenation."},"video":{"$ref":"#/components/schemas/EditVideoInfo"},"audio":{"$ref":"#/components/schemas/EditAudioInfo"},"hls":{"$ref":"#/components/schemas/EditHlsInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema131 = {"type":"object","additionalProperties":false,"properties":{"reference":{"type":"string","enum":["MAX","MIN","CUSTOM","SHORT_HEIGHT_SHORT_WIDTH"],"description":"The largest or smallest input resolution, the fields below (CUSTOM), or SHORT_HEIGHT_SHORT_WIDTH (the only one for MIX)."},"width":{"type":"integer"},"height":{"type":"integer"},"codec":{"type":"string"},"bitrate":{"type":"integer","description":"bit/s"},"frame_rate":{"type":"integer"}}};
+const schema132 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string","enum":["AAC","HEAAC","MP3"]},"bitrate":{"type":"integer","description":"bit/s"},"sample":{"type":"integer","description":"Hz"},"channels":{"type":"string","description":"A string, as the SDK model says."}}};
+const schema133 = {"type":"object","additionalProperties":false,"properties":{"interval":{"type":"integer","description":"Segment length, seconds."}}};
+
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate67.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "format") || (key0 === "video")) || (key0 === "audio")) || (key0 === "hls")) || (key0 === "output"))){
+validate67.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.format !== undefined){
+const _errs2 = errors;
+if(typeof data.format !== "string"){
+validate67.errors = [{instancePath:instancePath+"/format",schemaPath:"#/properties/format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.video !== undefined){
+let data1 = data.video;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+const _errs7 = errors;
+for(const key1 in data1){
+if(!((((((key1 === "reference") || (key1 === "width")) || (key1 === "height")) || (key1 === "codec")) || (key1 === "bitrate")) || (key1 === "frame_rate"))){
+validate67.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/EditVideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs7 === errors){
+if(data1.reference !== undefined){
+let data2 = data1.reference;
+const _errs8 = errors;
+if(typeof data2 !== "string"){
+validate67.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data2 === "MAX") || (data2 === "MIN")) || (data2 === "CUSTOM")) || (data2 === "SHORT_HEIGHT_SHORT_WIDTH"))){
+validate67.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/enum",keyword:"enum",params:{allowedValues: schema131.properties.reference.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.width !== undefined){
+let data3 = data1.width;
+const _errs10 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate67.errors = [{instancePath:instancePath+"/video/width",schemaPath:"#/components/schemas/EditVideoInfo/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.height !== undefined){
+let data4 = data1.height;
+const _errs12 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate67.errors = [{instancePath:instancePath+"/video/height",schemaPath:"#/components/schemas/EditVideoInfo/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.codec !== undefined){
+const _errs14 = errors;
+if(typeof data1.codec !== "string"){
+validate67.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/EditVideoInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.bitrate !== undefined){
+let data6 = data1.bitrate;
+const _errs16 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate67.errors = [{instancePath:instancePath+"/video/bitrate",schemaPath:"#/components/schemas/EditVideoInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.frame_rate !== undefined){
+let data7 = data1.frame_rate;
+const _errs18 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate67.errors = [{instancePath:instancePath+"/video/frame_rate",schemaPath:"#/components/schemas/EditVideoInfo/properties/frame_rate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/EditVideoInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.audio !== undefined){
+let data8 = data.audio;
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+const _errs23 = errors;
+for(const key2 in data8){
+if(!((((key2 === "codec") || (key2 === "bitrate")) || (key2 === "sample")) || (key2 === "channels"))){
+validate67.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/EditAudioInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs23 === errors){
+if(data8.codec !== undefined){
+let data9 = data8.codec;
+const _errs24 = errors;
+if(typeof data9 !== "string"){
+validate67.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data9 === "AAC") || (data9 === "HEAAC")) || (data9 === "MP3"))){
+validate67.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/enum",keyword:"enum",params:{allowedValues: schema132.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid4 = _errs24 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.bitrate !== undefined){
+let data10 = data8.bitrate;
+const _errs26 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate67.errors = [{instancePath:instancePath+"/audio/bitrate",schemaPath:"#/components/schemas/EditAudioInfo/properties/bitrate/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs26 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.sample !== undefined){
+let data11 = data8.sample;
+const _errs28 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate67.errors = [{instancePath:instancePath+"/audio/sample",schemaPath:"#/components/schemas/EditAudioInfo/properties/sample/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs28 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.channels !== undefined){
+const _errs30 = errors;
+if(typeof data8.channels !== "string"){
+validate67.errors = [{instancePath:instancePath+"/audio/channels",schemaPath:"#/components/schemas/EditAudioInfo/properties/channels/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs30 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/components/schemas/EditAudioInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hls !== undefined){
+let data13 = data.hls;
+const _errs32 = errors;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+const _errs35 = errors;
+for(const key3 in data13){
+if(!(key3 === "interval")){
+validate67.errors = [{instancePath:instancePath+"/hls",schemaPath:"#/components/schemas/EditHlsInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs35 === errors){
+if(data13.interval !== undefined){
+let data14 = data13.interval;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate67.errors = [{instancePath:instancePath+"/hls/interval",schemaPath:"#/components/schemas/EditHlsInfo/properties/interval/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/hls",schemaPath:"#/components/schemas/EditHlsInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data15 = data.output;
+const _errs38 = errors;
+const _errs39 = errors;
+if(errors === _errs39){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+let missing0;
+if((((data15.bucket === undefined) && (missing0 = "bucket")) || ((data15.location === undefined) && (missing0 = "location"))) || ((data15.object === undefined) && (missing0 = "object"))){
+validate67.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs41 = errors;
+for(const key4 in data15){
+if(!((((key4 === "bucket") || (key4 === "location")) || (key4 === "object")) || (key4 === "file_name"))){
+validate67.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs41 === errors){
+if(data15.bucket !== undefined){
+let data16 = data15.bucket;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate67.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs42 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data15.location !== undefined){
+let data17 = data15.location;
+const _errs44 = errors;
+if(errors === _errs44){
+if(typeof data17 === "string"){
+if(func1(data17) < 1){
+validate67.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs44 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data15.object !== undefined){
+let data18 = data15.object;
+const _errs46 = errors;
+if(errors === _errs46){
+if(typeof data18 === "string"){
+if(func1(data18) < 1){
+validate67.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs46 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data15.file_name !== undefined){
+const _errs48 = errors;
+if(typeof data15.file_name !== "string"){
+validate67.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs48 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate67.errors = vErrors;
+return errors === 0;
+}
+validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema135 = {"type":"object","additionalProperties":false,"required":["output"],"properties":{"timeline_start":{"type":"string","description":"Cut start in `input`, seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Cut end in `input`, seconds; negative counts from the end."},"trans_template_id":{"type":"integer"},"av_parameter":{"$ref":"#/components/schemas/AvParameters"},"mosaics":{"type":"array","items":{"$ref":"#/components/schemas/MosaicInfo"}},"image_watermarks":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"heads":{"type":"array","description":"Files put before `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"tails":{"type":"array","description":"Files put after `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema136 = {"type":"object","description":"A blurred box, from the top-left corner.","additionalProperties":false,"required":["width","height"],"properties":{"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"dx":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"dy":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"width":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."},"height":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."}}};
+
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate70.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.output === undefined) && (missing0 = "output")){
+validate70.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema135.properties, key0))){
+validate70.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.timeline_start !== undefined){
+const _errs2 = errors;
+if(typeof data.timeline_start !== "string"){
+validate70.errors = [{instancePath:instancePath+"/timeline_start",schemaPath:"#/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeline_end !== undefined){
+const _errs4 = errors;
+if(typeof data.timeline_end !== "string"){
+validate70.errors = [{instancePath:instancePath+"/timeline_end",schemaPath:"#/properties/timeline_end/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.trans_template_id !== undefined){
+let data2 = data.trans_template_id;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate70.errors = [{instancePath:instancePath+"/trans_template_id",schemaPath:"#/properties/trans_template_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.av_parameter !== undefined){
+const _errs8 = errors;
+if(!(validate28(data.av_parameter, {instancePath:instancePath+"/av_parameter",parentData:data,parentDataProperty:"av_parameter",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mosaics !== undefined){
+let data4 = data.mosaics;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data4)){
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+const _errs11 = errors;
+const _errs12 = errors;
+if(errors === _errs12){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing1;
+if(((data5.width === undefined) && (missing1 = "width")) || ((data5.height === undefined) && (missing1 = "height"))){
+validate70.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs14 = errors;
+for(const key1 in data5){
+if(!((((((key1 === "timeline_start") || (key1 === "timeline_duration")) || (key1 === "dx")) || (key1 === "dy")) || (key1 === "width")) || (key1 === "height"))){
+validate70.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs14 === errors){
+if(data5.timeline_start !== undefined){
+const _errs15 = errors;
+if(typeof data5.timeline_start !== "string"){
+validate70.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/timeline_start",schemaPath:"#/components/schemas/MosaicInfo/properties/timeline_start/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.timeline_duration !== undefined){
+const _errs17 = errors;
+if(typeof data5.timeline_duration !== "string"){
+validate70.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/timeline_duration",schemaPath:"#/components/schemas/MosaicInfo/properties/timeline_duration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.dx !== undefined){
+const _errs19 = errors;
+if(typeof data5.dx !== "string"){
+validate70.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/dx",schemaPath:"#/components/schemas/MosaicInfo/properties/dx/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.dy !== undefined){
+const _errs21 = errors;
+if(typeof data5.dy !== "string"){
+validate70.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/dy",schemaPath:"#/components/schemas/MosaicInfo/properties/dy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.width !== undefined){
+const _errs23 = errors;
+if(typeof data5.width !== "string"){
+validate70.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/width",schemaPath:"#/components/schemas/MosaicInfo/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.height !== undefined){
+const _errs25 = errors;
+if(typeof data5.height !== "string"){
+validate70.errors = [{instancePath:instancePath+"/mosaics/" + i0+"/height",schemaPath:"#/components/schemas/MosaicInfo/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/mosaics/" + i0,schemaPath:"#/components/schemas/MosaicInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs11 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/mosaics",schemaPath:"#/properties/mosaics/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image_watermarks !== undefined){
+let data12 = data.image_watermarks;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data12)){
+var valid4 = true;
+const len1 = data12.length;
+for(let i1=0; i1<len1; i1++){
+const _errs29 = errors;
+if(!(validate56(data12[i1], {instancePath:instancePath+"/image_watermarks/" + i1,parentData:data12,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
+}
+var valid4 = _errs29 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/image_watermarks",schemaPath:"#/properties/image_watermarks/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.heads !== undefined){
+let data14 = data.heads;
+const _errs30 = errors;
+if(errors === _errs30){
+if(Array.isArray(data14)){
+var valid5 = true;
+const len2 = data14.length;
+for(let i2=0; i2<len2; i2++){
+let data15 = data14[i2];
+const _errs32 = errors;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+let missing2;
+if((((data15.bucket === undefined) && (missing2 = "bucket")) || ((data15.location === undefined) && (missing2 = "location"))) || ((data15.object === undefined) && (missing2 = "object"))){
+validate70.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs35 = errors;
+for(const key2 in data15){
+if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
+validate70.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs35 === errors){
+if(data15.bucket !== undefined){
+let data16 = data15.bucket;
+const _errs36 = errors;
+if(errors === _errs36){
+if(typeof data16 === "string"){
+if(func1(data16) < 1){
+validate70.errors = [{instancePath:instancePath+"/heads/" + i2+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/heads/" + i2+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs36 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.location !== undefined){
+let data17 = data15.location;
+const _errs38 = errors;
+if(errors === _errs38){
+if(typeof data17 === "string"){
+if(func1(data17) < 1){
+validate70.errors = [{instancePath:instancePath+"/heads/" + i2+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/heads/" + i2+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs38 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.object !== undefined){
+let data18 = data15.object;
+const _errs40 = errors;
+if(errors === _errs40){
+if(typeof data18 === "string"){
+if(func1(data18) < 1){
+validate70.errors = [{instancePath:instancePath+"/heads/" + i2+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/heads/" + i2+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid7 = _errs40 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.file_name !== undefined){
+const _errs42 = errors;
+if(typeof data15.file_name !== "string"){
+validate70.errors = [{instancePath:instancePath+"/heads/" + i2+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs42 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/heads/" + i2,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs32 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/heads",schemaPath:"#/properties/heads/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tails !== undefined){
+let data20 = data.tails;
+const _errs44 = errors;
+if(errors === _errs44){
+if(Array.isArray(data20)){
+var valid8 = true;
+const len3 = data20.length;
+for(let i3=0; i3<len3; i3++){
+let data21 = data20[i3];
+const _errs46 = errors;
+const _errs47 = errors;
+if(errors === _errs47){
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+let missing3;
+if((((data21.bucket === undefined) && (missing3 = "bucket")) || ((data21.location === undefined) && (missing3 = "location"))) || ((data21.object === undefined) && (missing3 = "object"))){
+validate70.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs49 = errors;
+for(const key3 in data21){
+if(!((((key3 === "bucket") || (key3 === "location")) || (key3 === "object")) || (key3 === "file_name"))){
+validate70.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs49 === errors){
+if(data21.bucket !== undefined){
+let data22 = data21.bucket;
+const _errs50 = errors;
+if(errors === _errs50){
+if(typeof data22 === "string"){
+if(func1(data22) < 1){
+validate70.errors = [{instancePath:instancePath+"/tails/" + i3+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/tails/" + i3+"/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs50 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data21.location !== undefined){
+let data23 = data21.location;
+const _errs52 = errors;
+if(errors === _errs52){
+if(typeof data23 === "string"){
+if(func1(data23) < 1){
+validate70.errors = [{instancePath:instancePath+"/tails/" + i3+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/tails/" + i3+"/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs52 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data21.object !== undefined){
+let data24 = data21.object;
+const _errs54 = errors;
+if(errors === _errs54){
+if(typeof data24 === "string"){
+if(func1(data24) < 1){
+validate70.errors = [{instancePath:instancePath+"/tails/" + i3+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/tails/" + i3+"/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid10 = _errs54 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data21.file_name !== undefined){
+const _errs56 = errors;
+if(typeof data21.file_name !== "string"){
+validate70.errors = [{instancePath:instancePath+"/tails/" + i3+"/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs56 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/tails/" + i3,schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid8 = _errs46 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/tails",schemaPath:"#/properties/tails/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output !== undefined){
+let data26 = data.output;
+const _errs58 = errors;
+const _errs59 = errors;
+if(errors === _errs59){
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+let missing4;
+if((((data26.bucket === undefined) && (missing4 = "bucket")) || ((data26.location === undefined) && (missing4 = "location"))) || ((data26.object === undefined) && (missing4 = "object"))){
+validate70.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+const _errs61 = errors;
+for(const key4 in data26){
+if(!((((key4 === "bucket") || (key4 === "location")) || (key4 === "object")) || (key4 === "file_name"))){
+validate70.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs61 === errors){
+if(data26.bucket !== undefined){
+let data27 = data26.bucket;
+const _errs62 = errors;
+if(errors === _errs62){
+if(typeof data27 === "string"){
+if(func1(data27) < 1){
+validate70.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid12 = _errs62 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data26.location !== undefined){
+let data28 = data26.location;
+const _errs64 = errors;
+if(errors === _errs64){
+if(typeof data28 === "string"){
+if(func1(data28) < 1){
+validate70.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid12 = _errs64 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data26.object !== undefined){
+let data29 = data26.object;
+const _errs66 = errors;
+if(errors === _errs66){
+if(typeof data29 === "string"){
+if(func1(data29) < 1){
+validate70.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid12 = _errs66 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data26.file_name !== undefined){
+const _errs68 = errors;
+if(typeof data26.file_name !== "string"){
+validate70.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs68 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs58 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate70.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate70.errors = vErrors;
+return errors === 0;
+}
+validate70.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate51.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema114.properties, key0))){
+validate51.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.edit_type !== undefined){
+let data0 = data.edit_type;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate51.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data1 === "CLIP") || (data1 === "CONCAT")) || (data1 === "CONCATS")) || (data1 === "MIX"))){
+validate51.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema114.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/edit_type",schemaPath:"#/properties/edit_type/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.clips !== undefined){
+let data2 = data.clips;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data2)){
+var valid2 = true;
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+const _errs8 = errors;
+if(!(validate52(data2[i1], {instancePath:instancePath+"/clips/" + i1,parentData:data2,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/clips",schemaPath:"#/properties/clips/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concats !== undefined){
+let data4 = data.concats;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data4)){
+var valid3 = true;
+const len2 = data4.length;
+for(let i2=0; i2<len2; i2++){
+const _errs11 = errors;
+if(!(validate54(data4[i2], {instancePath:instancePath+"/concats/" + i2,parentData:data4,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs11 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/concats",schemaPath:"#/properties/concats/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concat !== undefined){
+const _errs12 = errors;
+if(!(validate59(data.concat, {instancePath:instancePath+"/concat",parentData:data,parentDataProperty:"concat",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mix !== undefined){
+const _errs13 = errors;
+if(!(validate61(data.mix, {instancePath:instancePath+"/mix",parentData:data,parentDataProperty:"mix",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.input !== undefined){
+let data8 = data.input;
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing0;
+if((((data8.bucket === undefined) && (missing0 = "bucket")) || ((data8.location === undefined) && (missing0 = "location"))) || ((data8.object === undefined) && (missing0 = "object"))){
+validate51.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs17 = errors;
+for(const key1 in data8){
+if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
+validate51.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs17 === errors){
+if(data8.bucket !== undefined){
+let data9 = data8.bucket;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate51.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.location !== undefined){
+let data10 = data8.location;
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data10 === "string"){
+if(func1(data10) < 1){
+validate51.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs20 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.object !== undefined){
+let data11 = data8.object;
+const _errs22 = errors;
+if(errors === _errs22){
+if(typeof data11 === "string"){
+if(func1(data11) < 1){
+validate51.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid5 = _errs22 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data8.file_name !== undefined){
+const _errs24 = errors;
+if(typeof data8.file_name !== "string"){
+validate51.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs24 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.output_setting !== undefined){
+const _errs26 = errors;
+if(!(validate67(data.output_setting, {instancePath:instancePath+"/output_setting",parentData:data,parentDataProperty:"output_setting",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image_watermark_settings !== undefined){
+let data14 = data.image_watermark_settings;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data14)){
+var valid6 = true;
+const len3 = data14.length;
+for(let i3=0; i3<len3; i3++){
+const _errs29 = errors;
+if(!(validate56(data14[i3], {instancePath:instancePath+"/image_watermark_settings/" + i3,parentData:data14,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
+}
+var valid6 = _errs29 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/image_watermark_settings",schemaPath:"#/properties/image_watermark_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.edit_settings !== undefined){
+let data16 = data.edit_settings;
+const _errs30 = errors;
+if(errors === _errs30){
+if(Array.isArray(data16)){
+var valid7 = true;
+const len4 = data16.length;
+for(let i4=0; i4<len4; i4++){
+const _errs32 = errors;
+if(!(validate70(data16[i4], {instancePath:instancePath+"/edit_settings/" + i4,parentData:data16,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+var valid7 = _errs32 === errors;
+if(!valid7){
+break;
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/edit_settings",schemaPath:"#/properties/edit_settings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_data !== undefined){
+let data18 = data.user_data;
+const _errs33 = errors;
+const _errs34 = errors;
+if(errors === _errs34){
+if(typeof data18 === "string"){
+if(func1(data18) > 1024){
+validate51.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/components/schemas/UserData/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/components/schemas/UserData/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate51.errors = vErrors;
+return errors === 0;
+}
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema141 = {"type":"object","description":"One output of an editing job.","additionalProperties":false,"properties":{"output_file_name":{"type":"string"},"exec_description":{"type":"string"},"meta_data":{"$ref":"#/components/schemas/SourceInfo"}}};
+
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate75.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "output_file_name") || (key0 === "exec_description")) || (key0 === "meta_data"))){
+validate75.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.output_file_name !== undefined){
+const _errs2 = errors;
+if(typeof data.output_file_name !== "string"){
+validate75.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.exec_description !== undefined){
+const _errs4 = errors;
+if(typeof data.exec_description !== "string"){
+validate75.errors = [{instancePath:instancePath+"/exec_description",schemaPath:"#/properties/exec_description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.meta_data !== undefined){
+const _errs6 = errors;
+if(!(validate19(data.meta_data, {instancePath:instancePath+"/meta_data",parentData:data,parentDataProperty:"meta_data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate75.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate75.errors = vErrors;
+return errors === 0;
+}
+validate75.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate50.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))) || ((data.job_id === undefined) && (missing0 = "job_id"))){
+validate50.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema107.properties, key0))){
+validate50.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.task_id !== undefined){
+let data0 = data.task_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data0 === "string"){
+if(func1(data0) > 64){
+validate50.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+return false;
+}
+else {
+if(func1(data0) < 1){
+validate50.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+}
+else {
+validate50.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data1 = data.status;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+validate50.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
+validate50.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema107.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data2 = data.create_time;
+const _errs7 = errors;
+const _errs8 = errors;
+if(errors === _errs8){
+if(errors === _errs8){
+if(typeof data2 === "string"){
+if(!pattern2.test(data2)){
+validate50.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data2))){
+validate50.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate50.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.start_time !== undefined){
 let data3 = data.start_time;
 const _errs10 = errors;
@@ -12406,18 +13129,18 @@ if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(!pattern2.test(data3)){
-validate44.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate50.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data3))){
-validate44.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate50.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate44.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12436,18 +13159,18 @@ if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data4 === "string"){
 if(!pattern2.test(data4)){
-validate44.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate50.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data4))){
-validate44.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate50.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate44.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12461,7 +13184,7 @@ if(valid0){
 if(data.error_code !== undefined){
 const _errs16 = errors;
 if(typeof data.error_code !== "string"){
-validate44.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/error_code",schemaPath:"#/properties/error_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -12473,7 +13196,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs18 = errors;
 if(typeof data.description !== "string"){
-validate44.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -12485,7 +13208,7 @@ if(valid0){
 if(data.user_data !== undefined){
 const _errs20 = errors;
 if(typeof data.user_data !== "string"){
-validate44.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/user_data",schemaPath:"#/properties/user_data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -12501,18 +13224,18 @@ const _errs23 = errors;
 if(errors === _errs23){
 if(typeof data8 === "string"){
 if(func1(data8) > 64){
-validate44.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate50.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func1(data8) < 1){
-validate44.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate50.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate44.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/job_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12533,11 +13256,11 @@ for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 const _errs27 = errors;
 if(typeof data10 !== "string"){
-validate44.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((((data10 === "CLIP") || (data10 === "CONCAT")) || (data10 === "CONCATS")) || (data10 === "MIX"))){
-validate44.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema97.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
+validate50.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema107.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid6 = _errs27 === errors;
@@ -12547,7 +13270,7 @@ break;
 }
 }
 else {
-validate44.errors = [{instancePath:instancePath+"/edit_type",schemaPath:"#/properties/edit_type/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate50.errors = [{instancePath:instancePath+"/edit_type",schemaPath:"#/properties/edit_type/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12565,14 +13288,14 @@ if(errors === _errs30){
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
 let missing1;
 if((((data11.bucket === undefined) && (missing1 = "bucket")) || ((data11.location === undefined) && (missing1 = "location"))) || ((data11.object === undefined) && (missing1 = "object"))){
-validate44.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate50.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs32 = errors;
 for(const key1 in data11){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate44.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate50.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -12584,12 +13307,12 @@ const _errs33 = errors;
 if(errors === _errs33){
 if(typeof data12 === "string"){
 if(func1(data12) < 1){
-validate44.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate50.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate44.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12605,12 +13328,12 @@ const _errs35 = errors;
 if(errors === _errs35){
 if(typeof data13 === "string"){
 if(func1(data13) < 1){
-validate44.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate50.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate44.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12626,12 +13349,12 @@ const _errs37 = errors;
 if(errors === _errs37){
 if(typeof data14 === "string"){
 if(func1(data14) < 1){
-validate44.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate50.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate44.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12644,7 +13367,7 @@ if(valid8){
 if(data11.file_name !== undefined){
 const _errs39 = errors;
 if(typeof data11.file_name !== "string"){
-validate44.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs39 === errors;
@@ -12659,7 +13382,7 @@ var valid8 = true;
 }
 }
 else {
-validate44.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate50.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -12671,8 +13394,8 @@ var valid0 = true;
 if(valid0){
 if(data.edit_task_req !== undefined){
 const _errs41 = errors;
-if(!(validate45(data.edit_task_req, {instancePath:instancePath+"/edit_task_req",parentData:data,parentDataProperty:"edit_task_req",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+if(!(validate51(data.edit_task_req, {instancePath:instancePath+"/edit_task_req",parentData:data,parentDataProperty:"edit_task_req",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs41 === errors;
@@ -12690,8 +13413,8 @@ var valid9 = true;
 const len1 = data17.length;
 for(let i1=0; i1<len1; i1++){
 const _errs44 = errors;
-if(!(validate69(data17[i1], {instancePath:instancePath+"/output_file_info/" + i1,parentData:data17,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+if(!(validate75(data17[i1], {instancePath:instancePath+"/output_file_info/" + i1,parentData:data17,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 var valid9 = _errs44 === errors;
@@ -12701,7 +13424,7 @@ break;
 }
 }
 else {
-validate44.errors = [{instancePath:instancePath+"/output_file_info",schemaPath:"#/properties/output_file_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate50.errors = [{instancePath:instancePath+"/output_file_info",schemaPath:"#/properties/output_file_info/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12726,21 +13449,21 @@ var valid0 = true;
 }
 }
 else {
-validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate44.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema132 = {"type":"object","description":"One media process (enhancement) task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_file_name":{"type":"array","items":{"type":"string"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema142 = {"type":"object","description":"One media process (enhancement) task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_file_name":{"type":"array","items":{"type":"string"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate73.evaluated;
+const evaluated0 = validate79.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12751,14 +13474,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.task_id === undefined) && (missing0 = "task_id")) || ((data.status === undefined) && (missing0 = "status"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
-validate73.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate79.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "task_id") || (key0 === "status")) || (key0 === "create_time")) || (key0 === "end_time")) || (key0 === "output")) || (key0 === "description")) || (key0 === "output_file_name")) || (key0 === "input"))){
-validate73.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate79.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -12771,18 +13494,18 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(typeof data0 === "string"){
 if(func1(data0) > 64){
-validate73.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
+validate79.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"}];
 return false;
 }
 else {
 if(func1(data0) < 1){
-validate73.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate79.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/task_id",schemaPath:"#/components/schemas/TaskId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12796,11 +13519,11 @@ if(data.status !== undefined){
 let data1 = data.status;
 const _errs5 = errors;
 if(typeof data1 !== "string"){
-validate73.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate73.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema132.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate79.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema142.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -12817,18 +13540,18 @@ if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
 if(!pattern2.test(data2)){
-validate73.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate79.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data2))){
-validate73.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate79.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12847,18 +13570,18 @@ if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
 if(!pattern2.test(data3)){
-validate73.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+validate79.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
 else {
 if(!(formats2.validate(data3))){
-validate73.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+validate79.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
 return false;
 }
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12877,14 +13600,14 @@ if(errors === _errs14){
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing1;
 if((((data4.bucket === undefined) && (missing1 = "bucket")) || ((data4.location === undefined) && (missing1 = "location"))) || ((data4.object === undefined) && (missing1 = "object"))){
-validate73.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate79.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs16 = errors;
 for(const key1 in data4){
 if(!((((key1 === "bucket") || (key1 === "location")) || (key1 === "object")) || (key1 === "file_name"))){
-validate73.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate79.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -12896,12 +13619,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data5 === "string"){
 if(func1(data5) < 1){
-validate73.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate79.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/output/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12917,12 +13640,12 @@ const _errs19 = errors;
 if(errors === _errs19){
 if(typeof data6 === "string"){
 if(func1(data6) < 1){
-validate73.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate79.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/output/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12938,12 +13661,12 @@ const _errs21 = errors;
 if(errors === _errs21){
 if(typeof data7 === "string"){
 if(func1(data7) < 1){
-validate73.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate79.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/output/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -12956,7 +13679,7 @@ if(valid5){
 if(data4.file_name !== undefined){
 const _errs23 = errors;
 if(typeof data4.file_name !== "string"){
-validate73.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/output/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs23 === errors;
@@ -12971,7 +13694,7 @@ var valid5 = true;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate79.errors = [{instancePath:instancePath+"/output",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -12984,7 +13707,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs25 = errors;
 if(typeof data.description !== "string"){
-validate73.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -13003,7 +13726,7 @@ const len0 = data10.length;
 for(let i0=0; i0<len0; i0++){
 const _errs29 = errors;
 if(typeof data10[i0] !== "string"){
-validate73.errors = [{instancePath:instancePath+"/output_file_name/" + i0,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/output_file_name/" + i0,schemaPath:"#/properties/output_file_name/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid6 = _errs29 === errors;
@@ -13013,7 +13736,7 @@ break;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate79.errors = [{instancePath:instancePath+"/output_file_name",schemaPath:"#/properties/output_file_name/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13031,14 +13754,14 @@ if(errors === _errs32){
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 let missing2;
 if((((data12.bucket === undefined) && (missing2 = "bucket")) || ((data12.location === undefined) && (missing2 = "location"))) || ((data12.object === undefined) && (missing2 = "object"))){
-validate73.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate79.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs34 = errors;
 for(const key2 in data12){
 if(!((((key2 === "bucket") || (key2 === "location")) || (key2 === "object")) || (key2 === "file_name"))){
-validate73.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+validate79.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -13050,12 +13773,12 @@ const _errs35 = errors;
 if(errors === _errs35){
 if(typeof data13 === "string"){
 if(func1(data13) < 1){
-validate73.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate79.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/input/bucket",schemaPath:"#/components/schemas/ObsObjInfo/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -13071,12 +13794,12 @@ const _errs37 = errors;
 if(errors === _errs37){
 if(typeof data14 === "string"){
 if(func1(data14) < 1){
-validate73.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate79.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/input/location",schemaPath:"#/components/schemas/ObsObjInfo/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -13092,12 +13815,12 @@ const _errs39 = errors;
 if(errors === _errs39){
 if(typeof data15 === "string"){
 if(func1(data15) < 1){
-validate73.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate79.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/input/object",schemaPath:"#/components/schemas/ObsObjInfo/properties/object/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -13110,7 +13833,7 @@ if(valid8){
 if(data12.file_name !== undefined){
 const _errs41 = errors;
 if(typeof data12.file_name !== "string"){
-validate73.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/input/file_name",schemaPath:"#/components/schemas/ObsObjInfo/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid8 = _errs41 === errors;
@@ -13125,7 +13848,7 @@ var valid8 = true;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate79.errors = [{instancePath:instancePath+"/input",schemaPath:"#/components/schemas/ObsObjInfo/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13145,14 +13868,14 @@ var valid0 = true;
 }
 }
 else {
-validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate79.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate73.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
-validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -13689,11 +14412,29 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.notifications !== undefined){
+if(data.quality_enhance_templates !== undefined){
+let data28 = data.quality_enhance_templates;
 const _errs62 = errors;
-if(!(validate6(data.notifications, {instancePath:instancePath+"/notifications",parentData:data,parentDataProperty:"notifications",rootData,dynamicAnchors}))){
+if(errors === _errs62){
+if(Array.isArray(data28)){
+var valid12 = true;
+const len5 = data28.length;
+for(let i5=0; i5<len5; i5++){
+const _errs64 = errors;
+if(!(validate6(data28[i5], {instancePath:instancePath+"/quality_enhance_templates/" + i5,parentData:data28,parentDataProperty:i5,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
 errors = vErrors.length;
+}
+var valid12 = _errs64 === errors;
+if(!valid12){
+break;
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/quality_enhance_templates",schemaPath:"#/properties/quality_enhance_templates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
 }
 var valid0 = _errs62 === errors;
 }
@@ -13701,38 +14442,20 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.transcodings !== undefined){
-let data29 = data.transcodings;
-const _errs63 = errors;
-if(errors === _errs63){
-if(Array.isArray(data29)){
-var valid12 = true;
-const len5 = data29.length;
-for(let i5=0; i5<len5; i5++){
+if(data.notifications !== undefined){
 const _errs65 = errors;
-if(!(validate10(data29[i5], {instancePath:instancePath+"/transcodings/" + i5,parentData:data29,parentDataProperty:i5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+if(!(validate12(data.notifications, {instancePath:instancePath+"/notifications",parentData:data,parentDataProperty:"notifications",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
 errors = vErrors.length;
 }
-var valid12 = _errs65 === errors;
-if(!valid12){
-break;
-}
-}
-}
-else {
-validate0.errors = [{instancePath:instancePath+"/transcodings",schemaPath:"#/properties/transcodings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs63 === errors;
+var valid0 = _errs65 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.thumbnails !== undefined){
-let data31 = data.thumbnails;
+if(data.transcodings !== undefined){
+let data31 = data.transcodings;
 const _errs66 = errors;
 if(errors === _errs66){
 if(Array.isArray(data31)){
@@ -13740,8 +14463,8 @@ var valid13 = true;
 const len6 = data31.length;
 for(let i6=0; i6<len6; i6++){
 const _errs68 = errors;
-if(!(validate25(data31[i6], {instancePath:instancePath+"/thumbnails/" + i6,parentData:data31,parentDataProperty:i6,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate16(data31[i6], {instancePath:instancePath+"/transcodings/" + i6,parentData:data31,parentDataProperty:i6,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
 var valid13 = _errs68 === errors;
@@ -13751,7 +14474,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/thumbnails",schemaPath:"#/properties/thumbnails/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/transcodings",schemaPath:"#/properties/transcodings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13761,8 +14484,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data["animated-graphics"] !== undefined){
-let data33 = data["animated-graphics"];
+if(data.thumbnails !== undefined){
+let data33 = data.thumbnails;
 const _errs69 = errors;
 if(errors === _errs69){
 if(Array.isArray(data33)){
@@ -13770,8 +14493,8 @@ var valid14 = true;
 const len7 = data33.length;
 for(let i7=0; i7<len7; i7++){
 const _errs71 = errors;
-if(!(validate27(data33[i7], {instancePath:instancePath+"/animated-graphics/" + i7,parentData:data33,parentDataProperty:i7,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate31(data33[i7], {instancePath:instancePath+"/thumbnails/" + i7,parentData:data33,parentDataProperty:i7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 var valid14 = _errs71 === errors;
@@ -13781,7 +14504,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/animated-graphics",schemaPath:"#/properties/animated-graphics/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/thumbnails",schemaPath:"#/properties/thumbnails/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13791,8 +14514,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.encryptions !== undefined){
-let data35 = data.encryptions;
+if(data["animated-graphics"] !== undefined){
+let data35 = data["animated-graphics"];
 const _errs72 = errors;
 if(errors === _errs72){
 if(Array.isArray(data35)){
@@ -13800,8 +14523,8 @@ var valid15 = true;
 const len8 = data35.length;
 for(let i8=0; i8<len8; i8++){
 const _errs74 = errors;
-if(!(validate29(data35[i8], {instancePath:instancePath+"/encryptions/" + i8,parentData:data35,parentDataProperty:i8,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate33(data35[i8], {instancePath:instancePath+"/animated-graphics/" + i8,parentData:data35,parentDataProperty:i8,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var valid15 = _errs74 === errors;
@@ -13811,7 +14534,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/encryptions",schemaPath:"#/properties/encryptions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/animated-graphics",schemaPath:"#/properties/animated-graphics/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13821,8 +14544,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data["extract-metadata"] !== undefined){
-let data37 = data["extract-metadata"];
+if(data.encryptions !== undefined){
+let data37 = data.encryptions;
 const _errs75 = errors;
 if(errors === _errs75){
 if(Array.isArray(data37)){
@@ -13830,8 +14553,8 @@ var valid16 = true;
 const len9 = data37.length;
 for(let i9=0; i9<len9; i9++){
 const _errs77 = errors;
-if(!(validate31(data37[i9], {instancePath:instancePath+"/extract-metadata/" + i9,parentData:data37,parentDataProperty:i9,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+if(!(validate35(data37[i9], {instancePath:instancePath+"/encryptions/" + i9,parentData:data37,parentDataProperty:i9,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 var valid16 = _errs77 === errors;
@@ -13841,7 +14564,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/extract-metadata",schemaPath:"#/properties/extract-metadata/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/encryptions",schemaPath:"#/properties/encryptions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13851,8 +14574,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.remux !== undefined){
-let data39 = data.remux;
+if(data["extract-metadata"] !== undefined){
+let data39 = data["extract-metadata"];
 const _errs78 = errors;
 if(errors === _errs78){
 if(Array.isArray(data39)){
@@ -13860,8 +14583,8 @@ var valid17 = true;
 const len10 = data39.length;
 for(let i10=0; i10<len10; i10++){
 const _errs80 = errors;
-if(!(validate35(data39[i10], {instancePath:instancePath+"/remux/" + i10,parentData:data39,parentDataProperty:i10,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate37(data39[i10], {instancePath:instancePath+"/extract-metadata/" + i10,parentData:data39,parentDataProperty:i10,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 var valid17 = _errs80 === errors;
@@ -13871,7 +14594,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/remux",schemaPath:"#/properties/remux/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/extract-metadata",schemaPath:"#/properties/extract-metadata/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13881,8 +14604,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data["merge-channels"] !== undefined){
-let data41 = data["merge-channels"];
+if(data.remux !== undefined){
+let data41 = data.remux;
 const _errs81 = errors;
 if(errors === _errs81){
 if(Array.isArray(data41)){
@@ -13890,8 +14613,8 @@ var valid18 = true;
 const len11 = data41.length;
 for(let i11=0; i11<len11; i11++){
 const _errs83 = errors;
-if(!(validate38(data41[i11], {instancePath:instancePath+"/merge-channels/" + i11,parentData:data41,parentDataProperty:i11,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+if(!(validate41(data41[i11], {instancePath:instancePath+"/remux/" + i11,parentData:data41,parentDataProperty:i11,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 var valid18 = _errs83 === errors;
@@ -13901,7 +14624,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/merge-channels",schemaPath:"#/properties/merge-channels/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/remux",schemaPath:"#/properties/remux/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13911,8 +14634,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data["reset-tracks"] !== undefined){
-let data43 = data["reset-tracks"];
+if(data["merge-channels"] !== undefined){
+let data43 = data["merge-channels"];
 const _errs84 = errors;
 if(errors === _errs84){
 if(Array.isArray(data43)){
@@ -13920,8 +14643,8 @@ var valid19 = true;
 const len12 = data43.length;
 for(let i12=0; i12<len12; i12++){
 const _errs86 = errors;
-if(!(validate42(data43[i12], {instancePath:instancePath+"/reset-tracks/" + i12,parentData:data43,parentDataProperty:i12,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate44(data43[i12], {instancePath:instancePath+"/merge-channels/" + i12,parentData:data43,parentDataProperty:i12,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 var valid19 = _errs86 === errors;
@@ -13931,7 +14654,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/reset-tracks",schemaPath:"#/properties/reset-tracks/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/merge-channels",schemaPath:"#/properties/merge-channels/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13941,8 +14664,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data["editing-jobs"] !== undefined){
-let data45 = data["editing-jobs"];
+if(data["reset-tracks"] !== undefined){
+let data45 = data["reset-tracks"];
 const _errs87 = errors;
 if(errors === _errs87){
 if(Array.isArray(data45)){
@@ -13950,8 +14673,8 @@ var valid20 = true;
 const len13 = data45.length;
 for(let i13=0; i13<len13; i13++){
 const _errs89 = errors;
-if(!(validate44(data45[i13], {instancePath:instancePath+"/editing-jobs/" + i13,parentData:data45,parentDataProperty:i13,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate48(data45[i13], {instancePath:instancePath+"/reset-tracks/" + i13,parentData:data45,parentDataProperty:i13,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 var valid20 = _errs89 === errors;
@@ -13961,7 +14684,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/editing-jobs",schemaPath:"#/properties/editing-jobs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/reset-tracks",schemaPath:"#/properties/reset-tracks/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13971,8 +14694,8 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.enhancements !== undefined){
-let data47 = data.enhancements;
+if(data["editing-jobs"] !== undefined){
+let data47 = data["editing-jobs"];
 const _errs90 = errors;
 if(errors === _errs90){
 if(Array.isArray(data47)){
@@ -13980,8 +14703,8 @@ var valid21 = true;
 const len14 = data47.length;
 for(let i14=0; i14<len14; i14++){
 const _errs92 = errors;
-if(!(validate73(data47[i14], {instancePath:instancePath+"/enhancements/" + i14,parentData:data47,parentDataProperty:i14,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate50(data47[i14], {instancePath:instancePath+"/editing-jobs/" + i14,parentData:data47,parentDataProperty:i14,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 var valid21 = _errs92 === errors;
@@ -13991,7 +14714,7 @@ break;
 }
 }
 else {
-validate0.errors = [{instancePath:instancePath+"/enhancements",schemaPath:"#/properties/enhancements/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate0.errors = [{instancePath:instancePath+"/editing-jobs",schemaPath:"#/properties/editing-jobs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13999,6 +14722,37 @@ var valid0 = _errs90 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.enhancements !== undefined){
+let data49 = data.enhancements;
+const _errs93 = errors;
+if(errors === _errs93){
+if(Array.isArray(data49)){
+var valid22 = true;
+const len15 = data49.length;
+for(let i15=0; i15<len15; i15++){
+const _errs95 = errors;
+if(!(validate79(data49[i15], {instancePath:instancePath+"/enhancements/" + i15,parentData:data49,parentDataProperty:i15,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+errors = vErrors.length;
+}
+var valid22 = _errs95 === errors;
+if(!valid22){
+break;
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/enhancements",schemaPath:"#/properties/enhancements/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs93 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }

@@ -798,6 +798,12 @@ export interface components {
              */
             watermark_templates?: Record<string, never>[];
             /**
+             * @description The project's own video enhancement templates, each as `{ template_id, template }`
+             *     (QualityEnhanceTemplateInfo in mpc-api.yaml); only in a file with `project_id`. The presets are the
+             *     vendor's and are never in a fixture.
+             */
+            quality_enhance_templates?: Record<string, never>[];
+            /**
              * @description The project's event notification configuration, as `PUT /v1/{project_id}/notification` takes it
              *     (NotificationConfig in mpc-api.yaml); only in a file with `project_id`.
              */
@@ -841,6 +847,7 @@ export interface components {
                 transcoding_templates: number;
                 transcoding_template_groups: number;
                 watermark_templates: number;
+                quality_enhance_templates: number;
             };
         };
         /**
@@ -1975,7 +1982,8 @@ export interface operations {
                      *         "thumbnail_details": 0,
                      *         "transcoding_templates": 0,
                      *         "transcoding_template_groups": 0,
-                     *         "watermark_templates": 0
+                     *         "watermark_templates": 0,
+                     *         "quality_enhance_templates": 0
                      *       }
                      *     }
                      */

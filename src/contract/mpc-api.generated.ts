@@ -685,6 +685,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/{project_id}/template/qualityenhance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Updating a Video Enhancement Template
+         * @description Replaces the settings of the project's enhancement template `template_id` with `template` and answers 204 with
+         *     no body. The settings are nested under `template`; the body is not flat. The SDK requires neither field, but
+         *     both are needed here, so a body without one is a 400 MPC.10202 (checked in code). A preset's id is a 400
+         *     MPC.10202, because no project can change a preset. An id that no enhancement template of the project has is a
+         *     403 MPC.10212; no not-found code is documented.
+         */
+        put: operations["UpdateQualityEnhanceTemplate"];
+        /**
+         * Creating a Video Enhancement Template
+         * @description Creates a video (quality) enhancement template of the project's own and answers 201 with its `template_id`, a
+         *     JSON number. No public page documents these four operations, so the status codes are those of the other
+         *     template operations. `template_name` is required. `template_description` is answered only for the vendor's
+         *     presets (ListQualityEnhanceDefaultTemplate), and is ignored here. Two enhancement steps may not share an
+         *     `execution_order`; that is a 400 MPC.10202, checked in code. The SDK has no operation that lists a project's
+         *     own enhancement templates.
+         *     A body that is empty or absent with `Content-Type: application/json` is read as `{}`. Fields mpc-mock does not
+         *     know are ignored, and numeric strings are accepted where an integer is expected.
+         */
+        post: operations["CreateQualityEnhanceTemplate"];
+        /**
+         * Deleting a Video Enhancement Template
+         * @description Deletes the project's enhancement template `template_id` and answers 204 with no body. A preset's id is a 400
+         *     MPC.10202. An id that no enhancement template of the project has is a 403 MPC.10212. A missing `template_id`
+         *     is a 400 MPC.10202. The SDKs send `Content-Type: application/json` with an empty body, which is accepted.
+         */
+        delete: operations["DeleteQualityEnhanceTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/template/qualityenhance/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying the Preset Video Enhancement Templates
+         * @description The vendor's preset enhancement templates, all of them at once: there is no filter and no paging. Every preset
+         *     has a `template_description`. The list key is `task_array`, as the SDK spells it, although these are
+         *     templates. Every project sees the same presets and none can change or delete them.
+         *     Deviation: the vendor's presets are not public, so mpc-mock answers a small set of its own.
+         */
+        get: operations["ListQualityEnhanceDefaultTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1922,6 +1986,115 @@ export interface components {
             total: number;
             /** @description The templates, each with its `template_id`. */
             templates: components["schemas"]["WatermarkTemplate"][];
+        };
+        /** @description The denoising step of a video enhancement template. */
+        VideoDenoise: {
+            /**
+             * @description Denoising algorithm.
+             * @enum {string}
+             */
+            name?: "hw-denoise" | "waifu2x";
+            /** @description Position of this step: 1 runs first, 2 second, and so on. */
+            execution_order?: number;
+        };
+        /** @description The sharpening step of a video enhancement template. */
+        VideoSharp: {
+            /**
+             * @description Sharpening algorithm.
+             * @enum {string}
+             */
+            name?: "hw-sharp";
+            /** @description Position of this step: 1 runs first, 2 second, and so on. */
+            execution_order?: number;
+            /** @description Sharpening strength; larger is stronger. */
+            amount?: string;
+        };
+        /** @description The contrast step of a video enhancement template. */
+        VideoContrast: {
+            /**
+             * @description Contrast algorithm.
+             * @enum {string}
+             */
+            name?: "hw-contrast";
+            /** @description Position of this step: 1 runs first, 2 second, and so on. */
+            execution_order?: number;
+            /** @description Contrast adjustment; larger is more contrast. */
+            contrast?: string;
+            /** @description Brightness adjustment, by its name; the SDK's docstring is a copy of `execution_order`'s, so its meaning is undocumented. */
+            brightness?: string;
+        };
+        /** @description The super-resolution (upscaling) step of a video enhancement template. */
+        VideoSuperresolution: {
+            /**
+             * @description Super-resolution algorithm.
+             * @enum {string}
+             */
+            name?: "hw-sr";
+            /** @description Position of this step: 1 runs first, 2 second, and so on. */
+            execution_order?: number;
+            /** @description Upscaling factor, 2 to 8; 2 when absent. */
+            scale?: string;
+        };
+        /** @description The deblocking step of a video enhancement template. */
+        VideoDeblock: {
+            /**
+             * @description Deblocking algorithm.
+             * @enum {string}
+             */
+            name?: "hw-deblock";
+            /** @description Position of this step: 1 runs first, 2 second, and so on. */
+            execution_order?: number;
+        };
+        /** @description The saturation step of a video enhancement template. */
+        VideoSaturation: {
+            /**
+             * @description Saturation algorithm.
+             * @enum {string}
+             */
+            name?: "hw-saturation";
+            /** @description Position of this step: 1 runs first, 2 second, and so on. */
+            execution_order?: number;
+            /** @description Saturation adjustment; larger is more saturated. */
+            saturation?: string;
+        };
+        /** @description The steps of a video enhancement template; a step left out does not run. */
+        QualityEnhanceVideo: {
+            video_denoise?: components["schemas"]["VideoDenoise"];
+            video_sharp?: components["schemas"]["VideoSharp"];
+            video_contrast?: components["schemas"]["VideoContrast"];
+            video_superresolution?: components["schemas"]["VideoSuperresolution"];
+            video_deblock?: components["schemas"]["VideoDeblock"];
+            video_saturation?: components["schemas"]["VideoSaturation"];
+        };
+        /** @description A video (quality) enhancement template (the SDK's `QualityEnhanceTemplate`). */
+        QualityEnhanceTemplate: {
+            /** @description Template name. */
+            template_name: string;
+            /** @description What the template does; answered for presets only, ignored in a create or update. */
+            template_description?: string;
+            video?: components["schemas"]["QualityEnhanceVideo"];
+        };
+        CreateQualityEnhanceTemplateResponse: {
+            /** @description ID of the new template, a JSON number (the media process create names a template as a string). */
+            template_id: number;
+        };
+        /** @description The new settings of a video enhancement template, nested under `template` (the SDK's `UpdateQualityEnhanceTemplateReq`). */
+        UpdateQualityEnhanceTemplateReq: {
+            /** @description ID of the template to change. */
+            template_id?: number;
+            template?: components["schemas"]["QualityEnhanceTemplate"];
+        };
+        /** @description One preset video enhancement template (the SDK's `QualityEnhanceTemplateInfo`). */
+        QualityEnhanceTemplateInfo: {
+            /** @description Template ID, a JSON number. */
+            template_id: number;
+            template: components["schemas"]["QualityEnhanceTemplate"];
+            error?: components["schemas"]["XCodeError"];
+        };
+        ListQualityEnhanceDefaultTemplateResponse: {
+            /** @description The presets; the SDK names the key `task_array` and calls it a task list. */
+            task_array: components["schemas"]["QualityEnhanceTemplateInfo"][];
+            total: number;
         };
     };
     responses: {
@@ -4705,6 +4878,195 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["TemplateNotFound"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    UpdateQualityEnhanceTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateQualityEnhanceTemplateReq"];
+            };
+        };
+        responses: {
+            /** @description Updated; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidTemplate"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TemplateNotFound"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateQualityEnhanceTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QualityEnhanceTemplate"];
+            };
+        };
+        responses: {
+            /** @description Video enhancement template created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateQualityEnhanceTemplateResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    DeleteQualityEnhanceTemplate: {
+        parameters: {
+            query: {
+                /** @description ID of the template to delete. A single value. */
+                template_id: components["parameters"]["TemplateIdToDelete"];
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidTemplate"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["TemplateNotFound"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListQualityEnhanceDefaultTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Preset video enhancement templates queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListQualityEnhanceDefaultTemplateResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];

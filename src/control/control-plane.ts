@@ -14,7 +14,7 @@ import type { LifecycleSetting } from '../domain/tasks/lifecycle-settings.js';
 import type { OutcomeRule } from '../domain/tasks/outcomes.js';
 import { requireTaskKindByPath, TASK_KINDS, type TaskDocument, type TaskKind } from '../domain/tasks/task-kinds.js';
 import { invalidParameter, mockNotFound, mockTaskNotFound, mockTimeout, mockUnauthorized } from '../domain/vendor-errors.js';
-import { checkTaskDocument, FixtureError, parseFixtureFile, toFixtureFile } from '../fixture-format/fixture-files.js';
+import { checkTaskDocument, FIXTURE_FAMILIES, FixtureError, parseFixtureFile, toFixtureFile } from '../fixture-format/fixture-files.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../http/parameters.js';
 import { bindBody } from '../http/request-body.js';
 import { sendVendorError } from '../http/vendor-envelope.js';
@@ -183,8 +183,7 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
           ...Object.fromEntries(TASK_KINDS.map((kind) => [kind.path, set.tasks.filter((t) => t.kind === kind.name).length])),
           thumbnail_details: set.details.length,
           transcoding_templates: set.templates.length,
-          transcoding_template_groups: set.groups?.length ?? 0,
-          watermark_templates: set.watermarks?.length ?? 0,
+          ...Object.fromEntries(FIXTURE_FAMILIES.map((f) => [f.file, set[f.set]?.length ?? 0])),
         },
       };
     },

@@ -31,6 +31,7 @@ import type { components } from '../contract/mpc-api.generated.js';
 import * as customTemplates from './templates/custom-templates.js';
 import * as templateGroups from './templates/template-groups.js';
 import * as watermarkTemplates from './templates/watermark-templates.js';
+import * as qualityEnhanceTemplates from './templates/quality-enhance-templates.js';
 import { addTemplateState, exportTemplateState, replaceTemplateState, type TemplateState } from './templates/template-state.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { checkNotificationConfigs, messagesOf, type NotificationConfig, type Transition } from './notifications/notifications.js';
@@ -121,6 +122,14 @@ export interface MpcService {
   updateWatermarkTemplate(projectId: string, body: watermarkTemplates.WatermarkTemplate): void;
   /** DeleteWatermarkTemplate. */
   deleteWatermarkTemplate(projectId: string, templateId: number): void;
+  /** CreateQualityEnhanceTemplate: a video enhancement template of the project's own; answers its id. */
+  createQualityEnhanceTemplate(projectId: string, body: qualityEnhanceTemplates.QualityEnhanceTemplate): number;
+  /** UpdateQualityEnhanceTemplate: replaces a template's settings. */
+  updateQualityEnhanceTemplate(projectId: string, body: qualityEnhanceTemplates.UpdateQualityEnhanceTemplateBody): void;
+  /** DeleteQualityEnhanceTemplate. */
+  deleteQualityEnhanceTemplate(projectId: string, templateId: number): void;
+  /** ListQualityEnhanceDefaultTemplate: the vendor's presets. */
+  listQualityEnhanceDefaults(): { task_array: qualityEnhanceTemplates.StoredQualityEnhanceTemplate[]; total: number };
   /** The control plane's step on: one created task, one state (SPEC 6.5). Undefined for an unknown task. */
   advanceTask(kind: TaskKind, projectId: string | undefined, taskId: string): TaskDocument | undefined;
   readonly journal: Journal;
@@ -273,6 +282,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
         plan.outputs = resolveOutputs(request as TranscodingRequest, projectId, store, options.strictTemplates ?? false);
         if (options.strictTemplates) watermarkTemplates.checkWatermarkIds(store.templates, projectId, request as { watermarks?: Array<{ template_id?: unknown }> });
       }
+      if (kind.name === 'media_process' && options.strictTemplates) qualityEnhanceTemplates.checkQualityEnhanceId(store.templates, projectId, request as { template_id?: string });
       lifecycle.settle();
       const taskId = store.nextTaskId();
       const now = clock.now();
@@ -371,6 +381,10 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     listWatermarkTemplates: (projectId, q) => watermarkTemplates.listWatermarkTemplates(store.templates, projectId, q),
     updateWatermarkTemplate: (projectId, body) => store.transaction(() => watermarkTemplates.updateWatermarkTemplate(store.templates, projectId, body)),
     deleteWatermarkTemplate: (projectId, templateId) => store.transaction(() => watermarkTemplates.deleteWatermarkTemplate(store.templates, projectId, templateId)),
+    createQualityEnhanceTemplate: (projectId, body) => store.transaction(() => qualityEnhanceTemplates.createQualityEnhanceTemplate(store.templates, projectId, body)),
+    updateQualityEnhanceTemplate: (projectId, body) => store.transaction(() => qualityEnhanceTemplates.updateQualityEnhanceTemplate(store.templates, projectId, body)),
+    deleteQualityEnhanceTemplate: (projectId, templateId) => store.transaction(() => qualityEnhanceTemplates.deleteQualityEnhanceTemplate(store.templates, projectId, templateId)),
+    listQualityEnhanceDefaults: () => qualityEnhanceTemplates.listQualityEnhanceDefaults(),
 
     advanceTask(kind, projectId, taskId) {
       lifecycle.settle();

@@ -5,12 +5,15 @@ import type { FamilyEntry, TemplateFamily, TemplateStore } from '../../storage/t
 import { invalidParameter } from '../vendor-errors.js';
 import { groupEntry, type TemplateGroup } from './template-groups.js';
 import { watermarkEntry, type WatermarkTemplate } from './watermark-templates.js';
+import { qualityEnhanceEntry, type StoredQualityEnhanceTemplate } from './quality-enhance-templates.js';
 
 export interface TemplateState {
   /** Projects' transcoding template groups (their templates are the set's transcoding templates). */
   groups?: ReadonlyArray<{ projectId: string; group: TemplateGroup }>;
   /** Projects' watermark templates. */
   watermarks?: ReadonlyArray<{ projectId: string; template: WatermarkTemplate }>;
+  /** Projects' own video enhancement templates (the presets are the vendor's, never state). */
+  qualityEnhance?: ReadonlyArray<{ projectId: string; template: StoredQualityEnhanceTemplate }>;
 }
 
 type Owned = { projectId: string } & Record<string, unknown>;
@@ -35,6 +38,13 @@ const FAMILIES: readonly FamilyState[] = [
     key: 'watermarks',
     what: 'watermark template',
     entry: (o) => watermarkEntry(o.projectId, o.template as WatermarkTemplate),
+    item: (e) => ({ projectId: e.projectId, template: e.doc }),
+  },
+  {
+    family: 'quality_enhance',
+    key: 'qualityEnhance',
+    what: 'video enhancement template',
+    entry: (o) => qualityEnhanceEntry(o.projectId, o.template as StoredQualityEnhanceTemplate),
     item: (e) => ({ projectId: e.projectId, template: e.doc }),
   },
 ];

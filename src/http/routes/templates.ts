@@ -1,11 +1,13 @@
-// A project's transcoding templates, template groups and watermark templates (SPEC 10.1): CreateTransTemplate,
-// ListTemplate, UpdateTransTemplate, DeleteTemplate and the groups' and watermark templates' four, each bound to its operation in the document (which
-// validates its parameters and body) and answered by the service: a table of operations, one binder.
+// A project's transcoding templates, template groups, watermark and video enhancement templates (SPEC 10.1):
+// CreateTransTemplate, ListTemplate, UpdateTransTemplate, DeleteTemplate and the other families' operations, each
+// bound to its operation in the document (which validates its parameters and body) and answered by the service:
+// a table of operations, one binder.
 import type { FastifyInstance } from 'fastify';
 import type { Contract } from '../../contract/openapi.js';
 import type { CreateTransTemplateBody, ModifyTransTemplateBody } from '../../domain/templates/custom-templates.js';
 import type { CreateTemplateGroupBody, ModifyTemplateGroupBody } from '../../domain/templates/template-groups.js';
 import type { WatermarkTemplate } from '../../domain/templates/watermark-templates.js';
+import type { QualityEnhanceTemplate, UpdateQualityEnhanceTemplateBody } from '../../domain/templates/quality-enhance-templates.js';
 import type { MpcService } from '../../domain/mpc-service.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../parameters.js';
 import { bindBody } from '../request-body.js';
@@ -33,6 +35,13 @@ function operations(service: MpcService): Record<string, { body: boolean; answer
     ListWatermarkTemplate: { body: false, answer: (p) => ({ status: 200, body: service.listWatermarkTemplates(p.project_id, p as Params & { template_id?: number[]; page: number; size: number }) }) },
     UpdateWatermarkTemplate: { body: true, answer: (p, b) => (service.updateWatermarkTemplate(p.project_id, b as WatermarkTemplate), { status: 204 }) },
     DeleteWatermarkTemplate: { body: false, answer: (p) => (service.deleteWatermarkTemplate(p.project_id, p.template_id as number), { status: 204 }) },
+    CreateQualityEnhanceTemplate: {
+      body: true,
+      answer: (p, b) => ({ status: 201, body: { template_id: service.createQualityEnhanceTemplate(p.project_id, b as QualityEnhanceTemplate) } }),
+    },
+    UpdateQualityEnhanceTemplate: { body: true, answer: (p, b) => (service.updateQualityEnhanceTemplate(p.project_id, b as UpdateQualityEnhanceTemplateBody), { status: 204 }) },
+    DeleteQualityEnhanceTemplate: { body: false, answer: (p) => (service.deleteQualityEnhanceTemplate(p.project_id, p.template_id as number), { status: 204 }) },
+    ListQualityEnhanceDefaultTemplate: { body: false, answer: () => ({ status: 200, body: service.listQualityEnhanceDefaults() }) },
   };
 }
 
