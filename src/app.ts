@@ -17,10 +17,11 @@ import { registerThumbnailDetailsRoute } from './http/routes/thumbnail-details.j
 import { registerTaskRecordRoutes } from './http/routes/task-records.js';
 import { registerNotificationRoutes } from './http/routes/notifications.js';
 import { registerTemplateRoutes } from './http/routes/templates.js';
+import { registerAccountRoutes } from './http/routes/account.js';
 import { registerCors } from './http/cors.js';
 import { FairTurns } from './http/fair-turns.js';
 import { RepeatAnswers } from './http/repeat-answers.js';
-import { registerVendorHooks } from './http/vendor-hooks.js';
+import { registerVendorHooks, setProjectlessOperations } from './http/vendor-hooks.js';
 import { clientErrorHandler, frameworkErrorHandler, MAX_BODY_BYTES, MAX_PARAM_LENGTH, registerServerAnswers, registerVendorEnvelope } from './http/vendor-envelope.js';
 
 declare module 'fastify' {
@@ -154,6 +155,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (deps.corsOrigins?.length) registerCors(app, deps.corsOrigins);
   registerJsonBodyParser(app);
   // Fault rules, authentication and the journal see every request to the vendor API (through the domain, not the routes).
+  setProjectlessOperations(deps.contract.operations().filter((op) => !op.path.includes('{project_id}')).map((op) => `${op.method} ${op.path}`));
   registerVendorHooks(app, { faults, journal, clock, auth: deps.service.auth });
   // Last of the onSend hooks: the answer as it is sent, kept to be repeated if it may be.
   app.addHook('onSend', (request, reply, payload, done) => {
@@ -178,6 +180,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerThumbnailDetailsRoute(app, deps);
   registerNotificationRoutes(app, deps);
   registerTemplateRoutes(app, deps);
+  registerAccountRoutes(app, deps);
   // The control plane, a layer of its own under /_mock/.
   registerControlPlane(app, deps);
   deps.beforeReady?.(app);

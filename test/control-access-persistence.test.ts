@@ -222,6 +222,29 @@ describe('mpc-mock ctl', () => {
     expect(JSON.parse((await ctl('reset', '--project', 'shell')).stdout)).toEqual({ project_id: 'shell', tasks: 0 });
   });
 
+  it('shows a project’s templates of every family and its account (ctl templates), and the system ones', async () => {
+    const created = (await (await post(mock, '/v1/shell-tpl/template/qualityenhance', { template_name: 'clean', video: { video_deblock: { name: 'hw-deblock', execution_order: 1 } } })).json()) as { template_id: number };
+    await post(mock, '/v1/shell-tpl/template/watermark', { template_name: 'logo', type: 'Image' });
+    await post(mock, '/v1/shell-tpl/agencies', { operate_type: 'CREATED' });
+    const view = JSON.parse((await ctl('templates', '--project', 'shell-tpl')).stdout);
+    expect(view).toMatchObject({
+      project_id: 'shell-tpl',
+      transcoding_templates: [],
+      transcoding_template_groups: [],
+      watermark_templates: [expect.objectContaining({ template_name: 'logo' })],
+      quality_enhance_templates: [{ template_id: created.template_id, template: expect.objectContaining({ template_name: 'clean' }) }],
+      account: { operate_type: 'CREATED', tenant_access: { is_open: true, agreement_version: 1 } },
+    });
+    // The same through the typed client; without a project, the presets.
+    const control = mockControl(mock.url);
+    expect(await control.templates('shell-tpl')).toEqual(view);
+    const system = await control.templates();
+    expect(system.transcoding_templates.map((t) => t.template_id)).toContain(7000522);
+    expect(system.quality_enhance_templates.length).toBeGreaterThan(0);
+    expect(system.account).toBeUndefined();
+    expect((await ctl('templates', 'list')).status).toBe(2);
+  });
+
   it('steers the clock and faults, and says what went wrong in one line', async () => {
     expect(JSON.parse((await ctl('clock', 'freeze', '2026-01-01T00:00:00Z')).stdout)).toEqual({ now: '2026-01-01T00:00:00.000Z', frozen: true });
     expect(JSON.parse((await ctl('faults', 'add', '{"response":{"status":503},"times":1}')).stdout).id).toMatch(/^f-/);

@@ -84,7 +84,7 @@ describe('POST /_mock/tasks', () => {
       transcoding_templates: [{ template_id: 9000001, common: { pack_type: 4 } }],
     };
     const res = await t.request.post('/_mock/tasks').send(body).expect(200);
-    expect(res.body).toEqual({ project_id: 'p9', added: { transcodings: 2, thumbnails: 1, 'animated-graphics': 0, encryptions: 0, 'extract-metadata': 0, remux: 0, 'merge-channels': 0, 'reset-tracks': 0, 'editing-jobs': 0, enhancements: 0, thumbnail_details: 1, transcoding_templates: 1, transcoding_template_groups: 0, watermark_templates: 0 } });
+    expect(res.body).toEqual({ project_id: 'p9', added: { transcodings: 2, thumbnails: 1, 'animated-graphics': 0, encryptions: 0, 'extract-metadata': 0, remux: 0, 'merge-channels': 0, 'reset-tracks': 0, 'editing-jobs': 0, enhancements: 0, thumbnail_details: 1, transcoding_templates: 1, transcoding_template_groups: 0, watermark_templates: 0, quality_enhance_templates: 0, account: 0 } });
     expect((await t.request.get('/v1/p9/transcodings?status=WAITING&task_id=t1').expect(200)).body.total).toBe(1);
     expect((await t.request.get('/v1/someone/transcodings?task_id=t1').expect(200)).body.total).toBe(0);
     expect((await t.request.get('/v1/p9/asset/thumbnail/details?task_id=s1').expect(200)).body.total).toBe(1);

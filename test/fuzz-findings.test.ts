@@ -13,7 +13,7 @@ it('reads POST /_mock/tasks with no body and no Content-Type as an empty fixture
   const res = await t.app.inject({ method: 'POST', url: '/_mock/tasks' });
   expect(res.statusCode).toBe(200);
   expect(res.json()).toEqual({
-    added: { transcodings: 0, thumbnails: 0, 'animated-graphics': 0, encryptions: 0, 'extract-metadata': 0, remux: 0, 'merge-channels': 0, 'reset-tracks': 0, 'editing-jobs': 0, enhancements: 0, thumbnail_details: 0, transcoding_templates: 0, transcoding_template_groups: 0, watermark_templates: 0 },
+    added: { transcodings: 0, thumbnails: 0, 'animated-graphics': 0, encryptions: 0, 'extract-metadata': 0, remux: 0, 'merge-channels': 0, 'reset-tracks': 0, 'editing-jobs': 0, enhancements: 0, thumbnail_details: 0, transcoding_templates: 0, transcoding_template_groups: 0, watermark_templates: 0, quality_enhance_templates: 0, account: 0 },
   });
 });
 

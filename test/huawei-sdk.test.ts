@@ -250,6 +250,24 @@ describe('the official Huawei Cloud SDK core against mpc-mock', () => {
     expect(await failure(send('DeleteQualityEnhanceTemplate', { template_id: presets.task_array[0]!.template_id }))).toMatchObject({ httpStatusCode: 400, errorCode: 'MPC.10202' });
   });
 
+  it('drives the account operations and the callbacks: buckets, objects, authority, agencies, tenant access', async () => {
+    await send('CreateTranscodingTask', {}, undefined, { input: obs('videos/sdk-account.mp4'), output: obs('sdk-out/'), trans_template_id: [7000522] });
+    const listed = await send<{ buckets: Array<{ bucket: string; is_authorized: number }> }>('ListAllBuckets', {});
+    expect(listed.buckets.find((b) => b.bucket === 'b')).toMatchObject({ is_authorized: 1 });
+    expect((await send('UpdateBucketAuthorized', {}, undefined, { bucket: 'b', operation: '0' })).httpStatusCode).toBe(204);
+    expect((await send<{ buckets: Array<{ bucket: string; is_authorized: number }> }>('ListAllBuckets', {})).buckets.find((b) => b.bucket === 'b')!.is_authorized).toBe(0);
+    const objects = await send<{ objects: Array<{ file_name: string }> }>('ListAllObsObjList', { bucket: 'b', prefix: 'videos/sdk-' });
+    expect(objects.objects.map((o) => o.file_name)).toEqual(['videos/sdk-account.mp4']);
+    expect(await failure(send('ListAllObsObjList', { bucket: 'no-such-bucket' }))).toMatchObject({ httpStatusCode: 400, errorCode: 'MPC.10209' });
+    expect((await send('CreateAgenciesTask', {}, undefined, { operate_type: 'CREATED' })).httpStatusCode).toBe(204);
+    expect((await send<{ operate_type: string }>('ShowAgenciesTask', {})).operate_type).toBe('CREATED');
+    expect(await failure(send('CreateAgenciesTask', {}, undefined, { operate_type: 'CREATED' }))).toMatchObject({ httpStatusCode: 403, errorCode: 'MPC.10223' });
+    expect((await send('UpdateTenantAccessInfo', {}, { 'x-language': 'en-US' }, { is_open: true, agreement_version: 2 })).httpStatusCode).toBe(200);
+    expect(await send('ShowTenantAccessInfo', {}, { 'x-language': 'en-US' })).toMatchObject({ httpStatusCode: 200, is_open: true, agreement_version: 2 });
+    expect((await send('CreateMbTasksReport', {}, undefined, { task_id: '1', status: 'RUNNING', task_name: 'RESET_TRACKS' })).httpStatusCode).toBe(204);
+    expect((await send('CreateMpeCallBack', {}, undefined, { task_id: '1', status: 'SUCCEED', complete_ratio: 100 })).httpStatusCode).toBe(204);
+  });
+
   it('surfaces an unknown API as APIGW.0101', async () => {
     const error = await failure(client.sendRequest({ ...mpcOperation('ListEncryptTask', {}), url: '/v1/{project_id}/remux/tasks' }));
     expect(error.httpStatusCode).toBe(404);

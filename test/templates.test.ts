@@ -219,6 +219,31 @@ describe('transcoding template groups (SPEC 10.1)', () => {
     ]);
   });
 
+  it('strict: one task’s templates differ only in bitrate, width and height, come from one group, one file name each', async () => {
+    const strict = await buildTestApp({ lifecycle: 'immediate', strictTemplates: true });
+    try {
+      const send = (ids: number[], extra: object = {}) => strict.request.post('/v1/grp-strict/transcodings').send({ ...CREATE_BODIES.transcodings, trans_template_id: ids, ...extra });
+      const a = (await strict.request.post(GROUPS('grp-strict')).send(GROUP).expect(201)).body.template_group;
+      const b = (await strict.request.post(GROUPS('grp-strict')).send({ ...GROUP, name: 'ladder_b' }).expect(201)).body.template_group;
+      await send(a.template_ids).expect(202);
+      await send(a.template_ids, { output_filenames: ['hi.mp4', 'lo.mp4'] }).expect(202);
+      expect((await send(a.template_ids, { output_filenames: ['hi.mp4'] }).expect(400)).body).toEqual(invalid('output_filenames must name one file per template (2), in the same order'));
+      expect((await send([a.template_ids[0], b.template_ids[1]]).expect(400)).body).toEqual(invalid(`the templates of one task come from one template group, not from groups ${a.group_id} and ${b.group_id}`));
+      // Two templates of no group that differ only in size and bitrate are fine; a codec apart is not.
+      const own = async (name: string, video: object) => (await strict.request.post(URL_OF('grp-strict')).send({ ...HLS_720, template_name: name, video: { ...HLS_720.video, ...video } }).expect(201)).body.template_id as number;
+      const hi = await own('hi', {});
+      const lo = await own('lo', { width: 640, height: 360, bitrate: 500 });
+      const h265 = await own('h265', { codec: 2 });
+      await send([hi, lo]).expect(202);
+      expect((await send([hi, h265]).expect(400)).body).toEqual(invalid(`the templates of one task may differ only in bitrate, width and height: template ${h265} differs from template ${hi} in more`));
+      expect((await send([a.template_ids[0], lo]).expect(400)).body.error_msg).toMatch(/differ only in bitrate|come from one template group/);
+    } finally {
+      await strict.close();
+    }
+    // Not strict: anything goes.
+    await t.request.post('/v1/grp-loose/transcodings').send({ ...CREATE_BODIES.transcodings, trans_template_id: [7000521, 7000541] }).expect(202);
+  });
+
   it('filters by name, pages newest first, and refuses what the vendor refuses', async () => {
     const first = await createGroup('grp-list', { ...GROUP, name: 'one' });
     const second = await createGroup('grp-list', { ...GROUP, name: 'two' });

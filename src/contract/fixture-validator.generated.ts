@@ -6,17 +6,22 @@ import { createRequire } from 'node:module';
 import { FORMATS as formats } from './formats.js';
 
 const require = createRequire(import.meta.url);
-export const key = 'b836c9b2825bf933749c4529c43cd1bc13307c7808c0a55ae17152295a54707c';
+export const key = '2cde0bbe42da4191e0bd02678d203fb770d77674d221b012c3c09392be8451d3';
 export const validate = validate0;
 export default validate0;
-const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/CatalogueTemplate"}},"transcoding_template_groups":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/TemplateGroup"}},"watermark_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/WatermarkTemplate"}},"quality_enhance_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QualityEnhanceTemplateInfo"}},"notifications":{"$ref":"mpc-api#/components/schemas/NotificationConfigs/properties/notifications"},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}},"extract-metadata":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ExtractTask"}},"remux":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/RemuxTask"}},"merge-channels":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MergeChannelsTaskInfo"}},"reset-tracks":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ResetTracksTaskInfo"}},"editing-jobs":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EditingJob"}},"enhancements":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MediaProcessTaskInfo"}}}};
+const schema0 = {"type":"object","additionalProperties":false,"properties":{"project_id":{"$ref":"mpc-api#/components/parameters/ProjectId/schema"},"thumbnail_details":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["task_id","thumbnails"],"properties":{"task_id":{"type":"string","minLength":1,"maxLength":1024},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbnailRsp"}}}}},"transcoding_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/CatalogueTemplate"}},"transcoding_template_groups":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/TemplateGroup"}},"watermark_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/WatermarkTemplate"}},"quality_enhance_templates":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QualityEnhanceTemplateInfo"}},"account":{"type":"object","additionalProperties":false,"properties":{"operate_type":{"$ref":"mpc-api#/components/schemas/ShowAgenciesTaskResponse/properties/operate_type"},"tenant_access":{"$ref":"mpc-api#/components/schemas/ShowTenantAccessInfoResponse"},"buckets":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ObsBucket"}}}},"notifications":{"$ref":"mpc-api#/components/schemas/NotificationConfigs/properties/notifications"},"transcodings":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/QueryTranscodingsTaskResponse"}},"thumbnails":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ThumbTask"}},"animated-graphics":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/AnimatedGraphicsTask"}},"encryptions":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EachEncryptRsp"}},"extract-metadata":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ExtractTask"}},"remux":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/RemuxTask"}},"merge-channels":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MergeChannelsTaskInfo"}},"reset-tracks":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/ResetTracksTaskInfo"}},"editing-jobs":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/EditingJob"}},"enhancements":{"type":"array","items":{"$ref":"mpc-api#/components/schemas/MediaProcessTaskInfo"}}}};
 const schema2 = {"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$"};
 const schema3 = {"type":"object","additionalProperties":false,"required":["offset","url"],"properties":{"offset":{"type":"integer","minimum":0,"description":"Time offset of the snapshot in the video, in seconds."},"url":{"type":"string","format":"uri"}}};
 const schema13 = {"type":"object","description":"An image watermark template (the SDK's `WatermarkTemplate`).","additionalProperties":false,"properties":{"template_id":{"type":"integer","minimum":1,"description":"Template ID, a JSON number: answered in lists, names the template in an update, ignored in a create."},"template_name":{"type":"string","description":"Template name."},"type":{"type":"string","enum":["Image"],"description":"Watermark type; only `Image` is supported (the SDK says `Text` may come later)."},"dx":{"type":"string","description":"Horizontal offset of the image from the corner `referpos` names: px from 0 to 4096, or a share of the output width in (0,1) with up to 4 decimals (more are dropped). 0.1 of a 1920 px width is 192 px."},"dy":{"type":"string","description":"Vertical offset of the image from that corner: px from 0 to 4096, or a share of the output height in (0,1) with up to 4 decimals."},"referpos":{"type":"string","enum":["TopRight","TopLeft","BottomRight","BottomLeft"],"description":"The corner the offsets count from."},"timeline_start":{"type":"string","description":"When the watermark appears, seconds (a number)."},"timeline_duration":{"type":"string","description":"How long it shows, seconds, or `ToEND` (until the video ends, the default)."},"random_time_min":{"type":"string","description":"Shortest interval between position changes, seconds."},"random_time_max":{"type":"string","description":"Longest interval between position changes, seconds."},"image_process":{"type":"string","enum":["Original","Grayed","Transparent"],"description":"`Original` only scales the image, `Grayed` turns it grey, `Transparent` makes it transparent."},"width":{"type":"string","description":"Image width: px from 8 to 4096, or a share of the output width in (0,1) with up to 4 decimals."},"height":{"type":"string","description":"Image height: px from 8 to 4096, or a share of the output height in (0,1) with up to 4 decimals."},"base":{"type":"string","enum":["input","output"],"description":"`input` lays the image on the source, so it scales with the picture; `output` on the transcoded output."}}};
+const schema24 = {"type":"string","enum":["CREATED","CANCELED"],"description":"`CREATED` while agency authorisation is on, `CANCELED` while it is off."};
+const schema25 = {"type":"object","additionalProperties":false,"required":["is_open","agreement_version"],"properties":{"is_open":{"type":"boolean","description":"Whether the tenant has activated the service."},"agreement_version":{"type":"integer","minimum":0,"description":"Version of the service agreement."}}};
+const schema26 = {"type":"object","description":"One OBS bucket of the project (the SDK's `ObsBucket`).","additionalProperties":false,"required":["bucket","creation_date","is_authorized"],"properties":{"bucket":{"type":"string","description":"Bucket name."},"creation_date":{"type":"string","format":"yyyymmddhhmmss","pattern":"^[0-9]{14}$","description":"When the bucket was created, UTC, `yyyymmddhhmmss`: a string, as the SDK model says (the vendor's example shows the number 20221026152511)."},"is_authorized":{"type":"integer","enum":[0,1],"description":"1 when the bucket is authorised to MPC, else 0."}}};
 const func0 = Object.prototype.hasOwnProperty;
 const func1 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[A-Za-z0-9_-]{1,64}$", "u");
+const pattern1 = new RegExp("^[0-9]{14}$", "u");
 const formats0 = formats.uri;
+const formats2 = formats.yyyymmddhhmmss;
 const schema4 = {"type":"object","description":"One transcoding template as mpc-mock keeps it (not a vendor API model): a system template (a preset of\nfixtures/presets/transcoding-templates.json, or a shared one a fixture file adds) or a project's own (one a\nfixture file adds for the project, or one CreateTransTemplate made). A task's outputs follow the templates\nit names. Its settings are the vendor's `Video`, `Audio` and `Common`, as CreateTransTemplate takes them.\n","additionalProperties":false,"required":["template_id","common"],"properties":{"template_id":{"type":"integer","minimum":1},"template_name":{"type":"string"},"video":{"$ref":"#/components/schemas/Video"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"}}};
 const schema5 = {"type":"object","description":"The video settings of a transcoding template (the SDK's `Video`).","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["discard","transcode"],"description":"`discard` with audio `transcode` gives audio only; `transcode` with audio `discard` gives video only; both `discard` is invalid."},"codec":{"type":"integer","enum":[1,2],"description":"1 H.264, 2 H.265."},"bitrate":{"type":"integer","description":"0, or an integer from 40 to 30000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":30000}]},"profile":{"type":"integer","enum":[1,2,3,4],"description":"1 H.264 baseline, 2 H.264 main, 3 H.264 high (recommended), 4 H.265 main."},"level":{"type":"integer","minimum":1,"maximum":15,"description":"1 to 15 are levels 1.0, 1.1, 1.2, 1.3, 2.0, 2.1, 2.2, 3.0, 3.1, 3.2, 4.0, 4.1, 4.2, 5.0, 5.1."},"preset":{"type":"integer","enum":[1,3,4,5],"description":"Encoding quality: 1 speed (the default), 3 high quality, 4 quality, 5 balance. The SDK lists no 2."},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"Longest interval between I-frames, seconds; 5 when absent."},"bframes_count":{"type":"integer","minimum":0,"maximum":7,"description":"Most consecutive B-frames; 4 (H.264) or 7 (H.265) when absent."},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"Frames per second: 0 (adaptive), or 5 to 60. The real service turns other values into 0, and a rate above the source's into the source's, so 0 to 60 is accepted."},"width":{"type":"integer","description":"0, or an even number from 32 to 4096","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":4096,"multipleOf":2}]},"height":{"type":"integer","description":"0, or an even number from 32 to 2880","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":2880,"multipleOf":2}]},"black_cut":{"type":"integer","enum":[0,1,2],"description":"Black-border cropping: 0 off; 1 on, for videos over 5 minutes; 2 on, for videos of 5 minutes or less. The vendor's revision notes say it left the template APIs on 2022-12-09; the SDK still has it, and so does this document."},"stream_name":{"type":"string","description":"Name of the output stream."}}};
 const schema6 = {"type":"object","additionalProperties":false,"required":["channels"],"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2,3,4],"description":"1 AAC, 2 HEAAC1, 3 HEAAC2, 4 MP3."},"sample_rate":{"type":"integer","minimum":1,"maximum":6,"description":"The vendor's sample-rate code."},"bitrate":{"type":"integer","description":"0, or an integer from 8 to 1000","anyOf":[{"const":0},{"type":"integer","minimum":8,"maximum":1000}]},"channels":{"type":"integer","enum":[1,2,6]}}};
@@ -2505,10 +2510,10 @@ return errors === 0;
 }
 validate6.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema24 = {"type":"array","maxItems":6,"items":{"$ref":"#/components/schemas/NotificationConfig"}};
-const schema25 = {"type":"object","description":"How one event is announced.","additionalProperties":false,"required":["event_name","topic"],"properties":{"event_name":{"$ref":"#/components/schemas/NotificationEventName"},"topic":{"type":"string","description":"The URN of the SMN topic that announces the event.","pattern":"^urn:smn:","minLength":9,"maxLength":256},"msg_type":{"type":"integer","description":"0 off, 1 text, 2 JSON, 3 both.","enum":[0,1,2,3],"default":2},"status":{"type":"string","description":"Whether the event is announced.","enum":["on","off"],"default":"on"}}};
-const schema26 = {"type":"string","description":"An MPC event that SMN can announce.","enum":["TranscodeStart","TranscodeComplete","ThumbnailComplete","AnimatedGraphicsComplete","ParseComplete","RemuxComplete"]};
-const pattern1 = new RegExp("^urn:smn:", "u");
+const schema27 = {"type":"array","maxItems":6,"items":{"$ref":"#/components/schemas/NotificationConfig"}};
+const schema28 = {"type":"object","description":"How one event is announced.","additionalProperties":false,"required":["event_name","topic"],"properties":{"event_name":{"$ref":"#/components/schemas/NotificationEventName"},"topic":{"type":"string","description":"The URN of the SMN topic that announces the event.","pattern":"^urn:smn:","minLength":9,"maxLength":256},"msg_type":{"type":"integer","description":"0 off, 1 text, 2 JSON, 3 both.","enum":[0,1,2,3],"default":2},"status":{"type":"string","description":"Whether the event is announced.","enum":["on","off"],"default":"on"}}};
+const schema29 = {"type":"string","description":"An MPC event that SMN can announce.","enum":["TranscodeStart","TranscodeComplete","ThumbnailComplete","AnimatedGraphicsComplete","ParseComplete","RemuxComplete"]};
+const pattern2 = new RegExp("^urn:smn:", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2545,7 +2550,7 @@ validate13.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/comp
 return false;
 }
 if(!((((((data0 === "TranscodeStart") || (data0 === "TranscodeComplete")) || (data0 === "ThumbnailComplete")) || (data0 === "AnimatedGraphicsComplete")) || (data0 === "ParseComplete")) || (data0 === "RemuxComplete"))){
-validate13.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/enum",keyword:"enum",params:{allowedValues: schema26.enum},message:"must be equal to one of the allowed values"}];
+validate13.errors = [{instancePath:instancePath+"/event_name",schemaPath:"#/components/schemas/NotificationEventName/enum",keyword:"enum",params:{allowedValues: schema29.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -2569,7 +2574,7 @@ validate13.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/propertie
 return false;
 }
 else {
-if(!pattern1.test(data1)){
+if(!pattern2.test(data1)){
 validate13.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/pattern",keyword:"pattern",params:{pattern: "^urn:smn:"},message:"must match pattern \""+"^urn:smn:"+"\""}];
 return false;
 }
@@ -2595,7 +2600,7 @@ validate13.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/proper
 return false;
 }
 if(!((((data2 === 0) || (data2 === 1)) || (data2 === 2)) || (data2 === 3))){
-validate13.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/enum",keyword:"enum",params:{allowedValues: schema25.properties.msg_type.enum},message:"must be equal to one of the allowed values"}];
+validate13.errors = [{instancePath:instancePath+"/msg_type",schemaPath:"#/properties/msg_type/enum",keyword:"enum",params:{allowedValues: schema28.properties.msg_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -2612,7 +2617,7 @@ validate13.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((data3 === "on") || (data3 === "off"))){
-validate13.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema25.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate13.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema28.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -2679,21 +2684,19 @@ return errors === 0;
 }
 validate12.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema27 = {"type":"object","description":"One transcoding task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","TRANSCODING","SUCCEEDED","FAILED","CANCELED","NEED_TO_BE_AUDIT"]},"progress":{"type":"integer","minimum":0,"maximum":100},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"trans_template_id":{"type":"array","items":{"type":"integer"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"error_code":{"type":"string","description":"The task-level error code of a FAILED task."},"description":{"type":"string"},"tips":{"type":"string"},"transcode_detail":{"$ref":"#/components/schemas/TranscodeDetail"},"thumbnail_output":{"$ref":"#/components/schemas/ObsObjInfo"},"thumbnail_outputname":{"type":"string"},"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"thumbnails_info":{"type":"array","items":{"$ref":"#/components/schemas/ThumbnailsInfo"}},"image_sprite_info":{"type":"array","items":{"$ref":"#/components/schemas/ImageSpriteInfo"}},"av_parameters":{"type":"array","items":{"$ref":"#/components/schemas/AvParameters"}},"additional_manifests":{"type":"array","items":{"$ref":"#/components/schemas/AdditionalManifests"}},"metadata":{"type":"array","items":{"$ref":"#/components/schemas/FileMetaData"}}}};
-const schema28 = {"type":"string","description":"Task ID. A JSON string in every list response, as the SDK models say.","minLength":1,"maxLength":64,"examples":["7684"]};
-const schema29 = {"type":"string","description":"UTC time, `yyyymmddhhmmss`.","format":"yyyymmddhhmmss","pattern":"^[0-9]{14}$","examples":["20201118121333"]};
-const schema31 = {"type":"object","additionalProperties":false,"required":["bucket","location","object"],"properties":{"bucket":{"type":"string","description":"OBS bucket name.","minLength":1},"location":{"type":"string","description":"Region of the OBS bucket.","minLength":1},"object":{"type":"string","minLength":1,"description":"Object path (for an output, the directory)."},"file_name":{"type":"string","description":"Name of an output file."}}};
-const schema40 = {"type":"object","additionalProperties":false,"required":["pic_name"],"properties":{"pic_name":{"type":"string","minLength":1}}};
-const schema51 = {"type":"object","additionalProperties":false,"properties":{"manifest_name_modifier":{"type":"string"},"selected_outputs":{"type":"array","items":{"type":"string"}}}};
-const schema52 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"value":{"type":"string"}}};
-const formats2 = formats.yyyymmddhhmmss;
-const pattern2 = new RegExp("^[0-9]{14}$", "u");
-const schema33 = {"type":"object","additionalProperties":false,"properties":{"multitask_info":{"type":"array","items":{"$ref":"#/components/schemas/MultiTaskInfo"}},"input_file":{"$ref":"#/components/schemas/SourceInfo"},"replace_sub_index":{"type":"array","items":{"type":"string"}}}};
-const schema34 = {"type":"object","additionalProperties":false,"properties":{"template_id":{"type":"integer"},"error":{"$ref":"#/components/schemas/ErrorResponse"},"output_file":{"$ref":"#/components/schemas/SourceInfo"}}};
-const schema35 = {"type":"object","additionalProperties":false,"properties":{"error_code":{"type":"string"},"error_msg":{"type":"string"}}};
-const schema36 = {"type":"object","additionalProperties":false,"properties":{"duration":{"type":"integer","description":"seconds"},"duration_ms":{"type":"integer"},"format":{"type":"string"},"size":{"type":"integer"},"manifest_name":{"type":"string"},"md5":{"type":"string"},"video_info":{"$ref":"#/components/schemas/VideoInfo"},"audio_info":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
-const schema37 = {"type":"object","additionalProperties":false,"properties":{"width":{"type":"integer"},"height":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"frame_rate":{"type":"integer"},"codec":{"type":"string"},"duration":{"type":"string","description":"A string, as the SDK model says."},"duration_ms":{"type":"string","description":"A string, as the SDK model says."},"rotate":{"type":"number","description":"Rotation at capture, degrees; a float in the SDK model."}}};
-const schema38 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string"},"sample":{"type":"integer"},"channels":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"duration":{"type":"string"},"duration_ms":{"type":"string"}}};
+const schema30 = {"type":"object","description":"One transcoding task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","TRANSCODING","SUCCEEDED","FAILED","CANCELED","NEED_TO_BE_AUDIT"]},"progress":{"type":"integer","minimum":0,"maximum":100},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"trans_template_id":{"type":"array","items":{"type":"integer"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"error_code":{"type":"string","description":"The task-level error code of a FAILED task."},"description":{"type":"string"},"tips":{"type":"string"},"transcode_detail":{"$ref":"#/components/schemas/TranscodeDetail"},"thumbnail_output":{"$ref":"#/components/schemas/ObsObjInfo"},"thumbnail_outputname":{"type":"string"},"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"thumbnails_info":{"type":"array","items":{"$ref":"#/components/schemas/ThumbnailsInfo"}},"image_sprite_info":{"type":"array","items":{"$ref":"#/components/schemas/ImageSpriteInfo"}},"av_parameters":{"type":"array","items":{"$ref":"#/components/schemas/AvParameters"}},"additional_manifests":{"type":"array","items":{"$ref":"#/components/schemas/AdditionalManifests"}},"metadata":{"type":"array","items":{"$ref":"#/components/schemas/FileMetaData"}}}};
+const schema31 = {"type":"string","description":"Task ID. A JSON string in every list response, as the SDK models say.","minLength":1,"maxLength":64,"examples":["7684"]};
+const schema32 = {"type":"string","description":"UTC time, `yyyymmddhhmmss`.","format":"yyyymmddhhmmss","pattern":"^[0-9]{14}$","examples":["20201118121333"]};
+const schema34 = {"type":"object","additionalProperties":false,"required":["bucket","location","object"],"properties":{"bucket":{"type":"string","description":"OBS bucket name.","minLength":1},"location":{"type":"string","description":"Region of the OBS bucket.","minLength":1},"object":{"type":"string","minLength":1,"description":"Object path (for an output, the directory)."},"file_name":{"type":"string","description":"Name of an output file."}}};
+const schema43 = {"type":"object","additionalProperties":false,"required":["pic_name"],"properties":{"pic_name":{"type":"string","minLength":1}}};
+const schema54 = {"type":"object","additionalProperties":false,"properties":{"manifest_name_modifier":{"type":"string"},"selected_outputs":{"type":"array","items":{"type":"string"}}}};
+const schema55 = {"type":"object","additionalProperties":false,"properties":{"name":{"type":"string"},"value":{"type":"string"}}};
+const schema36 = {"type":"object","additionalProperties":false,"properties":{"multitask_info":{"type":"array","items":{"$ref":"#/components/schemas/MultiTaskInfo"}},"input_file":{"$ref":"#/components/schemas/SourceInfo"},"replace_sub_index":{"type":"array","items":{"type":"string"}}}};
+const schema37 = {"type":"object","additionalProperties":false,"properties":{"template_id":{"type":"integer"},"error":{"$ref":"#/components/schemas/ErrorResponse"},"output_file":{"$ref":"#/components/schemas/SourceInfo"}}};
+const schema38 = {"type":"object","additionalProperties":false,"properties":{"error_code":{"type":"string"},"error_msg":{"type":"string"}}};
+const schema39 = {"type":"object","additionalProperties":false,"properties":{"duration":{"type":"integer","description":"seconds"},"duration_ms":{"type":"integer"},"format":{"type":"string"},"size":{"type":"integer"},"manifest_name":{"type":"string"},"md5":{"type":"string"},"video_info":{"$ref":"#/components/schemas/VideoInfo"},"audio_info":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
+const schema40 = {"type":"object","additionalProperties":false,"properties":{"width":{"type":"integer"},"height":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"frame_rate":{"type":"integer"},"codec":{"type":"string"},"duration":{"type":"string","description":"A string, as the SDK model says."},"duration_ms":{"type":"string","description":"A string, as the SDK model says."},"rotate":{"type":"number","description":"Rotation at capture, degrees; a float in the SDK model."}}};
+const schema41 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string"},"sample":{"type":"integer"},"channels":{"type":"integer"},"bitrate":{"type":"integer","description":"kbit/s"},"bitrate_bps":{"type":"integer"},"duration":{"type":"string"},"duration_ms":{"type":"string"}}};
 
 function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2799,7 +2802,7 @@ if(errors === _errs15){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 const _errs17 = errors;
 for(const key1 in data6){
-if(!(func0.call(schema37.properties, key1))){
+if(!(func0.call(schema40.properties, key1))){
 validate19.errors = [{instancePath:instancePath+"/video_info",schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -3316,7 +3319,7 @@ return errors === 0;
 }
 validate17.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema41 = {"type":"object","additionalProperties":false,"properties":{"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_name":{"type":"string"}}};
+const schema44 = {"type":"object","additionalProperties":false,"properties":{"pic_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_name":{"type":"string"}}};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3545,7 +3548,7 @@ return errors === 0;
 }
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema44 = {"type":"object","additionalProperties":false,"properties":{"row_count":{"type":"integer"},"column_count":{"type":"integer"},"total_count":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"output_image_name":{"type":"array","items":{"type":"string"}},"output_webvtt_name":{"type":"string"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema47 = {"type":"object","additionalProperties":false,"properties":{"row_count":{"type":"integer"},"column_count":{"type":"integer"},"total_count":{"type":"integer"},"width":{"type":"integer"},"height":{"type":"integer"},"output_image_name":{"type":"array","items":{"type":"string"}},"output_webvtt_name":{"type":"string"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3805,8 +3808,8 @@ return errors === 0;
 }
 validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema46 = {"type":"object","additionalProperties":false,"required":["common"],"properties":{"video":{"$ref":"#/components/schemas/VideoParameters"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_filename":{"type":"string"}}};
-const schema47 = {"type":"object","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2],"description":"1 H264, 2 H265."},"crf":{"type":"number","minimum":0,"maximum":51,"description":"Constant rate factor. The SDK model types it `object`."},"max_bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"buf_size":{"type":"integer"},"profile":{"type":"integer","minimum":1,"maximum":4},"level":{"type":"integer","minimum":1,"maximum":15},"preset":{"type":"integer","enum":[1,3,4,5]},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"bframes_count":{"type":"integer","minimum":0,"maximum":7},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"0, or 5 to 60. The real service turns other values into 0, so 0 to 60 is accepted."},"frame_rate_float":{"type":"number"},"width":{"type":"integer","description":"0, or an integer from 32 to 4096","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":4096}]},"height":{"type":"integer","description":"0, or an integer from 32 to 2880","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":2880}]},"black_cut":{"type":"integer","minimum":0,"maximum":1},"stream_name":{"type":"string"}}};
+const schema49 = {"type":"object","additionalProperties":false,"required":["common"],"properties":{"video":{"$ref":"#/components/schemas/VideoParameters"},"audio":{"$ref":"#/components/schemas/Audio"},"common":{"$ref":"#/components/schemas/Common"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_filename":{"type":"string"}}};
+const schema50 = {"type":"object","additionalProperties":false,"properties":{"output_policy":{"type":"string","enum":["transcode","discard","copy"]},"codec":{"type":"integer","enum":[1,2],"description":"1 H264, 2 H265."},"crf":{"type":"number","minimum":0,"maximum":51,"description":"Constant rate factor. The SDK model types it `object`."},"max_bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"bitrate":{"type":"integer","description":"0, or an integer from 40 to 50000","anyOf":[{"const":0},{"type":"integer","minimum":40,"maximum":50000}]},"buf_size":{"type":"integer"},"profile":{"type":"integer","minimum":1,"maximum":4},"level":{"type":"integer","minimum":1,"maximum":15},"preset":{"type":"integer","enum":[1,3,4,5]},"max_iframes_interval":{"type":"integer","minimum":2,"maximum":10,"description":"seconds"},"bframes_count":{"type":"integer","minimum":0,"maximum":7},"frame_rate":{"type":"integer","minimum":0,"maximum":60,"description":"0, or 5 to 60. The real service turns other values into 0, so 0 to 60 is accepted."},"frame_rate_float":{"type":"number"},"width":{"type":"integer","description":"0, or an integer from 32 to 4096","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":4096}]},"height":{"type":"integer","description":"0, or an integer from 32 to 2880","anyOf":[{"const":0},{"type":"integer","minimum":32,"maximum":2880}]},"black_cut":{"type":"integer","minimum":0,"maximum":1},"stream_name":{"type":"string"}}};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3843,7 +3846,7 @@ if(errors === _errs3){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 const _errs5 = errors;
 for(const key1 in data0){
-if(!(func0.call(schema47.properties, key1))){
+if(!(func0.call(schema50.properties, key1))){
 validate28.errors = [{instancePath:instancePath+"/video",schemaPath:"#/components/schemas/VideoParameters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -3858,7 +3861,7 @@ validate28.errors = [{instancePath:instancePath+"/video/output_policy",schemaPat
 return false;
 }
 if(!(((data1 === "transcode") || (data1 === "discard")) || (data1 === "copy"))){
-validate28.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema47.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
+validate28.errors = [{instancePath:instancePath+"/video/output_policy",schemaPath:"#/components/schemas/VideoParameters/properties/output_policy/enum",keyword:"enum",params:{allowedValues: schema50.properties.output_policy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -3875,7 +3878,7 @@ validate28.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/com
 return false;
 }
 if(!((data2 === 1) || (data2 === 2))){
-validate28.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/enum",keyword:"enum",params:{allowedValues: schema47.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+validate28.errors = [{instancePath:instancePath+"/video/codec",schemaPath:"#/components/schemas/VideoParameters/properties/codec/enum",keyword:"enum",params:{allowedValues: schema50.properties.codec.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -4166,7 +4169,7 @@ validate28.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/co
 return false;
 }
 if(!((((data9 === 1) || (data9 === 3)) || (data9 === 4)) || (data9 === 5))){
-validate28.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/enum",keyword:"enum",params:{allowedValues: schema47.properties.preset.enum},message:"must be equal to one of the allowed values"}];
+validate28.errors = [{instancePath:instancePath+"/video/preset",schemaPath:"#/components/schemas/VideoParameters/properties/preset/enum",keyword:"enum",params:{allowedValues: schema50.properties.preset.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs30 === errors;
@@ -5003,7 +5006,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema27.properties, key0))){
+if(!(func0.call(schema30.properties, key0))){
 validate16.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -5046,7 +5049,7 @@ validate16.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!(((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "TRANSCODING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED")) || (data1 === "NEED_TO_BE_AUDIT"))){
-validate16.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema27.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate16.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema30.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5089,7 +5092,7 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(errors === _errs10){
 if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
+if(!pattern1.test(data3)){
 validate16.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -5119,7 +5122,7 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(errors === _errs13){
 if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
+if(!pattern1.test(data4)){
 validate16.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -5961,7 +5964,7 @@ return errors === 0;
 }
 validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema53 = {"type":"object","description":"One snapshot task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"string","description":"A single string here; an array in the transcoding and encryption tasks."},"user_data":{"type":"string"},"description":{"type":"string"},"thumbnail_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}}}};
+const schema56 = {"type":"object","description":"One snapshot task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"string","description":"A single string here; an array in the transcoding and encryption tasks."},"user_data":{"type":"string"},"description":{"type":"string"},"thumbnail_info":{"type":"array","items":{"$ref":"#/components/schemas/PicInfo"}}}};
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5983,7 +5986,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema53.properties, key0))){
+if(!(func0.call(schema56.properties, key0))){
 validate31.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -6026,7 +6029,7 @@ validate31.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate31.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema53.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate31.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema56.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6042,7 +6045,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
+if(!pattern1.test(data2)){
 validate31.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -6072,7 +6075,7 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
+if(!pattern1.test(data3)){
 validate31.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -6445,8 +6448,8 @@ return errors === 0;
 }
 validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema60 = {"type":"object","description":"One animated GIF task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PREPROCESSING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/AnimatedGraphicsOutputParam"}}};
-const schema67 = {"type":"object","additionalProperties":false,"required":["format","width","height","start","end"],"properties":{"format":{"type":"string","enum":["gif"]},"width":{"type":"integer","description":"-1, 0, or an even number from 32 to 3840","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":3840,"multipleOf":2}]},"height":{"type":"integer","description":"-1, 0, or an even number from 32 to 2160","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":2160,"multipleOf":2}]},"start":{"type":"integer","minimum":0,"description":"ms"},"end":{"type":"integer","minimum":0,"description":"ms; at most 60 s after start"},"frame_rate":{"type":"integer","minimum":1,"maximum":75}}};
+const schema63 = {"type":"object","description":"One animated GIF task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PREPROCESSING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/AnimatedGraphicsOutputParam"}}};
+const schema70 = {"type":"object","additionalProperties":false,"required":["format","width","height","start","end"],"properties":{"format":{"type":"string","enum":["gif"]},"width":{"type":"integer","description":"-1, 0, or an even number from 32 to 3840","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":3840,"multipleOf":2}]},"height":{"type":"integer","description":"-1, 0, or an even number from 32 to 2160","anyOf":[{"enum":[-1,0]},{"type":"integer","minimum":32,"maximum":2160,"multipleOf":2}]},"start":{"type":"integer","minimum":0,"description":"ms"},"end":{"type":"integer","minimum":0,"description":"ms; at most 60 s after start"},"frame_rate":{"type":"integer","minimum":1,"maximum":75}}};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6468,7 +6471,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema60.properties, key0))){
+if(!(func0.call(schema63.properties, key0))){
 validate33.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -6511,7 +6514,7 @@ validate33.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!(((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PREPROCESSING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate33.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema60.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate33.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema63.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6527,7 +6530,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
+if(!pattern1.test(data2)){
 validate33.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -6557,7 +6560,7 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
+if(!pattern1.test(data3)){
 validate33.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -6587,7 +6590,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
+if(!pattern1.test(data4)){
 validate33.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -6899,7 +6902,7 @@ validate33.errors = [{instancePath:instancePath+"/output_param/format",schemaPat
 return false;
 }
 if(!(data19 === "gif")){
-validate33.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema67.properties.format.enum},message:"must be equal to one of the allowed values"}];
+validate33.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema70.properties.format.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid10 = _errs50 === errors;
@@ -6919,7 +6922,7 @@ const _errs54 = errors;
 let valid11 = false;
 const _errs55 = errors;
 if(!((data20 === -1) || (data20 === 0))){
-const err0 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema67.properties.width.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/output_param/width",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/width/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema70.properties.width.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7022,7 +7025,7 @@ const _errs60 = errors;
 let valid12 = false;
 const _errs61 = errors;
 if(!((data21 === -1) || (data21 === 0))){
-const err6 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema67.properties.height.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/output_param/height",schemaPath:"#/components/schemas/AnimatedGraphicsOutputParam/properties/height/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema70.properties.height.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7223,7 +7226,7 @@ return errors === 0;
 }
 validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema68 = {"type":"object","description":"One encryption task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"description":{"type":"string"}}};
+const schema71 = {"type":"object","description":"One encryption task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_file_name":{"type":"array","items":{"type":"string"}},"user_data":{"type":"string"},"description":{"type":"string"}}};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7245,7 +7248,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema68.properties, key0))){
+if(!(func0.call(schema71.properties, key0))){
 validate35.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -7288,7 +7291,7 @@ validate35.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!(((((data1 === "WAITING") || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate35.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema68.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate35.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema71.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -7304,7 +7307,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
+if(!pattern1.test(data2)){
 validate35.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -7334,7 +7337,7 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
+if(!pattern1.test(data3)){
 validate35.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -7655,8 +7658,8 @@ return errors === 0;
 }
 validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema74 = {"type":"object","description":"One media info extraction task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"metadata":{"$ref":"#/components/schemas/MetaData"}}};
-const schema81 = {"type":"object","description":"The metadata of a whole file.","additionalProperties":false,"properties":{"size":{"type":"integer","minimum":0,"description":"bytes"},"duration_ms":{"type":"number","minimum":0,"description":"Seconds with decimals (e.g. 60.186), despite the name."},"duration":{"type":"integer","minimum":0,"description":"Seconds, whole."},"format":{"type":"string","description":"Container format, e.g. `MP4`."},"md5":{"type":"string"},"bitrate":{"type":"integer","minimum":0,"description":"Total bitrate, kbit/s as the vendor's examples show (the SDK says bit/s)."},"video":{"type":"array","items":{"$ref":"#/components/schemas/VideoInfo"}},"audio":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
+const schema77 = {"type":"object","description":"One media info extraction task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"metadata":{"$ref":"#/components/schemas/MetaData"}}};
+const schema84 = {"type":"object","description":"The metadata of a whole file.","additionalProperties":false,"properties":{"size":{"type":"integer","minimum":0,"description":"bytes"},"duration_ms":{"type":"number","minimum":0,"description":"Seconds with decimals (e.g. 60.186), despite the name."},"duration":{"type":"integer","minimum":0,"description":"Seconds, whole."},"format":{"type":"string","description":"Container format, e.g. `MP4`."},"md5":{"type":"string"},"bitrate":{"type":"integer","minimum":0,"description":"Total bitrate, kbit/s as the vendor's examples show (the SDK says bit/s)."},"video":{"type":"array","items":{"$ref":"#/components/schemas/VideoInfo"}},"audio":{"type":"array","items":{"$ref":"#/components/schemas/AudioInfo"}}}};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7802,7 +7805,7 @@ if(errors === _errs17){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 const _errs19 = errors;
 for(const key1 in data7){
-if(!(func0.call(schema37.properties, key1))){
+if(!(func0.call(schema40.properties, key1))){
 validate38.errors = [{instancePath:instancePath+"/video/" + i0,schemaPath:"#/components/schemas/VideoInfo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -8132,7 +8135,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema74.properties, key0))){
+if(!(func0.call(schema77.properties, key0))){
 validate37.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -8175,7 +8178,7 @@ validate37.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate37.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema74.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate37.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema77.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -8191,7 +8194,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
+if(!pattern1.test(data2)){
 validate37.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -8221,7 +8224,7 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
+if(!pattern1.test(data3)){
 validate37.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -8251,7 +8254,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
+if(!pattern1.test(data4)){
 validate37.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -8568,8 +8571,8 @@ return errors === 0;
 }
 validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema84 = {"type":"object","description":"One remux task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/RemuxOutputParam"},"complete_ratio":{"type":"integer","minimum":0,"maximum":100,"description":"Progress, percent."},"output_metadata":{"$ref":"#/components/schemas/MetaData"}}};
-const schema91 = {"type":"object","description":"The output of a remux task; echoed in the task as given.","additionalProperties":false,"required":["format"],"properties":{"format":{"type":"string","enum":["HLS","MP4"]},"segment_duration":{"type":"integer","description":"HLS segment length, seconds: 2 to 10, else 5."},"remove_meta":{"type":"boolean","description":"Strip the source's custom metadata (false when absent)."}}};
+const schema87 = {"type":"object","description":"One remux task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"output_param":{"$ref":"#/components/schemas/RemuxOutputParam"},"complete_ratio":{"type":"integer","minimum":0,"maximum":100,"description":"Progress, percent."},"output_metadata":{"$ref":"#/components/schemas/MetaData"}}};
+const schema94 = {"type":"object","description":"The output of a remux task; echoed in the task as given.","additionalProperties":false,"required":["format"],"properties":{"format":{"type":"string","enum":["HLS","MP4"]},"segment_duration":{"type":"integer","description":"HLS segment length, seconds: 2 to 10, else 5."},"remove_meta":{"type":"boolean","description":"Strip the source's custom metadata (false when absent)."}}};
 
 function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8591,7 +8594,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema84.properties, key0))){
+if(!(func0.call(schema87.properties, key0))){
 validate41.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -8634,7 +8637,7 @@ validate41.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate41.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema84.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate41.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema87.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -8650,7 +8653,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
+if(!pattern1.test(data2)){
 validate41.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -8680,7 +8683,7 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
+if(!pattern1.test(data3)){
 validate41.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -8710,7 +8713,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
+if(!pattern1.test(data4)){
 validate41.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -9022,7 +9025,7 @@ validate41.errors = [{instancePath:instancePath+"/output_param/format",schemaPat
 return false;
 }
 if(!((data19 === "HLS") || (data19 === "MP4"))){
-validate41.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema91.properties.format.enum},message:"must be equal to one of the allowed values"}];
+validate41.errors = [{instancePath:instancePath+"/output_param/format",schemaPath:"#/components/schemas/RemuxOutputParam/properties/format/enum",keyword:"enum",params:{allowedValues: schema94.properties.format.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid10 = _errs50 === errors;
@@ -9134,9 +9137,9 @@ return errors === 0;
 }
 validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema92 = {"type":"object","description":"One channel merge task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"audio_files":{"type":"array","items":{"$ref":"#/components/schemas/AudioFile"}},"output_filename":{"type":"string"}}};
-const schema97 = {"type":"object","description":"One input of a channel merge, with its tracks.","additionalProperties":false,"required":["input"],"properties":{"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-const schema98 = {"type":"object","description":"The channel layout and language of one audio track.","additionalProperties":false,"properties":{"channel_layout":{"type":"string"},"language":{"type":"string"}}};
+const schema95 = {"type":"object","description":"One channel merge task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"audio_files":{"type":"array","items":{"$ref":"#/components/schemas/AudioFile"}},"output_filename":{"type":"string"}}};
+const schema100 = {"type":"object","description":"One input of a channel merge, with its tracks.","additionalProperties":false,"required":["input"],"properties":{"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema101 = {"type":"object","description":"The channel layout and language of one audio track.","additionalProperties":false,"properties":{"channel_layout":{"type":"string"},"language":{"type":"string"}}};
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9424,7 +9427,7 @@ validate44.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate44.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema92.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate44.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema95.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -9440,7 +9443,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
+if(!pattern1.test(data2)){
 validate44.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -9470,7 +9473,7 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
+if(!pattern1.test(data3)){
 validate44.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -9678,7 +9681,7 @@ return errors === 0;
 }
 validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema100 = {"type":"object","description":"One track reset task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_filename":{"type":"string"},"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema103 = {"type":"object","description":"One track reset task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_filename":{"type":"string"},"tracks_info":{"type":"array","items":{"$ref":"#/components/schemas/TracksInfo"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
 
 function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9700,7 +9703,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema100.properties, key0))){
+if(!(func0.call(schema103.properties, key0))){
 validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -9743,7 +9746,7 @@ validate48.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate48.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema100.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate48.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema103.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -9759,7 +9762,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
+if(!pattern1.test(data2)){
 validate48.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -9789,7 +9792,7 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
+if(!pattern1.test(data3)){
 validate48.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -10150,10 +10153,10 @@ return errors === 0;
 }
 validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema107 = {"type":"object","description":"One editing job.","additionalProperties":false,"required":["task_id","status","create_time","job_id"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"job_id":{"$ref":"#/components/schemas/TaskId"},"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"edit_task_req":{"$ref":"#/components/schemas/CreateEditingJobReq"},"output_file_info":{"type":"array","items":{"$ref":"#/components/schemas/OutputFileInfo"}}}};
-const schema114 = {"type":"object","additionalProperties":false,"properties":{"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"clips":{"type":"array","items":{"$ref":"#/components/schemas/ClipInfo"}},"concats":{"type":"array","description":"Several concatenations; excludes `concat`.","items":{"$ref":"#/components/schemas/MultiConcatInfo"}},"concat":{"$ref":"#/components/schemas/ConcatInfo"},"mix":{"$ref":"#/components/schemas/MixInfo"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output_setting":{"$ref":"#/components/schemas/OutputSetting"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"edit_settings":{"type":"array","description":"Applied to `input` only when `edit_type` is empty.","items":{"$ref":"#/components/schemas/EditSetting"}},"user_data":{"$ref":"#/components/schemas/UserData"}}};
-const schema140 = {"type":"string","description":"Echoed in the task as given.","maxLength":1024};
-const schema115 = {"type":"object","additionalProperties":false,"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"timeline_start":{"type":"string","description":"Seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Seconds; negative counts from the end."}}};
+const schema110 = {"type":"object","description":"One editing job.","additionalProperties":false,"required":["task_id","status","create_time","job_id"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["INIT","WAITING","PROCESSING","SUCCEED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"start_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"error_code":{"type":"string"},"description":{"type":"string"},"user_data":{"type":"string"},"job_id":{"$ref":"#/components/schemas/TaskId"},"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"edit_task_req":{"$ref":"#/components/schemas/CreateEditingJobReq"},"output_file_info":{"type":"array","items":{"$ref":"#/components/schemas/OutputFileInfo"}}}};
+const schema117 = {"type":"object","additionalProperties":false,"properties":{"edit_type":{"type":"array","items":{"type":"string","enum":["CLIP","CONCAT","CONCATS","MIX"]}},"clips":{"type":"array","items":{"$ref":"#/components/schemas/ClipInfo"}},"concats":{"type":"array","description":"Several concatenations; excludes `concat`.","items":{"$ref":"#/components/schemas/MultiConcatInfo"}},"concat":{"$ref":"#/components/schemas/ConcatInfo"},"mix":{"$ref":"#/components/schemas/MixInfo"},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"output_setting":{"$ref":"#/components/schemas/OutputSetting"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"edit_settings":{"type":"array","description":"Applied to `input` only when `edit_type` is empty.","items":{"$ref":"#/components/schemas/EditSetting"}},"user_data":{"$ref":"#/components/schemas/UserData"}}};
+const schema143 = {"type":"string","description":"Echoed in the task as given.","maxLength":1024};
+const schema118 = {"type":"object","additionalProperties":false,"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"timeline_start":{"type":"string","description":"Seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Seconds; negative counts from the end."}}};
 
 function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10325,8 +10328,8 @@ return errors === 0;
 }
 validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema117 = {"type":"object","additionalProperties":false,"required":["inputs","output"],"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"trans_template_ids":{"type":"array","items":{"type":"integer"}},"av_parameters":{"type":"array","description":"Transcoding parameters; they win over `trans_template_ids`.","items":{"$ref":"#/components/schemas/AvParameters"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}}}};
-const schema120 = {"type":"object","additionalProperties":false,"properties":{"dx":{"type":"string","description":"Horizontal offset: px from 0 to 4096, or a share of the output width in (0,1)."},"dy":{"type":"string","description":"Vertical offset: px from 0 to 4096, or a share of the output height in (0,1)."},"referpos":{"type":"string","enum":["TopRight","TopLeft","BottomRight","BottomLeft"]},"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"random_time_min":{"type":"string","description":"Shortest rotation interval, seconds."},"random_time_max":{"type":"string","description":"Longest rotation interval, seconds."},"overlay_input":{"type":"string","description":"Index into the concatenated inputs, from \"0\"; absent or `ALL` for every input."},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"base":{"type":"string","enum":["input","output"],"description":"`input` draws on the source (scaled with it); `output` on the output."}}};
+const schema120 = {"type":"object","additionalProperties":false,"required":["inputs","output"],"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"trans_template_ids":{"type":"array","items":{"type":"integer"}},"av_parameters":{"type":"array","description":"Transcoding parameters; they win over `trans_template_ids`.","items":{"$ref":"#/components/schemas/AvParameters"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"image_watermark_settings":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}}}};
+const schema123 = {"type":"object","additionalProperties":false,"properties":{"dx":{"type":"string","description":"Horizontal offset: px from 0 to 4096, or a share of the output width in (0,1)."},"dy":{"type":"string","description":"Vertical offset: px from 0 to 4096, or a share of the output height in (0,1)."},"referpos":{"type":"string","enum":["TopRight","TopLeft","BottomRight","BottomLeft"]},"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"random_time_min":{"type":"string","description":"Shortest rotation interval, seconds."},"random_time_max":{"type":"string","description":"Longest rotation interval, seconds."},"overlay_input":{"type":"string","description":"Index into the concatenated inputs, from \"0\"; absent or `ALL` for every input."},"input":{"$ref":"#/components/schemas/ObsObjInfo"},"base":{"type":"string","enum":["input","output"],"description":"`input` draws on the source (scaled with it); `output` on the output."}}};
 
 function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10342,7 +10345,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema120.properties, key0))){
+if(!(func0.call(schema123.properties, key0))){
 validate56.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -10381,7 +10384,7 @@ validate56.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/proper
 return false;
 }
 if(!((((data2 === "TopRight") || (data2 === "TopLeft")) || (data2 === "BottomRight")) || (data2 === "BottomLeft"))){
-validate56.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/enum",keyword:"enum",params:{allowedValues: schema120.properties.referpos.enum},message:"must be equal to one of the allowed values"}];
+validate56.errors = [{instancePath:instancePath+"/referpos",schemaPath:"#/properties/referpos/enum",keyword:"enum",params:{allowedValues: schema123.properties.referpos.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -10570,7 +10573,7 @@ validate56.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties
 return false;
 }
 if(!((data13 === "input") || (data13 === "output"))){
-validate56.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/enum",keyword:"enum",params:{allowedValues: schema120.properties.base.enum},message:"must be equal to one of the allowed values"}];
+validate56.errors = [{instancePath:instancePath+"/base",schemaPath:"#/properties/base/enum",keyword:"enum",params:{allowedValues: schema123.properties.base.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -10976,7 +10979,7 @@ return errors === 0;
 }
 validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema122 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","description":"The files to join, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}}}};
+const schema125 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","description":"The files to join, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}}}};
 
 function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -11136,8 +11139,8 @@ return errors === 0;
 }
 validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema124 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/InputSetting"}},"layout":{"$ref":"#/components/schemas/MixInfoLayout"}}};
-const schema125 = {"type":"object","additionalProperties":false,"required":["input","pane_id"],"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"pane_id":{"type":"string","description":"An integer as a string, matched against the layout's panes."},"audio_policy":{"type":"string","enum":["DISCARD","RESERVE"],"description":"DISCARD when absent; several RESERVE inputs are mixed."}}};
+const schema127 = {"type":"object","additionalProperties":false,"properties":{"inputs":{"type":"array","items":{"$ref":"#/components/schemas/InputSetting"}},"layout":{"$ref":"#/components/schemas/MixInfoLayout"}}};
+const schema128 = {"type":"object","additionalProperties":false,"required":["input","pane_id"],"properties":{"input":{"$ref":"#/components/schemas/ObsObjInfo"},"pane_id":{"type":"string","description":"An integer as a string, matched against the layout's panes."},"audio_policy":{"type":"string","enum":["DISCARD","RESERVE"],"description":"DISCARD when absent; several RESERVE inputs are mixed."}}};
 
 function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -11298,7 +11301,7 @@ validate62.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/pr
 return false;
 }
 if(!((data6 === "DISCARD") || (data6 === "RESERVE"))){
-validate62.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/enum",keyword:"enum",params:{allowedValues: schema125.properties.audio_policy.enum},message:"must be equal to one of the allowed values"}];
+validate62.errors = [{instancePath:instancePath+"/audio_policy",schemaPath:"#/properties/audio_policy/enum",keyword:"enum",params:{allowedValues: schema128.properties.audio_policy.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -11321,8 +11324,8 @@ return errors === 0;
 }
 validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema127 = {"type":"object","additionalProperties":false,"required":["panes"],"properties":{"panes":{"type":"array","items":{"$ref":"#/components/schemas/PaneSetting"}}}};
-const schema128 = {"type":"object","description":"One pane of a mix; the numbers are decimals in (0,1) written as strings, from the bottom-left corner.","additionalProperties":false,"required":["pane_id","x","y","width","height"],"properties":{"pane_id":{"type":"string"},"x":{"type":"string","description":"Share of the output width."},"y":{"type":"string","description":"Share of the output height."},"width":{"type":"string","description":"Share of the output width."},"height":{"type":"string","description":"Share of the output height."}}};
+const schema130 = {"type":"object","additionalProperties":false,"required":["panes"],"properties":{"panes":{"type":"array","items":{"$ref":"#/components/schemas/PaneSetting"}}}};
+const schema131 = {"type":"object","description":"One pane of a mix; the numbers are decimals in (0,1) written as strings, from the bottom-left corner.","additionalProperties":false,"required":["pane_id","x","y","width","height"],"properties":{"pane_id":{"type":"string"},"x":{"type":"string","description":"Share of the output width."},"y":{"type":"string","description":"Share of the output height."},"width":{"type":"string","description":"Share of the output width."},"height":{"type":"string","description":"Share of the output height."}}};
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -11551,10 +11554,10 @@ return errors === 0;
 }
 validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema130 = {"type":"object","additionalProperties":false,"properties":{"format":{"type":"string","description":"Output container of a clip or concatenation."},"video":{"$ref":"#/components/schemas/EditVideoInfo"},"audio":{"$ref":"#/components/schemas/EditAudioInfo"},"hls":{"$ref":"#/components/schemas/EditHlsInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-const schema131 = {"type":"object","additionalProperties":false,"properties":{"reference":{"type":"string","enum":["MAX","MIN","CUSTOM","SHORT_HEIGHT_SHORT_WIDTH"],"description":"The largest or smallest input resolution, the fields below (CUSTOM), or SHORT_HEIGHT_SHORT_WIDTH (the only one for MIX)."},"width":{"type":"integer"},"height":{"type":"integer"},"codec":{"type":"string"},"bitrate":{"type":"integer","description":"bit/s"},"frame_rate":{"type":"integer"}}};
-const schema132 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string","enum":["AAC","HEAAC","MP3"]},"bitrate":{"type":"integer","description":"bit/s"},"sample":{"type":"integer","description":"Hz"},"channels":{"type":"string","description":"A string, as the SDK model says."}}};
-const schema133 = {"type":"object","additionalProperties":false,"properties":{"interval":{"type":"integer","description":"Segment length, seconds."}}};
+const schema133 = {"type":"object","additionalProperties":false,"properties":{"format":{"type":"string","description":"Output container of a clip or concatenation."},"video":{"$ref":"#/components/schemas/EditVideoInfo"},"audio":{"$ref":"#/components/schemas/EditAudioInfo"},"hls":{"$ref":"#/components/schemas/EditHlsInfo"},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema134 = {"type":"object","additionalProperties":false,"properties":{"reference":{"type":"string","enum":["MAX","MIN","CUSTOM","SHORT_HEIGHT_SHORT_WIDTH"],"description":"The largest or smallest input resolution, the fields below (CUSTOM), or SHORT_HEIGHT_SHORT_WIDTH (the only one for MIX)."},"width":{"type":"integer"},"height":{"type":"integer"},"codec":{"type":"string"},"bitrate":{"type":"integer","description":"bit/s"},"frame_rate":{"type":"integer"}}};
+const schema135 = {"type":"object","additionalProperties":false,"properties":{"codec":{"type":"string","enum":["AAC","HEAAC","MP3"]},"bitrate":{"type":"integer","description":"bit/s"},"sample":{"type":"integer","description":"Hz"},"channels":{"type":"string","description":"A string, as the SDK model says."}}};
+const schema136 = {"type":"object","additionalProperties":false,"properties":{"interval":{"type":"integer","description":"Segment length, seconds."}}};
 
 function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -11612,7 +11615,7 @@ validate67.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#
 return false;
 }
 if(!((((data2 === "MAX") || (data2 === "MIN")) || (data2 === "CUSTOM")) || (data2 === "SHORT_HEIGHT_SHORT_WIDTH"))){
-validate67.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/enum",keyword:"enum",params:{allowedValues: schema131.properties.reference.enum},message:"must be equal to one of the allowed values"}];
+validate67.errors = [{instancePath:instancePath+"/video/reference",schemaPath:"#/components/schemas/EditVideoInfo/properties/reference/enum",keyword:"enum",params:{allowedValues: schema134.properties.reference.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -11725,7 +11728,7 @@ validate67.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/com
 return false;
 }
 if(!(((data9 === "AAC") || (data9 === "HEAAC")) || (data9 === "MP3"))){
-validate67.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/enum",keyword:"enum",params:{allowedValues: schema132.properties.codec.enum},message:"must be equal to one of the allowed values"}];
+validate67.errors = [{instancePath:instancePath+"/audio/codec",schemaPath:"#/components/schemas/EditAudioInfo/properties/codec/enum",keyword:"enum",params:{allowedValues: schema135.properties.codec.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid4 = _errs24 === errors;
@@ -11949,8 +11952,8 @@ return errors === 0;
 }
 validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema135 = {"type":"object","additionalProperties":false,"required":["output"],"properties":{"timeline_start":{"type":"string","description":"Cut start in `input`, seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Cut end in `input`, seconds; negative counts from the end."},"trans_template_id":{"type":"integer"},"av_parameter":{"$ref":"#/components/schemas/AvParameters"},"mosaics":{"type":"array","items":{"$ref":"#/components/schemas/MosaicInfo"}},"image_watermarks":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"heads":{"type":"array","description":"Files put before `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"tails":{"type":"array","description":"Files put after `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
-const schema136 = {"type":"object","description":"A blurred box, from the top-left corner.","additionalProperties":false,"required":["width","height"],"properties":{"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"dx":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"dy":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"width":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."},"height":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."}}};
+const schema138 = {"type":"object","additionalProperties":false,"required":["output"],"properties":{"timeline_start":{"type":"string","description":"Cut start in `input`, seconds; negative counts from the end."},"timeline_end":{"type":"string","description":"Cut end in `input`, seconds; negative counts from the end."},"trans_template_id":{"type":"integer"},"av_parameter":{"$ref":"#/components/schemas/AvParameters"},"mosaics":{"type":"array","items":{"$ref":"#/components/schemas/MosaicInfo"}},"image_watermarks":{"type":"array","items":{"$ref":"#/components/schemas/ImageWatermarkSetting"}},"heads":{"type":"array","description":"Files put before `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"tails":{"type":"array","description":"Files put after `input`, in order.","items":{"$ref":"#/components/schemas/ObsObjInfo"}},"output":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema139 = {"type":"object","description":"A blurred box, from the top-left corner.","additionalProperties":false,"required":["width","height"],"properties":{"timeline_start":{"type":"string","description":"seconds"},"timeline_duration":{"type":"string","description":"Seconds, or `ToEND`."},"dx":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"dy":{"type":"string","description":"px from 0 to 4096, or a share in (0,1)."},"width":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."},"height":{"type":"string","description":"px from 8 to 4096, or a share in (0,1)."}}};
 
 function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -11972,7 +11975,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema135.properties, key0))){
+if(!(func0.call(schema138.properties, key0))){
 validate70.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -12594,7 +12597,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema114.properties, key0))){
+if(!(func0.call(schema117.properties, key0))){
 validate51.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -12616,7 +12619,7 @@ validate51.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#
 return false;
 }
 if(!((((data1 === "CLIP") || (data1 === "CONCAT")) || (data1 === "CONCATS")) || (data1 === "MIX"))){
-validate51.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema114.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
+validate51.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema117.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -12946,7 +12949,7 @@ return errors === 0;
 }
 validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema141 = {"type":"object","description":"One output of an editing job.","additionalProperties":false,"properties":{"output_file_name":{"type":"string"},"exec_description":{"type":"string"},"meta_data":{"$ref":"#/components/schemas/SourceInfo"}}};
+const schema144 = {"type":"object","description":"One output of an editing job.","additionalProperties":false,"properties":{"output_file_name":{"type":"string"},"exec_description":{"type":"string"},"meta_data":{"$ref":"#/components/schemas/SourceInfo"}}};
 
 function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -13039,7 +13042,7 @@ return false;
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func0.call(schema107.properties, key0))){
+if(!(func0.call(schema110.properties, key0))){
 validate50.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -13082,7 +13085,7 @@ validate50.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "INIT") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate50.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema107.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate50.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema110.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -13098,7 +13101,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
+if(!pattern1.test(data2)){
 validate50.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -13128,7 +13131,7 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
+if(!pattern1.test(data3)){
 validate50.errors = [{instancePath:instancePath+"/start_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -13158,7 +13161,7 @@ const _errs14 = errors;
 if(errors === _errs14){
 if(errors === _errs14){
 if(typeof data4 === "string"){
-if(!pattern2.test(data4)){
+if(!pattern1.test(data4)){
 validate50.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -13260,7 +13263,7 @@ validate50.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#
 return false;
 }
 if(!((((data10 === "CLIP") || (data10 === "CONCAT")) || (data10 === "CONCATS")) || (data10 === "MIX"))){
-validate50.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema107.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
+validate50.errors = [{instancePath:instancePath+"/edit_type/" + i0,schemaPath:"#/properties/edit_type/items/enum",keyword:"enum",params:{allowedValues: schema110.properties.edit_type.items.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid6 = _errs27 === errors;
@@ -13458,7 +13461,7 @@ return errors === 0;
 }
 validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema142 = {"type":"object","description":"One media process (enhancement) task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_file_name":{"type":"array","items":{"type":"string"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
+const schema145 = {"type":"object","description":"One media process (enhancement) task.","additionalProperties":false,"required":["task_id","status","create_time"],"properties":{"task_id":{"$ref":"#/components/schemas/TaskId"},"status":{"type":"string","enum":["NO_TASK","WAITING","PROCESSING","SUCCEEDED","FAILED","CANCELED"]},"create_time":{"$ref":"#/components/schemas/MpcTime"},"end_time":{"$ref":"#/components/schemas/MpcTime"},"output":{"$ref":"#/components/schemas/ObsObjInfo"},"description":{"type":"string"},"output_file_name":{"type":"array","items":{"type":"string"}},"input":{"$ref":"#/components/schemas/ObsObjInfo"}}};
 
 function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -13523,7 +13526,7 @@ validate79.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properti
 return false;
 }
 if(!((((((data1 === "NO_TASK") || (data1 === "WAITING")) || (data1 === "PROCESSING")) || (data1 === "SUCCEEDED")) || (data1 === "FAILED")) || (data1 === "CANCELED"))){
-validate79.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema142.properties.status.enum},message:"must be equal to one of the allowed values"}];
+validate79.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema145.properties.status.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -13539,7 +13542,7 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(errors === _errs8){
 if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
+if(!pattern1.test(data2)){
 validate79.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -13569,7 +13572,7 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data3 === "string"){
-if(!pattern2.test(data3)){
+if(!pattern1.test(data3)){
 validate79.errors = [{instancePath:instancePath+"/end_time",schemaPath:"#/components/schemas/MpcTime/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
 return false;
 }
@@ -14442,11 +14445,224 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.notifications !== undefined){
+if(data.account !== undefined){
+let data30 = data.account;
 const _errs65 = errors;
-if(!(validate12(data.notifications, {instancePath:instancePath+"/notifications",parentData:data,parentDataProperty:"notifications",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
-errors = vErrors.length;
+if(errors === _errs65){
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+const _errs67 = errors;
+for(const key4 in data30){
+if(!(((key4 === "operate_type") || (key4 === "tenant_access")) || (key4 === "buckets"))){
+validate0.errors = [{instancePath:instancePath+"/account",schemaPath:"#/properties/account/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs67 === errors){
+if(data30.operate_type !== undefined){
+let data31 = data30.operate_type;
+const _errs68 = errors;
+if(typeof data31 !== "string"){
+validate0.errors = [{instancePath:instancePath+"/account/operate_type",schemaPath:"mpc-api#/components/schemas/ShowAgenciesTaskResponse/properties/operate_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data31 === "CREATED") || (data31 === "CANCELED"))){
+validate0.errors = [{instancePath:instancePath+"/account/operate_type",schemaPath:"mpc-api#/components/schemas/ShowAgenciesTaskResponse/properties/operate_type/enum",keyword:"enum",params:{allowedValues: schema24.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid13 = _errs68 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data30.tenant_access !== undefined){
+let data32 = data30.tenant_access;
+const _errs71 = errors;
+const _errs72 = errors;
+if(errors === _errs72){
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+let missing2;
+if(((data32.is_open === undefined) && (missing2 = "is_open")) || ((data32.agreement_version === undefined) && (missing2 = "agreement_version"))){
+validate0.errors = [{instancePath:instancePath+"/account/tenant_access",schemaPath:"mpc-api#/components/schemas/ShowTenantAccessInfoResponse/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs74 = errors;
+for(const key5 in data32){
+if(!((key5 === "is_open") || (key5 === "agreement_version"))){
+validate0.errors = [{instancePath:instancePath+"/account/tenant_access",schemaPath:"mpc-api#/components/schemas/ShowTenantAccessInfoResponse/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs74 === errors){
+if(data32.is_open !== undefined){
+const _errs75 = errors;
+if(typeof data32.is_open !== "boolean"){
+validate0.errors = [{instancePath:instancePath+"/account/tenant_access/is_open",schemaPath:"mpc-api#/components/schemas/ShowTenantAccessInfoResponse/properties/is_open/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid16 = _errs75 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data32.agreement_version !== undefined){
+let data34 = data32.agreement_version;
+const _errs77 = errors;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+validate0.errors = [{instancePath:instancePath+"/account/tenant_access/agreement_version",schemaPath:"mpc-api#/components/schemas/ShowTenantAccessInfoResponse/properties/agreement_version/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs77){
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 < 0 || isNaN(data34)){
+validate0.errors = [{instancePath:instancePath+"/account/tenant_access/agreement_version",schemaPath:"mpc-api#/components/schemas/ShowTenantAccessInfoResponse/properties/agreement_version/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid16 = _errs77 === errors;
+}
+else {
+var valid16 = true;
+}
+}
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/account/tenant_access",schemaPath:"mpc-api#/components/schemas/ShowTenantAccessInfoResponse/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid13 = _errs71 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data30.buckets !== undefined){
+let data35 = data30.buckets;
+const _errs79 = errors;
+if(errors === _errs79){
+if(Array.isArray(data35)){
+var valid17 = true;
+const len6 = data35.length;
+for(let i6=0; i6<len6; i6++){
+let data36 = data35[i6];
+const _errs81 = errors;
+const _errs82 = errors;
+if(errors === _errs82){
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+let missing3;
+if((((data36.bucket === undefined) && (missing3 = "bucket")) || ((data36.creation_date === undefined) && (missing3 = "creation_date"))) || ((data36.is_authorized === undefined) && (missing3 = "is_authorized"))){
+validate0.errors = [{instancePath:instancePath+"/account/buckets/" + i6,schemaPath:"mpc-api#/components/schemas/ObsBucket/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs84 = errors;
+for(const key6 in data36){
+if(!(((key6 === "bucket") || (key6 === "creation_date")) || (key6 === "is_authorized"))){
+validate0.errors = [{instancePath:instancePath+"/account/buckets/" + i6,schemaPath:"mpc-api#/components/schemas/ObsBucket/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs84 === errors){
+if(data36.bucket !== undefined){
+const _errs85 = errors;
+if(typeof data36.bucket !== "string"){
+validate0.errors = [{instancePath:instancePath+"/account/buckets/" + i6+"/bucket",schemaPath:"mpc-api#/components/schemas/ObsBucket/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs85 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data36.creation_date !== undefined){
+let data38 = data36.creation_date;
+const _errs87 = errors;
+if(errors === _errs87){
+if(errors === _errs87){
+if(typeof data38 === "string"){
+if(!pattern1.test(data38)){
+validate0.errors = [{instancePath:instancePath+"/account/buckets/" + i6+"/creation_date",schemaPath:"mpc-api#/components/schemas/ObsBucket/properties/creation_date/pattern",keyword:"pattern",params:{pattern: "^[0-9]{14}$"},message:"must match pattern \""+"^[0-9]{14}$"+"\""}];
+return false;
+}
+else {
+if(!(formats2.validate(data38))){
+validate0.errors = [{instancePath:instancePath+"/account/buckets/" + i6+"/creation_date",schemaPath:"mpc-api#/components/schemas/ObsBucket/properties/creation_date/format",keyword:"format",params:{format: "yyyymmddhhmmss"},message:"must match format \""+"yyyymmddhhmmss"+"\""}];
+return false;
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/account/buckets/" + i6+"/creation_date",schemaPath:"mpc-api#/components/schemas/ObsBucket/properties/creation_date/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid19 = _errs87 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data36.is_authorized !== undefined){
+let data39 = data36.is_authorized;
+const _errs89 = errors;
+if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
+validate0.errors = [{instancePath:instancePath+"/account/buckets/" + i6+"/is_authorized",schemaPath:"mpc-api#/components/schemas/ObsBucket/properties/is_authorized/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!((data39 === 0) || (data39 === 1))){
+validate0.errors = [{instancePath:instancePath+"/account/buckets/" + i6+"/is_authorized",schemaPath:"mpc-api#/components/schemas/ObsBucket/properties/is_authorized/enum",keyword:"enum",params:{allowedValues: schema26.properties.is_authorized.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid19 = _errs89 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/account/buckets/" + i6,schemaPath:"mpc-api#/components/schemas/ObsBucket/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid17 = _errs81 === errors;
+if(!valid17){
+break;
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/account/buckets",schemaPath:"#/properties/account/properties/buckets/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid13 = _errs79 === errors;
+}
+else {
+var valid13 = true;
+}
+}
+}
+}
+}
+else {
+validate0.errors = [{instancePath:instancePath+"/account",schemaPath:"#/properties/account/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid0 = _errs65 === errors;
 }
@@ -14454,21 +14670,33 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.notifications !== undefined){
+const _errs91 = errors;
+if(!(validate12(data.notifications, {instancePath:instancePath+"/notifications",parentData:data,parentDataProperty:"notifications",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs91 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.transcodings !== undefined){
-let data31 = data.transcodings;
-const _errs66 = errors;
-if(errors === _errs66){
-if(Array.isArray(data31)){
-var valid13 = true;
-const len6 = data31.length;
-for(let i6=0; i6<len6; i6++){
-const _errs68 = errors;
-if(!(validate16(data31[i6], {instancePath:instancePath+"/transcodings/" + i6,parentData:data31,parentDataProperty:i6,rootData,dynamicAnchors}))){
+let data41 = data.transcodings;
+const _errs92 = errors;
+if(errors === _errs92){
+if(Array.isArray(data41)){
+var valid20 = true;
+const len7 = data41.length;
+for(let i7=0; i7<len7; i7++){
+const _errs94 = errors;
+if(!(validate16(data41[i7], {instancePath:instancePath+"/transcodings/" + i7,parentData:data41,parentDataProperty:i7,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
-var valid13 = _errs68 === errors;
-if(!valid13){
+var valid20 = _errs94 === errors;
+if(!valid20){
 break;
 }
 }
@@ -14478,27 +14706,27 @@ validate0.errors = [{instancePath:instancePath+"/transcodings",schemaPath:"#/pro
 return false;
 }
 }
-var valid0 = _errs66 === errors;
+var valid0 = _errs92 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.thumbnails !== undefined){
-let data33 = data.thumbnails;
-const _errs69 = errors;
-if(errors === _errs69){
-if(Array.isArray(data33)){
-var valid14 = true;
-const len7 = data33.length;
-for(let i7=0; i7<len7; i7++){
-const _errs71 = errors;
-if(!(validate31(data33[i7], {instancePath:instancePath+"/thumbnails/" + i7,parentData:data33,parentDataProperty:i7,rootData,dynamicAnchors}))){
+let data43 = data.thumbnails;
+const _errs95 = errors;
+if(errors === _errs95){
+if(Array.isArray(data43)){
+var valid21 = true;
+const len8 = data43.length;
+for(let i8=0; i8<len8; i8++){
+const _errs97 = errors;
+if(!(validate31(data43[i8], {instancePath:instancePath+"/thumbnails/" + i8,parentData:data43,parentDataProperty:i8,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
-var valid14 = _errs71 === errors;
-if(!valid14){
+var valid21 = _errs97 === errors;
+if(!valid21){
 break;
 }
 }
@@ -14508,27 +14736,27 @@ validate0.errors = [{instancePath:instancePath+"/thumbnails",schemaPath:"#/prope
 return false;
 }
 }
-var valid0 = _errs69 === errors;
+var valid0 = _errs95 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data["animated-graphics"] !== undefined){
-let data35 = data["animated-graphics"];
-const _errs72 = errors;
-if(errors === _errs72){
-if(Array.isArray(data35)){
-var valid15 = true;
-const len8 = data35.length;
-for(let i8=0; i8<len8; i8++){
-const _errs74 = errors;
-if(!(validate33(data35[i8], {instancePath:instancePath+"/animated-graphics/" + i8,parentData:data35,parentDataProperty:i8,rootData,dynamicAnchors}))){
+let data45 = data["animated-graphics"];
+const _errs98 = errors;
+if(errors === _errs98){
+if(Array.isArray(data45)){
+var valid22 = true;
+const len9 = data45.length;
+for(let i9=0; i9<len9; i9++){
+const _errs100 = errors;
+if(!(validate33(data45[i9], {instancePath:instancePath+"/animated-graphics/" + i9,parentData:data45,parentDataProperty:i9,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs74 === errors;
-if(!valid15){
+var valid22 = _errs100 === errors;
+if(!valid22){
 break;
 }
 }
@@ -14538,27 +14766,27 @@ validate0.errors = [{instancePath:instancePath+"/animated-graphics",schemaPath:"
 return false;
 }
 }
-var valid0 = _errs72 === errors;
+var valid0 = _errs98 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.encryptions !== undefined){
-let data37 = data.encryptions;
-const _errs75 = errors;
-if(errors === _errs75){
-if(Array.isArray(data37)){
-var valid16 = true;
-const len9 = data37.length;
-for(let i9=0; i9<len9; i9++){
-const _errs77 = errors;
-if(!(validate35(data37[i9], {instancePath:instancePath+"/encryptions/" + i9,parentData:data37,parentDataProperty:i9,rootData,dynamicAnchors}))){
+let data47 = data.encryptions;
+const _errs101 = errors;
+if(errors === _errs101){
+if(Array.isArray(data47)){
+var valid23 = true;
+const len10 = data47.length;
+for(let i10=0; i10<len10; i10++){
+const _errs103 = errors;
+if(!(validate35(data47[i10], {instancePath:instancePath+"/encryptions/" + i10,parentData:data47,parentDataProperty:i10,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
-var valid16 = _errs77 === errors;
-if(!valid16){
+var valid23 = _errs103 === errors;
+if(!valid23){
 break;
 }
 }
@@ -14568,27 +14796,27 @@ validate0.errors = [{instancePath:instancePath+"/encryptions",schemaPath:"#/prop
 return false;
 }
 }
-var valid0 = _errs75 === errors;
+var valid0 = _errs101 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data["extract-metadata"] !== undefined){
-let data39 = data["extract-metadata"];
-const _errs78 = errors;
-if(errors === _errs78){
-if(Array.isArray(data39)){
-var valid17 = true;
-const len10 = data39.length;
-for(let i10=0; i10<len10; i10++){
-const _errs80 = errors;
-if(!(validate37(data39[i10], {instancePath:instancePath+"/extract-metadata/" + i10,parentData:data39,parentDataProperty:i10,rootData,dynamicAnchors}))){
+let data49 = data["extract-metadata"];
+const _errs104 = errors;
+if(errors === _errs104){
+if(Array.isArray(data49)){
+var valid24 = true;
+const len11 = data49.length;
+for(let i11=0; i11<len11; i11++){
+const _errs106 = errors;
+if(!(validate37(data49[i11], {instancePath:instancePath+"/extract-metadata/" + i11,parentData:data49,parentDataProperty:i11,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
-var valid17 = _errs80 === errors;
-if(!valid17){
+var valid24 = _errs106 === errors;
+if(!valid24){
 break;
 }
 }
@@ -14598,27 +14826,27 @@ validate0.errors = [{instancePath:instancePath+"/extract-metadata",schemaPath:"#
 return false;
 }
 }
-var valid0 = _errs78 === errors;
+var valid0 = _errs104 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.remux !== undefined){
-let data41 = data.remux;
-const _errs81 = errors;
-if(errors === _errs81){
-if(Array.isArray(data41)){
-var valid18 = true;
-const len11 = data41.length;
-for(let i11=0; i11<len11; i11++){
-const _errs83 = errors;
-if(!(validate41(data41[i11], {instancePath:instancePath+"/remux/" + i11,parentData:data41,parentDataProperty:i11,rootData,dynamicAnchors}))){
+let data51 = data.remux;
+const _errs107 = errors;
+if(errors === _errs107){
+if(Array.isArray(data51)){
+var valid25 = true;
+const len12 = data51.length;
+for(let i12=0; i12<len12; i12++){
+const _errs109 = errors;
+if(!(validate41(data51[i12], {instancePath:instancePath+"/remux/" + i12,parentData:data51,parentDataProperty:i12,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
-var valid18 = _errs83 === errors;
-if(!valid18){
+var valid25 = _errs109 === errors;
+if(!valid25){
 break;
 }
 }
@@ -14628,27 +14856,27 @@ validate0.errors = [{instancePath:instancePath+"/remux",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs81 === errors;
+var valid0 = _errs107 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data["merge-channels"] !== undefined){
-let data43 = data["merge-channels"];
-const _errs84 = errors;
-if(errors === _errs84){
-if(Array.isArray(data43)){
-var valid19 = true;
-const len12 = data43.length;
-for(let i12=0; i12<len12; i12++){
-const _errs86 = errors;
-if(!(validate44(data43[i12], {instancePath:instancePath+"/merge-channels/" + i12,parentData:data43,parentDataProperty:i12,rootData,dynamicAnchors}))){
+let data53 = data["merge-channels"];
+const _errs110 = errors;
+if(errors === _errs110){
+if(Array.isArray(data53)){
+var valid26 = true;
+const len13 = data53.length;
+for(let i13=0; i13<len13; i13++){
+const _errs112 = errors;
+if(!(validate44(data53[i13], {instancePath:instancePath+"/merge-channels/" + i13,parentData:data53,parentDataProperty:i13,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
-var valid19 = _errs86 === errors;
-if(!valid19){
+var valid26 = _errs112 === errors;
+if(!valid26){
 break;
 }
 }
@@ -14658,27 +14886,27 @@ validate0.errors = [{instancePath:instancePath+"/merge-channels",schemaPath:"#/p
 return false;
 }
 }
-var valid0 = _errs84 === errors;
+var valid0 = _errs110 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data["reset-tracks"] !== undefined){
-let data45 = data["reset-tracks"];
-const _errs87 = errors;
-if(errors === _errs87){
-if(Array.isArray(data45)){
-var valid20 = true;
-const len13 = data45.length;
-for(let i13=0; i13<len13; i13++){
-const _errs89 = errors;
-if(!(validate48(data45[i13], {instancePath:instancePath+"/reset-tracks/" + i13,parentData:data45,parentDataProperty:i13,rootData,dynamicAnchors}))){
+let data55 = data["reset-tracks"];
+const _errs113 = errors;
+if(errors === _errs113){
+if(Array.isArray(data55)){
+var valid27 = true;
+const len14 = data55.length;
+for(let i14=0; i14<len14; i14++){
+const _errs115 = errors;
+if(!(validate48(data55[i14], {instancePath:instancePath+"/reset-tracks/" + i14,parentData:data55,parentDataProperty:i14,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
-var valid20 = _errs89 === errors;
-if(!valid20){
+var valid27 = _errs115 === errors;
+if(!valid27){
 break;
 }
 }
@@ -14688,27 +14916,27 @@ validate0.errors = [{instancePath:instancePath+"/reset-tracks",schemaPath:"#/pro
 return false;
 }
 }
-var valid0 = _errs87 === errors;
+var valid0 = _errs113 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data["editing-jobs"] !== undefined){
-let data47 = data["editing-jobs"];
-const _errs90 = errors;
-if(errors === _errs90){
-if(Array.isArray(data47)){
-var valid21 = true;
-const len14 = data47.length;
-for(let i14=0; i14<len14; i14++){
-const _errs92 = errors;
-if(!(validate50(data47[i14], {instancePath:instancePath+"/editing-jobs/" + i14,parentData:data47,parentDataProperty:i14,rootData,dynamicAnchors}))){
+let data57 = data["editing-jobs"];
+const _errs116 = errors;
+if(errors === _errs116){
+if(Array.isArray(data57)){
+var valid28 = true;
+const len15 = data57.length;
+for(let i15=0; i15<len15; i15++){
+const _errs118 = errors;
+if(!(validate50(data57[i15], {instancePath:instancePath+"/editing-jobs/" + i15,parentData:data57,parentDataProperty:i15,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
-var valid21 = _errs92 === errors;
-if(!valid21){
+var valid28 = _errs118 === errors;
+if(!valid28){
 break;
 }
 }
@@ -14718,27 +14946,27 @@ validate0.errors = [{instancePath:instancePath+"/editing-jobs",schemaPath:"#/pro
 return false;
 }
 }
-var valid0 = _errs90 === errors;
+var valid0 = _errs116 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.enhancements !== undefined){
-let data49 = data.enhancements;
-const _errs93 = errors;
-if(errors === _errs93){
-if(Array.isArray(data49)){
-var valid22 = true;
-const len15 = data49.length;
-for(let i15=0; i15<len15; i15++){
-const _errs95 = errors;
-if(!(validate79(data49[i15], {instancePath:instancePath+"/enhancements/" + i15,parentData:data49,parentDataProperty:i15,rootData,dynamicAnchors}))){
+let data59 = data.enhancements;
+const _errs119 = errors;
+if(errors === _errs119){
+if(Array.isArray(data59)){
+var valid29 = true;
+const len16 = data59.length;
+for(let i16=0; i16<len16; i16++){
+const _errs121 = errors;
+if(!(validate79(data59[i16], {instancePath:instancePath+"/enhancements/" + i16,parentData:data59,parentDataProperty:i16,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
-var valid22 = _errs95 === errors;
-if(!valid22){
+var valid29 = _errs121 === errors;
+if(!valid29){
 break;
 }
 }
@@ -14748,10 +14976,11 @@ validate0.errors = [{instancePath:instancePath+"/enhancements",schemaPath:"#/pro
 return false;
 }
 }
-var valid0 = _errs93 === errors;
+var valid0 = _errs119 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }

@@ -257,6 +257,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the templates and account settings
+         * @description With `project_id`, that project's own templates of every family (transcoding templates, their groups,
+         *     watermark templates and video enhancement templates, which the vendor API has no list of) newest first, and
+         *     its account as the vendor API answers it now (agency authorisation, activation, buckets). Without it, the
+         *     system templates every project uses: the preset catalogue with the shared fixtures' templates, and the video
+         *     enhancement presets. A read only: `GET /_mock/tasks` exports the same state in the fixture format.
+         */
+        get: operations["getTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/tasks/{kind}/{task_id}": {
         parameters: {
             query?: never;
@@ -804,6 +828,13 @@ export interface components {
              */
             quality_enhance_templates?: Record<string, never>[];
             /**
+             * @description The project's account settings (SPEC 9.3): `operate_type` (agency authorisation, as ShowAgenciesTask
+             *     answers it), `tenant_access` (as ShowTenantAccessInfo answers it) and `buckets` (ObsBucket in
+             *     mpc-api.yaml: buckets beside those the project's tasks name, and their authorisation); only in a file
+             *     with `project_id`.
+             */
+            account?: Record<string, never>;
+            /**
              * @description The project's event notification configuration, as `PUT /v1/{project_id}/notification` takes it
              *     (NotificationConfig in mpc-api.yaml); only in a file with `project_id`.
              */
@@ -829,6 +860,25 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description Templates by family (each as its vendor list answers it), and a project's account. */
+        TemplateView: {
+            project_id?: components["schemas"]["ProjectId"];
+            /** @description The project's own transcoding templates (its groups' among them), or the system ones. */
+            transcoding_templates: components["schemas"]["FixtureTemplate"][];
+            /** @description TemplateGroup in mpc-api.yaml. */
+            transcoding_template_groups: Record<string, never>[];
+            /** @description WatermarkTemplate in mpc-api.yaml. */
+            watermark_templates: Record<string, never>[];
+            /** @description QualityEnhanceTemplateInfo in mpc-api.yaml; without a project, the presets. */
+            quality_enhance_templates: Record<string, never>[];
+            /** @description What ShowAgenciesTask, ShowTenantAccessInfo and ListAllBuckets answer now; with a project only. */
+            account?: {
+                /** @enum {string} */
+                operate_type: "CREATED" | "CANCELED";
+                tenant_access: Record<string, never>;
+                buckets: Record<string, never>[];
+            };
+        };
         /** @description How many entries of each list were added (0 for a list the body did not have). */
         AddTasksResult: {
             project_id?: components["schemas"]["ProjectId"];
@@ -848,6 +898,7 @@ export interface components {
                 transcoding_template_groups: number;
                 watermark_templates: number;
                 quality_enhance_templates: number;
+                account: number;
             };
         };
         /**
@@ -1983,7 +2034,8 @@ export interface operations {
                      *         "transcoding_templates": 0,
                      *         "transcoding_template_groups": 0,
                      *         "watermark_templates": 0,
-                     *         "quality_enhance_templates": 0
+                     *         "quality_enhance_templates": 0,
+                     *         "account": 0
                      *       }
                      *     }
                      */
@@ -2009,6 +2061,77 @@ export interface operations {
                     "application/json": components["schemas"]["MpcError"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    getTemplates: {
+        parameters: {
+            query?: {
+                /** @description The project to act on. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates, by family. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "project_id": "p1",
+                     *       "transcoding_templates": [
+                     *         {
+                     *           "template_id": 8000001,
+                     *           "template_name": "HLS_720_team",
+                     *           "video": {
+                     *             "codec": 1,
+                     *             "width": 1280,
+                     *             "height": 720,
+                     *             "bitrate": 1500
+                     *           },
+                     *           "common": {
+                     *             "pack_type": 1,
+                     *             "hls_interval": 5
+                     *           }
+                     *         }
+                     *       ],
+                     *       "transcoding_template_groups": [],
+                     *       "watermark_templates": [],
+                     *       "quality_enhance_templates": [],
+                     *       "account": {
+                     *         "operate_type": "CANCELED",
+                     *         "tenant_access": {
+                     *           "is_open": true,
+                     *           "agreement_version": 1
+                     *         },
+                     *         "buckets": [
+                     *           {
+                     *             "bucket": "media-in",
+                     *             "creation_date": "20261125100000",
+                     *             "is_authorized": 1
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];

@@ -749,6 +749,199 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/{project_id}/buckets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Buckets
+         * @description The project's OBS buckets in the region, ordered by name, and whether each is authorised to MPC. There is no
+         *     filter, no paging and no `total`. With an object store (SPEC 11) the buckets are the store's. Without one they
+         *     are the buckets that the project's tasks name as input or output, and `creation_date` is the `create_time` of
+         *     the first task that names the bucket, beside the buckets that the project's `account` fixture declares.
+         *     `creation_date` is a string, `yyyymmddhhmmss`, as the SDK model says; the vendor's example shows a JSON number.
+         *     `is_authorized` follows UpdateBucketAuthorized. Before any call, a bucket that one of the project's tasks
+         *     names answers 1, because it was used. Any other bucket answers 0.
+         */
+        get: operations["ListAllBuckets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1.0-ext/{project_id}/objects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Objects in a Bucket
+         * @description The objects of one bucket, ordered by key, optionally only those whose key starts with `prefix`. There is no
+         *     paging and no marker. With an object store (SPEC 11) the objects are the store's, with their real sizes and
+         *     modification times. Without one they are the objects that the project's tasks name in that bucket: the
+         *     inputs they read, and in an output folder the files a task reports it wrote. `last_modified` is the
+         *     `create_time` of the last task that names the object, or its `end_time` for an output.
+         *     Deviation: without an object store the mock knows no object's bytes, and every `size` is 0.
+         *     `bucket` is required. A bucket that mpc-mock does not know (see ListAllBuckets) is a 400 MPC.10209.
+         *     The path has the `/v1.0-ext/` prefix, as the SDK and the URI table have it. The request example on the same
+         *     vendor page says `/v1/`; this document follows the SDK.
+         *     Deviation: no values of `type` are documented anywhere, so mpc-mock accepts it and does not filter by it.
+         */
+        get: operations["ListAllObsObjList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/authority": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Authorising a Bucket to MPC
+         * @description Grants (`operation` "1") or revokes ("0") MPC's access to one of the project's buckets, and answers 204 with no
+         *     body. From then on the bucket's `is_authorized` in ListAllBuckets follows. `operation` is a string in the SDK
+         *     model, which this document follows. The vendor's example sends the JSON number 1, so a number 0 or 1 is taken
+         *     too. A bucket that mpc-mock does not know (see ListAllBuckets) is a 403 MPC.10209, as the vendor's example
+         *     shows.
+         *     Deviation: the real service reads and writes only authorised buckets, unless agency authorisation is on. The
+         *     mock runs tasks on any bucket whatever these settings say.
+         */
+        put: operations["UpdateBucketAuthorized"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/agencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Agency Authorisation
+         * @description Whether agency authorisation is on (`CREATED`) or off (`CANCELED`) for the project, as CreateAgenciesTask last
+         *     set it. A project that never set it answers `CANCELED`; the vendor does not document that case.
+         */
+        get: operations["ShowAgenciesTask"];
+        put?: never;
+        /**
+         * Turning Agency Authorisation On or Off
+         * @description Turns agency authorisation on (`operate_type` CREATED) or off (CANCELED) for the project, and answers 204 with
+         *     no body. While it is on, MPC may read and write every bucket of the account. ShowAgenciesTask answers the
+         *     state. Creating it while it is on is a 403 MPC.10223, as the vendor's example shows; the error table gives that
+         *     code with 400. Cancelling it while it is off, as it is before any call, is a 400 MPC.10224. `project_id` in the
+         *     body (the agency's tenant) is accepted and not used.
+         *     Deviation: the mock runs tasks on any bucket whatever this setting says.
+         */
+        post: operations["CreateAgenciesTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/{project_id}/tenant/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Querying Whether the Service Is Activated
+         * @description Whether the tenant has activated the media transcoding service, and the version of the service agreement, as
+         *     UpdateTenantAccessInfo last set them. A project that never set them answers `is_open` true and
+         *     `agreement_version` 1, because its tasks run, which a real tenant's can only do once the service is activated.
+         *     The vendor's example shows a tenant that has not activated the service.
+         */
+        get: operations["ShowTenantAccessInfo"];
+        /**
+         * Activating the Service
+         * @description Sets whether the tenant has activated the service, and the agreement version; a field left out keeps its
+         *     value. Answers 200, the status the vendor documents (every other update here is 204).
+         *     Deviation: the vendor documents this 200 as "No Content"; mpc-mock answers `{}`, because only its 204 answers
+         *     have no body (SPEC 1.5). The SDK reads an empty model either way.
+         *     Deviation: the mock runs a project's tasks even while `is_open` is false.
+         */
+        put: operations["UpdateTenantAccessInfo"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mediabox/tasks/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Reporting a Channel Merge or Track Reset Task (worker callback)
+         * @description The report that the media worker sends MPC about a channel merge or track reset task. It is an internal
+         *     callback with no public page. Its path has no `{project_id}`, but the SDK sends `X-Project-Id` all the same.
+         *     mpc-mock validates the body, journals the request and answers 204 with no body. No status is documented, and
+         *     204 is what the other operations with an empty answer use. The reported words (`RUNNING`, `FINISHED`,
+         *     `FAILED`) are not the list API's states.
+         *     Deviation: the report changes no task; the mock's own lifecycle moves its tasks (SPEC 4.3).
+         */
+        put: operations["CreateMbTasksReport"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mpe/notification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Notifying a Media Processing Result (engine callback)
+         * @description The notification that the media processing engine (MPE) sends MPC about a result such as a remux. It is an
+         *     internal callback with no public page. Its path has no `{project_id}`, but the SDK sends `X-Project-Id` all the
+         *     same. It is a fixed path: `GET` and `PUT` on `/v1/mpe/notification` remain the notification settings of a
+         *     project named `mpe`. mpc-mock validates the body, journals the request and answers 204 with no body. No status
+         *     is documented, and 204 is what the other operations with an empty answer use. The SDK gives no values of
+         *     `task_type` and `status`.
+         *     Deviation: the notification changes no task; the mock's own lifecycle moves its tasks (SPEC 4.3).
+         */
+        post: operations["CreateMpeCallBack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2096,6 +2289,145 @@ export interface components {
             task_array: components["schemas"]["QualityEnhanceTemplateInfo"][];
             total: number;
         };
+        /** @description One OBS bucket of the project (the SDK's `ObsBucket`). */
+        ObsBucket: {
+            /** @description Bucket name. */
+            bucket: string;
+            /**
+             * Format: yyyymmddhhmmss
+             * @description When the bucket was created, UTC, `yyyymmddhhmmss`: a string, as the SDK model says (the vendor's example shows the number 20221026152511).
+             */
+            creation_date: string;
+            /**
+             * @description 1 when the bucket is authorised to MPC, else 0.
+             * @enum {integer}
+             */
+            is_authorized: 0 | 1;
+        };
+        ListAllBucketsResponse: {
+            buckets: components["schemas"]["ObsBucket"][];
+        };
+        /** @description One object of a bucket (the SDK's `ObsObject`). */
+        ObsObject: {
+            /** @description The object's key. */
+            file_name: string;
+            /** @description bytes (a Long in the docs). */
+            size: number;
+            /**
+             * Format: yyyymmddhhmmss
+             * @description When the object was last written, UTC, `yyyymmddhhmmss`. The vendor documents no format; this is the one its buckets' `creation_date` has.
+             */
+            last_modified: string;
+        };
+        ListAllObsObjListResponse: {
+            objects: components["schemas"]["ObsObject"][];
+        };
+        /** @description Whether MPC may use a bucket (the SDK's `BucketAuthorizedReq`). */
+        BucketAuthorizedReq: {
+            /** @description Bucket name. */
+            bucket: string;
+            /** @description "0" (revoke) or "1" (grant), as a string or a number */
+            operation: ("0" | "1") | (0 | 1);
+        };
+        /** @description Turns agency authorisation on or off (the SDK's `AgenciesTaskReq`). */
+        AgenciesTaskReq: {
+            /** @description Tenant ID of the agency; accepted and not used. */
+            project_id?: string;
+            /**
+             * @description `CREATED` turns it on, `CANCELED` off.
+             * @enum {string}
+             */
+            operate_type: "CREATED" | "CANCELED";
+        };
+        ShowAgenciesTaskResponse: {
+            /**
+             * @description `CREATED` while agency authorisation is on, `CANCELED` while it is off.
+             * @enum {string}
+             */
+            operate_type: "CREATED" | "CANCELED";
+        };
+        ShowTenantAccessInfoResponse: {
+            /** @description Whether the tenant has activated the service. */
+            is_open: boolean;
+            /** @description Version of the service agreement. */
+            agreement_version: number;
+        };
+        /** @description Activation and agreement version; a field left out keeps its value (the SDK's `UpdateTenantAccessInfoReq`). */
+        UpdateTenantAccessInfoReq: {
+            /** @description Whether the tenant has activated the service. */
+            is_open?: boolean;
+            /** @description Version of the service agreement. */
+            agreement_version?: number;
+        };
+        /** @description What a channel merge or track reset task produced. */
+        MbTaskParameter: {
+            /** @description The state in detail; tells why a FAILED task failed. */
+            status_description?: string;
+            /** @description Name of the output file. */
+            output_filename?: string;
+            metadata?: components["schemas"]["MetaData"];
+        };
+        /** @description The media worker's report on a channel merge or track reset task (the SDK's `MbTasksReportReq`). */
+        MbTasksReportReq: {
+            /** @description ID the task was given when it was accepted. */
+            task_id?: string;
+            /**
+             * @description The worker's state of the task (not the list API's states).
+             * @enum {string}
+             */
+            status?: "RUNNING" | "FINISHED" | "FAILED";
+            /**
+             * @description Which kind of task.
+             * @enum {string}
+             */
+            task_name?: "RESET_TRACKS" | "MERGE_CHANNELS";
+            /** @description Whether a failed task is retried. */
+            retry?: boolean;
+            parameter?: components["schemas"]["MbTaskParameter"];
+        };
+        /** @description The metadata of a media processing engine's output. */
+        MpeMetaData: {
+            /** @description Container format. */
+            pack_type?: string;
+            /** @description Duration, seconds. */
+            duration?: number;
+            /** @description File size, bytes. */
+            video_size?: number;
+            /** @description px */
+            width?: number;
+            /** @description px */
+            height?: number;
+            /** @description Bitrate (the key is `bit_rate`, not `bitrate`). */
+            bit_rate?: number;
+            /** @description Audio bitrate. */
+            audio_bit_rate?: number;
+            /** @description Frames per second. */
+            frame_rate?: number;
+            /** @description Video codec. */
+            codec_name?: string;
+            /** @description Audio codec. */
+            audio_codec_name?: string;
+            /** @description Audio channels. */
+            channels?: number;
+            /** @description Audio sample rate, Hz. */
+            sample?: number;
+            /** @description Whether the output is audio only. */
+            is_audio?: boolean;
+        };
+        /** @description The media processing engine's notification of a result (the SDK's `MpeCallBackReq`). */
+        MpeCallBackReq: {
+            /** @description Task type; the SDK gives no values. */
+            task_type?: string;
+            /** @description Task ID. */
+            task_id?: string;
+            /** @description Task status; the SDK gives no values. */
+            status?: string;
+            /** @description Progress, percent. */
+            complete_ratio?: number;
+            /** @description What happened. */
+            description?: string;
+            meta_data?: components["schemas"]["MpeMetaData"];
+        };
     };
     responses: {
         /**
@@ -2236,6 +2568,64 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/json": components["schemas"]["MpcError"];
+            };
+        };
+        /**
+         * @description `bucket` is missing or malformed (MPC.10202), or it names no bucket that mpc-mock knows (MPC.10209, as the
+         *     vendor's example shows).
+         */
+        InvalidBucket: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MpcError"];
+            };
+        };
+        /** @description The bucket is not one that mpc-mock knows (MPC.10209, with 403, as the vendor's example shows). */
+        UnknownBucket: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error_code": "MPC.10209",
+                 *       "error_msg": "Invalid input or output OBS path."
+                 *     }
+                 */
+                "application/json": components["schemas"]["MpcError"];
+            };
+        };
+        /**
+         * @description A parameter is missing or not one of the allowed values (MPC.10202), or agency authorisation is to be
+         *     cancelled while it is off (MPC.10224).
+         */
+        AgencyAlreadyCanceled: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["MpcError"];
+            };
+        };
+        /** @description Agency authorisation is to be turned on while it is on (MPC.10223, with 403, as the vendor's example shows). */
+        AgencyAlreadyCreated: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error_code": "MPC.10223",
+                 *       "error_msg": "An agency has been created."
+                 *     }
+                 */
                 "application/json": components["schemas"]["MpcError"];
             };
         };
@@ -5064,6 +5454,424 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ListQualityEnhanceDefaultTemplateResponse"];
                 };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListAllBuckets: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Buckets queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAllBucketsResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ListAllObsObjList: {
+        parameters: {
+            query: {
+                /** @description Bucket name. */
+                bucket: string;
+                /** @description Keep only the objects whose key starts with this. */
+                prefix?: string;
+                /** @description File type of the objects to list; the vendor documents no values. */
+                type?: string;
+            };
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Objects queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAllObsObjListResponse"];
+                };
+            };
+            400: components["responses"]["InvalidBucket"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    UpdateBucketAuthorized: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BucketAuthorizedReq"];
+            };
+        };
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["UnknownBucket"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ShowAgenciesTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Agency authorisation queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShowAgenciesTaskResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateAgenciesTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgenciesTaskReq"];
+            };
+        };
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["AgencyAlreadyCanceled"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AgencyAlreadyCreated"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    ShowTenantAccessInfo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client language. */
+                "x-language"?: components["parameters"]["XLanguage"];
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Activation queried successfully. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShowTenantAccessInfoResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    UpdateTenantAccessInfo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client language. */
+                "x-language"?: components["parameters"]["XLanguage"];
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path: {
+                /**
+                 * @description Project ID. The real service uses 32 hex digits; mpc-mock also accepts readable ids.
+                 * @example 0123456789abcdef0123456789abcdef
+                 */
+                project_id: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTenantAccessInfoReq"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateMbTasksReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MbTasksReportReq"];
+            };
+        };
+        responses: {
+            /** @description Accepted; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    CreateMpeCallBack: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Project ID, as the official SDK spells the header. The same as the path's `project_id`. */
+                "X-Project-Id"?: components["parameters"]["XProjectId"];
+                /** @description Project ID, as the vendor's documentation spells the header. Accepted like `X-Project-Id`. */
+                "X-Project_Id"?: components["parameters"]["XProjectIdUnderscore"];
+                /** @description Signing time, `YYYYMMDDTHHMMSSZ`. */
+                "X-Sdk-Date"?: components["parameters"]["XSdkDate"];
+                /** @description Security token of temporary credentials. */
+                "X-Security-Token"?: components["parameters"]["XSecurityToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MpeCallBackReq"];
+            };
+        };
+        responses: {
+            /** @description Accepted; no body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];

@@ -63,6 +63,8 @@ export function mockControl(url: string, options: MockControlOptions = {}) {
     addTasks: (file: FixtureFile) => unwrap(client.POST('/_mock/tasks', { body: file })),
     /** A project's own tasks (or the shared ones) in the fixture format. */
     exportTasks: (query: { project_id?: string; kind?: TaskKindWord } = {}) => unwrap(client.GET('/_mock/tasks', { params: { query } })),
+    /** A project's templates of every family and its account; without a project, the system templates. */
+    templates: (projectId?: string) => unwrap(client.GET('/_mock/templates', { params: { query: projectId === undefined ? {} : { project_id: projectId } } })),
     /** One task, in a project (or among the shared fixtures). */
     task: (kind: TaskKindWord, taskId: string, projectId?: string) => ({
       get: () => unwrap(client.GET('/_mock/tasks/{kind}/{task_id}', taskPath(kind, taskId, projectId))),

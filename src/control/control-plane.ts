@@ -194,6 +194,7 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
     const kind = params.kind === undefined ? undefined : kindOf(params.kind);
     return toFixtureFile(service.exportTasks(projectId, kind), projectId ?? null);
   });
+  bind(app, contract, 'getTemplates', ({ params }) => service.templateView(params.project_id as string | undefined));
   const taskNotFound = (kind: TaskKind, taskId: unknown, projectId: string | undefined) => mockTaskNotFound(kind.path, String(taskId), projectId);
   bind(app, contract, 'getTask', ({ params }) => {
     const kind = kindOf(params.kind);

@@ -12,6 +12,7 @@ Commands (answers are JSON on stdout):
   reset [--project <id>] [--kind <kind>]
   export [--project <id>] [--kind <kind>]        the fixture format, e.g. > state.json
   import <file|->                                add tasks from a fixture file
+  templates [--project <id>]                     a project's templates and account, or the system templates
   task get|update|remove|advance <kind> <task_id> [--project <id>] [--json <patch>]
   clock [get | freeze [<ISO time>] | unfreeze | advance <seconds>]
   lifecycle [get | set <json> | clear [--project <id>] [--kind <kind>]]
@@ -83,6 +84,10 @@ export async function runCtl(argv: readonly string[], env: NodeJS.ProcessEnv, io
       break;
     case 'export':
       answer = await control.exportTasks(scope);
+      break;
+    case 'templates':
+      if (sub !== undefined) throw new CtlUsageError(`templates takes no ${sub}: only --project`);
+      answer = await control.templates(project);
       break;
     case 'import':
       answer = await control.addTasks(json(fileOrStdin(sub), 'the fixture file') as never);

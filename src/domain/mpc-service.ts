@@ -24,7 +24,7 @@ import { OutcomeRules } from './tasks/outcomes.js';
 import { KIND_DOCUMENTS, type CreateRequest, type TaskPlan } from './tasks/task-documents.js';
 import { taskKind, type TaskDocument, type TaskKind } from './tasks/task-kinds.js';
 import { listThumbnailDetails, type ThumbnailDetailsPage, type ThumbnailDetailsParams } from './tasks/thumbnail-details.js';
-import { resolveOutputs, type TranscodingRequest } from './templates/transcoding-templates.js';
+import { checkOnlySizesDiffer, resolveOutputs, type TranscodingRequest, type TransTemplate } from './templates/transcoding-templates.js';
 import { invalidParameter, notFinal, operationFailed, operationForbidden, taskDoesNotExist } from './vendor-errors.js';
 import { statSummary, taskDetailInfo, type StatType, type TaskDetailInfo } from './tasks/transcoding-reads.js';
 import type { components } from '../contract/mpc-api.generated.js';
@@ -32,12 +32,22 @@ import * as customTemplates from './templates/custom-templates.js';
 import * as templateGroups from './templates/template-groups.js';
 import * as watermarkTemplates from './templates/watermark-templates.js';
 import * as qualityEnhanceTemplates from './templates/quality-enhance-templates.js';
+import * as account from './account/account.js';
 import { addTemplateState, exportTemplateState, replaceTemplateState, type TemplateState } from './templates/template-state.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { checkNotificationConfigs, messagesOf, type NotificationConfig, type Transition } from './notifications/notifications.js';
 import { SmnSigner } from './notifications/smn-signing.js';
 
 /** What the store held at start, for a reset to go back to (SPEC 6.2). */
+export interface TemplateView {
+  project_id?: string;
+  transcoding_templates: TransTemplate[];
+  transcoding_template_groups: templateGroups.TemplateGroup[];
+  watermark_templates: watermarkTemplates.WatermarkTemplate[];
+  quality_enhance_templates: qualityEnhanceTemplates.StoredQualityEnhanceTemplate[];
+  account?: { operate_type: account.AgencyState; tenant_access: account.TenantAccess; buckets: account.ObsBucket[] };
+}
+
 export interface Baseline extends TemplateState {
   tasks: readonly StoredTask[];
   details: readonly StoredThumbnailDetails[];
@@ -130,6 +140,18 @@ export interface MpcService {
   deleteQualityEnhanceTemplate(projectId: string, templateId: number): void;
   /** ListQualityEnhanceDefaultTemplate: the vendor's presets. */
   listQualityEnhanceDefaults(): { task_array: qualityEnhanceTemplates.StoredQualityEnhanceTemplate[]; total: number };
+  /** ListAllBuckets: the project's buckets (SPEC 9.3). */
+  listBuckets(projectId: string): { buckets: account.ObsBucket[] };
+  /** ListAllObsObjList: the objects of one of the project's buckets. */
+  listObjects(projectId: string, q: { bucket: string; prefix?: string }): { objects: account.ObsObject[] };
+  /** UpdateBucketAuthorized. */
+  authorizeBucket(projectId: string, body: { bucket: string; operation: string | number }): void;
+  /** ShowAgenciesTask and CreateAgenciesTask. */
+  agencyState(projectId: string): { operate_type: account.AgencyState };
+  setAgency(projectId: string, body: { operate_type: account.AgencyState }): void;
+  /** ShowTenantAccessInfo and UpdateTenantAccessInfo. */
+  tenantAccess(projectId: string): account.TenantAccess;
+  setTenantAccess(projectId: string, body: Partial<account.TenantAccess>): void;
   /** The control plane's step on: one created task, one state (SPEC 6.5). Undefined for an unknown task. */
   advanceTask(kind: TaskKind, projectId: string | undefined, taskId: string): TaskDocument | undefined;
   readonly journal: Journal;
@@ -155,6 +177,11 @@ export interface MpcService {
   addTasks(set: Baseline): void;
   /** A project's own tasks (or the shared ones), in their current state. */
   exportTasks(projectId: string | undefined, kind?: TaskKind): Baseline;
+  /**
+   * The control plane's view of templates (SPEC 10.3): a project's own of every family and its account as the
+   * vendor API answers it now; without a project, the system templates and the enhancement presets.
+   */
+  templateView(projectId: string | undefined): TemplateView;
   /** One task as it is now, under exactly this owner (a project, or the shared fixtures when absent). */
   getTask(kind: TaskKind, projectId: string | undefined, taskId: string): TaskDocument | undefined;
   /**
@@ -280,7 +307,12 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       const plan = planOf(kind, projectId, request);
       if (kind.name === 'transcoding') {
         plan.outputs = resolveOutputs(request as TranscodingRequest, projectId, store, options.strictTemplates ?? false);
-        if (options.strictTemplates) watermarkTemplates.checkWatermarkIds(store.templates, projectId, request as { watermarks?: Array<{ template_id?: unknown }> });
+        if (options.strictTemplates) {
+          watermarkTemplates.checkWatermarkIds(store.templates, projectId, request as { watermarks?: Array<{ template_id?: unknown }> });
+          const ids = plan.outputs.flatMap((o) => (o.templateId === undefined ? [] : [o.templateId]));
+          if (ids.length === plan.outputs.length && ids.every((id) => store.templates.own(projectId, id) !== undefined)) checkOnlySizesDiffer(plan.outputs);
+          templateGroups.checkOneGroup(store.templates, projectId, ids);
+        }
       }
       if (kind.name === 'media_process' && options.strictTemplates) qualityEnhanceTemplates.checkQualityEnhanceId(store.templates, projectId, request as { template_id?: string });
       lifecycle.settle();
@@ -385,6 +417,20 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     updateQualityEnhanceTemplate: (projectId, body) => store.transaction(() => qualityEnhanceTemplates.updateQualityEnhanceTemplate(store.templates, projectId, body)),
     deleteQualityEnhanceTemplate: (projectId, templateId) => store.transaction(() => qualityEnhanceTemplates.deleteQualityEnhanceTemplate(store.templates, projectId, templateId)),
     listQualityEnhanceDefaults: () => qualityEnhanceTemplates.listQualityEnhanceDefaults(),
+    // The buckets and objects are read from the tasks: settled first, so a task that just finished shows its files.
+    listBuckets(projectId) {
+      lifecycle.settle();
+      return { buckets: account.listBuckets(store.templates, store, projectId) };
+    },
+    listObjects(projectId, q) {
+      lifecycle.settle();
+      return { objects: account.listObjects(store.templates, store, projectId, q) };
+    },
+    authorizeBucket: (projectId, body) => store.transaction(() => account.authorizeBucket(store.templates, store, projectId, body)),
+    agencyState: (projectId) => account.agencyState(store.templates, projectId),
+    setAgency: (projectId, body) => store.transaction(() => account.setAgency(store.templates, projectId, body)),
+    tenantAccess: (projectId) => account.tenantAccess(store.templates, projectId),
+    setTenantAccess: (projectId, body) => store.transaction(() => account.setTenantAccess(store.templates, projectId, body)),
 
     advanceTask(kind, projectId, taskId) {
       lifecycle.settle();
@@ -448,6 +494,28 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       }
       // Tasks already on their way may announce their next events under a configuration loaded here.
       if (set.notifications?.length) deliveries.arm();
+    },
+
+    templateView(projectId) {
+      const own = store.templates.list(ownerOf(projectId), Number.MAX_SAFE_INTEGER, 0);
+      if (projectId === undefined) {
+        return { transcoding_templates: own, transcoding_template_groups: [], watermark_templates: [], quality_enhance_templates: qualityEnhanceTemplates.QUALITY_ENHANCE_PRESETS.map((p) => structuredClone(p)) };
+      }
+      // Newest first, as the vendor lists answer.
+      const newest = <T>(items: ReadonlyArray<T> | undefined) => [...(items ?? [])].reverse();
+      const families = exportTemplateState(store.templates, projectId);
+      return {
+        project_id: projectId,
+        transcoding_templates: own,
+        transcoding_template_groups: newest(families.groups).map((g) => g.group),
+        watermark_templates: newest(families.watermarks).map((w) => w.template),
+        quality_enhance_templates: newest(families.qualityEnhance).map((q) => q.template),
+        account: {
+          ...account.agencyState(store.templates, projectId),
+          tenant_access: account.tenantAccess(store.templates, projectId),
+          buckets: (lifecycle.settle(), account.listBuckets(store.templates, store, projectId)),
+        },
+      };
     },
 
     exportTasks(projectId, kind) {

@@ -19,7 +19,7 @@ import type { FaultRules } from '../domain/steering/faults.js';
 import type { IdSource } from '../domain/ids.js';
 import type { Journal } from '../domain/steering/journal.js';
 import { requestLineTooLong } from './vendor-envelope.js';
-import { authOf, authRequest, journalRequest, projectOfUrl } from './vendor-hooks.js';
+import { authOf, authRequest, isVendorUrl, journalRequest, projectOfUrl } from './vendor-hooks.js';
 
 interface Answer {
   status: number;
@@ -72,7 +72,7 @@ export class RepeatAnswers {
    */
   answer(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url!;
-    if (req.method !== 'GET' || !url.startsWith('/v1/') || !this.eligible(req, url)) return false;
+    if (req.method !== 'GET' || !isVendorUrl(url) || !this.eligible(req, url)) return false;
     const started = performance.now();
     const version = this.deps.settledVersion();
     const kept = this.answers.lookup(url, version);

@@ -24,6 +24,9 @@ interface Observed {
 }
 
 const observed = new WeakMap<FastifyRequest, Observed>();
+
+/** The vendor API's paths: `/v1/...`, and ListAllObsObjList's `/v1.0-ext/...` (SPEC 9.3). */
+export const isVendorUrl = (url: string) => url.startsWith('/v1/') || url.startsWith('/v1.0-ext/');
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** The project id of a vendor URL (`/v1/{project_id}/...`), decoded as the router decodes it; undefined if none. */
@@ -37,6 +40,15 @@ export function projectOfUrl(url: string): string | undefined {
   }
 }
 
+/**
+ * The operations whose path has no project (the workers' callbacks, `PUT /v1/mediabox/tasks/report`): their second
+ * segment is a word of the path, not a project id. Set once from the document (app.ts).
+ */
+let projectless: ReadonlySet<string> = new Set();
+export function setProjectlessOperations(methodsAndPaths: Iterable<string>): void {
+  projectless = new Set(methodsAndPaths);
+}
+
 /** The facts of a vendor request from its URL alone: /v1/{project_id}/{kind path}?task_id=... */
 function factsOf(method: string, url: string): { facts: RequestFacts; query: Record<string, string[]> } {
   const [pathPart = '', queryPart = ''] = url.split('?', 2);
@@ -45,7 +57,7 @@ function factsOf(method: string, url: string): { facts: RequestFacts; query: Rec
   let project: string | undefined;
   try {
     path = decodeURIComponent(pathPart);
-    project = projectOfUrl(pathPart);
+    project = projectless.has(`${method} ${pathPart}`) ? undefined : projectOfUrl(pathPart);
   } catch {
     // A path that is not valid percent-encoding is journaled as it came.
   }
@@ -129,7 +141,7 @@ const authRequestOf = (request: FastifyRequest): AuthRequest =>
   authRequest(request.method, request.url, request.headers, rawBodyOf(request), (request.params as { project_id?: string } | undefined)?.project_id);
 
 export function registerVendorHooks(app: FastifyInstance, deps: { faults: FaultRules; journal: Journal; clock: Clock; auth: AuthSettings }): void {
-  const isVendor = (request: FastifyRequest) => request.url.startsWith('/v1/');
+  const isVendor = (request: FastifyRequest) => isVendorUrl(request.url);
 
   const record = (request: FastifyRequest, status: number, durationMs: number) => {
     const seen = observed.get(request);

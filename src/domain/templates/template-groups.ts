@@ -4,7 +4,7 @@
 // by naming those templates' ids (no create body takes a group id, SPEC 10.2).
 import type { components } from '../../contract/mpc-api.generated.js';
 import type { TemplateStore } from '../../storage/templates/template-store-types.js';
-import { VendorError } from '../vendor-errors.js';
+import { invalidParameter, VendorError } from '../vendor-errors.js';
 import { checkTemplate } from './custom-templates.js';
 import { pageStart } from '../paging.js';
 import type { TransTemplate } from './transcoding-templates.js';
@@ -119,4 +119,17 @@ export function deleteTemplateGroup(store: TemplateStore, projectId: string, gro
   const group = existing(store, projectId, groupId);
   for (const id of group.template_ids) store.remove(projectId, id);
   store.families.remove(FAMILY, projectId, groupId);
+}
+
+/**
+ * Strict mode (SPEC 10.2, mpc-api.md): the templates of one task come from one template group, or from none. A task
+ * that names a group's templates beside another group's, or beside templates of no group, is refused.
+ */
+export function checkOneGroup(store: TemplateStore, projectId: string, templateIds: readonly number[]): void {
+  const groups = templateIds.map((id) => store.families.holding(FAMILY, projectId, id));
+  const named = [...new Set(groups.filter((g) => g !== undefined))];
+  if (named.length === 0) return;
+  if (named.length > 1) throw invalidParameter(`the templates of one task come from one template group, not from groups ${named.join(' and ')}`);
+  const outside = templateIds.find((_id, i) => groups[i] === undefined);
+  if (outside !== undefined) throw invalidParameter(`the templates of one task come from one template group: template ${outside} is not in group ${named[0]}`);
 }

@@ -6,6 +6,7 @@ import { invalidParameter } from '../vendor-errors.js';
 import { groupEntry, type TemplateGroup } from './template-groups.js';
 import { watermarkEntry, type WatermarkTemplate } from './watermark-templates.js';
 import { qualityEnhanceEntry, type StoredQualityEnhanceTemplate } from './quality-enhance-templates.js';
+import { accountEntry, type AccountSettings } from '../account/account.js';
 
 export interface TemplateState {
   /** Projects' transcoding template groups (their templates are the set's transcoding templates). */
@@ -14,6 +15,8 @@ export interface TemplateState {
   watermarks?: ReadonlyArray<{ projectId: string; template: WatermarkTemplate }>;
   /** Projects' own video enhancement templates (the presets are the vendor's, never state). */
   qualityEnhance?: ReadonlyArray<{ projectId: string; template: StoredQualityEnhanceTemplate }>;
+  /** Projects' account settings (SPEC 9.3): agency, activation, declared and authorised buckets; one per project. */
+  accounts?: ReadonlyArray<{ projectId: string; account: AccountSettings }>;
 }
 
 type Owned = { projectId: string } & Record<string, unknown>;
@@ -21,6 +24,8 @@ interface FamilyState {
   family: TemplateFamily;
   key: keyof TemplateState;
   what: string;
+  /** How a clash names the entry, when not as `<what> <id>`. */
+  label?(entry: FamilyEntry): string;
   entry(item: Owned): FamilyEntry;
   item(entry: FamilyEntry): Owned;
 }
@@ -47,6 +52,14 @@ const FAMILIES: readonly FamilyState[] = [
     entry: (o) => qualityEnhanceEntry(o.projectId, o.template as StoredQualityEnhanceTemplate),
     item: (e) => ({ projectId: e.projectId, template: e.doc }),
   },
+  {
+    family: 'account',
+    key: 'accounts',
+    what: 'account settings',
+    label: (e) => `the account settings of project ${e.projectId}`,
+    entry: (o) => accountEntry(o.projectId, o.account as AccountSettings),
+    item: (e) => ({ projectId: e.projectId, account: e.doc }),
+  },
 ];
 
 const itemsOf = (state: TemplateState, f: FamilyState) => (state[f.key] ?? []) as readonly Owned[];
@@ -60,7 +73,9 @@ export function replaceTemplateState(store: TemplateStore, projectId: string | u
 export function addTemplateState(store: TemplateStore, state: TemplateState): void {
   for (const f of FAMILIES) {
     for (const entry of itemsOf(state, f).map(f.entry)) {
-      if (store.families.get(f.family, entry.projectId, entry.id) !== undefined) throw invalidParameter(`${f.what} ${entry.id} is already there`);
+      if (store.families.get(f.family, entry.projectId, entry.id) !== undefined) {
+        throw invalidParameter(f.label ? `${f.label(entry)} are already there` : `${f.what} ${entry.id} is already there`);
+      }
       store.families.put(f.family, entry);
     }
   }

@@ -87,6 +87,34 @@ export function resolveOutputs(request: TranscodingRequest, projectId: string, t
   return specs;
 }
 
+/** JSON with its keys sorted, so that two settings compare equal whatever order their fields came in. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+
+/**
+ * Strict mode (SPEC 10.2): the templates of one task differ only in bitrate, width and height, as the real service
+ * documents (one input, several renditions of one kind). A stream's name goes with its size.
+ * Deviation: checked between a project's own templates only. The mock's presets are a ladder whose rungs differ in
+ * audio and profile too (as the vendor's system templates, not public, may), and the documented create example
+ * names two of them.
+ */
+export function checkOnlySizesDiffer(specs: readonly OutputSpec[]): void {
+  const settings = (s: OutputSpec) => {
+    const { width: _w, height: _h, bitrate: _b, stream_name: _n, ...video } = (s.video ?? {}) as Record<string, unknown>;
+    return canonical({ video, audio: s.audio ?? null, common: s.common });
+  };
+  const first = specs[0];
+  if (!first) return;
+  const expected = settings(first);
+  for (const s of specs.slice(1)) {
+    if (settings(s) !== expected) {
+      throw invalidParameter(`the templates of one task may differ only in bitrate, width and height: template ${s.templateId} differs from template ${first.templateId} in more`);
+    }
+  }
+}
+
 // The vendor's code lists (shared/reference/mpc-api.md §13).
 const PACKS: Record<number, { format: string; extension: string; video: boolean }> = {
   1: { format: 'HLS', extension: 'm3u8', video: true },

@@ -1,7 +1,7 @@
 // A project's transcoding templates, template groups, watermark and video enhancement templates (SPEC 10.1):
 // CreateTransTemplate, ListTemplate, UpdateTransTemplate, DeleteTemplate and the other families' operations, each
 // bound to its operation in the document (which validates its parameters and body) and answered by the service:
-// a table of operations, one binder.
+// a table of operations for the one binder (operation-routes.ts).
 import type { FastifyInstance } from 'fastify';
 import type { Contract } from '../../contract/openapi.js';
 import type { CreateTransTemplateBody, ModifyTransTemplateBody } from '../../domain/templates/custom-templates.js';
@@ -9,16 +9,10 @@ import type { CreateTemplateGroupBody, ModifyTemplateGroupBody } from '../../dom
 import type { WatermarkTemplate } from '../../domain/templates/watermark-templates.js';
 import type { QualityEnhanceTemplate, UpdateQualityEnhanceTemplateBody } from '../../domain/templates/quality-enhance-templates.js';
 import type { MpcService } from '../../domain/mpc-service.js';
-import { bindParameters, fastifyPath, type RawQuery } from '../parameters.js';
-import { bindBody } from '../request-body.js';
-import { JSON_CONTENT_TYPE, vendorHandler } from '../vendor-envelope.js';
+import { registerOperationRoutes, type OperationTable, type Params } from '../operation-routes.js';
 
-/** What an operation answers: a status and, but for a 204, a JSON body. */
-type Answer = { status: 200 | 201 } & { body: unknown } | { status: 204 };
-type Params = Record<string, unknown> & { project_id: string };
-
-/** Each operation: whether it takes a body, and what the service makes of its parameters and body. */
-function operations(service: MpcService): Record<string, { body: boolean; answer: (p: Params, body: unknown) => Answer }> {
+/** Each family's operations, answered by the service. */
+function operations(service: MpcService): OperationTable {
   return {
     CreateTransTemplate: { body: true, answer: (p, b) => ({ status: 201, body: { template_id: service.createTransTemplate(p.project_id, b as CreateTransTemplateBody) } }) },
     ListTemplate: { body: false, answer: (p) => ({ status: 200, body: service.listTransTemplates(p.project_id, p as Params & { template_id?: number[]; page: number; size: number }) }) },
@@ -46,19 +40,5 @@ function operations(service: MpcService): Record<string, { body: boolean; answer
 }
 
 export function registerTemplateRoutes(app: FastifyInstance, deps: { contract: Contract; service: MpcService }): void {
-  for (const [operationId, { body, answer }] of Object.entries(operations(deps.service))) {
-    const op = deps.contract.operation(operationId);
-    const readParams = bindParameters<Params>(op);
-    const readBody = body ? bindBody<unknown>(deps.contract, operationId) : undefined;
-    app.route({
-      method: op.method as 'GET' | 'POST' | 'PUT' | 'DELETE',
-      url: fastifyPath(op.path),
-      handler: vendorHandler((request, reply) => {
-        const params = readParams(request.params as Record<string, string>, request.query as RawQuery);
-        const result = answer(params, readBody?.(request.body));
-        if (result.status === 204) reply.code(204).send();
-        else reply.code(result.status).type(JSON_CONTENT_TYPE).send(JSON.stringify(result.body));
-      }),
-    });
-  }
+  registerOperationRoutes(app, deps.contract, operations(deps.service));
 }

@@ -151,6 +151,13 @@ export interface TaskStore {
   ): number;
   /** Adds tasks, details and templates, all or nothing; throws StoreClashError for one already there. */
   addAll(tasks: readonly StoredTask[], details: readonly StoredThumbnailDetails[], templates: readonly StoredTemplate[]): void;
+  /**
+   * The OBS buckets a project's tasks (its own and the shared ones it sees) name anywhere in their documents, each
+   * with the earliest create_time of a task naming it (SPEC 9.3, until an object store says which exist).
+   */
+  bucketsNamed(projectId: string): Array<{ bucket: string; first: string }>;
+  /** The documents of a project's tasks (its own and the shared ones) that name this bucket, oldest first. */
+  documentsNaming(projectId: string, bucket: string): TaskDocument[];
   /** What one owner holds (a project id, or SHARED_PROJECT), in the order a list returns tasks. */
   exportOwner(owner: string, kind?: TaskKindName): { tasks: StoredTask[]; details: StoredThumbnailDetails[]; templates: StoredTemplate[] };
   /** Removes one task and its progress; answers whether there was one. */
@@ -718,6 +725,15 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       }
     }
   };
+  // Every node of every document the project sees is walked (json_tree), in SQLite rather than parsed here: the
+  // account operations are rare calls, and the stores they serve without an object store are test-sized.
+  const namedBuckets = db.prepare(
+    `SELECT json_extract(node.value, '$.bucket') AS bucket, min(t.create_time) AS first FROM tasks AS t, json_tree(t.doc) AS node
+     WHERE t.project_id IN (@project, '') AND node.type = 'object' AND json_type(node.value, '$.bucket') = 'text' AND json_type(node.value, '$.object') = 'text'
+     GROUP BY 1 ORDER BY 1`,
+  );
+  // A cheap test of the text first (the bucket's name as JSON writes it), then the caller reads the document.
+  const namingBucket = db.prepare("SELECT doc FROM tasks WHERE project_id IN (@project, '') AND instr(doc, @needle) > 0 ORDER BY create_time, sort_key").pluck();
   const nextTaskId = db.transaction(() => {
     raiseNextId(0);
     const id = statements.getMeta.get({ key: NEXT_ID }) as number;
@@ -764,6 +780,8 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     },
     replaceScope: (scope, tasks, details, templates, more = []) => replaceScope(scope, tasks, details, templates, more),
     addAll: (tasks, details, templates) => addAll(tasks, details, templates),
+    bucketsNamed: (projectId) => namedBuckets.all({ project: projectId }) as Array<{ bucket: string; first: string }>,
+    documentsNaming: (projectId, bucket) => (namingBucket.all({ project: projectId, needle: JSON.stringify(bucket) }) as string[]).map((doc) => JSON.parse(doc) as TaskDocument),
     exportOwner(owner, kind) {
       const projectId = owner === SHARED_PROJECT ? null : owner;
       const tasks = (statements.ownerTasks.all({ project: owner, kind: kind ?? null }) as Array<{ kind: TaskKindName; doc: string }>).map((r) => ({

@@ -2,8 +2,11 @@
 // store's, which holds one) never name better-sqlite3, whose types a user need not have.
 import type { TransTemplate } from '../../domain/templates/transcoding-templates.js';
 
-/** A template family kept as documents (template-store's second table): template groups, watermark and video enhancement templates. */
-export type TemplateFamily = 'transcoding_group' | 'watermark' | 'quality_enhance';
+/**
+ * A family of a project's documents (template-store's second table): template groups, watermark and video
+ * enhancement templates, and the account settings (one document).
+ */
+export type TemplateFamily = 'transcoding_group' | 'watermark' | 'quality_enhance' | 'account';
 
 /** One document of a family, and the owner it belongs to ('' for the shared ones). */
 export interface FamilyEntry<T = unknown> {
