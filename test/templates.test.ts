@@ -430,3 +430,28 @@ describe('video enhancement templates (SPEC 10.1)', () => {
     expect(await createQe('qe-state')).toBeGreaterThan(id);
   });
 });
+
+describe('the default fixtures ship a project’s templates and account (SPEC 10.3)', () => {
+  const P = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+  it('lists them through the vendor API, uses them in a task, and a reset brings them back', async () => {
+    const templates = await list(P);
+    expect(templates.template_array.map((x) => x.template_id)).toEqual([7100005, 7100004, 7100002, 7100001]);
+    const groups = (await t.request.get(`/v1/${P}/template_group/transcodings`).expect(200)).body;
+    expect(groups.template_group_list.map((g: { group_id: string; template_ids: number[] }) => [g.group_id, g.template_ids])).toEqual([['7100003', [7100004, 7100005]]]);
+    expect((await t.request.get(`/v1/${P}/template/watermark`).expect(200)).body.templates.map((w: { template_id: number }) => w.template_id)).toEqual([7100006]);
+    const view = (await t.request.get(`/_mock/templates?project_id=${P}`).expect(200)).body;
+    expect(view.quality_enhance_templates.map((q: { template_id: number }) => q.template_id)).toEqual([7100007]);
+    expect(view.account.buckets).toContainEqual({ bucket: 'team-archive', creation_date: '20240105080000', is_authorized: 0 });
+    // The group's templates as one task: its two renditions.
+    const id = (await t.request.post(`/v1/${P}/transcodings`).send({ ...CREATE_BODIES.transcodings, trans_template_id: [7100004, 7100005] }).expect(202)).body.task_id;
+    const task = (await t.request.get(`/v1/${P}/transcodings?task_id=${id}`).expect(200)).body.task_array[0];
+    expect(task.transcode_detail.multitask_info.map((m: { output_file: { video_info: { height: number } } }) => m.output_file.video_info.height)).toEqual([720, 360]);
+    // Gone after a delete, back after the project's reset.
+    await t.request.delete(`/v1/${P}/template_group/transcodings?group_id=7100003`).expect(204);
+    expect((await list(P)).total).toBe(2);
+    await t.request.post('/_mock/reset').send({ project_id: P }).expect(200);
+    expect((await list(P)).total).toBe(4);
+    // Another project does not see them.
+    expect((await list('not-the-fixture-project')).total).toBe(0);
+  });
+});
