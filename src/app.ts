@@ -21,7 +21,7 @@ import { registerAccountRoutes } from './http/routes/account.js';
 import { registerCors } from './http/cors.js';
 import { FairTurns } from './http/fair-turns.js';
 import { RepeatAnswers } from './http/repeat-answers.js';
-import { registerVendorHooks, setProjectlessOperations } from './http/vendor-hooks.js';
+import { registerVendorHooks, useOperations } from './http/vendor-hooks.js';
 import { clientErrorHandler, frameworkErrorHandler, MAX_BODY_BYTES, MAX_PARAM_LENGTH, registerServerAnswers, registerVendorEnvelope } from './http/vendor-envelope.js';
 
 declare module 'fastify' {
@@ -155,7 +155,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (deps.corsOrigins?.length) registerCors(app, deps.corsOrigins);
   registerJsonBodyParser(app);
   // Fault rules, authentication and the journal see every request to the vendor API (through the domain, not the routes).
-  setProjectlessOperations(deps.contract.operations().filter((op) => !op.path.includes('{project_id}')).map((op) => `${op.method} ${op.path}`));
+  useOperations(deps.contract.operations());
   registerVendorHooks(app, { faults, journal, clock, auth: deps.service.auth });
   // Last of the onSend hooks: the answer as it is sent, kept to be repeated if it may be.
   app.addHook('onSend', (request, reply, payload, done) => {

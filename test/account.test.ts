@@ -137,9 +137,24 @@ describe('the workers’ callbacks (SPEC 9.3)', () => {
       ['POST', '/v1/mpe/notification'],
     ]);
     expect(reports.every((e) => e.project_id === undefined)).toBe(true);
+    // Each entry names its operation; the journal filters by it.
+    expect(reports.map((e) => (e as { operation?: string }).operation)).toEqual(['CreateMbTasksReport', 'CreateMpeCallBack']);
+    const byOperation = (await t.request.get('/_mock/requests?operation=CreateMpeCallBack').expect(200)).body.requests as Array<{ status: number }>;
+    expect(byOperation.map((e) => e.status)).toEqual([204, 400]);
     expect(reports[0]!.body).toEqual(report);
-    // The project named `mpe` keeps its notification settings at the same path.
-    expect((await t.request.get('/v1/mpe/notification').expect(200)).body).toBeDefined();
+    // The project named `mpe` keeps its notification settings at the same path, and is journaled as that project.
+    await t.request.get('/v1/mpe/notification').expect(200);
+    const show = (await t.request.get('/_mock/requests?operation=ShowNotification&project_id=mpe').expect(200)).body.requests;
+    expect(show).toHaveLength(1);
+    // A path of no operation has none; the gateway's 404.
+    await t.request.get('/v1/acct-cb/no-such-thing').expect(404);
+    const unknown = (await t.request.get('/_mock/requests?path=/v1/acct-cb/no-such-thing').expect(200)).body.requests;
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]).not.toHaveProperty('operation');
+    const template = (await t.request.get('/_mock/requests?operation=ListAllObsObjList').expect(200)).body.requests as Array<{ path: string }>;
+    expect(template.every((e) => e.path.startsWith('/v1.0-ext/'))).toBe(true);
+    expect(template.length).toBeGreaterThan(0);
+    expect((await t.request.get('/_mock/requests?operation=not-an-op').expect(400)).body.error_code).toBe('MPC.10202');
   });
 
   it('a project’s export and reset do not touch another project’s settings', async () => {

@@ -243,6 +243,9 @@ describe('mpc-mock ctl', () => {
     expect(system.quality_enhance_templates.length).toBeGreaterThan(0);
     expect(system.account).toBeUndefined();
     expect((await ctl('templates', 'list')).status).toBe(2);
+    // The journal names the operations.
+    const journal = JSON.parse((await ctl('requests', '--operation', 'CreateQualityEnhanceTemplate')).stdout) as { requests: Array<{ path: string; operation: string }> };
+    expect(journal.requests.map((r) => [r.path, r.operation])).toEqual([['/v1/shell-tpl/template/qualityenhance', 'CreateQualityEnhanceTemplate']]);
   });
 
   it('steers the clock and faults, and says what went wrong in one line', async () => {

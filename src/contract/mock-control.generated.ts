@@ -1117,6 +1117,7 @@ export interface components {
             duration_ms: number;
             project_id?: components["schemas"]["ProjectId"];
             kind?: components["schemas"]["TaskKind"];
+            operation?: components["schemas"]["OperationId"];
             /** @description The task the request is about, where known. */
             task_id?: string;
             /**
@@ -1135,6 +1136,12 @@ export interface components {
             fault?: string;
             auth?: components["schemas"]["AuthResult"];
         };
+        /**
+         * @description An operation of the vendor document (mpc-api.yaml) by its `operationId`, the name the official SDK's
+         *     MpcClient gives it; absent from an entry whose method and path are no operation's (the gateway's 404).
+         * @example CreateTransTemplate
+         */
+        OperationId: string;
         /** @description Which journal entries to count. Every condition given must hold; no condition: every entry. */
         JournalFilter: {
             method?: components["schemas"]["HttpMethod"];
@@ -1143,6 +1150,7 @@ export interface components {
             project_id?: components["schemas"]["ProjectId"];
             task_id?: components["schemas"]["TaskId"];
             path?: components["schemas"]["PathGlob"];
+            operation?: components["schemas"]["OperationId"];
         };
         /** @description Journal entries, oldest first. */
         RequestJournal: {
@@ -2533,6 +2541,8 @@ export interface operations {
                 task_id?: components["schemas"]["TaskId"];
                 /** @description Only requests whose path matches this glob (`*` not crossing `/`, `**` crossing it). */
                 path?: components["schemas"]["PathGlob"];
+                /** @description Only requests to this operation of the vendor document (its `operationId`, e.g. `CreateTransTemplate`). */
+                operation?: components["schemas"]["OperationId"];
             };
             header?: never;
             path?: never;

@@ -18,7 +18,7 @@ Commands (answers are JSON on stdout):
   lifecycle [get | set <json> | clear [--project <id>] [--kind <kind>]]
   outcomes [get | set <file|->]
   faults [list | add <json> | remove <id> | clear [--project <id>]]
-  requests [list [--project <id>] [--kind <kind>] [--method <m>] [--status <n>] [--task <id>] | clear [--project <id>] | wait <json>]
+  requests [list [--project <id>] [--kind <kind>] [--operation <operationId>] [--method <m>] [--status <n>] [--task <id>] | clear [--project <id>] | wait <json>]
   auth [get | set <json>]                        e.g. set '{"mode": "verify"}'
   subscriptions [list | add <topic urn> <url> | remove <id>]
   deliveries [list [--topic <urn>] [--event <type>] [--task <id>] [--project <id>] | wait <json>]
@@ -61,7 +61,7 @@ const json = (text: string, what: string): unknown => {
 /** Runs one ctl command; answers its exit code (0, 1 for a call the mock refused, 2 for a usage mistake). */
 export async function runCtl(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io = defaultIo): Promise<number> {
   const { words, flags } = parseArgs(argv);
-  const known = new Set(['url', 'token', 'project', 'kind', 'json', 'method', 'status', 'task', 'topic', 'event']);
+  const known = new Set(['url', 'token', 'project', 'kind', 'json', 'method', 'status', 'task', 'topic', 'event', 'operation']);
   for (const name of flags.keys()) if (!known.has(name)) throw new CtlUsageError(`unknown option --${name}`);
   const url = flags.get('url') ?? env.MPC_MOCK_URL ?? 'http://127.0.0.1:8080';
   const token = flags.get('token') ?? env.MPC_MOCK_CONTROL_TOKEN;
@@ -136,6 +136,7 @@ export async function runCtl(argv: readonly string[], env: NodeJS.ProcessEnv, io
           ...(flags.has('method') ? { method: flags.get('method') as never } : {}),
           ...(status !== undefined ? { status: Number(status) } : {}),
           ...(flags.has('task') ? { task_id: flags.get('task')! } : {}),
+          ...(flags.has('operation') ? { operation: flags.get('operation')! } : {}),
         });
       } else if (sub === 'clear') answer = (await control.requests.clear(project), { cleared: project ?? 'all' });
       else if (sub === 'wait') answer = await control.requests.wait(json(rest[0] ?? '', 'the wait') as never);
@@ -160,6 +161,7 @@ export async function runCtl(argv: readonly string[], env: NodeJS.ProcessEnv, io
           ...(flags.has('topic') ? { topic_urn: flags.get('topic')! } : {}),
           ...(flags.has('event') ? { event_type: flags.get('event') as never } : {}),
           ...(flags.has('task') ? { task_id: flags.get('task')! } : {}),
+          ...(flags.has('operation') ? { operation: flags.get('operation')! } : {}),
         });
       } else if (sub === 'wait') {
         const wait = json(rest[0] ?? '', 'the wait') as { match?: never; count?: number; timeout_ms?: number };

@@ -41,23 +41,41 @@ export function projectOfUrl(url: string): string | undefined {
 }
 
 /**
- * The operations whose path has no project (the workers' callbacks, `PUT /v1/mediabox/tasks/report`): their second
- * segment is a word of the path, not a project id. Set once from the document (app.ts).
+ * The vendor document's operations, to name a request's operation in the journal and to know the paths that
+ * have no project (the workers' callbacks, `PUT /v1/mediabox/tasks/report`: their second segment is a word of
+ * the path, not a project id). Set once from the document (app.ts). A path without parameters is tried before
+ * one with them, as the router does (`POST /v1/mpe/notification` is the callback, `GET` a project's settings).
  */
-let projectless: ReadonlySet<string> = new Set();
-export function setProjectlessOperations(methodsAndPaths: Iterable<string>): void {
-  projectless = new Set(methodsAndPaths);
+interface OperationPattern {
+  method: string;
+  pattern: RegExp;
+  operationId: string;
+  projectless: boolean;
+  params: number;
 }
+let operationPatterns: readonly OperationPattern[] = [];
+export function useOperations(operations: Iterable<{ method: string; path: string; operation: { operationId: string } }>): void {
+  operationPatterns = [...operations]
+    .map((op) => ({
+      method: op.method,
+      pattern: new RegExp(`^${op.path.replace(/[.+^$()|[\]\\?*]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      operationId: op.operation.operationId,
+      projectless: !op.path.includes('{project_id}'),
+      params: (op.path.match(/\{/g) ?? []).length,
+    }))
+    .sort((a, b) => a.params - b.params);
+}
+const operationOf = (method: string, path: string) => operationPatterns.find((o) => o.method === method && o.pattern.test(path));
 
 /** The facts of a vendor request from its URL alone: /v1/{project_id}/{kind path}?task_id=... */
-function factsOf(method: string, url: string): { facts: RequestFacts; query: Record<string, string[]> } {
+function factsOf(method: string, url: string): { facts: RequestFacts; operation: string | undefined; query: Record<string, string[]> } {
   const [pathPart = '', queryPart = ''] = url.split('?', 2);
   const segments = pathPart.split('/');
   let path = pathPart;
   let project: string | undefined;
   try {
     path = decodeURIComponent(pathPart);
-    project = projectless.has(`${method} ${pathPart}`) ? undefined : projectOfUrl(pathPart);
+    project = operationOf(method, pathPart)?.projectless ? undefined : projectOfUrl(pathPart);
   } catch {
     // A path that is not valid percent-encoding is journaled as it came.
   }
@@ -74,6 +92,7 @@ function factsOf(method: string, url: string): { facts: RequestFacts; query: Rec
       kind: kind?.path,
       task_id: ids?.length === 1 ? ids[0] : undefined,
     },
+    operation: operationOf(method, pathPart)?.operationId,
     query,
   };
 }
@@ -103,7 +122,7 @@ export function journalRequest(
   const timeMs = deps.clock.now();
   const { fault, createdId, body, auth } = extra;
   deps.journal.record(() => {
-    const { facts, query } = factsOf(method, url);
+    const { facts, operation, query } = factsOf(method, url);
     const taskId = createdId ?? facts.task_id;
     return {
       request_id: id,
@@ -115,6 +134,7 @@ export function journalRequest(
       duration_ms: durationMs,
       ...(facts.project_id !== undefined ? { project_id: facts.project_id } : {}),
       ...(facts.kind !== undefined ? { kind: facts.kind } : {}),
+      ...(operation !== undefined ? { operation } : {}),
       ...(taskId !== undefined ? { task_id: taskId } : {}),
       headers: redactHeaders(headers),
       ...(fault !== undefined ? { fault } : {}),

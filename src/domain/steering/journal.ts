@@ -15,6 +15,8 @@ export interface JournalEntry {
   project_id?: string;
   /** The kind's path word. */
   kind?: string;
+  /** The vendor document's operationId for the method and path, if one has them. */
+  operation?: string;
   task_id?: string;
   headers: Record<string, string>;
   body?: unknown;
@@ -32,6 +34,7 @@ export interface JournalFilter {
   task_id?: string;
   /** A glob over the path: `*` within a segment, `**` across segments. */
   path?: string;
+  operation?: string;
 }
 
 /** Headers whose values are secrets: kept out of the journal (SPEC 6.4) as out of the log. */
@@ -56,8 +59,9 @@ export function pathGlob(glob: string): RegExp {
   return new RegExp(`^${body}$`, 'u');
 }
 
-export function entryMatches(filter: JournalFilter, entry: Pick<JournalEntry, 'method' | 'path' | 'kind' | 'status' | 'project_id' | 'task_id'>, glob?: RegExp): boolean {
+export function entryMatches(filter: JournalFilter, entry: Pick<JournalEntry, 'method' | 'path' | 'kind' | 'status' | 'project_id' | 'task_id' | 'operation'>, glob?: RegExp): boolean {
   if (filter.method !== undefined && filter.method.toUpperCase() !== entry.method) return false;
+  if (filter.operation !== undefined && filter.operation !== entry.operation) return false;
   if (filter.kind !== undefined && filter.kind !== entry.kind) return false;
   if (filter.status !== undefined && filter.status !== entry.status) return false;
   if (filter.project_id !== undefined && filter.project_id !== entry.project_id) return false;
