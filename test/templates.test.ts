@@ -157,8 +157,14 @@ describe('templates are state (SPEC 10.3)', () => {
       const group = ((await (await post(mock.url, '/v1/keep/template_group/transcodings', { name: 'g', videos: [{ width: 640, height: 360, bitrate: 600 }], common: { pack_type: 4 } })).json()) as {
         template_group: { group_id: string; template_ids: number[] };
       }).template_group;
+      // A watermark and a video enhancement template as well.
+      const watermark = ((await (await post(mock.url, '/v1/keep/template/watermark', { template_name: 'w', type: 'Image' })).json()) as { template_id: number }).template_id;
+      const enhance = ((await (await post(mock.url, '/v1/keep/template/qualityenhance', { template_name: 'q' })).json()) as { template_id: number }).template_id;
       await mock.close();
       mock = await startMpcMock({ port: 0, db, logLevel: 'silent' });
+      const view = (await (await fetch(`${mock.url}/_mock/templates?project_id=keep`)).json()) as { watermark_templates: Array<{ template_id: number }>; quality_enhance_templates: Array<{ template_id: number }> };
+      expect(view.watermark_templates.map((w) => w.template_id)).toEqual([watermark]);
+      expect(view.quality_enhance_templates.map((q) => q.template_id)).toEqual([enhance]);
       const groups = (await (await fetch(`${mock.url}/v1/keep/template_group/transcodings`)).json()) as { template_group_list: Array<{ group_id: string }> };
       expect(groups.template_group_list.map((g) => g.group_id)).toEqual([group.group_id]);
       const fourth = ((await (await post(mock.url, URL_OF('keep'), { ...HLS_720, template_name: 'd' })).json()) as { template_id: number }).template_id;
