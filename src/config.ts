@@ -35,7 +35,7 @@ export function parseSubscriptions(text: string): Array<{ topic_urn: string; end
   return out;
 }
 
-type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level' | 'auth-mode' | 'lifecycle' | 'counts' | 'subscriptions';
+type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level' | 'auth-mode' | 'lifecycle' | 'counts' | 'subscriptions' | 'obs';
 interface OptionSpec {
   flag: string;
   type: OptionType;
@@ -86,6 +86,17 @@ export const OPTIONS = {
   deliveryRetries: { flag: '--delivery-retries', type: 'count', default: 3, help: 'how many times a failed event delivery is tried again (backoff 1 s, doubling, on the mock clock)' },
   publicUrl: { flag: '--public-url', type: 'string', help: "the mock's address as event receivers reach it, for signing_cert_url (default: the address it listens on)" },
   cors: { flag: '--cors', type: 'string', help: 'answer browsers from these origins (comma-separated, or *): local development of a web client; off by default' },
+  obs: {
+    flag: '--obs',
+    type: 'obs',
+    default: 'off',
+    help: 'the object store tasks read and write: off, embedded (an S3-compatible store in the process), or the http(s) URL of one (MinIO, LocalStack, OBS)',
+  },
+  obsPort: { flag: '--obs-port', type: 'port', default: 9000, help: 'port of the embedded object store; 0 picks a free one' },
+  obsDir: { flag: '--obs-dir', type: 'string', help: "directory the embedded store keeps objects under, across restarts (default: a temporary one, gone at exit)" },
+  obsAccessKey: { flag: '--obs-access-key', type: 'string', help: 'access key for the object store (embedded default: mpc-mock)' },
+  obsSecretKey: { flag: '--obs-secret-key', type: 'string', help: 'secret key for the object store (embedded default: mpc-mock-secret)' },
+  obsWait: { flag: '--obs-wait', type: 'count', default: 30, help: 'seconds to wait at start for an --obs URL to answer (compose starts services in parallel)' },
 } as const satisfies Record<string, OptionSpec>;
 
 type ValueOf<T extends OptionType> = T extends 'port' | 'count' | 'integer'
@@ -97,6 +108,18 @@ type ValueOf<T extends OptionType> = T extends 'port' | 'count' | 'integer'
       : T extends 'auth-mode'
         ? (typeof AUTH_MODES)[number]
         : string;
+
+/** --obs: off, embedded, or an http(s) URL; undefined when it is none of them. */
+export function parseObs(text: string): { mode: 'off' } | { mode: 'embedded' } | { mode: 'external'; url: string } | undefined {
+  if (text === 'off' || text === 'embedded') return { mode: text };
+  try {
+    const url = new URL(text);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.search === '' && url.hash === '') return { mode: 'external', url: text.replace(/\/+$/, '') };
+  } catch {
+    // not a URL
+  }
+  return undefined;
+}
 
 type Options = typeof OPTIONS;
 export type Config = {
@@ -149,6 +172,10 @@ function convert(key: string, spec: OptionSpec, raw: string, source: string): nu
     }
     case 'lifecycle': {
       if (!parseLifecycleList(raw)) throw bad(LIFECYCLE_LIST_SYNTAX);
+      return raw;
+    }
+    case 'obs': {
+      if (!parseObs(raw)) throw bad('off, embedded, or an http(s) URL such as http://minio:9000');
       return raw;
     }
     case 'subscriptions': {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { ConfigError, parseGenerateCount, parseSubscriptions, resolveConfig, type Config } from './config.js';
+import { ConfigError, parseGenerateCount, parseObs, parseSubscriptions, resolveConfig, type Config } from './config.js';
 import { loadContract, loadControlContract, type Contract } from './contract/openapi.js';
 import { mockControl, type MockControl } from './control/client.js';
 import { inProcessControls, type InProcessControls } from './control/in-process.js';
@@ -26,6 +26,8 @@ import { bindBody } from './http/request-body.js';
 import { parseCorsOrigins } from './http/cors.js';
 import { replaceTemplateState } from './domain/templates/template-state.js';
 import { createTaskStore, StoreVersionError, type StoredTask, type TaskRowBatch, type TaskStore } from './storage/tasks/task-store.js';
+import type { ObjectStore } from './storage/objects/object-store.js';
+import { ObjectStoreError, openObjectStore } from './storage/objects/open-object-store.js';
 
 export type MpcMockOptions = Omit<Partial<Config>, 'outcomes' | 'generate' | 'credentials'> & {
   /** SPEC 5.1's credentials: a JSON file (as --credentials takes it), or the object itself. */
@@ -47,6 +49,8 @@ export interface RunningMpcMock extends InProcessControls {
   host: string;
   app: FastifyInstance;
   store: TaskStore;
+  /** The object store (SPEC 11.1): where it is, when one is configured (`obs`). */
+  obs: { mode: 'off' } | { mode: 'embedded' | 'external'; endpoint: string; directory?: string };
   /** Stops accepting, lets requests in flight finish, closes the store. */
   close(): Promise<void>;
 }
@@ -146,10 +150,27 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   const auth = loadAuthSettings(config.auth, typeof credentials === 'object' ? credentials : config.credentials, controlContract);
   const lifecycle = new LifecycleSettings();
   for (const setting of parseLifecycleList(config.lifecycle) ?? []) lifecycle.set(setting);
+  // The object store first: an external one may take a while to come up, and nothing else is open yet.
+  let objects: ObjectStore | undefined;
+  try {
+    objects = await openObjectStore({
+      obs: parseObs(config.obs)!,
+      port: config.obsPort,
+      host: config.host,
+      waitSeconds: config.obsWait,
+      ...(config.obsDir !== undefined ? { directory: config.obsDir } : {}),
+      ...(config.obsAccessKey !== undefined ? { accessKey: config.obsAccessKey } : {}),
+      ...(config.obsSecretKey !== undefined ? { secretKey: config.obsSecretKey } : {}),
+    });
+  } catch (error) {
+    if (error instanceof ObjectStoreError) throw new ConfigError(error.message);
+    throw error;
+  }
   let store: TaskStore;
   try {
     store = createTaskStore({ filename: config.db, fresh: config.fresh });
   } catch (error) {
+    await objects?.close();
     if (error instanceof StoreVersionError) throw new ConfigError(error.message);
     throw new ConfigError(`cannot open the task store ${config.db}: ${(error as Error).message}`);
   }
@@ -180,6 +201,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
       lifecycle,
       outcomes: outcomeRules,
       strictTemplates: config.strictTemplates,
+      ...(objects ? { objects } : {}),
       auth,
       deliveries: {
         retries: config.deliveryRetries,
@@ -202,6 +224,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   } catch (error) {
     await app?.close();
     store.close();
+    await objects?.close();
     // The address is the configuration's: taken, not ours, or not a host at all.
     const code = (error as NodeJS.ErrnoException).code;
     if (code && /^(EADDRINUSE|EACCES|EADDRNOTAVAIL|ENOTFOUND|EAI_\w+)$/.test(code)) {
@@ -223,6 +246,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
     host: config.host,
     app: running,
     store,
+    obs: objects ? { mode: objects.mode, endpoint: objects.endpoint, ...(objects.directory !== undefined ? { directory: objects.directory } : {}) } : { mode: 'off' },
     ...inProcessControls(service!, controlContract),
     get control() {
       control ??= mockControl(url, config.controlToken !== undefined ? { token: config.controlToken } : {});
@@ -231,6 +255,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
     async close() {
       await running.close();
       store.close();
+      await objects?.close();
     },
   };
 }

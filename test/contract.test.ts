@@ -62,7 +62,7 @@ describe('the OpenAPI document and the routes', () => {
   });
 
   it('answers health checks with GET and HEAD', async () => {
-    expect((await t.request.get('/_mock/health').expect(200)).body).toEqual({ status: 'ok' });
+    expect((await t.request.get('/_mock/health').expect(200)).body).toEqual({ status: 'ok', obs: { mode: 'off' } });
     await t.request.head('/_mock/health').expect(200);
   });
 });

@@ -159,7 +159,7 @@ describe('the typed client, mockControl(url, { token })', () => {
 
   it('calls every control operation, the same as mock.control', async () => {
     const control = mockControl(mock.url, { token: 'tok' });
-    expect(await control.health()).toEqual({ status: 'ok' });
+    expect(await control.health()).toEqual({ status: 'ok', obs: { mode: 'off' } });
     const frozen = await control.clock.freeze('2026-11-25T10:00:00Z');
     expect(frozen).toEqual({ now: '2026-11-25T10:00:00.000Z', frozen: true });
     expect((await control.clock.advance(2)).now).toBe('2026-11-25T10:00:02.000Z');

@@ -675,6 +675,20 @@ export interface components {
         Health: {
             /** @enum {string} */
             status: "ok";
+            /**
+             * @description The object store tasks read and write (`--obs`): `off`, or where it is, `embedded` in the mock's process
+             *     (and the directory it keeps objects under, when `--obs-dir` gave one) or `external`.
+             */
+            obs: {
+                /** @enum {string} */
+                mode: "off" | "embedded" | "external";
+                /**
+                 * Format: uri
+                 * @example http://127.0.0.1:9000
+                 */
+                endpoint?: string;
+                directory?: string;
+            };
         };
         /** @description The mock's clock. */
         Clock: {
@@ -1580,7 +1594,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "ok"
+                     *       "status": "ok",
+                     *       "obs": {
+                     *         "mode": "embedded",
+                     *         "endpoint": "http://127.0.0.1:9000"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Health"];

@@ -87,8 +87,11 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
   };
 
   // SPEC 6.1: the app is only built once the fixtures are in the store, so a server that answers has them.
-  bind(app, contract, 'getHealth', () => ({ status: 'ok' }));
-  bind(app, contract, 'headHealth', () => ({ status: 'ok' }));
+  // Where the object store is (SPEC 11.1): what a compose stack's client needs to reach it.
+  const objects = deps.service.objects;
+  const obs = objects ? { mode: objects.mode, endpoint: objects.endpoint, ...(objects.directory !== undefined ? { directory: objects.directory } : {}) } : { mode: 'off' };
+  bind(app, contract, 'getHealth', () => ({ status: 'ok', obs }));
+  bind(app, contract, 'headHealth', () => ({ status: 'ok', obs }));
   // Switched off, the rest of /_mock/ does not exist: the not-found handler answers APIGW.0101.
   if (!enabled) return;
   // The document is open like health: it describes the control plane and holds no state.

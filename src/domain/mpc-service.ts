@@ -33,6 +33,7 @@ import * as templateGroups from './templates/template-groups.js';
 import * as watermarkTemplates from './templates/watermark-templates.js';
 import * as qualityEnhanceTemplates from './templates/quality-enhance-templates.js';
 import * as account from './account/account.js';
+import type { ObjectStore } from '../storage/objects/object-store.js';
 import { addTemplateState, exportTemplateState, replaceTemplateState, type TemplateState } from './templates/template-state.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { checkNotificationConfigs, messagesOf, type NotificationConfig, type Transition } from './notifications/notifications.js';
@@ -69,6 +70,8 @@ export interface MpcServiceOptions {
   outcomes?: OutcomeRules;
   /** Refuse template ids the catalogue does not hold (SPEC 4.5), instead of taking plausible defaults. */
   strictTemplates?: boolean;
+  /** The object store tasks read and write (SPEC 11.1), when one is configured. */
+  objects?: ObjectStore;
   /** How the vendor API authenticates requests (SPEC 5); default off. */
   auth?: AuthSettings;
   /** Event deliveries: retries, backoff, the subscriptions made at start (--subscribe), a sender for tests. */
@@ -84,6 +87,8 @@ export interface CreatedTask {
 
 export interface MpcService {
   readonly store: TaskStore;
+  /** The object store tasks read and write (SPEC 11.1), when one is configured. */
+  readonly objects: ObjectStore | undefined;
   readonly clock: MockClock;
   readonly outcomes: OutcomeRules;
   /** SPEC 5: the mode and credentials in force, checked by the HTTP layer on every vendor request. */
@@ -140,12 +145,12 @@ export interface MpcService {
   deleteQualityEnhanceTemplate(projectId: string, templateId: number): void;
   /** ListQualityEnhanceDefaultTemplate: the vendor's presets. */
   listQualityEnhanceDefaults(): { task_array: qualityEnhanceTemplates.StoredQualityEnhanceTemplate[]; total: number };
-  /** ListAllBuckets: the project's buckets (SPEC 9.3). */
-  listBuckets(projectId: string): { buckets: account.ObsBucket[] };
+  /** ListAllBuckets: the project's buckets (SPEC 9.3), from the object store when there is one. */
+  listBuckets(projectId: string): Promise<{ buckets: account.ObsBucket[] }>;
   /** ListAllObsObjList: the objects of one of the project's buckets. */
-  listObjects(projectId: string, q: { bucket: string; prefix?: string }): { objects: account.ObsObject[] };
+  listObjects(projectId: string, q: { bucket: string; prefix?: string }): Promise<{ objects: account.ObsObject[] }>;
   /** UpdateBucketAuthorized. */
-  authorizeBucket(projectId: string, body: { bucket: string; operation: string | number }): void;
+  authorizeBucket(projectId: string, body: { bucket: string; operation: string | number }): Promise<void>;
   /** ShowAgenciesTask and CreateAgenciesTask. */
   agencyState(projectId: string): { operate_type: account.AgencyState };
   setAgency(projectId: string, body: { operate_type: account.AgencyState }): void;
@@ -181,7 +186,7 @@ export interface MpcService {
    * The control plane's view of templates (SPEC 10.3): a project's own of every family and its account as the
    * vendor API answers it now; without a project, the system templates and the enhancement presets.
    */
-  templateView(projectId: string | undefined): TemplateView;
+  templateView(projectId: string | undefined): Promise<TemplateView>;
   /** One task as it is now, under exactly this owner (a project, or the shared fixtures when absent). */
   getTask(kind: TaskKind, projectId: string | undefined, taskId: string): TaskDocument | undefined;
   /**
@@ -204,6 +209,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   const settings = options.lifecycle ?? new LifecycleSettings();
   const outcomes = options.outcomes ?? new OutcomeRules();
   const signer = new SmnSigner();
+  const buckets = options.objects ? account.storeBuckets(options.objects) : account.taskBuckets(store);
   const faults = new FaultRules(() => new Date(clock.now()).toISOString());
   const deliveries = new Deliveries({ clock, faults, signer, ...options.deliveries });
   // Events are looked for only while some endpoint listens: a project's configuration is read on a state change.
@@ -262,6 +268,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
 
   return {
     store,
+    objects: options.objects,
     clock,
     outcomes,
     auth,
@@ -417,16 +424,21 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     updateQualityEnhanceTemplate: (projectId, body) => store.transaction(() => qualityEnhanceTemplates.updateQualityEnhanceTemplate(store.templates, projectId, body)),
     deleteQualityEnhanceTemplate: (projectId, templateId) => store.transaction(() => qualityEnhanceTemplates.deleteQualityEnhanceTemplate(store.templates, projectId, templateId)),
     listQualityEnhanceDefaults: () => qualityEnhanceTemplates.listQualityEnhanceDefaults(),
-    // The buckets and objects are read from the tasks: settled first, so a task that just finished shows its files.
-    listBuckets(projectId) {
+    // Without a store the buckets and objects are read from the tasks: settled first, so a task that just finished
+    // shows its files.
+    async listBuckets(projectId) {
       lifecycle.settle();
-      return { buckets: account.listBuckets(store.templates, store, projectId) };
+      return { buckets: await account.listBuckets(store.templates, buckets, projectId) };
     },
-    listObjects(projectId, q) {
+    async listObjects(projectId, q) {
       lifecycle.settle();
-      return { objects: account.listObjects(store.templates, store, projectId, q) };
+      return { objects: await account.listObjects(store.templates, buckets, projectId, q) };
     },
-    authorizeBucket: (projectId, body) => store.transaction(() => account.authorizeBucket(store.templates, store, projectId, body)),
+    async authorizeBucket(projectId, body) {
+      lifecycle.settle();
+      const write = await account.authorizeBucket(store.templates, buckets, projectId, body);
+      store.transaction(write);
+    },
     agencyState: (projectId) => account.agencyState(store.templates, projectId),
     setAgency: (projectId, body) => store.transaction(() => account.setAgency(store.templates, projectId, body)),
     tenantAccess: (projectId) => account.tenantAccess(store.templates, projectId),
@@ -496,7 +508,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       if (set.notifications?.length) deliveries.arm();
     },
 
-    templateView(projectId) {
+    async templateView(projectId) {
       const own = store.templates.list(ownerOf(projectId), Number.MAX_SAFE_INTEGER, 0);
       if (projectId === undefined) {
         return { transcoding_templates: own, transcoding_template_groups: [], watermark_templates: [], quality_enhance_templates: qualityEnhanceTemplates.QUALITY_ENHANCE_PRESETS.map((p) => structuredClone(p)) };
@@ -513,7 +525,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
         account: {
           ...account.agencyState(store.templates, projectId),
           tenant_access: account.tenantAccess(store.templates, projectId),
-          buckets: (lifecycle.settle(), account.listBuckets(store.templates, store, projectId)),
+          buckets: (lifecycle.settle(), await account.listBuckets(store.templates, buckets, projectId)),
         },
       };
     },

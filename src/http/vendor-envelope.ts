@@ -45,12 +45,13 @@ export function sendVendorError(request: FastifyRequest, reply: FastifyReply, er
 /**
  * A vendor route's handler, synchronous: its vendor errors are written here, straight away. Fastify's async
  * handlers and its error path (a thrown error through the error handler) cost a request half again its CPU.
- * Anything else thrown still reaches the root error handler, as a 500.
+ * Anything else thrown still reaches the root error handler, as a 500. A handler that must wait (for the object
+ * store) returns its promise, having sent or sending the answer itself.
  */
-export function vendorHandler(answer: (request: FastifyRequest, reply: FastifyReply) => void) {
-  return (request: FastifyRequest, reply: FastifyReply): void => {
+export function vendorHandler(answer: (request: FastifyRequest, reply: FastifyReply) => void | Promise<void>) {
+  return (request: FastifyRequest, reply: FastifyReply): void | Promise<void> => {
     try {
-      answer(request, reply);
+      return answer(request, reply);
     } catch (error) {
       if (!(error instanceof VendorError)) throw error;
       sendVendorError(request, reply, error);

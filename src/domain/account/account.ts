@@ -6,6 +6,8 @@
 import type { components } from '../../contract/mpc-api.generated.js';
 import type { TemplateStore } from '../../storage/templates/template-store-types.js';
 import type { TaskDocument } from '../tasks/task-kinds.js';
+import type { ObjectStore } from '../../storage/objects/object-store.js';
+import { formatMpcTime } from '../mpc-time.js';
 import { invalidParameter, VendorError } from '../vendor-errors.js';
 
 type Schemas = components['schemas'];
@@ -42,44 +44,79 @@ const save = (store: TemplateStore, projectId: string, settings: AccountSettings
 const unknownBucket = (status: 400 | 403) => new VendorError(status, 'MPC.10209', 'Invalid input or output OBS path.', 'mpc');
 
 /**
- * ListAllBuckets: the declared buckets and those the project's tasks name, by name. A bucket a task names was used,
- * so it reads authorised until UpdateBucketAuthorized says otherwise; its creation date is its first task's.
+ * Where a project's buckets and objects come from (SPEC 9.3): the object store when one is configured, else the
+ * tasks' documents. Times are `yyyymmddhhmmss`; an unknown bucket's objects are undefined.
  */
-export function listBuckets(store: TemplateStore, tasks: NamedObjects, projectId: string): ObsBucket[] {
+export interface BucketSource {
+  buckets(projectId: string): Promise<Array<{ bucket: string; created: string }>>;
+  objects(projectId: string, bucket: string, prefix: string | undefined): Promise<ObsObject[] | undefined>;
+  /** Whether the project's declared buckets (the `account` fixture) count: only while no store says which exist. */
+  readonly declares: boolean;
+}
+
+/** The buckets and objects the project's tasks name. */
+export function taskBuckets(tasks: NamedObjects): BucketSource {
+  return {
+    declares: true,
+    buckets: async (projectId) => tasks.bucketsNamed(projectId).map((b) => ({ bucket: b.bucket, created: b.first })),
+    async objects(projectId, bucket, prefix) {
+      const objects = new Map<string, ObsObject>();
+      for (const doc of tasks.documentsNaming(projectId, bucket)) {
+        for (const o of objectsNamed(doc)) {
+          if (o.bucket !== bucket || (prefix !== undefined && !o.key.startsWith(prefix))) continue;
+          // A later task that names the object again wrote or read it later.
+          // Deviation: without an object store the mock knows no object's bytes: every size is 0.
+          objects.set(o.key, { file_name: o.key, size: 0, last_modified: o.time });
+        }
+      }
+      return [...objects.values()];
+    },
+  };
+}
+
+/** 406 MPC.10210 for a store that failed: never a 5xx from the vendor API for a store problem (SPEC 11.2). */
+export const storeFailed = () => new VendorError(406, 'MPC.10210', 'Failed to obtain the input file from OBS.', 'mpc');
+
+const byName = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+
+/**
+ * ListAllBuckets: the source's buckets (and, without a store, the declared ones), by name. A bucket reads
+ * authorised until UpdateBucketAuthorized says otherwise: its tasks used it, or its owner made it for them.
+ */
+export async function listBuckets(store: TemplateStore, source: BucketSource, projectId: string): Promise<ObsBucket[]> {
   const buckets = new Map<string, ObsBucket>();
-  for (const b of tasks.bucketsNamed(projectId)) buckets.set(b.bucket, { bucket: b.bucket, creation_date: b.first, is_authorized: 1 });
-  for (const b of settingsOf(store, projectId).buckets ?? []) buckets.set(b.bucket, { ...b });
-  return [...buckets.values()].sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : 0));
+  for (const b of await source.buckets(projectId)) buckets.set(b.bucket, { bucket: b.bucket, creation_date: b.created, is_authorized: 1 });
+  for (const b of settingsOf(store, projectId).buckets ?? []) {
+    const found = buckets.get(b.bucket);
+    if (found) found.is_authorized = b.is_authorized;
+    else if (source.declares) buckets.set(b.bucket, { ...b });
+  }
+  return [...buckets.values()].sort(byName((b) => b.bucket));
 }
 
 /**
  * UpdateBucketAuthorized: `operation` "1" grants, "0" revokes (the vendor's example sends a number; both are taken).
  * Deviation: the mock runs tasks on any bucket whatever this says.
  */
-export function authorizeBucket(store: TemplateStore, tasks: NamedObjects, projectId: string, body: { bucket: string; operation: string | number }): void {
-  const known = listBuckets(store, tasks, projectId).find((b) => b.bucket === body.bucket);
+export async function authorizeBucket(store: TemplateStore, source: BucketSource, projectId: string, body: { bucket: string; operation: string | number }): Promise<() => void> {
+  const known = (await listBuckets(store, source, projectId)).find((b) => b.bucket === body.bucket);
   if (!known) throw unknownBucket(403);
-  const settings = settingsOf(store, projectId);
-  const others = (settings.buckets ?? []).filter((b) => b.bucket !== body.bucket);
-  save(store, projectId, { ...settings, buckets: [...others, { ...known, is_authorized: Number(body.operation) === 1 ? 1 : 0 }] });
+  // The write is handed back, to run in one transaction with what it read being current.
+  return () => {
+    const settings = settingsOf(store, projectId);
+    const others = (settings.buckets ?? []).filter((b) => b.bucket !== body.bucket);
+    save(store, projectId, { ...settings, buckets: [...others, { ...known, is_authorized: Number(body.operation) === 1 ? 1 : 0 }] });
+  };
 }
 
 /**
- * ListAllObsObjList: the objects of one of the project's buckets, by key, those starting with `prefix`: the inputs
- * its tasks read and the files its tasks wrote (an output's folder and the file names the task reports).
- * Deviation: without an object store the mock knows no object's bytes: every size is 0, and `type` filters nothing.
+ * ListAllObsObjList: the objects of one of the project's buckets whose key starts with `prefix`, by key.
+ * Deviation: `type` filters nothing (no values are documented).
  */
-export function listObjects(store: TemplateStore, tasks: NamedObjects, projectId: string, q: { bucket: string; prefix?: string }): ObsObject[] {
-  if (!listBuckets(store, tasks, projectId).some((b) => b.bucket === q.bucket)) throw unknownBucket(400);
-  const objects = new Map<string, ObsObject>();
-  for (const doc of tasks.documentsNaming(projectId, q.bucket)) {
-    for (const o of objectsNamed(doc)) {
-      if (o.bucket !== q.bucket || (q.prefix !== undefined && !o.key.startsWith(q.prefix))) continue;
-      // A later task that names the object again wrote or read it later.
-      objects.set(o.key, { file_name: o.key, size: 0, last_modified: o.time });
-    }
-  }
-  return [...objects.values()].sort((a, b) => (a.file_name < b.file_name ? -1 : a.file_name > b.file_name ? 1 : 0));
+export async function listObjects(store: TemplateStore, source: BucketSource, projectId: string, q: { bucket: string; prefix?: string }): Promise<ObsObject[]> {
+  const objects = await source.objects(projectId, q.bucket, q.prefix);
+  if (objects === undefined || (objects.length === 0 && !(await listBuckets(store, source, projectId)).some((b) => b.bucket === q.bucket))) throw unknownBucket(400);
+  return objects.sort(byName((o) => o.file_name));
 }
 
 /** The file names a finished task reports beside its output folder, whichever its kind calls them. */
@@ -144,4 +181,19 @@ export function checkAccountSettings(settings: AccountSettings): void {
     if (seen.has(b.bucket)) throw invalidParameter(`account.buckets[${i}]: bucket ${b.bucket} is given twice`);
     seen.add(b.bucket);
   });
+}
+
+/** The object store's buckets and objects, with their real sizes and times (SPEC 9.3, 11.1). */
+export function storeBuckets(objects: ObjectStore): BucketSource {
+  const failed = (error: unknown): never => {
+    throw Object.assign(storeFailed(), { cause: error });
+  };
+  return {
+    declares: false,
+    buckets: async () => (await objects.listBuckets().catch(failed)).map((b) => ({ bucket: b.name, created: formatMpcTime(b.created) })),
+    async objects(_projectId, bucket, prefix) {
+      const found = await objects.listObjects(bucket, prefix).catch(failed);
+      return found?.map((o) => ({ file_name: o.key, size: o.size, last_modified: formatMpcTime(o.lastModified) }));
+    },
+  };
 }

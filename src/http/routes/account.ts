@@ -10,9 +10,12 @@ import { registerOperationRoutes, type OperationTable, type Params } from '../op
 
 function operations(service: MpcService): OperationTable {
   return {
-    ListAllBuckets: { body: false, answer: (p) => ({ status: 200, body: service.listBuckets(p.project_id) }) },
-    ListAllObsObjList: { body: false, answer: (p) => ({ status: 200, body: service.listObjects(p.project_id, p as Params & { bucket: string; prefix?: string }) }) },
-    UpdateBucketAuthorized: { body: true, answer: (p, b) => (service.authorizeBucket(p.project_id, b as { bucket: string; operation: string | number }), { status: 204 }) },
+    ListAllBuckets: { body: false, answer: async (p) => ({ status: 200, body: await service.listBuckets(p.project_id) }) },
+    ListAllObsObjList: { body: false, answer: async (p) => ({ status: 200, body: await service.listObjects(p.project_id, p as Params & { bucket: string; prefix?: string }) }) },
+    UpdateBucketAuthorized: {
+      body: true,
+      answer: async (p, b) => (await service.authorizeBucket(p.project_id, b as { bucket: string; operation: string | number }), { status: 204 }),
+    },
     CreateAgenciesTask: { body: true, answer: (p, b) => (service.setAgency(p.project_id, b as { operate_type: AgencyState }), { status: 204 }) },
     ShowAgenciesTask: { body: false, answer: (p) => ({ status: 200, body: service.agencyState(p.project_id) }) },
     ShowTenantAccessInfo: { body: false, answer: (p) => ({ status: 200, body: service.tenantAccess(p.project_id) }) },

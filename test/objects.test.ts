@@ -1,0 +1,156 @@
+// SPEC 11.1: the object store. `--obs embedded` runs an S3-compatible store in the mock's process, which the AWS S3
+// SDK and Huawei's OBS SDK both use as they would OBS; `--obs <URL>` uses an existing one (here a second mock's
+// embedded store), waited for at start; MPC's ListAllBuckets and ListAllObsObjList answer from the store.
+import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMpcMock, type RunningMpcMock } from '../src/server.js';
+
+const require = createRequire(import.meta.url);
+const ObsClient = require('esdk-obs-nodejs') as new (options: object) => ObsClientLike;
+interface ObsClientLike {
+  createBucket(p: object): Promise<ObsResult>;
+  putObject(p: object): Promise<ObsResult>;
+  getObject(p: object): Promise<ObsResult & { InterfaceResult?: { Content?: Buffer | string } }>;
+  listObjects(p: object): Promise<ObsResult & { InterfaceResult?: { Contents?: Array<{ Key: string; Size: string }> } }>;
+  close(): void;
+}
+interface ObsResult {
+  CommonMsg: { Status: number; Code?: string; Message?: string };
+}
+
+const KEYS = { accessKeyId: 'mpc-mock', secretAccessKey: 'mpc-mock-secret' };
+const s3Of = (endpoint: string) =>
+  new S3Client({ endpoint, region: 'cn-north-4', forcePathStyle: true, credentials: KEYS, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+async function obsOf(endpoint: string): Promise<ObsClientLike> {
+  const client = new ObsClient({ access_key_id: KEYS.accessKeyId, secret_access_key: KEYS.secretAccessKey, server: endpoint, path_style: true });
+  // The SDK applies its configuration a turn later: a call made at once finds no signature settings.
+  await new Promise((resolve) => setImmediate(resolve));
+  return client;
+}
+const endpointOf = (mock: RunningMpcMock) => (mock.obs.mode === 'off' ? '' : mock.obs.endpoint);
+
+describe('the embedded object store (--obs embedded)', () => {
+  let mock: RunningMpcMock;
+  beforeAll(async () => {
+    mock = await startMpcMock({ port: 0, obs: 'embedded', obsPort: 0 });
+  });
+  afterAll(() => mock.close());
+
+  it('says where it is: health and the running mock', async () => {
+    expect(mock.obs).toEqual({ mode: 'embedded', endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(await (await fetch(`${mock.url}/_mock/health`)).json()).toEqual({ status: 'ok', obs: mock.obs });
+  });
+
+  it('takes uploads from the AWS SDK and from the OBS SDK, and each reads what the other wrote', async () => {
+    const s3 = s3Of(endpointOf(mock));
+    const obs = await obsOf(endpointOf(mock));
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: 'media-in' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'media-in', Key: 'videos/a.mp4', Body: Buffer.alloc(1500, 1) }));
+      expect((await obs.createBucket({ Bucket: 'media-out' })).CommonMsg.Status).toBe(200);
+      expect((await obs.putObject({ Bucket: 'media-in', Key: 'videos/b.mp4', Body: 'from the OBS SDK' })).CommonMsg.Status).toBe(200);
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'media-in', Prefix: 'videos/' }));
+      expect(listed.Contents?.map((o) => [o.Key, o.Size])).toEqual([
+        ['videos/a.mp4', 1500],
+        ['videos/b.mp4', 16],
+      ]);
+      expect(await (await s3.send(new GetObjectCommand({ Bucket: 'media-in', Key: 'videos/b.mp4' }))).Body!.transformToString()).toBe('from the OBS SDK');
+      const read = await obs.getObject({ Bucket: 'media-in', Key: 'videos/a.mp4' });
+      expect(read.CommonMsg.Status).toBe(200);
+      expect(Buffer.from(read.InterfaceResult!.Content!).length).toBe(1500);
+      expect((await obs.listObjects({ Bucket: 'media-in' })).InterfaceResult!.Contents!.map((o) => o.Key)).toEqual(['videos/a.mp4', 'videos/b.mp4']);
+    } finally {
+      s3.destroy();
+      obs.close();
+    }
+  });
+
+  it('answers MPC’s ListAllBuckets and ListAllObsObjList from the store, with the objects’ real sizes', async () => {
+    const s3 = s3Of(endpointOf(mock));
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: 'listed-bucket' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'listed-bucket', Key: 'in/clip.mp4', Body: Buffer.alloc(4096) }));
+      await s3.send(new PutObjectCommand({ Bucket: 'listed-bucket', Key: 'other/x.txt', Body: 'x' }));
+    } finally {
+      s3.destroy();
+    }
+    const buckets = (await (await fetch(`${mock.url}/v1/obs-p/buckets`)).json()) as { buckets: Array<{ bucket: string; creation_date: string; is_authorized: number }> };
+    expect(buckets.buckets.find((b) => b.bucket === 'listed-bucket')).toEqual({ bucket: 'listed-bucket', creation_date: expect.stringMatching(/^[0-9]{14}$/), is_authorized: 1 });
+    // The tasks' buckets are not the store's: a fixture task's bucket is not listed.
+    expect(buckets.buckets.map((b) => b.bucket)).not.toContain('zitest');
+    const objects = await (await fetch(`${mock.url}/v1.0-ext/obs-p/objects?bucket=listed-bucket&prefix=in/`)).json();
+    expect(objects).toEqual({ objects: [{ file_name: 'in/clip.mp4', size: 4096, last_modified: expect.stringMatching(/^[0-9]{14}$/) }] });
+    const unknown = await fetch(`${mock.url}/v1.0-ext/obs-p/objects?bucket=no-such-bucket`);
+    expect([unknown.status, await unknown.json()]).toEqual([400, { error_code: 'MPC.10209', error_msg: 'Invalid input or output OBS path.' }]);
+    expect((await fetch(`${mock.url}/v1/obs-p/authority`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"bucket":"listed-bucket","operation":"0"}' })).status).toBe(204);
+    const after = (await (await fetch(`${mock.url}/v1/obs-p/buckets`)).json()) as { buckets: Array<{ bucket: string; is_authorized: number }> };
+    expect(after.buckets.find((b) => b.bucket === 'listed-bucket')!.is_authorized).toBe(0);
+  });
+});
+
+describe('--obs-dir: objects that survive a restart', () => {
+  it('keeps what was uploaded under the directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpc-obs-dir-'));
+    let mock = await startMpcMock({ port: 0, obs: 'embedded', obsPort: 0, obsDir: dir });
+    expect(mock.obs).toEqual({ mode: 'embedded', endpoint: expect.any(String), directory: dir });
+    let s3 = s3Of(endpointOf(mock));
+    await s3.send(new CreateBucketCommand({ Bucket: 'kept-bucket' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'kept-bucket', Key: 'a.txt', Body: 'still here' }));
+    s3.destroy();
+    await mock.close();
+    mock = await startMpcMock({ port: 0, obs: 'embedded', obsPort: 0, obsDir: dir });
+    s3 = s3Of(endpointOf(mock));
+    try {
+      expect(await (await s3.send(new GetObjectCommand({ Bucket: 'kept-bucket', Key: 'a.txt' }))).Body!.transformToString()).toBe('still here');
+    } finally {
+      s3.destroy();
+      await mock.close();
+    }
+  });
+});
+
+describe('an existing store (--obs <URL>)', () => {
+  let store: RunningMpcMock;
+  beforeAll(async () => {
+    // A second mock's embedded store stands for MinIO or OBS.
+    store = await startMpcMock({ port: 0, obs: 'embedded', obsPort: 0, noDefaultFixtures: true, obsAccessKey: 'ext-ak', obsSecretKey: 'ext-sk' });
+  });
+  afterAll(() => store.close());
+
+  it('uses it: the buckets it holds are the ones MPC lists', async () => {
+    const s3 = new S3Client({ endpoint: endpointOf(store), region: 'cn-north-4', forcePathStyle: true, credentials: { accessKeyId: 'ext-ak', secretAccessKey: 'ext-sk' } });
+    await s3.send(new CreateBucketCommand({ Bucket: 'external-bucket' }));
+    s3.destroy();
+    const mock = await startMpcMock({ port: 0, obs: endpointOf(store), obsAccessKey: 'ext-ak', obsSecretKey: 'ext-sk' });
+    try {
+      expect(mock.obs).toEqual({ mode: 'external', endpoint: endpointOf(store) });
+      const buckets = (await (await fetch(`${mock.url}/v1/ext-p/buckets`)).json()) as { buckets: Array<{ bucket: string }> };
+      expect(buckets.buckets.map((b) => b.bucket)).toContain('external-bucket');
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('gives up in one line: keys it refuses at once, an endpoint that does not answer after --obs-wait', async () => {
+    await expect(startMpcMock({ port: 0, obs: endpointOf(store), obsAccessKey: 'nobody', obsSecretKey: 'x' })).rejects.toThrow(
+      new RegExp(`^the object store at ${endpointOf(store)} refused: 403 InvalidAccessKeyId`),
+    );
+    // A port nothing listens on.
+    const free = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    await expect(startMpcMock({ port: 0, obs: `http://127.0.0.1:${free}`, obsAccessKey: 'a', obsSecretKey: 'b', obsWait: 1 })).rejects.toThrow(
+      new RegExp(`^the object store at http://127.0.0.1:${free} did not answer within 1 s: .*ECONNREFUSED`),
+    );
+    await expect(startMpcMock({ port: 0, obs: 'http://127.0.0.1:1' })).rejects.toThrow('--obs http://127.0.0.1:1 needs --obs-access-key and --obs-secret-key');
+    await expect(startMpcMock({ port: 0, obs: 'ftp://x' })).rejects.toThrow('obs: "ftp://x" is not off, embedded, or an http(s) URL such as http://minio:9000');
+  });
+});
