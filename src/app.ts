@@ -162,6 +162,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     repeats.keep(request, reply, payload);
     done(null, payload);
   });
+  deps.service.useLog((details, message) => app.log.warn(details, message));
   // Deliveries write the mock's own URLs into their envelopes: the address it listens on, once it does.
   deps.service.deliveries.useBaseUrl(() => {
     if (deps.publicUrl !== undefined) return deps.publicUrl.replace(/\/+$/, '');

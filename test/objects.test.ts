@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMpcMock, type RunningMpcMock } from '../src/server.js';
+import { CREATE_BODIES } from './create-bodies.js';
 
 const require = createRequire(import.meta.url);
 const ObsClient = require('esdk-obs-nodejs') as new (options: object) => ObsClientLike;
@@ -152,5 +153,92 @@ describe('an existing store (--obs <URL>)', () => {
     );
     await expect(startMpcMock({ port: 0, obs: 'http://127.0.0.1:1' })).rejects.toThrow('--obs http://127.0.0.1:1 needs --obs-access-key and --obs-secret-key');
     await expect(startMpcMock({ port: 0, obs: 'ftp://x' })).rejects.toThrow('obs: "ftp://x" is not off, embedded, or an http(s) URL such as http://minio:9000');
+  });
+});
+
+describe('inputs in the store (SPEC 11.2)', () => {
+  let mock: RunningMpcMock;
+  let s3: S3Client;
+  const P = 'obs-inputs';
+  beforeAll(async () => {
+    mock = await startMpcMock({ port: 0, obs: 'embedded', obsPort: 0, lifecycle: 'immediate' });
+    s3 = s3Of(endpointOf(mock));
+    await s3.send(new CreateBucketCommand({ Bucket: 'media-in' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'media-in', Key: 'videos/here.mp4', Body: Buffer.alloc(1024) }));
+  });
+  afterAll(async () => {
+    s3.destroy();
+    await mock.close();
+  });
+
+  const create = async (path: string, body: object) => {
+    const res = await fetch(`${mock.url}/v1/${P}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBeLessThan(300);
+    const answer = (await res.json()) as { task_id: string | number };
+    return String(answer.task_id);
+  };
+  /** Waits (through the control plane, no sleeping) until the task reads `status`, and answers its document. */
+  const settled = async (kind: 'transcodings' | 'remux' | 'thumbnails', taskId: string, status: string) => {
+    await mock.control.requests.wait({ task: { kind, task_id: taskId, project_id: P, status }, timeout_ms: 10_000 });
+    return (await mock.control.task(kind, taskId, P).get()) as Record<string, unknown>;
+  };
+  const input = (bucket: string, object: string) => ({ bucket, location: 'cn-north-4', object });
+
+  it('a task whose input exists runs as without a store', async () => {
+    const id = await create('transcodings', { ...CREATE_BODIES.transcodings, input: input('media-in', 'videos/here.mp4') });
+    expect((await settled('transcodings', id, 'SUCCEEDED')).status).toBe('SUCCEEDED');
+  });
+
+  it('is accepted, and FAILS when it would start, when its object or its bucket is missing: MPC.10053', async () => {
+    for (const [bucket, object] of [
+      ['media-in', 'videos/not-uploaded.mp4'],
+      ['no-such-bucket', 'videos/here.mp4'],
+    ] as const) {
+      const id = await create('transcodings', { ...CREATE_BODIES.transcodings, input: input(bucket, object) });
+      const task = await settled('transcodings', id, 'FAILED');
+      expect(task).toMatchObject({ status: 'FAILED', error_code: 'MPC.10053', description: 'The input file does not exist.' });
+      // It never started: no start, no output.
+      expect(task).not.toHaveProperty('output_file_name');
+    }
+    // Every kind reads its input the same way.
+    const remux = await create('remux', { ...CREATE_BODIES.remux, input: input('media-in', 'videos/absent.flv') });
+    expect(await settled('remux', remux, 'FAILED')).toMatchObject({ description: 'The input file does not exist.' });
+    const snapshot = await create('thumbnails', { ...CREATE_BODIES.thumbnails, input: input('media-in', 'videos/here.mp4') });
+    expect((await settled('thumbnails', snapshot, 'SUCCEEDED')).status).toBe('SUCCEEDED');
+  });
+
+  it('keeps the clock’s times exact while a task waits for the store', async () => {
+    const timed = await startMpcMock({ port: 0, obs: endpointOf(mock), lifecycle: 'time:1', obsAccessKey: 'mpc-mock', obsSecretKey: 'mpc-mock-secret' });
+    try {
+      timed.clock.freeze('2026-12-01T00:00:00Z');
+      const res = await fetch(`${timed.url}/v1/${P}/transcodings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...CREATE_BODIES.transcodings, input: input('media-in', 'videos/here.mp4') }) });
+      const { task_id } = (await res.json()) as { task_id: number };
+      timed.clock.advance(5);
+      // The first read finds the start held for the store; the answer moves the task on, at the times it was due.
+      await fetch(`${timed.url}/v1/${P}/transcodings?task_id=${task_id}`);
+      await timed.control.requests.wait({ task: { kind: 'transcodings', task_id: String(task_id), project_id: P, status: 'SUCCEEDED' }, timeout_ms: 10_000 });
+      const task = (await timed.control.task('transcodings', String(task_id), P).get()) as { create_time: string; end_time: string };
+      expect([task.create_time, task.end_time]).toEqual(['20261201000000', '20261201000002']);
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it('FAILS with MPC.10210 when the store errors, and the vendor API still answers', async () => {
+    const store = await startMpcMock({ port: 0, obs: 'embedded', obsPort: 0, noDefaultFixtures: true, obsAccessKey: 'gone-ak', obsSecretKey: 'gone-sk' });
+    const client = await startMpcMock({ port: 0, obs: endpointOf(store), obsAccessKey: 'gone-ak', obsSecretKey: 'gone-sk', lifecycle: 'immediate', logLevel: 'silent' });
+    try {
+      await store.close();
+      const res = await fetch(`${client.url}/v1/${P}/transcodings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CREATE_BODIES.transcodings) });
+      expect(res.status).toBe(202);
+      const { task_id } = (await res.json()) as { task_id: string };
+      await client.control.requests.wait({ task: { kind: 'transcodings', task_id: String(task_id), project_id: P, status: 'FAILED' }, timeout_ms: 10_000 });
+      expect(await client.control.task('transcodings', String(task_id), P).get()).toMatchObject({ error_code: 'MPC.10210', description: 'Failed to obtain the input file from OBS.' });
+      // A list of the store's buckets is an MPC error, not a 5xx.
+      const buckets = await fetch(`${client.url}/v1/${P}/buckets`);
+      expect([buckets.status, ((await buckets.json()) as { error_code: string }).error_code]).toEqual([406, 'MPC.10210']);
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -34,6 +34,7 @@ import * as watermarkTemplates from './templates/watermark-templates.js';
 import * as qualityEnhanceTemplates from './templates/quality-enhance-templates.js';
 import * as account from './account/account.js';
 import type { ObjectStore } from '../storage/objects/object-store.js';
+import { createTaskIo, type GateLog } from './objects/task-io.js';
 import { addTemplateState, exportTemplateState, replaceTemplateState, type TemplateState } from './templates/template-state.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { checkNotificationConfigs, messagesOf, type NotificationConfig, type Transition } from './notifications/notifications.js';
@@ -89,6 +90,8 @@ export interface MpcService {
   readonly store: TaskStore;
   /** The object store tasks read and write (SPEC 11.1), when one is configured. */
   readonly objects: ObjectStore | undefined;
+  /** Where the service's warnings are written (the HTTP layer's logger). */
+  useLog(warn: GateLog): void;
   readonly clock: MockClock;
   readonly outcomes: OutcomeRules;
   /** SPEC 5: the mode and credentials in force, checked by the HTTP layer on every vendor request. */
@@ -218,7 +221,23 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     const configs = store.getNotifications(t.projectId);
     if (configs?.length) deliveries.publish(messagesOf(t, configs));
   };
-  const lifecycle: Lifecycle = createLifecycle(store, clock, settings, onTransition);
+  // Where the service's warnings go (a store that failed a task): the HTTP layer's logger, once there is one.
+  let log: GateLog = () => {};
+  // With an object store, a task's state changes wait for what it reads (SPEC 11.2); once the store answered, the
+  // tasks move on, and the delivery timer hears of it.
+  const io = options.objects
+    ? createTaskIo(
+        options.objects,
+        (kind, projectId, taskId) => {
+          lifecycle.resume(kind, projectId, taskId);
+          if (deliveries.hasSubscriptions()) deliveries.kick();
+        },
+        () => log,
+      )
+    : undefined;
+  const lifecycle: Lifecycle = createLifecycle(store, clock, settings, onTransition, io?.gate);
+  // Tasks held for a store by a process that stopped ask again.
+  lifecycle.resumeAll();
   deliveries.settle = () => lifecycle.settle();
   deliveries.nextTaskDue = () => (deliveries.hasSubscriptions() && store.hasNotifications() ? store.nextDueAt() : null);
   const baseline: Baseline = options.baseline ?? { tasks: [], details: [], templates: [] };
@@ -269,6 +288,9 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   return {
     store,
     objects: options.objects,
+    useLog(warn) {
+      log = warn;
+    },
     clock,
     outcomes,
     auth,

@@ -11,6 +11,7 @@ import type { Transition } from '../notifications/notifications.js';
 import type { Outcome } from './outcomes.js';
 import { KIND_DOCUMENTS, type TaskPlan } from './task-documents.js';
 import { taskKind, type TaskDocument, type TaskKind } from './task-kinds.js';
+import type { TaskIo } from '../objects/task-io.js';
 
 /** A due time that is always past: the task moves at the next settlement, whatever the clock says. */
 export const DUE_NOW = Number.MIN_SAFE_INTEGER;
@@ -89,13 +90,26 @@ export interface Lifecycle {
   forget(kind: TaskKind, projectId: string, taskId: string): void;
   /** After the settings changed: every task in progress whose setting changed counts from now. */
   rebase(before: (row: ProgressRow) => EffectiveSetting): void;
+  /** A task held for the object store (task-io.ts) is due again, at the time it was due, and moves on at once. */
+  resume(kind: TaskKind, projectId: string, taskId: string): void;
+  /** Every held task due again: at start, since whatever it waited for was in the process that stopped. */
+  resumeAll(): void;
 }
+
+type HeldPlan = { heldDueAt?: number };
 
 /**
  * `onTransition` hears every state change a created task makes here, in the order made (event notifications
  * are computed from it); it runs inside the store's transaction and must not throw.
  */
-export function createLifecycle(store: TaskStore, clock: Clock, settings: LifecycleSettings, onTransition: (t: Transition) => void = () => {}): Lifecycle {
+export function createLifecycle(
+  store: TaskStore,
+  clock: Clock,
+  settings: LifecycleSettings,
+  onTransition: (t: Transition) => void = () => {},
+  /** Asked before every state change: the object store's say (src/domain/objects/task-io.ts), when there is one. */
+  gate?: TaskIo['gate'],
+): Lifecycle {
   const settingOf = (row: { kind: string; projectId: string }) => settings.effective(row.projectId, taskKind(row.kind as never).path);
 
   /** Moves one task on from `row` as far as the clock (or `steps`) says; writes the task and its progress. */
@@ -109,25 +123,44 @@ export function createLifecycle(store: TaskStore, clock: Clock, settings: Lifecy
     }
     let current: ProgressRow | undefined = row;
     let moved = 0;
+    let held = false;
     while (current && (steps === 'due' ? current.dueAt !== null && current.dueAt <= now : moved < steps)) {
       // A due time on the clock is when the state changed (so times are exact however late the read);
       // a task moved by reads or by hand changes now.
       // Never before the state it leaves: a clock set back does not make a task end before it began.
       const at: number = Math.max(current.enteredAt, steps === 'due' && current.dueAt !== DUE_NOW ? current.dueAt! : now);
       const index: number = current.step + 1;
-      const status = plan.path[index]!;
+      let status = plan.path[index]!;
+      let entered = plan;
+      const answer = gate?.(kind, row.projectId, row.taskId, status, plan) ?? 'pass';
+      // Held: the task stays where it is until the store has answered (then `resume` makes it due again).
+      if (answer === 'hold') {
+        held = true;
+        break;
+      }
+      if (answer !== 'pass') {
+        // The store failed the task here (a missing input): it ends FAILED instead of starting.
+        status = 'FAILED';
+        entered = { ...plan, outcome: answer.fail };
+      }
       const from = task.status;
-      task = enterState(kind, task, plan, status, at);
+      task = enterState(kind, task, entered, status, at);
       onTransition({ kind, projectId: row.projectId, from, task, at });
       moved++;
-      if (index === plan.path.length - 1) {
+      if (index === plan.path.length - 1 || status === 'FAILED') {
         current = undefined;
       } else {
         current = { ...current, step: index, enteredAt: at, reads: 0 };
         current.dueAt = dueAt(settingOf(current), status, at, 0);
       }
     }
-    store.updateTask(kind.name, row.projectId, task);
+    if (held && current) {
+      // Not due while it waits (the delivery timer would spin on a due time in the past): the due time is kept in
+      // the plan, for the change to be made at it, exactly, once the store has answered.
+      const heldDueAt = steps === 'due' && current.dueAt !== null ? current.dueAt : DUE_NOW;
+      current = { ...current, dueAt: null, plan: { ...(current.plan as object), heldDueAt } };
+    }
+    if (moved > 0) store.updateTask(kind.name, row.projectId, task);
     if (current) store.putProgress(current);
     else store.deleteProgress(kind.name, row.projectId, row.taskId);
     return task;
@@ -199,6 +232,28 @@ export function createLifecycle(store: TaskStore, clock: Clock, settings: Lifecy
 
     forget(kind, projectId, taskId) {
       store.deleteProgress(kind.name, projectId, taskId);
+    },
+
+    resume(kind, projectId, taskId) {
+      store.transaction(() => {
+        const row = store.getProgress(kind.name, projectId, taskId);
+        const heldDueAt = (row?.plan as HeldPlan | undefined)?.heldDueAt;
+        if (!row || heldDueAt === undefined) return;
+        const { heldDueAt: _, ...plan } = row.plan as HeldPlan & Record<string, unknown>;
+        store.putProgress({ ...row, dueAt: heldDueAt, plan });
+      });
+      this.settle();
+    },
+
+    resumeAll() {
+      store.transaction(() => {
+        for (const row of store.allProgress()) {
+          const heldDueAt = (row.plan as HeldPlan).heldDueAt;
+          if (heldDueAt === undefined) continue;
+          const { heldDueAt: _, ...plan } = row.plan as HeldPlan & Record<string, unknown>;
+          store.putProgress({ ...row, dueAt: heldDueAt, plan });
+        }
+      });
     },
 
     rebase(before) {
