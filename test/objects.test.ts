@@ -164,6 +164,7 @@ describe('inputs in the store (SPEC 11.2)', () => {
     mock = await startMpcMock({ port: 0, obs: 'embedded', obsPort: 0, lifecycle: 'immediate' });
     s3 = s3Of(endpointOf(mock));
     await s3.send(new CreateBucketCommand({ Bucket: 'media-in' }));
+    await s3.send(new CreateBucketCommand({ Bucket: 'media-out' }));
     await s3.send(new PutObjectCommand({ Bucket: 'media-in', Key: 'videos/here.mp4', Body: Buffer.alloc(1024) }));
   });
   afterAll(async () => {
@@ -217,10 +218,58 @@ describe('inputs in the store (SPEC 11.2)', () => {
       // The first read finds the start held for the store; the answer moves the task on, at the times it was due.
       await fetch(`${timed.url}/v1/${P}/transcodings?task_id=${task_id}`);
       await timed.control.requests.wait({ task: { kind: 'transcodings', task_id: String(task_id), project_id: P, status: 'SUCCEEDED' }, timeout_ms: 10_000 });
-      const task = (await timed.control.task('transcodings', String(task_id), P).get()) as { create_time: string; end_time: string };
+      const task = (await timed.control.task('transcodings', String(task_id), P).get()) as unknown as { create_time: string; end_time: string };
       expect([task.create_time, task.end_time]).toEqual(['20261201000000', '20261201000002']);
     } finally {
       await timed.close();
+    }
+  });
+
+  it('a task that SUCCEEDS has written every file it reports, where it reports it, with its real size', async () => {
+    const source = Buffer.alloc(300_000, 7);
+    await s3.send(new PutObjectCommand({ Bucket: 'media-in', Key: 'videos/big.mp4', Body: source }));
+    // Two HLS renditions: a playlist each, naming a segment that exists (a copy of the input, without media processing).
+    const id = await create('transcodings', { ...CREATE_BODIES.transcodings, input: input('media-in', 'videos/big.mp4'), output: input('media-out', 'hls/big') });
+    const task = (await settled('transcodings', id, 'SUCCEEDED')) as { output_file_name: string[]; transcode_detail: { multitask_info: Array<{ output_file: { size: number } }> } };
+    expect(task.output_file_name).toHaveLength(2);
+    for (const [i, name] of task.output_file_name.entries()) {
+      const playlist = await (await s3.send(new GetObjectCommand({ Bucket: 'media-out', Key: `hls/big/${name}` }))).Body!.transformToString();
+      expect(playlist.startsWith('#EXTM3U\n')).toBe(true);
+      expect(playlist).toContain('#EXT-X-ENDLIST');
+      const segment = playlist.split('\n').find((line) => line.endsWith('.ts'))!;
+      const bytes = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: 'media-out', Key: `hls/big/${segment}` }))).Body!.transformToByteArray());
+      expect(bytes.equals(source)).toBe(true);
+      // Reported in kbytes, as MPC does: the playlist and its segment.
+      expect(task.transcode_detail.multitask_info[i]!.output_file.size).toBe(Math.round((Buffer.byteLength(playlist) + source.length) / 1024));
+    }
+    // A remux to MP4: a copy, and its metadata's size is the file's.
+    const remux = await create('remux', { ...CREATE_BODIES.remux, input: input('media-in', 'videos/big.mp4'), output: input('media-out', 'remuxed') });
+    const done = (await settled('remux', remux, 'SUCCEED')) as { output: { file_name: string }; output_metadata: { size: number } };
+    const head = await s3.send(new GetObjectCommand({ Bucket: 'media-out', Key: `remuxed/${done.output.file_name}` }));
+    expect(head.ContentLength).toBe(source.length);
+    expect(done.output_metadata.size).toBe(source.length);
+  });
+
+  it('writes nothing outside the output bucket, and nothing for a task that fails: an unknown output bucket is MPC.10209', async () => {
+    const id = await create('transcodings', { ...CREATE_BODIES.transcodings, input: input('media-in', 'videos/here.mp4'), output: input('no-output-bucket', 'x/') });
+    expect(await settled('transcodings', id, 'FAILED')).toMatchObject({ error_code: 'MPC.10209', description: 'Invalid input or output OBS path.' });
+    const failed = await create('transcodings', { ...CREATE_BODIES.transcodings, input: input('media-in', 'videos/missing.mp4'), output: input('media-out', 'never/') });
+    await settled('transcodings', failed, 'FAILED');
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-out', Prefix: 'never/' }))).KeyCount ?? 0).toBe(0);
+    // The input bucket holds only what the test uploaded.
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-in' }))).Contents?.map((o) => o.Key).sort()).toEqual(['videos/big.mp4', 'videos/here.mp4']);
+  });
+
+  it('writes nothing for a task canceled before it finished', async () => {
+    const manual = await startMpcMock({ port: 0, obs: endpointOf(mock), lifecycle: 'manual', obsAccessKey: 'mpc-mock', obsSecretKey: 'mpc-mock-secret' });
+    try {
+      const res = await fetch(`${manual.url}/v1/${P}/transcodings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...CREATE_BODIES.transcodings, input: input('media-in', 'videos/here.mp4'), output: input('media-out', 'canceled/') }) });
+      const { task_id } = (await res.json()) as { task_id: number };
+      expect((await fetch(`${manual.url}/v1/${P}/transcodings?task_id=${task_id}`, { method: 'DELETE' })).status).toBe(204);
+      expect((await manual.control.task('transcodings', String(task_id), P).get()).status).toBe('CANCELED');
+      expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-out', Prefix: 'canceled/' }))).KeyCount ?? 0).toBe(0);
+    } finally {
+      await manual.close();
     }
   });
 

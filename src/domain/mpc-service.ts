@@ -229,8 +229,9 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     ? createTaskIo(
         options.objects,
         (kind, projectId, taskId) => {
-          lifecycle.resume(kind, projectId, taskId);
+          const resumed = lifecycle.resume(kind, projectId, taskId);
           if (deliveries.hasSubscriptions()) deliveries.kick();
+          return resumed;
         },
         () => log,
       )

@@ -52,7 +52,7 @@ export function dueAt(setting: EffectiveSetting, status: string, enteredAt: numb
 }
 
 /** The document of a task entering a state at a time: status, times, and on a final state its outcome. */
-export function enterState(kind: TaskKind, task: TaskDocument, plan: TaskPlan, status: string, at: number): TaskDocument {
+export function enterState(kind: TaskKind, task: TaskDocument, plan: TaskPlan, status: string, at: number, written?: Record<string, unknown>): TaskDocument {
   const next: TaskDocument = { ...task, status };
   const running = kind.states[kind.states.length - 2];
   if (status === running) {
@@ -62,7 +62,8 @@ export function enterState(kind: TaskKind, task: TaskDocument, plan: TaskPlan, s
   }
   if (!kind.finalStatuses.includes(status)) return next;
   next.end_time = formatMpcTime(new Date(at));
-  if (status === kind.succeededStatus) return { ...next, ...KIND_DOCUMENTS[kind.name].succeeded(next, plan) };
+  // `written`: the success fields as the object store made them true (the files' real sizes).
+  if (status === kind.succeededStatus) return { ...next, ...(written ?? KIND_DOCUMENTS[kind.name].succeeded(next, plan)) };
   if (status === 'FAILED') {
     const failure = { ...kind.defaultFailure, ...plan.outcome };
     if (kind.hasErrorCode) next.error_code = failure.error_code;
@@ -90,8 +91,11 @@ export interface Lifecycle {
   forget(kind: TaskKind, projectId: string, taskId: string): void;
   /** After the settings changed: every task in progress whose setting changed counts from now. */
   rebase(before: (row: ProgressRow) => EffectiveSetting): void;
-  /** A task held for the object store (task-io.ts) is due again, at the time it was due, and moves on at once. */
-  resume(kind: TaskKind, projectId: string, taskId: string): void;
+  /**
+   * A task held for the object store (task-io.ts) is due again, at the time it was due, and moves on at once.
+   * False when it is no longer held (canceled, removed, reset meanwhile).
+   */
+  resume(kind: TaskKind, projectId: string, taskId: string): boolean;
   /** Every held task due again: at start, since whatever it waited for was in the process that stopped. */
   resumeAll(): void;
 }
@@ -132,19 +136,22 @@ export function createLifecycle(
       const index: number = current.step + 1;
       let status = plan.path[index]!;
       let entered = plan;
-      const answer = gate?.(kind, row.projectId, row.taskId, status, plan) ?? 'pass';
+      const answer = gate?.(kind, row.projectId, task, status, plan) ?? 'pass';
       // Held: the task stays where it is until the store has answered (then `resume` makes it due again).
       if (answer === 'hold') {
         held = true;
         break;
       }
-      if (answer !== 'pass') {
-        // The store failed the task here (a missing input): it ends FAILED instead of starting.
+      let written: Record<string, unknown> | undefined;
+      if (answer !== 'pass' && 'fail' in answer) {
+        // The store failed the task here (a missing input, a write refused): it ends FAILED instead.
         status = 'FAILED';
         entered = { ...plan, outcome: answer.fail };
+      } else if (answer !== 'pass') {
+        written = answer.written;
       }
       const from = task.status;
-      task = enterState(kind, task, entered, status, at);
+      task = enterState(kind, task, entered, status, at, written);
       onTransition({ kind, projectId: row.projectId, from, task, at });
       moved++;
       if (index === plan.path.length - 1 || status === 'FAILED') {
@@ -235,14 +242,16 @@ export function createLifecycle(
     },
 
     resume(kind, projectId, taskId) {
-      store.transaction(() => {
+      const resumed = store.transaction(() => {
         const row = store.getProgress(kind.name, projectId, taskId);
         const heldDueAt = (row?.plan as HeldPlan | undefined)?.heldDueAt;
-        if (!row || heldDueAt === undefined) return;
+        if (!row || heldDueAt === undefined) return false;
         const { heldDueAt: _, ...plan } = row.plan as HeldPlan & Record<string, unknown>;
         store.putProgress({ ...row, dueAt: heldDueAt, plan });
+        return true;
       });
       this.settle();
+      return resumed;
     },
 
     resumeAll() {

@@ -24,6 +24,8 @@ export interface ObjectStore {
   put(bucket: string, key: string, body: Buffer | string | Readable, length?: number): Promise<void>;
   get(bucket: string, key: string): Promise<Readable>;
   createBucket(bucket: string): Promise<void>;
+  /** Removes an object; one that is not there is no error. */
+  remove(bucket: string, key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,6 +98,9 @@ export async function s3ObjectStore(settings: S3Settings, mode: ObjectStore['mod
     },
     async createBucket(bucket) {
       await client.send(new s3.CreateBucketCommand({ Bucket: bucket }));
+    },
+    async remove(bucket, key) {
+      await client.send(new s3.DeleteObjectCommand({ Bucket: bucket, Key: key }));
     },
     async close() {
       client.destroy();

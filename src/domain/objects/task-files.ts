@@ -1,0 +1,140 @@
+// The files a finished task wrote (SPEC 11.2), per kind: where each is (the output bucket and path the task
+// reports) and what it holds without media processing: a video or audio output is a copy of the input, an HLS
+// output a playlist naming a segment that exists, a metadata file its JSON. Once written, the task reports their
+// real sizes. The kinds differ only by this table's entries.
+import type { components } from '../../contract/mpc-api.generated.js';
+import type { TaskPlan } from '../tasks/task-documents.js';
+import type { TaskDocument, TaskKindName } from '../tasks/task-kinds.js';
+
+type Schemas = components['schemas'];
+type ObsObjInfo = Schemas['ObsObjInfo'];
+
+export type FileContent = { copyOf: ObsObjInfo } | { text: string };
+export interface TaskFile {
+  bucket: string;
+  key: string;
+  content: FileContent;
+  /** The output the file belongs to, for its size: files of one output (a playlist and its segment) add up. */
+  output: number;
+}
+
+interface FilesOf {
+  /** The files a task with these success fields writes. */
+  files(fields: Record<string, unknown>, task: TaskDocument, plan: TaskPlan): TaskFile[];
+  /** The success fields with each output's real size, in bytes per output. */
+  sized(fields: Record<string, unknown>, bytes: readonly number[]): Record<string, unknown>;
+}
+
+const joined = (dir: string, name: string) => (dir.replace(/\/+$/, '') ? `${dir.replace(/\/+$/, '')}/${name}` : name);
+const kbytes = (bytes: number) => Math.round(bytes / 1024);
+
+/** A playlist of one segment, as HLS players read it (RFC 8216): the segment sits beside it. */
+function hlsFiles(bucket: string, key: string, input: ObsObjInfo, seconds: number, output: number): TaskFile[] {
+  const segment = `${key.replace(/\.m3u8$/, '')}_000.ts`;
+  const name = segment.split('/').pop()!;
+  const duration = Math.max(1, Math.round(seconds));
+  const playlist = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${duration}`, '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:VOD', `#EXTINF:${duration}.000,`, name, '#EXT-X-ENDLIST', ''].join('\n');
+  return [
+    { bucket, key, content: { text: playlist }, output },
+    { bucket, key: segment, content: { copyOf: input }, output },
+  ];
+}
+
+/** A DASH manifest of one representation, its media file beside it. */
+function dashFiles(bucket: string, key: string, input: ObsObjInfo, seconds: number, output: number): TaskFile[] {
+  const media = `${key.replace(/\.mpd$/, '')}_000.mp4`;
+  const name = media.split('/').pop()!;
+  const mpd = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT${Math.max(1, Math.round(seconds))}S" minBufferTime="PT2S" profiles="urn:mpeg:dash:profile:isoff-on-demand:2011">`,
+    '  <Period>',
+    '    <AdaptationSet mimeType="video/mp4">',
+    `      <Representation id="1" bandwidth="1000000"><BaseURL>${name}</BaseURL></Representation>`,
+    '    </AdaptationSet>',
+    '  </Period>',
+    '</MPD>',
+    '',
+  ].join('\n');
+  return [
+    { bucket, key, content: { text: mpd }, output },
+    { bucket, key: media, content: { copyOf: input }, output },
+  ];
+}
+
+/** One output file by its extension: a playlist (and its segment), a manifest (and its media), else a copy. */
+function mediaFiles(bucket: string, key: string, input: ObsObjInfo, seconds: number, output: number): TaskFile[] {
+  if (key.endsWith('.m3u8')) return hlsFiles(bucket, key, input, seconds, output);
+  if (key.endsWith('.mpd')) return dashFiles(bucket, key, input, seconds, output);
+  return [{ bucket, key, content: { copyOf: input }, output }];
+}
+
+export const TASK_FILES: Partial<Record<TaskKindName, FilesOf>> = {
+  transcoding: {
+    files(fields, _task, plan) {
+      const r = plan.request as Schemas['CreateTranscodingReq'];
+      const detail = fields.transcode_detail as { multitask_info: Array<{ output_file?: { duration: number } }> };
+      // output_file_name[i] is multitask_info[i]'s file for every template before the first that failed.
+      return (fields.output_file_name as string[]).flatMap((name, i) => {
+        const out = plan.outputs?.[i]?.output ?? r.output;
+        return mediaFiles(out.bucket, joined(out.object, name), r.input, detail.multitask_info[i]?.output_file?.duration ?? 1, i);
+      });
+    },
+    sized(fields, bytes) {
+      const detail = fields.transcode_detail as { multitask_info: Array<{ output_file?: Record<string, unknown> }> };
+      return {
+        ...fields,
+        transcode_detail: {
+          ...detail,
+          // MPC reports an output's size in kbytes.
+          multitask_info: detail.multitask_info.map((m, i) => (m.output_file && bytes[i] !== undefined ? { ...m, output_file: { ...m.output_file, size: kbytes(bytes[i]) } } : m)),
+        },
+      };
+    },
+  },
+
+  remux: {
+    files(fields, task, plan) {
+      const r = plan.request as Schemas['CreateRemuxTaskReq'];
+      const out = task.output as ObsObjInfo & { file_name: string };
+      const seconds = (fields.output_metadata as { duration?: number } | undefined)?.duration ?? 1;
+      return mediaFiles(out.bucket, joined(out.object, out.file_name), r.input!, seconds, 0);
+    },
+    // MetaData's size is in bytes.
+    sized: (fields, bytes) => ({ ...fields, output_metadata: { ...(fields.output_metadata as object), size: bytes[0] ?? 0 } }),
+  },
+
+  extract: {
+    files(fields, task) {
+      const out = task.output as (ObsObjInfo & { file_name?: string }) | undefined;
+      if (!out?.file_name) return [];
+      return [{ bucket: out.bucket, key: joined(out.object, out.file_name), content: { text: `${JSON.stringify(fields.metadata, null, 2)}\n` }, output: 0 }];
+    },
+    sized: (fields) => fields,
+  },
+
+  merge_channels: {
+    files(_fields, task, plan) {
+      const out = task.output as ObsObjInfo;
+      const first = (plan.request as Schemas['CreateMergeChannelsReq']).multi_audio.audio_files[0]!.input;
+      return [{ bucket: out.bucket, key: joined(out.object, String(task.output_filename)), content: { copyOf: first }, output: 0 }];
+    },
+    sized: (fields) => fields,
+  },
+
+  reset_tracks: {
+    files(_fields, task, plan) {
+      const out = task.output as ObsObjInfo;
+      const input = (plan.request as Schemas['CreateResetTracksReq']).audio_file.input;
+      return [{ bucket: out.bucket, key: joined(out.object, String(task.output_filename)), content: { copyOf: input }, output: 0 }];
+    },
+    sized: (fields) => fields,
+  },
+
+  media_process: {
+    files(fields, _task, plan) {
+      const r = plan.request as Schemas['CreateMediaProcessReq'];
+      return (fields.output_file_name as string[]).map((name, i) => ({ bucket: r.output.bucket, key: joined(r.output.object, name), content: { copyOf: r.input }, output: i }));
+    },
+    sized: (fields) => fields,
+  },
+};
