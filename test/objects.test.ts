@@ -6,10 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMpcMock, type RunningMpcMock } from '../src/server.js';
-import { CREATE_BODIES } from './create-bodies.js';
+import { CREATE_BODIES, withInput } from './create-bodies.js';
+import { objectsNamed } from '../src/domain/account/account.js';
+import { KIND_DOCUMENTS } from '../src/domain/tasks/task-documents.js';
+import { TASK_KINDS } from '../src/domain/tasks/task-kinds.js';
 
 const require = createRequire(import.meta.url);
 const ObsClient = require('esdk-obs-nodejs') as new (options: object) => ObsClientLike;
@@ -175,15 +178,19 @@ describe('inputs in the store (SPEC 11.2)', () => {
   const create = async (path: string, body: object) => {
     const res = await fetch(`${mock.url}/v1/${P}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(res.status).toBeLessThan(300);
-    const answer = (await res.json()) as { task_id: string | number };
-    return String(answer.task_id);
+    const answer = (await res.json()) as { task_id?: string | number; job_id?: string };
+    return String(answer.task_id ?? answer.job_id);
   };
   /** Waits (through the control plane, no sleeping) until the task reads `status`, and answers its document. */
-  const settled = async (kind: 'transcodings' | 'remux' | 'thumbnails', taskId: string, status: string) => {
+  const settled = async (kind: 'transcodings' | 'remux' | 'thumbnails' | 'animated-graphics', taskId: string, status: string) => {
     await mock.control.requests.wait({ task: { kind, task_id: taskId, project_id: P, status }, timeout_ms: 10_000 });
     return (await mock.control.task(kind, taskId, P).get()) as Record<string, unknown>;
   };
   const input = (bucket: string, object: string) => ({ bucket, location: 'cn-north-4', object });
+  const settledAs = async (kind: string, taskId: string, status: string) => {
+    await mock.control.requests.wait({ task: { kind: kind as never, task_id: taskId, project_id: P, status }, timeout_ms: 10_000 });
+    return (await mock.control.task(kind as never, taskId, P).get()) as Record<string, unknown>;
+  };
 
   it('a task whose input exists runs as without a store', async () => {
     const id = await create('transcodings', { ...CREATE_BODIES.transcodings, input: input('media-in', 'videos/here.mp4') });
@@ -250,14 +257,56 @@ describe('inputs in the store (SPEC 11.2)', () => {
     expect(done.output_metadata.size).toBe(source.length);
   });
 
+  it('a snapshot task writes its pictures (JPEG, of the asked size) and their tar; a GIF task its GIF', async () => {
+    const sharp = (await import('sharp')).default;
+    await s3.send(new PutObjectCommand({ Bucket: 'media-in', Key: 'videos/clip-30s.mp4', Body: Buffer.alloc(2048) }));
+    const body = { input: input('media-in', 'videos/clip-30s.mp4'), output: input('media-out', 'snaps'), thumbnail_para: { type: 'TIME', time: 10, width: 320, height: 180 }, tar: 0, original_dir: 1 };
+    const id = await create('thumbnails', body);
+    const task = (await settled('thumbnails', id, 'SUCCEEDED')) as { thumbnail_info: Array<{ pic_name: string }>; output_file_name: string };
+    expect(task.thumbnail_info.length).toBeGreaterThan(1);
+    const read = async (key: string) => Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: 'media-out', Key: key }))).Body!.transformToByteArray());
+    for (const p of task.thumbnail_info) expect(await sharp(await read(`snaps/${p.pic_name}`)).metadata()).toMatchObject({ format: 'jpeg', width: 320, height: 180 });
+    // The tar holds the same pictures, by name.
+    const { extract } = await import('tar-stream');
+    const names: string[] = [];
+    const untar = extract();
+    untar.on('entry', (header, stream, next) => {
+      names.push(header.name);
+      stream.resume();
+      stream.on('end', next);
+    });
+    const finished = new Promise((resolve) => untar.on('finish', resolve));
+    untar.end(await read(`snaps/${task.output_file_name}`));
+    await finished;
+    expect(names).toEqual(task.thumbnail_info.map((p) => p.pic_name));
+    const gif = await create('animated-graphics', { ...CREATE_BODIES['animated-graphics'], input: input('media-in', 'videos/clip-30s.mp4'), output: { ...input('media-out', 'gifs'), file_name: 'intro.gif' }, output_param: { format: 'gif', width: 240, height: 136, start: 0, end: 2000, frame_rate: 10 } });
+    await settled('animated-graphics', gif, 'SUCCEED');
+    expect(await sharp(await read('gifs/intro.gif')).metadata()).toMatchObject({ format: 'gif', width: 240, height: 136 });
+  });
+
+  it('every kind’s outputs exist where its document says, once it succeeded', async () => {
+    for (const kind of TASK_KINDS) {
+      const body = CREATE_BODIES[kind.path]!;
+      const first = KIND_DOCUMENTS[kind.name].input(body as never)!;
+      await s3.send(new PutObjectCommand({ Bucket: first.bucket, Key: first.object, Body: Buffer.alloc(512, 1) }));
+      const id = await create(kind.urlPath, withInput(kind.path, first as never));
+      const task = await settledAs(kind.path, id, kind.succeededStatus);
+      const outputs = objectsNamed(task as never).filter((o) => o.bucket === 'media-out');
+      expect(outputs.length, kind.path).toBeGreaterThan(0);
+      for (const o of outputs) expect(await s3.send(new HeadObjectCommand({ Bucket: 'media-out', Key: o.key })).then((h) => h.ContentLength! > 0), `${kind.path} ${o.key}`).toBe(true);
+    }
+  });
+
   it('writes nothing outside the output bucket, and nothing for a task that fails: an unknown output bucket is MPC.10209', async () => {
     const id = await create('transcodings', { ...CREATE_BODIES.transcodings, input: input('media-in', 'videos/here.mp4'), output: input('no-output-bucket', 'x/') });
     expect(await settled('transcodings', id, 'FAILED')).toMatchObject({ error_code: 'MPC.10209', description: 'Invalid input or output OBS path.' });
     const failed = await create('transcodings', { ...CREATE_BODIES.transcodings, input: input('media-in', 'videos/missing.mp4'), output: input('media-out', 'never/') });
     await settled('transcodings', failed, 'FAILED');
     expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-out', Prefix: 'never/' }))).KeyCount ?? 0).toBe(0);
-    // The input bucket holds only what the test uploaded.
-    expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-in' }))).Contents?.map((o) => o.Key).sort()).toEqual(['videos/big.mp4', 'videos/here.mp4']);
+    // The input bucket holds only what the tests uploaded: every task wrote into its output bucket only.
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-in' }))).Contents?.map((o) => o.Key).sort()).toEqual(
+      ['audio/intro-left.wav', 'hls/intro/index.m3u8', 'videos/big.mp4', 'videos/clip-30s.mp4', 'videos/here.mp4', 'videos/intro-60s.flv', 'videos/intro-60s.mp4'],
+    );
   });
 
   it('writes nothing for a task canceled before it finished', async () => {

@@ -119,13 +119,15 @@ export async function listObjects(store: TemplateStore, source: BucketSource, pr
   return objects.sort(byName((o) => o.file_name));
 }
 
-/** The file names a finished task reports beside its output folder, whichever its kind calls them. */
+/** The file names a finished task reports in its output folder, whichever its kind calls them. */
 function outputNames(doc: Record<string, unknown>): string[] {
   const names: unknown[] = [];
   const add = (v: unknown) => (Array.isArray(v) ? names.push(...v) : names.push(v));
   add(doc.output_file_name);
   add(doc.output_filename);
   if (Array.isArray(doc.output_file_info)) for (const f of doc.output_file_info as Array<{ output_file_name?: unknown }>) add(f.output_file_name);
+  // A snapshot task's pictures.
+  if (Array.isArray(doc.thumbnail_info)) for (const p of doc.thumbnail_info as Array<{ pic_name?: unknown }>) add(p.pic_name);
   return names.filter((n): n is string => typeof n === 'string' && n !== '');
 }
 
@@ -142,7 +144,11 @@ export function objectsNamed(task: TaskDocument): Array<{ bucket: string; key: s
     if (node === null || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
     if (typeof o.bucket === 'string' && typeof o.object === 'string') {
-      if (key === 'output') for (const name of outputNames(doc)) found.push({ bucket: o.bucket, key: joinKey(o.object, name), time: ended });
+      if (key === 'output') {
+        // A file the output names itself (a GIF's, a remux's, an extraction's), else the files the task reports.
+        const names = typeof o.file_name === 'string' && o.file_name !== '' ? [o.file_name] : outputNames(doc);
+        for (const name of names) found.push({ bucket: o.bucket, key: joinKey(o.object, name), time: ended });
+      }
       else if (o.object !== '' && !o.object.endsWith('/')) found.push({ bucket: o.bucket, key: o.object, time: created });
       return;
     }

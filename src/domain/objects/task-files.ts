@@ -3,13 +3,20 @@
 // output a playlist naming a segment that exists, a metadata file its JSON. Once written, the task reports their
 // real sizes. The kinds differ only by this table's entries.
 import type { components } from '../../contract/mpc-api.generated.js';
-import type { TaskPlan } from '../tasks/task-documents.js';
+import type { ImageFormat } from '../../storage/objects/encode.js';
+import { editingInput, editingOutputs, type EditingReq, type TaskPlan } from '../tasks/task-documents.js';
+import { probeInput } from '../templates/transcoding-templates.js';
 import type { TaskDocument, TaskKindName } from '../tasks/task-kinds.js';
 
 type Schemas = components['schemas'];
 type ObsObjInfo = Schemas['ObsObjInfo'];
 
-export type FileContent = { copyOf: ObsObjInfo } | { text: string };
+export interface Picture {
+  format: ImageFormat;
+  width: number;
+  height: number;
+}
+export type FileContent = { copyOf: ObsObjInfo } | { text: string } | { image: Picture } | { tar: Array<{ name: string; image: Picture }> };
 export interface TaskFile {
   bucket: string;
   key: string;
@@ -68,6 +75,24 @@ function mediaFiles(bucket: string, key: string, input: ObsObjInfo, seconds: num
   return [{ bucket, key, content: { copyOf: input }, output }];
 }
 
+const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+
+/**
+ * A picture's size: both sides as asked, one side and the source's aspect, or else (`max_length` given, or a
+ * default) the longest side at that length with the source's aspect.
+ */
+function pictureSize(source: ObsObjInfo, width: number | undefined, height: number | undefined, longest?: number): { width: number; height: number } {
+  const video = probeInput(source).video;
+  const [sw, sh] = video ? [video.width, video.height] : [1280, 720];
+  const w = width !== undefined && width > 0 ? width : undefined;
+  const h = height !== undefined && height > 0 ? height : undefined;
+  if (w && h) return { width: w, height: h };
+  if (w) return { width: w, height: even((w * sh) / sw) };
+  if (h) return { width: even((h * sw) / sh), height: h };
+  if (longest === undefined) return { width: sw, height: sh };
+  return sw >= sh ? { width: longest, height: even((longest * sh) / sw) } : { width: even((longest * sw) / sh), height: longest };
+}
+
 export const TASK_FILES: Partial<Record<TaskKindName, FilesOf>> = {
   transcoding: {
     files(fields, _task, plan) {
@@ -89,6 +114,65 @@ export const TASK_FILES: Partial<Record<TaskKindName, FilesOf>> = {
           multitask_info: detail.multitask_info.map((m, i) => (m.output_file && bytes[i] !== undefined ? { ...m, output_file: { ...m.output_file, size: kbytes(bytes[i]) } } : m)),
         },
       };
+    },
+  },
+
+  snapshot: {
+    files(fields, task, plan) {
+      const r = plan.request as Schemas['CreateThumbReq'];
+      const out = task.output as ObsObjInfo;
+      const para = r.thumbnail_para;
+      const size = pictureSize(r.input, para.width, para.height, para.max_length ?? 480);
+      const pictures = (fields.thumbnail_info as Array<{ pic_name: string }>).map((p) => ({ name: p.pic_name, image: { format: 'jpeg' as const, ...size } }));
+      const files: TaskFile[] = pictures.map((p) => ({ bucket: out.bucket, key: joined(out.object, p.name), content: { image: p.image }, output: 0 }));
+      // tar 0: the pictures packed into the one file the task names, beside them.
+      const tar = typeof fields.output_file_name === 'string' && fields.output_file_name.endsWith('.tar') ? fields.output_file_name : undefined;
+      if (tar) files.push({ bucket: out.bucket, key: joined(out.object, tar), content: { tar: pictures }, output: 0 });
+      return files;
+    },
+    sized: (fields) => fields,
+  },
+
+  animated_gif: {
+    files(_fields, task, plan) {
+      const r = plan.request as Schemas['CreateAnimatedGraphicsTaskReq'];
+      const out = task.output as ObsObjInfo & { file_name: string };
+      const size = pictureSize(r.input, r.output_param.width, r.output_param.height);
+      return [{ bucket: out.bucket, key: joined(out.object, out.file_name), content: { image: { format: 'gif', ...size } }, output: 0 }];
+    },
+    sized: (fields) => fields,
+  },
+
+  encryption: {
+    // Deviation: without `--media ffmpeg` the segment is the input's bytes, not encrypted; the playlist names the
+    // key as HLS AES-128 does.
+    files(fields, task, plan) {
+      const r = plan.request as Schemas['CreateEncryptReq'];
+      const out = task.output as ObsObjInfo;
+      const hls = r.encryption.hls_encrypt;
+      const key = `#EXT-X-KEY:METHOD=AES-128,URI="${hls.url.replace(/"/g, '%22')}"${hls.iv ? `,IV=0x${hls.iv.replace(/^0x/i, '')}` : ''}`;
+      return (fields.output_file_name as string[]).flatMap((name, i) => {
+        const files = hlsFiles(out.bucket, joined(out.object, name), r.input, 10, i);
+        const playlist = files[0]!.content as { text: string };
+        playlist.text = playlist.text.replace('#EXT-X-PLAYLIST-TYPE:VOD\n', `#EXT-X-PLAYLIST-TYPE:VOD\n${key}\n`);
+        return files;
+      });
+    },
+    sized: (fields) => fields,
+  },
+
+  editing: {
+    files(fields, task, plan) {
+      const r = plan.request as EditingReq;
+      const first = editingInput(r)!;
+      const info = fields.output_file_info as Array<{ meta_data?: unknown }>;
+      // Only the outputs that succeeded (those with meta_data) are written; a partial success's last ones are not.
+      return editingOutputs(r, task.task_id).flatMap((o, i) => (info[i]?.meta_data ? mediaFiles(o.output.bucket, o.output.object, first, o.media.duration, i) : []));
+    },
+    sized(fields, bytes) {
+      const info = fields.output_file_info as Array<{ meta_data?: Record<string, unknown> }>;
+      // An output's size in kbytes, as SourceInfo reports outputs.
+      return { ...fields, output_file_info: info.map((f, i) => (f.meta_data && bytes[i] !== undefined ? { ...f, meta_data: { ...f.meta_data, size: kbytes(bytes[i]) } } : f)) };
     },
   },
 

@@ -9,6 +9,7 @@
 // restart: a held task asks again.
 import type { Readable } from 'node:stream';
 import type { ObjectStore } from '../../storage/objects/object-store.js';
+import { encodeImage, packTar } from '../../storage/objects/encode.js';
 import type { Outcome } from '../tasks/outcomes.js';
 import { KIND_DOCUMENTS, type TaskPlan } from '../tasks/task-documents.js';
 import type { TaskDocument, TaskKind } from '../tasks/task-kinds.js';
@@ -56,12 +57,18 @@ export function createTaskIo(objects: ObjectStore, answered: (kind: TaskKind, pr
 
   /** Writes one file; answers its size in bytes. */
   const write = async (file: TaskFile): Promise<number> => {
-    if ('text' in file.content) {
-      const bytes = Buffer.from(file.content.text);
+    const { content } = file;
+    if (!('copyOf' in content)) {
+      const bytes =
+        'text' in content
+          ? Buffer.from(content.text)
+          : 'image' in content
+            ? await encodeImage(content.image.format, content.image.width, content.image.height)
+            : await packTar(await Promise.all(content.tar.map(async (p) => ({ name: p.name, bytes: await encodeImage(p.image.format, p.image.width, p.image.height) }))));
       await objects.put(file.bucket, file.key, bytes, bytes.length);
       return bytes.length;
     }
-    const from = file.content.copyOf;
+    const from = content.copyOf;
     const found = await objects.head(from.bucket, from.object);
     if (!found) throw Object.assign(new Error(`the input ${from.bucket}/${from.object} is gone`), { name: 'NoSuchKey' });
     // A stream from one object to the other: a 500 MB input never sits in memory.

@@ -114,11 +114,11 @@ export function createResponse(kind: TaskKind, task: TaskDocument, request: Crea
   return { [kind.idParam]: kind.createdIdIsNumber ? Number(task.task_id) : task.task_id };
 }
 
-type EditingReq = Schemas['CreateEditingJobReq'];
+export type EditingReq = Schemas['CreateEditingJobReq'];
 type EditOutput = { output: ObsObjInfo; fileName: string; media: MediaFile };
 
 /** The files an editing job writes, each with its media (reference 6.1): one per concats entry, per edit setting, per clip, or one. */
-function editingOutputs(r: EditingReq, taskId: string): EditOutput[] {
+export function editingOutputs(r: EditingReq, taskId: string): EditOutput[] {
   const setting = r.output_setting;
   const format = (setting?.format ?? 'MP4').toUpperCase();
   const extension = format === 'HLS' ? 'm3u8' : format.toLowerCase();
@@ -182,7 +182,7 @@ function editingOutputs(r: EditingReq, taskId: string): EditOutput[] {
 }
 
 /** The first file an editing job reads: what its outcome rules look at. */
-function editingInput(r: EditingReq): ObsObjInfo | undefined {
+export function editingInput(r: EditingReq): ObsObjInfo | undefined {
   return r.clips?.[0]?.input ?? r.concat?.inputs?.[0] ?? r.concats?.[0]?.inputs?.[0] ?? r.mix?.inputs?.[0]?.input ?? r.input;
 }
 
