@@ -340,3 +340,32 @@ describe('inputs in the store (SPEC 11.2)', () => {
     }
   });
 });
+
+describe('a task held for the store (SPEC 11.2, 4.3)', () => {
+  it('is not due while it waits, and moves on after a restart, whatever it waited for', async () => {
+    const { createTaskStore } = await import('../src/storage/tasks/task-store.js');
+    const { createLifecycle } = await import('../src/domain/tasks/lifecycle.js');
+    const { MockClock } = await import('../src/domain/steering/clock.js');
+    const { LifecycleSettings } = await import('../src/domain/tasks/lifecycle-settings.js');
+    const { TASK_KINDS: kinds } = await import('../src/domain/tasks/task-kinds.js');
+    const store = createTaskStore();
+    const clock = new MockClock();
+    clock.freeze(Date.parse('2026-12-01T00:00:00Z'));
+    const settings = new LifecycleSettings({ mode: 'immediate' });
+    const kind = kinds.find((k) => k.path === 'enhancements')!;
+    const task = { task_id: 'held-1', status: kind.states[0]!, create_time: '20261201000000' };
+    const plan = { outcome: { outcome: 'succeed' as const }, request: CREATE_BODIES.enhancements as never };
+    // A store that never answers: the start is held.
+    const held = createLifecycle(store, clock, settings, () => {}, () => 'hold');
+    expect(held.start(kind, 'p', task, plan).status).toBe(kind.states[0]);
+    expect(store.nextDueAt()).toBeNull();
+    held.settle();
+    expect(store.getTask(kind.name, 'p', 'held-1')!.status).toBe(kind.states[0]);
+    // The next process (no store now): held tasks are due again, and finish.
+    const next = createLifecycle(store, clock, settings);
+    next.resumeAll();
+    next.settle();
+    expect(store.getTask(kind.name, 'p', 'held-1')!.status).toBe(kind.succeededStatus);
+    store.close();
+  });
+});

@@ -6,6 +6,7 @@
 import type { components } from '../../contract/mpc-api.generated.js';
 import type { TemplateStore } from '../../storage/templates/template-store-types.js';
 import type { TaskDocument } from '../tasks/task-kinds.js';
+import { joined } from '../tasks/task-documents.js';
 import type { ObjectStore } from '../../storage/objects/object-store.js';
 import { formatMpcTime } from '../mpc-time.js';
 import { invalidParameter, VendorError } from '../vendor-errors.js';
@@ -131,7 +132,6 @@ function outputNames(doc: Record<string, unknown>): string[] {
   return names.filter((n): n is string => typeof n === 'string' && n !== '');
 }
 
-const joinKey = (folder: string, name: string) => (folder === '' || folder.endsWith('/') ? `${folder}${name}` : `${folder}/${name}`);
 
 /** Every OBS object a task document names: each `{bucket, object}` it holds, an output one as the files written there. */
 export function objectsNamed(task: TaskDocument): Array<{ bucket: string; key: string; time: string }> {
@@ -147,7 +147,7 @@ export function objectsNamed(task: TaskDocument): Array<{ bucket: string; key: s
       if (key === 'output') {
         // A file the output names itself (a GIF's, a remux's, an extraction's), else the files the task reports.
         const names = typeof o.file_name === 'string' && o.file_name !== '' ? [o.file_name] : outputNames(doc);
-        for (const name of names) found.push({ bucket: o.bucket, key: joinKey(o.object, name), time: ended });
+        for (const name of names) found.push({ bucket: o.bucket, key: joined(o.object, name), time: ended });
       }
       else if (o.object !== '' && !o.object.endsWith('/')) found.push({ bucket: o.bucket, key: o.object, time: created });
       return;

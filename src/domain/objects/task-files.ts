@@ -4,7 +4,7 @@
 // real sizes. The kinds differ only by this table's entries.
 import type { components } from '../../contract/mpc-api.generated.js';
 import type { ImageFormat } from '../../storage/objects/encode.js';
-import { editingInput, editingOutputs, type EditingReq, type TaskPlan } from '../tasks/task-documents.js';
+import { editingInput, editingOutputs, joined, type EditingReq, type TaskPlan } from '../tasks/task-documents.js';
 import { probeInput } from '../templates/transcoding-templates.js';
 import type { TaskDocument, TaskKindName } from '../tasks/task-kinds.js';
 
@@ -32,7 +32,6 @@ interface FilesOf {
   sized(fields: Record<string, unknown>, bytes: readonly number[]): Record<string, unknown>;
 }
 
-const joined = (dir: string, name: string) => (dir.replace(/\/+$/, '') ? `${dir.replace(/\/+$/, '')}/${name}` : name);
 const kbytes = (bytes: number) => Math.round(bytes / 1024);
 
 /** A playlist of one segment, as HLS players read it (RFC 8216): the segment sits beside it. */

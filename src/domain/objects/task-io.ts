@@ -8,7 +8,7 @@
 // comes the task is resumed, so it moves on at once, at the time it was due. Nothing is remembered across a
 // restart: a held task asks again.
 import type { Readable } from 'node:stream';
-import type { ObjectStore } from '../../storage/objects/object-store.js';
+import { missingOf, type ObjectStore } from '../../storage/objects/object-store.js';
 import { encodeImage, packTar } from '../../storage/objects/encode.js';
 import type { Outcome } from '../tasks/outcomes.js';
 import { KIND_DOCUMENTS, type TaskPlan } from '../tasks/task-documents.js';
@@ -32,11 +32,6 @@ export interface TaskIo {
   gate(kind: TaskKind, projectId: string, task: TaskDocument, status: string, plan: TaskPlan): GateAnswer;
 }
 
-/** A store's "no such bucket" or "no such key", whatever the endpoint calls it. */
-const missing = (error: unknown, name: string) => {
-  const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === name || e.Code === name || e.$metadata?.httpStatusCode === 404;
-};
 
 export function createTaskIo(objects: ObjectStore, answered: (kind: TaskKind, projectId: string, taskId: string) => boolean, log: () => GateLog): TaskIo {
   /** Answers found, or being found, by task and state. */
@@ -93,8 +88,9 @@ export function createTaskIo(objects: ObjectStore, answered: (kind: TaskKind, pr
       return { answer: { written: files.sized(fields, bytes) }, written };
     } catch (error) {
       await removeAll(written);
-      if (missing(error, 'NoSuchBucket')) return { answer: { fail: OUTPUT_PATH_INVALID }, written: [] };
-      if (missing(error, 'NoSuchKey')) return { answer: { fail: INPUT_MISSING }, written: [] };
+      const gone = missingOf(error);
+      if (gone === 'bucket') return { answer: { fail: OUTPUT_PATH_INVALID }, written: [] };
+      if (gone === 'key') return { answer: { fail: INPUT_MISSING }, written: [] };
       log()({ ...where, err: error }, 'the object store failed to write a task output; the task fails with MPC.10210');
       return { answer: { fail: STORE_FAILED }, written: [] };
     }

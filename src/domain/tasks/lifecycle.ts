@@ -173,15 +173,17 @@ export function createLifecycle(
     return task;
   };
 
+  const settle = () => {
+    const now = clock.now();
+    const due = store.dueProgress(now);
+    if (due.length === 0) return;
+    store.transaction(() => {
+      for (const row of due) step(row, now, 'due');
+    });
+  };
+
   return {
-    settle() {
-      const now = clock.now();
-      const due = store.dueProgress(now);
-      if (due.length === 0) return;
-      store.transaction(() => {
-        for (const row of due) step(row, now, 'due');
-      });
-    },
+    settle,
 
     recordReads(kind, projectId, tasks) {
       // Reads matter only in reads mode; a setting changed to it later counts from then on (rebase).
@@ -250,7 +252,7 @@ export function createLifecycle(
         store.putProgress({ ...row, dueAt: heldDueAt, plan });
         return true;
       });
-      this.settle();
+      settle();
       return resumed;
     },
 

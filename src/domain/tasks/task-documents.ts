@@ -66,7 +66,8 @@ function extensionOf(object: string, fallback: string): string {
 }
 
 /** An output directory joined with a file name, as MPC writes the object of an output it names. */
-const joined = (dir: string, name: string) => (dir.replace(/\/+$/, '') ? `${dir.replace(/\/+$/, '')}/${name}` : name);
+/** An object's key: a folder (its trailing slashes dropped, none at all for the bucket's root) and a file name. */
+export const joined = (dir: string, name: string) => (dir.replace(/\/+$/, '') ? `${dir.replace(/\/+$/, '')}/${name}` : name);
 
 // Deviation: a file's MD5 is of its bytes; the mock has none and digests where the file is.
 const md5Of = (place: string) => createHash('md5').update(place).digest('hex');

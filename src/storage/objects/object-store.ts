@@ -37,11 +37,15 @@ export interface S3Settings {
   region?: string;
 }
 
-/** A bucket or object that is not there, whatever the endpoint calls it. */
-const isMissing = (error: unknown) => {
+/** What a store's error says is not there, whatever the endpoint calls it: the bucket, the object, or nothing. */
+export function missingOf(error: unknown): 'bucket' | 'key' | undefined {
   const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NoSuchBucket' || e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
-};
+  const name = e.name ?? e.Code;
+  if (name === 'NoSuchBucket') return 'bucket';
+  if (name === 'NoSuchKey' || name === 'NotFound' || e.$metadata?.httpStatusCode === 404) return 'key';
+  return undefined;
+}
+const isMissing = (error: unknown) => missingOf(error) !== undefined;
 
 export async function s3ObjectStore(settings: S3Settings, mode: ObjectStore['mode'], extra: { directory?: string; close?: () => Promise<void> } = {}): Promise<ObjectStore> {
   const s3 = await import('@aws-sdk/client-s3');
