@@ -27,6 +27,7 @@ import { parseCorsOrigins } from './http/cors.js';
 import { replaceTemplateState } from './domain/templates/template-state.js';
 import { createTaskStore, StoreVersionError, type StoredTask, type TaskRowBatch, type TaskStore } from './storage/tasks/task-store.js';
 import type { ObjectStore } from './storage/objects/object-store.js';
+import { obsPlace, type ObsPlace } from './domain/objects/object-listing.js';
 import { ObjectStoreError, openObjectStore } from './storage/objects/open-object-store.js';
 
 export type MpcMockOptions = Omit<Partial<Config>, 'outcomes' | 'generate' | 'credentials'> & {
@@ -50,7 +51,7 @@ export interface RunningMpcMock extends InProcessControls {
   app: FastifyInstance;
   store: TaskStore;
   /** The object store (SPEC 11.1): where it is, when one is configured (`obs`). */
-  obs: { mode: 'off' } | { mode: 'embedded' | 'external'; endpoint: string; directory?: string };
+  obs: ObsPlace;
   /** Stops accepting, lets requests in flight finish, closes the store. */
   close(): Promise<void>;
 }
@@ -246,7 +247,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
     host: config.host,
     app: running,
     store,
-    obs: objects ? { mode: objects.mode, endpoint: objects.endpoint, ...(objects.directory !== undefined ? { directory: objects.directory } : {}) } : { mode: 'off' },
+    obs: obsPlace(objects),
     ...inProcessControls(service!, controlContract),
     get control() {
       control ??= mockControl(url, config.controlToken !== undefined ? { token: config.controlToken } : {});

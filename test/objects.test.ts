@@ -97,6 +97,90 @@ describe('the embedded object store (--obs embedded)', () => {
   });
 });
 
+describe('the control plane’s view of the store (GET /_mock/objects)', () => {
+  let mock: RunningMpcMock;
+  beforeAll(async () => {
+    mock = await startMpcMock({ port: 0, obs: 'embedded', obsPort: 0, noDefaultFixtures: true });
+    const s3 = s3Of(endpointOf(mock));
+    try {
+      for (const bucket of ['view-out', 'view-in']) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      await s3.send(new PutObjectCommand({ Bucket: 'view-in', Key: 'clips/my clip.mp4', Body: Buffer.alloc(2048, 1) }));
+      await s3.send(new PutObjectCommand({ Bucket: 'view-in', Key: 'clips/b.mp4', Body: 'b' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'view-in', Key: 'notes.txt', Body: 'notes' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'view-out', Key: 'out/a.m3u8', Body: '#EXTM3U\n' }));
+    } finally {
+      s3.destroy();
+    }
+  });
+  afterAll(() => mock.close());
+
+  it('lists every bucket by name and its objects by key, with their sizes and the URL clients read them from', async () => {
+    const endpoint = endpointOf(mock);
+    expect(await mock.control.objects()).toEqual({
+      obs: mock.obs,
+      buckets: [
+        {
+          bucket: 'view-in',
+          created: expect.stringMatching(/Z$/),
+          objects: [
+            { key: 'clips/b.mp4', size: 1, last_modified: expect.stringMatching(/Z$/), url: `${endpoint}/view-in/clips/b.mp4` },
+            { key: 'clips/my clip.mp4', size: 2048, last_modified: expect.stringMatching(/Z$/), url: `${endpoint}/view-in/clips/my%20clip.mp4` },
+            { key: 'notes.txt', size: 5, last_modified: expect.stringMatching(/Z$/), url: `${endpoint}/view-in/notes.txt` },
+          ],
+        },
+        { bucket: 'view-out', created: expect.any(String), objects: [{ key: 'out/a.m3u8', size: 8, last_modified: expect.any(String), url: `${endpoint}/view-out/out/a.m3u8` }] },
+      ],
+      truncated: false,
+    });
+  });
+
+  it('narrows to a bucket and a prefix, stops at the limit and says so', async () => {
+    const keys = (listing: { buckets: Array<{ bucket: string; objects: Array<{ key: string }> }> }) => listing.buckets.map((b) => [b.bucket, b.objects.map((o) => o.key)]);
+    expect(keys(await mock.control.objects({ bucket: 'view-in', prefix: 'clips/' }))).toEqual([['view-in', ['clips/b.mp4', 'clips/my clip.mp4']]]);
+    expect(keys(await mock.control.objects({ prefix: 'out/' }))).toEqual([
+      ['view-in', []],
+      ['view-out', ['out/a.m3u8']],
+    ]);
+    const two = await mock.control.objects({ limit: 2 });
+    expect([keys(two), two.truncated]).toEqual([
+      [
+        ['view-in', ['clips/b.mp4', 'clips/my clip.mp4']],
+        ['view-out', []],
+      ],
+      true,
+    ]);
+    // Exactly as many as matched is not truncated; one fewer than matched is.
+    expect((await mock.control.objects({ limit: 4 })).truncated).toBe(false);
+    expect((await mock.control.objects({ limit: 3 })).truncated).toBe(true);
+  });
+
+  it('answers 404 for an unknown bucket and 400 for a bad limit, in the envelope', async () => {
+    const unknown = await fetch(`${mock.url}/_mock/objects?bucket=no-such-bucket`);
+    expect([unknown.status, await unknown.json()]).toEqual([404, { error_code: 'MOCK.0404', error_msg: 'Bucket no-such-bucket not found' }]);
+    const bad = await fetch(`${mock.url}/_mock/objects?limit=0`);
+    expect([bad.status, ((await bad.json()) as { error_code: string }).error_code]).toEqual([400, 'MPC.10202']);
+  });
+
+  it('is there from a shell: mpc-mock ctl objects', async () => {
+    const { runCtl } = await import('../src/control/ctl.js');
+    let printed = '';
+    const io = { out: (text: string) => void (printed += text), readFile: () => '' };
+    expect(await runCtl(['--url', mock.url, 'objects', '--bucket', 'view-out'], {}, io)).toBe(0);
+    expect(JSON.parse(printed)).toMatchObject({ buckets: [{ bucket: 'view-out', objects: [{ key: 'out/a.m3u8', size: 8 }] }], truncated: false });
+    await expect(runCtl(['--url', mock.url, 'objects', '--limit', 'many'], {}, io)).rejects.toThrow('--limit takes a whole number above 0');
+  });
+
+  it('without a store, has no buckets', async () => {
+    const off = await startMpcMock({ port: 0, noDefaultFixtures: true });
+    try {
+      expect(await off.control.objects()).toEqual({ obs: { mode: 'off' }, buckets: [], truncated: false });
+      expect((await fetch(`${off.url}/_mock/objects?bucket=media-in`)).status).toBe(404);
+    } finally {
+      await off.close();
+    }
+  });
+});
+
 describe('--obs-dir: objects that survive a restart', () => {
   it('keeps what was uploaded under the directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mpc-obs-dir-'));
@@ -335,6 +419,9 @@ describe('inputs in the store (SPEC 11.2)', () => {
       // A list of the store's buckets is an MPC error, not a 5xx.
       const buckets = await fetch(`${client.url}/v1/${P}/buckets`);
       expect([buckets.status, ((await buckets.json()) as { error_code: string }).error_code]).toEqual([406, 'MPC.10210']);
+      // So is the control plane's listing.
+      const listing = await fetch(`${client.url}/_mock/objects`);
+      expect([listing.status, ((await listing.json()) as { error_code: string }).error_code]).toEqual([406, 'MPC.10210']);
     } finally {
       await client.close();
     }

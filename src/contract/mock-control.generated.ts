@@ -281,6 +281,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/objects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the object store's objects
+         * @description What the object store (`--obs`) holds: each bucket with its objects (key, size, last change and the path-style
+         *     URL an S3 or OBS client reads it from), by bucket name and then by key. `bucket` narrows it to one bucket (an
+         *     unknown one is a 404), `prefix` to the keys that start with it. At most `limit` objects in all (1000 by
+         *     default); `truncated` says when more matched. With `--obs off` there is no store: `obs.mode` is `off` and
+         *     `buckets` is empty. A store that fails answers 406 MPC.10210, as the vendor API does.
+         */
+        get: operations["listObjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/tasks/{kind}/{task_id}": {
         parameters: {
             query?: never;
@@ -675,20 +699,21 @@ export interface components {
         Health: {
             /** @enum {string} */
             status: "ok";
+            obs: components["schemas"]["ObsPlace"];
+        };
+        /**
+         * @description The object store tasks read and write (`--obs`): `off`, or where it is, `embedded` in the mock's process
+         *     (and the directory it keeps objects under, when `--obs-dir` gave one) or `external`.
+         */
+        ObsPlace: {
+            /** @enum {string} */
+            mode: "off" | "embedded" | "external";
             /**
-             * @description The object store tasks read and write (`--obs`): `off`, or where it is, `embedded` in the mock's process
-             *     (and the directory it keeps objects under, when `--obs-dir` gave one) or `external`.
+             * Format: uri
+             * @example http://127.0.0.1:9000
              */
-            obs: {
-                /** @enum {string} */
-                mode: "off" | "embedded" | "external";
-                /**
-                 * Format: uri
-                 * @example http://127.0.0.1:9000
-                 */
-                endpoint?: string;
-                directory?: string;
-            };
+            endpoint?: string;
+            directory?: string;
         };
         /** @description The mock's clock. */
         Clock: {
@@ -873,6 +898,28 @@ export interface components {
             };
         } & {
             [key: string]: unknown;
+        };
+        /** @description The store's buckets, each with the objects that matched. */
+        ObjectListing: {
+            obs: components["schemas"]["ObsPlace"];
+            buckets: {
+                bucket: string;
+                created: components["schemas"]["IsoTime"];
+                objects: components["schemas"]["StoredObject"][];
+            }[];
+            /** @description More objects matched than `limit`. */
+            truncated: boolean;
+        };
+        StoredObject: {
+            key: string;
+            /** @description Bytes. */
+            size: number;
+            last_modified: components["schemas"]["IsoTime"];
+            /**
+             * Format: uri
+             * @description Path-style, as an S3 or OBS client reads it (`<endpoint>/<bucket>/<key>`, the key's segments encoded).
+             */
+            url: string;
         };
         /** @description Templates by family (each as its vendor list answers it), and a project's account. */
         TemplateView: {
@@ -1435,6 +1482,38 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["MockError"];
+            };
+        };
+        /** @description The store has no bucket of that name (or there is no store, `--obs off`). */
+        BucketNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error_code": "MOCK.0404",
+                 *       "error_msg": "Bucket media-out not found"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MockError"];
+            };
+        };
+        /** @description The object store did not answer, or answered an error; the log says which. */
+        StoreFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error_code": "MPC.10210",
+                 *       "error_msg": "Failed to obtain the input file from OBS."
+                 *     }
+                 */
+                "application/json": components["schemas"]["MpcError"];
             };
         };
         /** @description The condition did not hold within `timeout_ms`; `error_msg` says what was awaited and how far it got. */
@@ -2160,6 +2239,67 @@ export interface operations {
             400: components["responses"]["InvalidRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    listObjects: {
+        parameters: {
+            query?: {
+                /** @description Only this bucket. */
+                bucket?: string;
+                /** @description Only the objects whose key starts with it. */
+                prefix?: string;
+                /** @description At most this many objects in the answer (1000 by default). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The buckets and their objects. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "obs": {
+                     *         "mode": "embedded",
+                     *         "endpoint": "http://127.0.0.1:9000"
+                     *       },
+                     *       "buckets": [
+                     *         {
+                     *           "bucket": "media-out",
+                     *           "created": "2026-11-25T10:00:00.000Z",
+                     *           "objects": [
+                     *             {
+                     *               "key": "out/movie.mp4",
+                     *               "size": 1048576,
+                     *               "last_modified": "2026-11-25T10:00:05.000Z",
+                     *               "url": "http://127.0.0.1:9000/media-out/out/movie.mp4"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "truncated": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ObjectListing"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["BucketNotFound"];
+            406: components["responses"]["StoreFailed"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
             414: components["responses"]["GatewayLimit"];

@@ -65,6 +65,8 @@ export function mockControl(url: string, options: MockControlOptions = {}) {
     exportTasks: (query: { project_id?: string; kind?: TaskKindWord } = {}) => unwrap(client.GET('/_mock/tasks', { params: { query } })),
     /** A project's templates of every family and its account; without a project, the system templates. */
     templates: (projectId?: string) => unwrap(client.GET('/_mock/templates', { params: { query: projectId === undefined ? {} : { project_id: projectId } } })),
+    /** What the object store holds: every bucket's objects, or one bucket's, those whose key starts with `prefix`. */
+    objects: (query: { bucket?: string; prefix?: string; limit?: number } = {}) => unwrap(client.GET('/_mock/objects', { params: { query } })),
     /** One task, in a project (or among the shared fixtures). */
     task: (kind: TaskKindWord, taskId: string, projectId?: string) => ({
       get: () => unwrap(client.GET('/_mock/tasks/{kind}/{task_id}', taskPath(kind, taskId, projectId))),

@@ -10,6 +10,7 @@ import type { FaultRuleInput } from '../domain/steering/faults.js';
 import type { JournalFilter } from '../domain/steering/journal.js';
 import type { DeliveryFilter } from '../domain/notifications/deliveries.js';
 import type { MpcService } from '../domain/mpc-service.js';
+import { listStoreObjects, obsPlace, type ObjectListingQuery } from '../domain/objects/object-listing.js';
 import type { LifecycleSetting } from '../domain/tasks/lifecycle-settings.js';
 import type { OutcomeRule } from '../domain/tasks/outcomes.js';
 import { requireTaskKindByPath, TASK_KINDS, type TaskDocument, type TaskKind } from '../domain/tasks/task-kinds.js';
@@ -89,7 +90,7 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
   // SPEC 6.1: the app is only built once the fixtures are in the store, so a server that answers has them.
   // Where the object store is (SPEC 11.1): what a compose stack's client needs to reach it.
   const objects = deps.service.objects;
-  const obs = objects ? { mode: objects.mode, endpoint: objects.endpoint, ...(objects.directory !== undefined ? { directory: objects.directory } : {}) } : { mode: 'off' };
+  const obs = obsPlace(objects);
   bind(app, contract, 'getHealth', () => ({ status: 'ok', obs }));
   bind(app, contract, 'headHealth', () => ({ status: 'ok', obs }));
   // Switched off, the rest of /_mock/ does not exist: the not-found handler answers APIGW.0101.
@@ -198,6 +199,16 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
     return toFixtureFile(service.exportTasks(projectId, kind), projectId ?? null);
   });
   bind(app, contract, 'getTemplates', ({ params }) => service.templateView(params.project_id as string | undefined));
+  // SPEC 11.1: what the object store holds, whichever project's task or which client wrote it.
+  bind(app, contract, 'listObjects', async ({ params, reply }) => {
+    try {
+      return await listStoreObjects(objects, params as ObjectListingQuery);
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause;
+      if (cause !== undefined) reply.log.warn({ err: cause }, 'the object store failed to list its objects');
+      throw error;
+    }
+  });
   const taskNotFound = (kind: TaskKind, taskId: unknown, projectId: string | undefined) => mockTaskNotFound(kind.path, String(taskId), projectId);
   bind(app, contract, 'getTask', ({ params }) => {
     const kind = kindOf(params.kind);

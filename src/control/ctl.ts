@@ -13,6 +13,7 @@ Commands (answers are JSON on stdout):
   export [--project <id>] [--kind <kind>]        the fixture format, e.g. > state.json
   import <file|->                                add tasks from a fixture file
   templates [--project <id>]                     a project's templates and account, or the system templates
+  objects [--bucket <name>] [--prefix <p>] [--limit <n>]  what the object store holds
   task get|update|remove|advance <kind> <task_id> [--project <id>] [--json <patch>]
   clock [get | freeze [<ISO time>] | unfreeze | advance <seconds>]
   lifecycle [get | set <json> | clear [--project <id>] [--kind <kind>]]
@@ -61,7 +62,7 @@ const json = (text: string, what: string): unknown => {
 /** Runs one ctl command; answers its exit code (0, 1 for a call the mock refused, 2 for a usage mistake). */
 export async function runCtl(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io = defaultIo): Promise<number> {
   const { words, flags } = parseArgs(argv);
-  const known = new Set(['url', 'token', 'project', 'kind', 'json', 'method', 'status', 'task', 'topic', 'event', 'operation']);
+  const known = new Set(['url', 'token', 'project', 'kind', 'json', 'method', 'status', 'task', 'topic', 'event', 'operation', 'bucket', 'prefix', 'limit']);
   for (const name of flags.keys()) if (!known.has(name)) throw new CtlUsageError(`unknown option --${name}`);
   const url = flags.get('url') ?? env.MPC_MOCK_URL ?? 'http://127.0.0.1:8080';
   const token = flags.get('token') ?? env.MPC_MOCK_CONTROL_TOKEN;
@@ -89,6 +90,17 @@ export async function runCtl(argv: readonly string[], env: NodeJS.ProcessEnv, io
       if (sub !== undefined) throw new CtlUsageError(`templates takes no ${sub}: only --project`);
       answer = await control.templates(project);
       break;
+    case 'objects': {
+      if (sub !== undefined) throw new CtlUsageError(`objects takes no ${sub}: only --bucket, --prefix and --limit`);
+      const limit = flags.get('limit');
+      if (limit !== undefined && !/^[1-9][0-9]*$/.test(limit)) throw new CtlUsageError('--limit takes a whole number above 0');
+      answer = await control.objects({
+        ...(flags.has('bucket') ? { bucket: flags.get('bucket')! } : {}),
+        ...(flags.has('prefix') ? { prefix: flags.get('prefix')! } : {}),
+        ...(limit !== undefined ? { limit: Number(limit) } : {}),
+      });
+      break;
+    }
     case 'import':
       answer = await control.addTasks(json(fileOrStdin(sub), 'the fixture file') as never);
       break;

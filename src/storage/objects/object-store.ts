@@ -17,8 +17,11 @@ export interface ObjectStore {
   /** The directory an embedded store keeps its objects under, when it was given one. */
   readonly directory?: string;
   listBuckets(): Promise<Array<{ name: string; created: Date }>>;
-  /** Every object of a bucket whose key starts with the prefix, by key; undefined when there is no such bucket. */
-  listObjects(bucket: string, prefix?: string): Promise<StoredObject[] | undefined>;
+  /**
+   * The objects of a bucket whose key starts with the prefix, by key, all of them or the first `limit`; undefined
+   * when there is no such bucket.
+   */
+  listObjects(bucket: string, prefix?: string, limit?: number): Promise<StoredObject[] | undefined>;
   /** An object's size; undefined when the object (or its bucket) does not exist. */
   head(bucket: string, key: string): Promise<{ size: number } | undefined>;
   put(bucket: string, key: string, body: Buffer | string | Readable, length?: number): Promise<void>;
@@ -69,14 +72,18 @@ export async function s3ObjectStore(settings: S3Settings, mode: ObjectStore['mod
       const answer = await client.send(new s3.ListBucketsCommand({}));
       return (answer.Buckets ?? []).flatMap((b) => (b.Name ? [{ name: b.Name, created: b.CreationDate ?? new Date(0) }] : []));
     },
-    async listObjects(bucket, prefix) {
+    async listObjects(bucket, prefix, limit = Infinity) {
       const objects: StoredObject[] = [];
       let token: string | undefined;
       try {
         do {
-          const page = await client.send(new s3.ListObjectsV2Command({ Bucket: bucket, ...(prefix ? { Prefix: prefix } : {}), ...(token ? { ContinuationToken: token } : {}) }));
+          // S3 lists keys in order, so the first `limit` of the pages are the first `limit` keys.
+          const left = limit - objects.length;
+          const page = await client.send(
+            new s3.ListObjectsV2Command({ Bucket: bucket, ...(prefix ? { Prefix: prefix } : {}), ...(token ? { ContinuationToken: token } : {}), ...(left < 1000 ? { MaxKeys: left } : {}) }),
+          );
           for (const o of page.Contents ?? []) if (o.Key !== undefined) objects.push({ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) });
-          token = page.IsTruncated ? page.NextContinuationToken : undefined;
+          token = page.IsTruncated && objects.length < limit ? page.NextContinuationToken : undefined;
         } while (token);
       } catch (error) {
         if (isMissing(error)) return undefined;
