@@ -299,6 +299,27 @@ describe('inputs in the store (SPEC 11.2)', () => {
     expect((await settled('thumbnails', snapshot, 'SUCCEEDED')).status).toBe('SUCCEEDED');
   });
 
+  it('a synchronous snapshot or extraction reads and writes while its request waits', async () => {
+    const post = (path: string, body: object) => fetch(`${mock.url}/v1/${P}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const snapshot = { input: input('media-in', 'videos/here.mp4'), output: input('media-out', 'sync/shots'), sync: 1, thumbnail_para: { type: 'DOTS', dots: [3], width: 192, height: 108 } };
+    const res = await post('thumbnails', snapshot);
+    const answer = (await res.json()) as { status: string; output: { object: string }; output_file_name: string };
+    expect([res.status, answer.status]).toEqual([200, 'SUCCEEDED']);
+    // The picture is there when the answer is: a JPEG of the asked size.
+    const { default: sharp } = await import('sharp');
+    const picture = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: 'media-out', Key: `${answer.output.object}/${answer.output_file_name}` }))).Body!.transformToByteArray());
+    expect(await sharp(picture).metadata()).toMatchObject({ format: 'jpeg', width: 192, height: 108 });
+    // A missing input: answered at once, FAILED with MPC.10053, and nothing written.
+    const missing = await post('thumbnails', { ...snapshot, input: input('media-in', 'videos/not-there.mp4'), output: input('media-out', 'sync/none') });
+    expect([missing.status, await missing.json()]).toEqual([200, expect.objectContaining({ status: 'FAILED', description: 'The input file does not exist.' })]);
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-out', Prefix: 'sync/none' }))).KeyCount).toBe(0);
+    // An extraction with an output: its metadata file is written before the answer.
+    const extract = await post('extract-metadata', { input: input('media-in', 'videos/here.mp4'), output: { ...input('media-out', 'sync/meta'), file_name: 'here.json' }, sync: 1 });
+    expect(extract.status).toBe(200);
+    const metadata = await (await s3.send(new GetObjectCommand({ Bucket: 'media-out', Key: 'sync/meta/here.json' }))).Body!.transformToString();
+    expect(JSON.parse(metadata)).toHaveProperty('format');
+  });
+
   it('keeps the clock’s times exact while a task waits for the store', async () => {
     const timed = await startMpcMock({ port: 0, obs: endpointOf(mock), lifecycle: 'time:1', obsAccessKey: 'mpc-mock', obsSecretKey: 'mpc-mock-secret' });
     try {

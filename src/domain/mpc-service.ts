@@ -34,7 +34,7 @@ import * as watermarkTemplates from './templates/watermark-templates.js';
 import * as qualityEnhanceTemplates from './templates/quality-enhance-templates.js';
 import * as account from './account/account.js';
 import type { ObjectStore } from '../storage/objects/object-store.js';
-import { createTaskIo, type GateLog } from './objects/task-io.js';
+import { createTaskIo, type GateAnswer, type GateLog } from './objects/task-io.js';
 import { addTemplateState, exportTemplateState, replaceTemplateState, type TemplateState } from './templates/template-state.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { checkNotificationConfigs, messagesOf, type NotificationConfig, type Transition } from './notifications/notifications.js';
@@ -103,7 +103,8 @@ export interface MpcService {
    */
   settledVersion(): number;
   listThumbnailDetails(projectId: string, params: ThumbnailDetailsParams): ThumbnailDetailsPage;
-  createTask(kind: TaskKind, projectId: string, request: CreateRequest): CreatedTask;
+  /** A promise only for a synchronous create with an object store, which reads and writes before its answer. */
+  createTask(kind: TaskKind, projectId: string, request: CreateRequest): CreatedTask | Promise<CreatedTask>;
   cancelTask(kind: TaskKind, projectId: string, taskId: string): void;
   /**
    * Removes a finished task's record (DeleteRemuxTask, DeleteTranscodingTaskByConsole): 403 MPC.10211 for an
@@ -354,10 +355,15 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       const synchronous = documents.synchronous?.(request) ?? false;
       if (synchronous) {
         const path = plan.outcome.outcome === 'fail' ? 'FAILED' : plan.outcome.outcome === 'cancel' ? 'CANCELED' : kind.succeededStatus;
-        const done = enterState(kind, task, plan, path, now);
-        store.insertTask({ kind: kind.name, projectId, task: done });
-        onTransition({ kind, projectId, from: undefined, task: done, at: now });
-        return { kind, task: done, synchronous };
+        const finish = (answer: GateAnswer): CreatedTask => {
+          const failed = typeof answer === 'object' && 'fail' in answer;
+          const done = failed ? enterState(kind, task, { ...plan, outcome: answer.fail }, 'FAILED', now) : enterState(kind, task, plan, path, now, typeof answer === 'object' && 'written' in answer ? answer.written : undefined);
+          store.insertTask({ kind: kind.name, projectId, task: done });
+          onTransition({ kind, projectId, from: undefined, task: done, at: now });
+          return { kind, task: done, synchronous };
+        };
+        // With a store, the input is read and the outputs written while the request waits (SPEC 11.2).
+        return io ? io.finish(kind, projectId, task, path, plan).then(finish) : finish('pass');
       }
       const started = lifecycle.start(kind, projectId, task, plan);
       // The one timer learns of the new task's next state change (events may follow it on a running clock).

@@ -30,6 +30,11 @@ export const STORE_FAILED: Outcome = { outcome: 'fail', error_code: 'MPC.10210',
 export interface TaskIo {
   /** Whether the task may enter `status` now (lifecycle.ts asks before every state change). */
   gate(kind: TaskKind, projectId: string, task: TaskDocument, status: string, plan: TaskPlan): GateAnswer;
+  /**
+   * A synchronous create's whole run (a `sync: 1` snapshot or extraction), done while its request waits: the
+   * input read, then, when it is to end in `status` SUCCEEDED, its files written. Answers the gates' answer.
+   */
+  finish(kind: TaskKind, projectId: string, task: TaskDocument, status: string, plan: TaskPlan): Promise<GateAnswer>;
 }
 
 
@@ -125,6 +130,13 @@ export function createTaskIo(objects: ObjectStore, answered: (kind: TaskKind, pr
         }
       });
       return 'hold';
+    },
+
+    async finish(kind, projectId, task, status, plan) {
+      const where = { kind: kind.path, project_id: projectId, task_id: task.task_id };
+      const input = await checkInput(kind, plan, where);
+      if (input !== 'pass' || status !== kind.succeededStatus || TASK_FILES[kind.name] === undefined) return input;
+      return (await writeOutputs(kind, task, plan, where)).answer;
     },
   };
 }

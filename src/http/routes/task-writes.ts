@@ -16,10 +16,10 @@ export function registerTaskWriteRoutes(app: FastifyInstance, deps: { contract: 
     const readBody = bindBody<CreateRequest>(deps.contract, kind.createOperationId);
     app.post(
       fastifyPath(create.path),
-      vendorHandler((request, reply) => {
+      vendorHandler(async (request, reply) => {
         const { project_id } = readCreateParams(request.params as Record<string, string>, request.query as RawQuery);
         const body = readBody(request.body);
-        const created = deps.service.createTask(kind, project_id, body);
+        const created = await deps.service.createTask(kind, project_id, body);
         // A synchronous create is answered 200; a queued one with the kind's documented status (SPEC 4.1, 9.1).
         reply.code(created.synchronous ? 200 : kind.createStatus).send(createResponse(kind, created.task, body));
       }),
