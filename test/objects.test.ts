@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMpcMock, type RunningMpcMock } from '../src/server.js';
-import { CREATE_BODIES, withInput } from './create-bodies.js';
+import { CREATE_BODIES } from './create-bodies.js';
 import { objectsNamed } from '../src/domain/account/account.js';
-import { KIND_DOCUMENTS } from '../src/domain/tasks/task-documents.js';
+import { inputsOf } from '../src/domain/tasks/task-documents.js';
 import { TASK_KINDS } from '../src/domain/tasks/task-kinds.js';
 
 const require = createRequire(import.meta.url);
@@ -299,6 +299,17 @@ describe('inputs in the store (SPEC 11.2)', () => {
     expect((await settled('thumbnails', snapshot, 'SUCCEEDED')).status).toBe('SUCCEEDED');
   });
 
+  it('reads every input of a task that has several: a channel merge’s files, an editing job’s clips', async () => {
+    const audio = (object: string, layout: string) => ({ input: input('media-in', object), tracks_info: [{ channel_layout: layout, language: 'eng' }] });
+    const merge = (right: string) => ({ multi_audio: { ...(CREATE_BODIES['merge-channels'] as { multi_audio: object }).multi_audio, audio_files: [audio('videos/here.mp4', 'FL'), audio(right, 'FR')] } });
+    // The second of two files is missing: the task fails, though its first is there.
+    expect(await settledAs('merge-channels', await create('audio/services/merge_channels/task', merge('audio/no-right.wav')), 'FAILED')).toMatchObject({ description: 'The input file does not exist.' });
+    expect((await settledAs('merge-channels', await create('audio/services/merge_channels/task', merge('videos/here.mp4')), 'SUCCEEDED')).status).toBe('SUCCEEDED');
+    const clips = (second: string) => ({ ...CREATE_BODIES['editing-jobs'], clips: [{ input: input('media-in', 'videos/here.mp4'), timeline_start: '0', timeline_end: '5' }, { input: input('media-in', second), timeline_start: '0', timeline_end: '5' }] });
+    expect(await settledAs('editing-jobs', await create('editing/jobs', clips('videos/gone.mp4')), 'FAILED')).toMatchObject({ status: 'FAILED' });
+    expect((await settledAs('editing-jobs', await create('editing/jobs', clips('videos/here.mp4')), 'SUCCEED')).status).toBe('SUCCEED');
+  });
+
   it('a synchronous snapshot or extraction reads and writes while its request waits', async () => {
     const post = (path: string, body: object) => fetch(`${mock.url}/v1/${P}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const snapshot = { input: input('media-in', 'videos/here.mp4'), output: input('media-out', 'sync/shots'), sync: 1, thumbnail_para: { type: 'DOTS', dots: [3], width: 192, height: 108 } };
@@ -392,9 +403,9 @@ describe('inputs in the store (SPEC 11.2)', () => {
   it('every kind’s outputs exist where its document says, once it succeeded', async () => {
     for (const kind of TASK_KINDS) {
       const body = CREATE_BODIES[kind.path]!;
-      const first = KIND_DOCUMENTS[kind.name].input(body as never)!;
-      await s3.send(new PutObjectCommand({ Bucket: first.bucket, Key: first.object, Body: Buffer.alloc(512, 1) }));
-      const id = await create(kind.urlPath, withInput(kind.path, first as never));
+      // Every input it reads is uploaded.
+      for (const i of inputsOf(kind.name, body as never)) await s3.send(new PutObjectCommand({ Bucket: i.bucket, Key: i.object, Body: Buffer.alloc(512, 1) }));
+      const id = await create(kind.urlPath, body);
       const task = await settledAs(kind.path, id, kind.succeededStatus);
       const outputs = objectsNamed(task as never).filter((o) => o.bucket === 'media-out');
       expect(outputs.length, kind.path).toBeGreaterThan(0);
@@ -410,7 +421,7 @@ describe('inputs in the store (SPEC 11.2)', () => {
     expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-out', Prefix: 'never/' }))).KeyCount ?? 0).toBe(0);
     // The input bucket holds only what the tests uploaded: every task wrote into its output bucket only.
     expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-in' }))).Contents?.map((o) => o.Key).sort()).toEqual(
-      ['audio/intro-left.wav', 'hls/intro/index.m3u8', 'videos/big.mp4', 'videos/clip-30s.mp4', 'videos/here.mp4', 'videos/intro-60s.flv', 'videos/intro-60s.mp4'],
+      ['audio/intro-left.wav', 'audio/intro-right.wav', 'hls/intro/index.m3u8', 'videos/big.mp4', 'videos/clip-30s.mp4', 'videos/here.mp4', 'videos/intro-60s.flv', 'videos/intro-60s.mp4'],
     );
   });
 

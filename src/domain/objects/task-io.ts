@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { missingOf, type ObjectStore } from '../../storage/objects/object-store.js';
 import { encodeImage, packTar } from '../../storage/objects/encode.js';
 import type { Outcome } from '../tasks/outcomes.js';
-import { KIND_DOCUMENTS, type TaskPlan } from '../tasks/task-documents.js';
+import { inputsOf, KIND_DOCUMENTS, type TaskPlan } from '../tasks/task-documents.js';
 import type { TaskDocument, TaskKind } from '../tasks/task-kinds.js';
 import { TASK_FILES, type TaskFile } from './task-files.js';
 
@@ -42,17 +42,17 @@ export function createTaskIo(objects: ObjectStore, answered: (kind: TaskKind, pr
   /** Answers found, or being found, by task and state. */
   const answers = new Map<string, GateAnswer>();
 
+  /** Every input the task reads must be there (an editing job's clips, a channel merge's files: all of them). */
   const checkInput = async (kind: TaskKind, plan: TaskPlan, where: Record<string, unknown>): Promise<GateAnswer> => {
-    // Deviation: a task of several inputs (an editing job's clips, a channel merge's files) is checked by its first,
-    // the one its outcome rules look at.
-    const input = KIND_DOCUMENTS[kind.name].input(plan.request);
-    if (!input) return 'pass';
-    try {
-      return (await objects.head(input.bucket, input.object)) ? 'pass' : { fail: INPUT_MISSING };
-    } catch (error) {
-      log()({ ...where, bucket: input.bucket, object: input.object, err: error }, 'the object store failed to read a task input; the task fails with MPC.10210');
-      return { fail: STORE_FAILED };
+    for (const input of inputsOf(kind.name, plan.request)) {
+      try {
+        if (!(await objects.head(input.bucket, input.object))) return { fail: INPUT_MISSING };
+      } catch (error) {
+        log()({ ...where, bucket: input.bucket, object: input.object, err: error }, 'the object store failed to read a task input; the task fails with MPC.10210');
+        return { fail: STORE_FAILED };
+      }
     }
+    return 'pass';
   };
 
   /** Writes one file; answers its size in bytes. */

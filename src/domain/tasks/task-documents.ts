@@ -38,6 +38,8 @@ interface KindDocuments {
   check?(request: CreateRequest): void;
   /** The input a task's outcome rules are matched against (SPEC 4.3): its source, or its first one. */
   input(request: CreateRequest): ObsObjInfo | undefined;
+  /** Every input the task reads, where it has several (a channel merge's files, an editing job's); default: `input`. */
+  inputs?(request: CreateRequest): ObsObjInfo[];
   /** The create body a task's record stands for, to run it again (a remux retry); absent where no retry exists. */
   requestOf?(task: TaskDocument): CreateRequest;
   /** Whether this create is answered finished (a synchronous snapshot or extraction); default: queued. */
@@ -185,6 +187,24 @@ export function editingOutputs(r: EditingReq, taskId: string): EditOutput[] {
 /** The first file an editing job reads: what its outcome rules look at. */
 export function editingInput(r: EditingReq): ObsObjInfo | undefined {
   return r.clips?.[0]?.input ?? r.concat?.inputs?.[0] ?? r.concats?.[0]?.inputs?.[0] ?? r.mix?.inputs?.[0]?.input ?? r.input;
+}
+
+/** Every input an editing job names: its clips', concatenations', mix's, and its own. */
+export function editingInputs(r: EditingReq): ObsObjInfo[] {
+  return [...(r.clips ?? []).map((c) => c.input), ...(r.concat?.inputs ?? []), ...(r.concats ?? []).flatMap((c) => c.inputs ?? []), ...(r.mix?.inputs ?? []).map((m) => m.input), r.input].filter(
+    (i): i is ObsObjInfo => i !== undefined,
+  );
+}
+
+/** A task's inputs, each once. */
+export function inputsOf(kind: TaskKindName, request: CreateRequest): ObsObjInfo[] {
+  const documents = KIND_DOCUMENTS[kind];
+  const all = documents.inputs?.(request) ?? [documents.input(request)].filter((i): i is ObsObjInfo => i !== undefined);
+  const seen = new Set<string>();
+  return all.filter((i) => {
+    const key = `${i.bucket}\u0000${i.object}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
 const EDIT_SECTIONS = { CLIP: 'clips', CONCAT: 'concat', CONCATS: 'concats', MIX: 'mix' } as const;
@@ -365,6 +385,7 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
 
   merge_channels: {
     input: (request) => (request as Schemas['CreateMergeChannelsReq']).multi_audio.audio_files[0]?.input,
+    inputs: (request) => (request as Schemas['CreateMergeChannelsReq']).multi_audio.audio_files.map((f) => f.input),
     initial(request) {
       const m = (request as Schemas['CreateMergeChannelsReq']).multi_audio;
       const first = m.audio_files[0]!.input;
@@ -389,6 +410,7 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
 
   editing: {
     input: (request) => editingInput(request as EditingReq),
+    inputs: (request) => editingInputs(request as EditingReq),
     check(request) {
       const r = request as EditingReq;
       const types = r.edit_type ?? [];
