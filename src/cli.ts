@@ -82,7 +82,8 @@ async function main(argv: string[]): Promise<void> {
   // Ready only once a signal stops it cleanly: a script that kills it as soon as it reads this line gets exit 0.
   const bound = new URL(mock.url).hostname === mock.host ? '' : ` (bound to ${mock.host})`;
   const obs = mock.obs.mode === 'off' ? '' : `; OBS ${mock.obs.mode} at ${mock.obs.endpoint}${mock.obs.directory !== undefined ? ` (objects under ${mock.obs.directory})` : ''}`;
-  process.stdout.write(`mpc-mock ${version} listening on ${mock.url}${bound}${obs}\n`);
+  const media = mock.media.mode === 'off' ? '' : `; media by ${mock.media.ffmpeg} in ${mock.media.workers} worker${mock.media.workers === 1 ? '' : 's'}`;
+  process.stdout.write(`mpc-mock ${version} listening on ${mock.url}${bound}${obs}${media}\n`);
 }
 
 await main(process.argv.slice(2));

@@ -35,7 +35,7 @@ export function parseSubscriptions(text: string): Array<{ topic_urn: string; end
   return out;
 }
 
-type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level' | 'auth-mode' | 'lifecycle' | 'counts' | 'subscriptions' | 'obs';
+type OptionType = 'port' | 'count' | 'integer' | 'string' | 'boolean' | 'log-level' | 'auth-mode' | 'lifecycle' | 'counts' | 'subscriptions' | 'obs' | 'media';
 interface OptionSpec {
   flag: string;
   type: OptionType;
@@ -97,6 +97,11 @@ export const OPTIONS = {
   obsAccessKey: { flag: '--obs-access-key', type: 'string', help: 'access key for the object store (embedded default: mpc-mock)' },
   obsSecretKey: { flag: '--obs-secret-key', type: 'string', help: 'secret key for the object store (embedded default: mpc-mock-secret)' },
   obsWait: { flag: '--obs-wait', type: 'count', default: 30, help: 'seconds to wait at start for an --obs URL to answer (compose starts services in parallel)' },
+  media: { flag: '--media', type: 'media', default: 'off', help: 'off, or ffmpeg: tasks really process their inputs with ffmpeg and report what ffprobe reads (needs --obs)' },
+  ffmpeg: { flag: '--ffmpeg', type: 'string', help: 'the directory holding ffmpeg and ffprobe (default: PATH)' },
+  mediaWorkers: { flag: '--media-workers', type: 'count', help: 'how many tasks ffmpeg processes at once; the rest wait in WAITING (default: half the cores, at least 1)' },
+  mediaTimeout: { flag: '--media-timeout', type: 'count', default: 600, help: "seconds a task's processing may take before it is stopped and the task fails" },
+  mediaMaxInput: { flag: '--media-max-input', type: 'count', default: 4096, help: 'the largest input ffmpeg is given, in MB; a larger one fails its task' },
 } as const satisfies Record<string, OptionSpec>;
 
 type ValueOf<T extends OptionType> = T extends 'port' | 'count' | 'integer'
@@ -107,7 +112,9 @@ type ValueOf<T extends OptionType> = T extends 'port' | 'count' | 'integer'
       ? (typeof LOG_LEVELS)[number]
       : T extends 'auth-mode'
         ? (typeof AUTH_MODES)[number]
-        : string;
+        : T extends 'media'
+          ? 'off' | 'ffmpeg'
+          : string;
 
 /** --obs: off, embedded, or an http(s) URL; undefined when it is none of them. */
 export function parseObs(text: string): { mode: 'off' } | { mode: 'embedded' } | { mode: 'external'; url: string } | undefined {
@@ -176,6 +183,10 @@ function convert(key: string, spec: OptionSpec, raw: string, source: string): nu
     }
     case 'obs': {
       if (!parseObs(raw)) throw bad('off, embedded, or an http(s) URL such as http://minio:9000');
+      return raw;
+    }
+    case 'media': {
+      if (raw !== 'off' && raw !== 'ffmpeg') throw bad('off or ffmpeg');
       return raw;
     }
     case 'subscriptions': {

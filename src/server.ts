@@ -28,6 +28,9 @@ import { replaceTemplateState } from './domain/templates/template-state.js';
 import { createTaskStore, StoreVersionError, type StoredTask, type TaskRowBatch, type TaskStore } from './storage/tasks/task-store.js';
 import type { ObjectStore } from './storage/objects/object-store.js';
 import { obsPlace, type ObsPlace } from './domain/objects/object-listing.js';
+import type { MediaSettings } from './domain/objects/task-media-io.js';
+import { locateMediaTools, MediaToolError } from './media/ffmpeg.js';
+import { availableParallelism } from 'node:os';
 import { ObjectStoreError, openObjectStore } from './storage/objects/open-object-store.js';
 
 export type MpcMockOptions = Omit<Partial<Config>, 'outcomes' | 'generate' | 'credentials'> & {
@@ -52,6 +55,8 @@ export interface RunningMpcMock extends InProcessControls {
   store: TaskStore;
   /** The object store (SPEC 11.1): where it is, when one is configured (`obs`). */
   obs: ObsPlace;
+  /** Whether tasks really process their media (SPEC 11.3), with what and in how many workers. */
+  media: { mode: 'off' } | { mode: 'ffmpeg'; ffmpeg: string; version: string; workers: number };
   /** Stops accepting, lets requests in flight finish, closes the store. */
   close(): Promise<void>;
 }
@@ -151,6 +156,23 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
   const auth = loadAuthSettings(config.auth, typeof credentials === 'object' ? credentials : config.credentials, controlContract);
   const lifecycle = new LifecycleSettings();
   for (const setting of parseLifecycleList(config.lifecycle) ?? []) lifecycle.set(setting);
+  // Media processing (SPEC 11.3) needs a store to read from and ffmpeg to read with: refused at once otherwise.
+  let media: MediaSettings | undefined;
+  if (config.media === 'ffmpeg') {
+    if (config.obs === 'off') throw new ConfigError('--media ffmpeg needs an object store to read inputs from and write outputs to: add --obs embedded or --obs <URL>');
+    if (config.mediaWorkers === 0) throw new ConfigError('--media-workers must be at least 1');
+    try {
+      media = {
+        tools: locateMediaTools(config.ffmpeg),
+        workers: config.mediaWorkers ?? Math.max(1, Math.floor(availableParallelism() / 2)),
+        timeoutMs: config.mediaTimeout * 1000,
+        maxInputBytes: config.mediaMaxInput * 1024 * 1024,
+      };
+    } catch (error) {
+      if (error instanceof MediaToolError) throw new ConfigError(error.message);
+      throw error;
+    }
+  }
   // The object store first: an external one may take a while to come up, and nothing else is open yet.
   let objects: ObjectStore | undefined;
   try {
@@ -203,6 +225,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
       outcomes: outcomeRules,
       strictTemplates: config.strictTemplates,
       ...(objects ? { objects } : {}),
+      ...(media ? { media } : {}),
       auth,
       deliveries: {
         retries: config.deliveryRetries,
@@ -224,6 +247,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
     service.deliveries.kick();
   } catch (error) {
     await app?.close();
+    await service?.close();
     store.close();
     await objects?.close();
     // The address is the configuration's: taken, not ours, or not a host at all.
@@ -248,6 +272,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
     app: running,
     store,
     obs: obsPlace(objects),
+    media: media ? { mode: 'ffmpeg', ffmpeg: media.tools.ffmpeg, version: media.tools.version, workers: media.workers } : { mode: 'off' },
     ...inProcessControls(service!, controlContract),
     get control() {
       control ??= mockControl(url, config.controlToken !== undefined ? { token: config.controlToken } : {});
@@ -255,6 +280,7 @@ export async function startMpcMock(options: MpcMockOptions = {}): Promise<Runnin
     },
     async close() {
       await running.close();
+      await service!.close();
       store.close();
       await objects?.close();
     },

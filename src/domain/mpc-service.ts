@@ -35,6 +35,7 @@ import * as qualityEnhanceTemplates from './templates/quality-enhance-templates.
 import * as account from './account/account.js';
 import type { ObjectStore } from '../storage/objects/object-store.js';
 import { createTaskIo, type GateAnswer, type GateLog } from './objects/task-io.js';
+import { createMediaTaskIo, type MediaSettings } from './objects/task-media-io.js';
 import { addTemplateState, exportTemplateState, replaceTemplateState, type TemplateState } from './templates/template-state.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { checkNotificationConfigs, messagesOf, type NotificationConfig, type Transition } from './notifications/notifications.js';
@@ -73,6 +74,8 @@ export interface MpcServiceOptions {
   strictTemplates?: boolean;
   /** The object store tasks read and write (SPEC 11.1), when one is configured. */
   objects?: ObjectStore;
+  /** Real media processing (SPEC 11.3, --media ffmpeg); needs `objects`. */
+  media?: MediaSettings;
   /** How the vendor API authenticates requests (SPEC 5); default off. */
   auth?: AuthSettings;
   /** Event deliveries: retries, backoff, the subscriptions made at start (--subscribe), a sender for tests. */
@@ -92,6 +95,8 @@ export interface MpcService {
   readonly objects: ObjectStore | undefined;
   /** Where the service's warnings are written (the HTTP layer's logger). */
   useLog(warn: GateLog): void;
+  /** Stops what runs beside the requests (media processing) and removes its temporary files. */
+  close(): Promise<void>;
   readonly clock: MockClock;
   readonly outcomes: OutcomeRules;
   /** SPEC 5: the mode and credentials in force, checked by the HTTP layer on every vendor request. */
@@ -226,17 +231,14 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   let log: GateLog = () => {};
   // With an object store, a task's state changes wait for what it reads (SPEC 11.2); once the store answered, the
   // tasks move on, and the delivery timer hears of it.
-  const io = options.objects
-    ? createTaskIo(
-        options.objects,
-        (kind, projectId, taskId) => {
-          const resumed = lifecycle.resume(kind, projectId, taskId);
-          if (deliveries.hasSubscriptions()) deliveries.kick();
-          return resumed;
-        },
-        () => log,
-      )
-    : undefined;
+  const resume = (kind: TaskKind, projectId: string, taskId: string) => {
+    const resumed = lifecycle.resume(kind, projectId, taskId);
+    if (deliveries.hasSubscriptions()) deliveries.kick();
+    return resumed;
+  };
+  // With --media ffmpeg (SPEC 11.3) the inputs are really processed, in at most --media-workers at once.
+  const media = options.objects && options.media ? createMediaTaskIo(options.objects, options.media, resume, (kind, projectId, taskId) => store.getTask(kind.name, projectId, taskId)?.status, () => log) : undefined;
+  const io = media ?? (options.objects ? createTaskIo(options.objects, resume, () => log) : undefined);
   const lifecycle: Lifecycle = createLifecycle(store, clock, settings, onTransition, io?.gate);
   // Tasks held for a store by a process that stopped ask again.
   lifecycle.resumeAll();
@@ -292,6 +294,9 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     objects: options.objects,
     useLog(warn) {
       log = warn;
+    },
+    close: async () => {
+      await media?.close();
     },
     clock,
     outcomes,
@@ -393,6 +398,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
         const canceled: TaskDocument = { ...own, status: 'CANCELED', end_time: endTime, description: CANCELED_DESCRIPTION };
         store.updateTask(kind.name, projectId, canceled);
         lifecycle.forget(kind, projectId, taskId);
+        media?.cancel(kind, projectId, taskId);
         // Deviation: whether the real service announces a task canceled through its API is not documented; the
         // mock announces its completion (status CANCELED), so a handler's cancel path can be tested.
         onTransition({ kind, projectId, from: own.status, task: canceled, at: clock.now() });
@@ -496,6 +502,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
         if (scope.kind === undefined) store.replaceNotifications(scope.project_id, baseline.notifications ?? []);
         return n;
       });
+      media?.cancelScope(scope.project_id, scope.kind?.name);
       if (scope.kind !== undefined) {
         deliveries.dropKind(scope.kind.path, scope.project_id);
         return count;
@@ -595,6 +602,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     },
 
     removeTask(kind, projectId, taskId) {
+      media?.cancel(kind, ownerOf(projectId), taskId);
       return store.deleteTask(kind.name, ownerOf(projectId), taskId);
     },
 

@@ -4,8 +4,8 @@
 // real sizes. The kinds differ only by this table's entries.
 import type { components } from '../../contract/mpc-api.generated.js';
 import type { ImageFormat } from '../../storage/objects/encode.js';
-import { editingInput, editingOutputs, joined, type EditingReq, type TaskPlan } from '../tasks/task-documents.js';
-import { probeInput } from '../templates/transcoding-templates.js';
+import { editingInput, editingOutputs, joined, sourceMedia, type EditingReq, type TaskPlan } from '../tasks/task-documents.js';
+import type { MediaFile } from '../tasks/task-outputs.js';
 import type { TaskDocument, TaskKindName } from '../tasks/task-kinds.js';
 
 type Schemas = components['schemas'];
@@ -80,8 +80,8 @@ const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
  * A picture's size: both sides as asked, one side and the source's aspect, or else (`max_length` given, or a
  * default) the longest side at that length with the source's aspect.
  */
-function pictureSize(source: ObsObjInfo, width: number | undefined, height: number | undefined, longest?: number): { width: number; height: number } {
-  const video = probeInput(source).video;
+export function pictureSize(source: MediaFile, width: number | undefined, height: number | undefined, longest?: number): { width: number; height: number } {
+  const video = source.video;
   const [sw, sh] = video ? [video.width, video.height] : [1280, 720];
   const w = width !== undefined && width > 0 ? width : undefined;
   const h = height !== undefined && height > 0 ? height : undefined;
@@ -121,7 +121,7 @@ export const TASK_FILES: Partial<Record<TaskKindName, FilesOf>> = {
       const r = plan.request as Schemas['CreateThumbReq'];
       const out = task.output as ObsObjInfo;
       const para = r.thumbnail_para;
-      const size = pictureSize(r.input, para.width, para.height, para.max_length ?? 480);
+      const size = pictureSize(sourceMedia(plan, r.input), para.width, para.height, para.max_length ?? 480);
       const pictures = (fields.thumbnail_info as Array<{ pic_name: string }>).map((p) => ({ name: p.pic_name, image: { format: 'jpeg' as const, ...size } }));
       const files: TaskFile[] = pictures.map((p) => ({ bucket: out.bucket, key: joined(out.object, p.name), content: { image: p.image }, output: 0 }));
       // tar 0: the pictures packed into the one file the task names, beside them.
@@ -136,7 +136,7 @@ export const TASK_FILES: Partial<Record<TaskKindName, FilesOf>> = {
     files(_fields, task, plan) {
       const r = plan.request as Schemas['CreateAnimatedGraphicsTaskReq'];
       const out = task.output as ObsObjInfo & { file_name: string };
-      const size = pictureSize(r.input, r.output_param.width, r.output_param.height);
+      const size = pictureSize(sourceMedia(plan, r.input), r.output_param.width, r.output_param.height);
       return [{ bucket: out.bucket, key: joined(out.object, out.file_name), content: { image: { format: 'gif', ...size } }, output: 0 }];
     },
     sized: (fields) => fields,

@@ -38,10 +38,8 @@ export interface TaskIo {
 }
 
 
-export function createTaskIo(objects: ObjectStore, answered: (kind: TaskKind, projectId: string, taskId: string) => boolean, log: () => GateLog): TaskIo {
-  /** Answers found, or being found, by task and state. */
-  const answers = new Map<string, GateAnswer>();
-
+/** What a task does with the store: read its inputs, write its files, take them back. Shared by both gates. */
+export function taskStoreOps(objects: ObjectStore, log: () => GateLog) {
   /** Every input the task reads must be there (an editing job's clips, a channel merge's files: all of them). */
   const checkInput = async (kind: TaskKind, plan: TaskPlan, where: Record<string, unknown>): Promise<GateAnswer> => {
     for (const input of inputsOf(kind.name, plan.request)) {
@@ -102,16 +100,27 @@ export function createTaskIo(objects: ObjectStore, answered: (kind: TaskKind, pr
   };
 
   /** Nothing is left written for a task that did not succeed (SPEC 11.2). */
-  const removeAll = async (files: readonly TaskFile[]) => {
+  const removeAll = async (files: ReadonlyArray<{ bucket: string; key: string }>) => {
     for (const f of files) await objects.remove(f.bucket, f.key).catch(() => undefined);
   };
+
+  return { checkInput, writeOutputs, removeAll };
+}
+
+/** The gate key of a task's state change. */
+export const gateKey = (kind: TaskKind, projectId: string, taskId: string, status: string) => `${kind.name}\u0000${projectId}\u0000${taskId}\u0000${status}`;
+
+export function createTaskIo(objects: ObjectStore, answered: (kind: TaskKind, projectId: string, taskId: string) => boolean, log: () => GateLog): TaskIo {
+  /** Answers found, or being found, by task and state. */
+  const answers = new Map<string, GateAnswer>();
+  const { checkInput, writeOutputs, removeAll } = taskStoreOps(objects, log);
 
   return {
     gate(kind, projectId, task, status, plan) {
       const starting = status === kind.states[kind.states.length - 2];
       const succeeding = status === kind.succeededStatus && TASK_FILES[kind.name] !== undefined;
       if (!starting && !succeeding) return 'pass';
-      const key = `${kind.name}\u0000${projectId}\u0000${task.task_id}\u0000${status}`;
+      const key = gateKey(kind, projectId, task.task_id, status);
       const known = answers.get(key);
       if (known !== undefined) {
         // Taken once: a task that comes back to this state (a retried remux) asks again.

@@ -31,7 +31,15 @@ export interface TaskPlan {
   request: CreateRequest;
   /** Transcoding: the outputs its templates or av_parameters ask for, in order. */
   outputs?: OutputSpec[];
+  /**
+   * With `--media ffmpeg`: what ffprobe read of each input (by `bucket/object`), while the task's success is
+   * computed from it. Never stored: the task's document keeps the figures.
+   */
+  probed?: Record<string, MediaFile>;
 }
+
+/** An input's media: ffprobe's figures when the task was probed, else what the mock takes it to be. */
+export const sourceMedia = (plan: Pick<TaskPlan, 'probed'>, input: ObsObjInfo): MediaFile => plan.probed?.[`${input.bucket}/${input.object}`] ?? probeInput(input);
 
 interface KindDocuments {
   /** Cross-field rules of the create body that a schema cannot state. Throws MPC.10202. */
@@ -250,7 +258,7 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
     },
     succeeded(_task, plan) {
       const r = plan.request as Schemas['CreateTranscodingReq'];
-      const source = probeInput(r.input);
+      const source = sourceMedia(plan, r.input);
       const stem = stemOf(r.input.object);
       const specs = plan.outputs!;
       const failing = failingOutputs(plan, specs.length);
@@ -284,7 +292,7 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
     },
     succeeded(task, plan) {
       const r = plan.request as Schemas['CreateThumbReq'];
-      const pictures = snapshotPictures(snapshotSeconds(r.thumbnail_para, probeInput(r.input).duration));
+      const pictures = snapshotPictures(snapshotSeconds(r.thumbnail_para, sourceMedia(plan, r.input).duration));
       const fields: Record<string, unknown> = { thumbnail_info: pictures };
       // One file to name: the picture of a synchronous snapshot, or the tar that packs them all (tar 0).
       if (r.sync === 1 && pictures[0]) fields.output_file_name = pictures[0].pic_name;
@@ -342,7 +350,7 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
     },
     succeeded(_task, plan) {
       const input = (plan.request as Schemas['CreateExtractTaskReq']).input!;
-      return { description: 'The task has completed.', metadata: metaData(probeInput(input), md5Of(`${input.bucket}/${input.object}`)) };
+      return { description: 'The task has completed.', metadata: metaData(sourceMedia(plan, input), md5Of(`${input.bucket}/${input.object}`)) };
     },
     createResponse(task) {
       const body: Record<string, unknown> = { task_id: task.task_id, status: task.status, create_time: task.create_time };
@@ -374,7 +382,7 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
       const r = plan.request as Schemas['CreateRemuxTaskReq'];
       const output = task.output as ObsObjInfo;
       const format = (task.output_param as Schemas['RemuxOutputParam']).format === 'HLS' ? 'hls' : 'mp4';
-      const media = inContainer(probeInput(r.input!), format);
+      const media = inContainer(sourceMedia(plan, r.input!), format);
       return {
         complete_ratio: 100,
         description: 'The task has completed.',

@@ -1,0 +1,280 @@
+// SPEC 11.3: `--media ffmpeg`. Inputs are made with ffmpeg's own generators (lavfi) when the file starts; every
+// output is checked with ffprobe: its container, codecs, dimensions and duration, and the task's figures against it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMpcMock, type RunningMpcMock } from '../src/server.js';
+
+// .ci/run installs Debian's ffmpeg; a machine without it skips this file, except in CI, where that is a failure.
+const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0 && spawnSync('ffprobe', ['-version']).status === 0;
+if (!hasFfmpeg && process.env.CI) throw new Error('the media tests need ffmpeg and ffprobe on PATH (apt-get install ffmpeg)');
+const describeMedia = describe.skipIf(!hasFfmpeg);
+
+const P = 'media-project';
+const work = mkdtempSync(join(tmpdir(), 'mpc-media-test-'));
+/** A 4 s clip: 640x360 at 25 fps, H.264, and a stereo AAC tone at 48 kHz. */
+const CLIP = join(work, 'clip.mp4');
+const ffprobe = (file: string) =>
+  JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { encoding: 'utf8' })) as {
+    format: { format_name: string; duration: string };
+    streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number; avg_frame_rate?: string; sample_rate?: string; channels?: number }>;
+  };
+
+const s3Of = (mock: RunningMpcMock) =>
+  new S3Client({
+    endpoint: mock.obs.mode === 'off' ? '' : mock.obs.endpoint,
+    region: 'cn-north-4',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'mpc-mock', secretAccessKey: 'mpc-mock-secret' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+const obs = (object: string, bucket = 'media-in') => ({ bucket, location: 'cn-north-4', object });
+
+async function download(s3: S3Client, bucket: string, key: string, to: string): Promise<string> {
+  const bytes = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToByteArray();
+  mkdirSync(join(to, '..'), { recursive: true });
+  writeFileSync(to, bytes);
+  return to;
+}
+
+beforeAll(() => {
+  if (!hasFfmpeg) return;
+  execFileSync('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25:duration=4', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=4'],
+    ...['-ac', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-y', CLIP],
+  ]);
+});
+
+describe('starting with --media ffmpeg', () => {
+  it('is refused in one line without an object store, or without ffmpeg', async () => {
+    await expect(startMpcMock({ port: 0, media: 'ffmpeg' })).rejects.toThrow('--media ffmpeg needs an object store to read inputs from and write outputs to: add --obs embedded or --obs <URL>');
+    await expect(startMpcMock({ port: 0, media: 'ffmpeg', obs: 'embedded', obsPort: 0, ffmpeg: work })).rejects.toThrow(`--media ffmpeg: ffmpeg is not in --ffmpeg ${work}`);
+    await expect(startMpcMock({ port: 0, media: 'ffprobe' as never })).rejects.toThrow('media: "ffprobe" is not off or ffmpeg');
+  });
+
+  it('exits 2 from the command line, saying why', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--media', 'ffmpeg', '--obs', 'embedded', '--obs-port', '0', '--port', '0', '--ffmpeg', work], { encoding: 'utf8', timeout: 30_000 });
+    expect([run.status, run.stderr.trim()]).toEqual([2, `mpc-mock: --media ffmpeg: ffmpeg is not in --ffmpeg ${work}`]);
+  });
+});
+
+describeMedia('tasks processed by ffmpeg', () => {
+  let mock: RunningMpcMock;
+  let s3: S3Client;
+  beforeAll(async () => {
+    mock = await startMpcMock({ port: 0, obs: 'embedded', obsPort: 0, media: 'ffmpeg', lifecycle: 'immediate', mediaWorkers: 2 });
+    s3 = s3Of(mock);
+    for (const bucket of ['media-in', 'media-out']) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutObjectCommand({ Bucket: 'media-in', Key: 'clips/clip.mp4', Body: readFileSync(CLIP) }));
+    await s3.send(new PutObjectCommand({ Bucket: 'media-in', Key: 'clips/not-media.mp4', Body: Buffer.from('this is not a video, whatever its name says') }));
+    // A playlist in disguise, naming a file of the machine's: it must not be followed.
+    await s3.send(new PutObjectCommand({ Bucket: 'media-in', Key: 'clips/playlist.mp4', Body: '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n' }));
+  });
+  afterAll(async () => {
+    s3.destroy();
+    await mock.close();
+  });
+
+  const create = async (path: string, body: object) => {
+    const res = await fetch(`${mock.url}/v1/${P}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = (await res.json()) as { task_id?: string | number };
+    expect(res.status, JSON.stringify(answer)).toBeLessThan(300);
+    return { id: String(answer.task_id), answer: answer as Record<string, unknown> };
+  };
+  const settled = async (kind: string, id: string, status: string) => {
+    await mock.control.requests.wait({ task: { kind: kind as never, task_id: id, project_id: P, status }, timeout_ms: 60_000 });
+    return (await mock.control.task(kind as never, id, P).get()) as Record<string, any>;
+  };
+
+  it('extraction answers what ffprobe reads of the input, in the vendor’s units', async () => {
+    const { answer } = await create('extract-metadata', { input: obs('clips/clip.mp4'), sync: 1 });
+    const metadata = (answer as { metadata: Record<string, any> }).metadata;
+    expect(metadata).toMatchObject({ size: readFileSync(CLIP).length, duration: 4, format: 'MP4' });
+    expect(metadata.video[0]).toMatchObject({ width: 640, height: 360, frame_rate: 25, codec: 'H264' });
+    expect(metadata.audio[0]).toMatchObject({ codec: 'AAC', sample: 48000, channels: 2 });
+  });
+
+  it('transcoding applies each rendition’s container, codecs, size, bitrate and frame rate, and reports ffprobe’s figures', async () => {
+    const { id } = await create('transcodings', {
+      input: obs('clips/clip.mp4'),
+      output: obs('out/transcoded', 'media-out'),
+      av_parameters: [
+        { common: { pack_type: 4 }, video: { codec: 1, width: 320, height: 180, bitrate: 300, frame_rate: 15 }, audio: { codec: 1, sample_rate: 4, channels: 1, bitrate: 64 } },
+        { common: { pack_type: 1, hls_interval: 2 }, video: { codec: 1, width: 0, height: 240 }, audio: { codec: 1, sample_rate: 5, channels: 2 } },
+      ],
+    });
+    const task = await settled('transcodings', id, 'SUCCEEDED');
+    const [mp4Name, hlsName] = task.output_file_name as string[];
+    const mp4 = ffprobe(await download(s3, 'media-out', `out/transcoded/${mp4Name}`, join(work, id, mp4Name!)));
+    expect(mp4.format.format_name).toMatch(/mp4/);
+    expect(Math.round(Number(mp4.format.duration))).toBe(4);
+    expect(mp4.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 320, height: 180, avg_frame_rate: '15/1' });
+    expect(mp4.streams.find((s) => s.codec_type === 'audio')).toMatchObject({ codec_name: 'aac', sample_rate: '44100', channels: 1 });
+    // HLS with 2 s segments: a 4 s input makes at least two, each in the store beside the playlist.
+    const playlist = await (await s3.send(new GetObjectCommand({ Bucket: 'media-out', Key: `out/transcoded/${hlsName}` }))).Body!.transformToString();
+    const segments = playlist.split('\n').filter((l) => l.endsWith('.ts'));
+    expect(segments.length).toBeGreaterThanOrEqual(2);
+    for (const segment of segments) await download(s3, 'media-out', `out/transcoded/${segment}`, join(work, id, segment));
+    writeFileSync(join(work, id, hlsName!), playlist);
+    const hls = ffprobe(join(work, id, hlsName!));
+    expect(hls.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 426, height: 240 });
+    // The task's own figures are those of the files written.
+    const info = task.transcode_detail.multitask_info;
+    expect(info[0].output_file).toMatchObject({ format: 'MP4', duration: 4, video_info: { width: 320, height: 180, frame_rate: 15, codec: 'H264' }, audio_info: [{ codec: 'AAC', sample: 44100, channels: 1 }] });
+    expect(info[1].output_file).toMatchObject({ format: 'HLS', video_info: { width: 426, height: 240 } });
+    expect(task.transcode_detail.input_file).toMatchObject({ duration: 4, video_info: { width: 640, height: 360, frame_rate: 25 } });
+  });
+
+  it('snapshots are real frames at the asked times and size, packed into their tar when asked', async () => {
+    const { id } = await create('thumbnails', { input: obs('clips/clip.mp4'), output: obs('out/shots', 'media-out'), tar: 0, thumbnail_para: { type: 'TIME', time: 1, width: 320, height: 180 } });
+    const task = await settled('thumbnails', id, 'SUCCEEDED');
+    const names = (task.thumbnail_info as Array<{ pic_name: string }>).map((p) => p.pic_name);
+    expect(names).toEqual(['0.jpg', '1.jpg', '2.jpg', '3.jpg']);
+    const pictures: Buffer[] = [];
+    for (const name of names) {
+      const file = await download(s3, 'media-out', `${task.output.object}/${name}`, join(work, id, name));
+      expect(ffprobe(file).streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 320, height: 180 });
+      pictures.push(readFileSync(file));
+    }
+    // testsrc2 moves: frames a second apart differ.
+    expect(new Set(pictures.map((p) => p.toString('base64'))).size).toBe(4);
+    const tar = await (await s3.send(new GetObjectCommand({ Bucket: 'media-out', Key: `${task.output.object}/${task.output_file_name}` }))).Body!.transformToByteArray();
+    expect(Buffer.from(tar).includes(pictures[2]!)).toBe(true);
+    // A synchronous snapshot at a millisecond: one frame, there when the answer is.
+    const sync = await create('thumbnails', { input: obs('clips/clip.mp4'), output: obs('out/sync', 'media-out'), sync: 1, thumbnail_para: { type: 'DOTS_MS', dots_ms: [2500], width: 192, height: 108 } });
+    expect(sync.answer.status).toBe('SUCCEEDED');
+    const one = await download(s3, 'media-out', `${(sync.answer.output as { object: string }).object}/${sync.answer.output_file_name}`, join(work, sync.id, 'sync.jpg'));
+    expect(ffprobe(one).streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 192, height: 108 });
+  });
+
+  it('a GIF is real: its frames, size and length from the request', async () => {
+    const { id } = await create('animated-graphics', { input: obs('clips/clip.mp4'), output: obs('out/gif', 'media-out'), output_param: { format: 'gif', width: 160, height: 90, start: 1000, end: 3000, frame_rate: 10 } });
+    const task = await settled('animated-graphics', id, 'SUCCEED');
+    const gif = ffprobe(await download(s3, 'media-out', `out/gif/${task.output.file_name}`, join(work, id, 'out.gif')));
+    expect(gif.format.format_name).toBe('gif');
+    expect(gif.streams[0]).toMatchObject({ codec_name: 'gif', width: 160, height: 90 });
+    expect(Number(gif.format.duration)).toBeCloseTo(2, 0);
+  });
+
+  it('remux changes the container and copies the streams', async () => {
+    const { id } = await create('remux', { input: obs('clips/clip.mp4'), output: obs('out/remux', 'media-out'), output_param: { format: 'HLS', segment_duration: 2 } });
+    const task = await settled('remux', id, 'SUCCEED');
+    const name = task.output.file_name as string;
+    const playlist = await (await s3.send(new GetObjectCommand({ Bucket: 'media-out', Key: `out/remux/${name}` }))).Body!.transformToString();
+    for (const segment of playlist.split('\n').filter((l) => l.endsWith('.ts'))) await download(s3, 'media-out', `out/remux/${segment}`, join(work, id, segment));
+    writeFileSync(join(work, id, name), playlist);
+    const probe = ffprobe(join(work, id, name));
+    expect(probe.format.format_name).toBe('hls');
+    // Copied, not re-encoded: the source's size and codec.
+    expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
+    expect(task.output_metadata).toMatchObject({ format: 'HLS', duration: 4 });
+  });
+
+  it('an input ffmpeg cannot read fails the task with MPC.10154, and a playlist in disguise is not followed', async () => {
+    for (const object of ['clips/not-media.mp4', 'clips/playlist.mp4']) {
+      const { id } = await create('transcodings', { input: obs(object), output: obs('out/never', 'media-out'), trans_template_id: [7000523] });
+      expect(await settled('transcodings', id, 'FAILED')).toMatchObject({ error_code: 'MPC.10154', description: 'Failed to open the input file.' });
+    }
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-out', Prefix: 'out/never' }))).KeyCount ?? 0).toBe(0);
+  });
+
+  it('leaves no temporary file behind', () => {
+    const scratch = readdirSync(tmpdir()).filter((n) => n.startsWith(`mpc-mock-media-${process.pid}-`));
+    expect(scratch.length).toBeGreaterThan(0);
+    for (const dir of scratch) expect(readdirSync(join(tmpdir(), dir))).toEqual([]);
+  });
+});
+
+describeMedia('the media workers', () => {
+  // An ffmpeg that waits for a file before it runs the real one, and writes down when each run starts: a test
+  // holds a task in its processing, without timing anything.
+  const tools = join(work, 'tools');
+  const gate = join(work, 'gate');
+  const runs = join(work, 'runs.log');
+  beforeAll(() => {
+    mkdirSync(tools);
+    const real = (name: string) => execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+    writeFileSync(join(tools, 'ffmpeg'), `#!/bin/sh\n[ "$1" = -version ] && exec '${real('ffmpeg')}' "$@"\necho "start $$" >> '${runs}'\nwhile [ ! -e '${gate}' ]; do sleep 0.02; done\nexec '${real('ffmpeg')}' "$@"\n`);
+    writeFileSync(join(tools, 'ffprobe'), `#!/bin/sh\nexec '${real('ffprobe')}' "$@"\n`);
+    chmodSync(join(tools, 'ffmpeg'), 0o755);
+    chmodSync(join(tools, 'ffprobe'), 0o755);
+  });
+  const started = () => (existsSync(runs) ? readFileSync(runs, 'utf8').trim().split('\n').filter(Boolean).map((l) => Number(l.split(' ')[1])) : []);
+  const reset = () => {
+    for (const f of [gate, runs]) if (existsSync(f)) writeFileSync(f, ''), execFileSync('rm', ['-f', f]);
+  };
+  const start = async (options: object = {}) => {
+    const mock = await startMpcMock({ port: 0, obs: 'embedded', obsPort: 0, media: 'ffmpeg', ffmpeg: tools, lifecycle: 'immediate', mediaWorkers: 1, logLevel: 'silent', ...options });
+    const s3 = s3Of(mock);
+    for (const bucket of ['media-in', 'media-out']) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutObjectCommand({ Bucket: 'media-in', Key: 'clip.mp4', Body: readFileSync(CLIP) }));
+    return { mock, s3 };
+  };
+  const transcode = async (mock: RunningMpcMock, out: string) => {
+    const res = await fetch(`${mock.url}/v1/${P}/transcodings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: obs('clip.mp4'), output: obs(out, 'media-out'), av_parameters: [{ common: { pack_type: 4 }, video: { codec: 1, width: 160, height: 90 }, audio: { codec: 1, sample_rate: 4, channels: 2 } }] }),
+    });
+    return String(((await res.json()) as { task_id: number }).task_id);
+  };
+  const status = async (mock: RunningMpcMock, id: string) => ((await (await fetch(`${mock.url}/v1/${P}/transcodings?task_id=${id}`)).json()) as { task_array: Array<{ status: string }> }).task_array[0]!.status;
+  /** Until ffmpeg has started `n` times: the mock's own wait, on the task's state. */
+  const running = (mock: RunningMpcMock, id: string) => mock.control.requests.wait({ task: { kind: 'transcodings', task_id: id, project_id: P, status: 'TRANSCODING' }, timeout_ms: 30_000 });
+
+  it('runs at most --media-workers at once; the rest wait in WAITING, and go on in turn', async () => {
+    reset();
+    const { mock, s3 } = await start();
+    try {
+      const first = await transcode(mock, 'w/first');
+      const second = await transcode(mock, 'w/second');
+      await running(mock, first);
+      expect([await status(mock, first), await status(mock, second)]).toEqual(['TRANSCODING', 'WAITING']);
+      writeFileSync(gate, '');
+      await mock.control.requests.wait({ task: { kind: 'transcodings', task_id: second, project_id: P, status: 'SUCCEEDED' }, timeout_ms: 60_000 });
+      expect(await status(mock, first)).toBe('SUCCEEDED');
+      // One ffmpeg per task, one after the other.
+      expect(started()).toHaveLength(2);
+      s3.destroy();
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('a cancel kills its ffmpeg and leaves nothing written; a task over --media-timeout FAILS', async () => {
+    reset();
+    const { mock, s3 } = await start({ mediaTimeout: 1 });
+    try {
+      const canceled = await transcode(mock, 'c/canceled');
+      await running(mock, canceled);
+      const [pid] = started();
+      expect((await fetch(`${mock.url}/v1/${P}/transcodings?task_id=${canceled}`, { method: 'DELETE' })).status).toBe(204);
+      // Killed at once: the process is gone (kill 0 finds no such process).
+      await expect.poll(() => spawnSync('kill', ['-0', String(pid)]).status, { timeout: 5000, interval: 20 }).not.toBe(0);
+      expect(await status(mock, canceled)).toBe('CANCELED');
+      // The next task is held in ffmpeg past its time limit: killed, and FAILED.
+      const slow = await transcode(mock, 'c/slow');
+      const task = await mock.control.requests.wait({ task: { kind: 'transcodings', task_id: slow, project_id: P, status: 'FAILED' }, timeout_ms: 30_000 });
+      expect(task).toMatchObject({ task: { error_code: 'MPC.10105' } });
+      expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-out', Prefix: 'c/' }))).KeyCount ?? 0).toBe(0);
+      s3.destroy();
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('removes what a process that died left in its scratch directory', async () => {
+    const dead = spawnSync('true').pid;
+    const left = join(tmpdir(), `mpc-mock-media-${dead}-crashed`);
+    mkdirSync(join(left, 'task-1'), { recursive: true });
+    writeFileSync(join(left, 'task-1', 'input-0'), 'a partial download');
+    const { mock, s3 } = await start();
+    s3.destroy();
+    await mock.close();
+    expect(existsSync(left)).toBe(false);
+  });
+});
