@@ -11,8 +11,13 @@
 # (leave out MPC_MOCK_NO_DEFAULT_FIXTURES to load yours beside the defaults). Every option of the CLI has
 # an MPC_MOCK_* variable; see `docker run --rm mpc-mock node dist/cli.js --help`.
 #
-# .ci/replay-dockerfile.sh replays this file's steps without Docker: keep every RUN a plain apt-get or
-# npm command.
+# The media variant has Debian's ffmpeg and starts with the embedded object store and real media processing
+# (MPC_MOCK_OBS=embedded, MPC_MOCK_MEDIA=ffmpeg):
+#   docker build --target media -t mpc-mock:media .
+#   docker run --rm -p 8080:8080 -p 9000:9000 mpc-mock:media
+#
+# .ci/replay-dockerfile.sh replays this file's steps without Docker (REPLAY_TARGET=media for the variant): keep
+# every RUN a plain apt-get or npm command.
 
 FROM node:24-bookworm-slim AS build
 # better-sqlite3 compiles its native module when no prebuilt binary fits; the slim image has no toolchain.
@@ -47,3 +52,15 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
     CMD node -e "fetch('http://127.0.0.1:'+(process.env.MPC_MOCK_PORT||8080)+'/_mock/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/cli.js"]
+
+# The media variant (SPEC 11.4): the runtime with ffmpeg, its store and its media processing on.
+FROM runtime AS media
+USER root
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
+USER node
+ENV MPC_MOCK_OBS=embedded \
+    MPC_MOCK_MEDIA=ffmpeg
+EXPOSE 9000
+
+# The last stage is what a plain `docker build .` makes: the slim runtime, without ffmpeg.
+FROM runtime AS slim

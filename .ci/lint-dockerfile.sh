@@ -7,6 +7,8 @@
 #   dockerfilelint    best-practice rules: apt-get without -y / --no-install-recommends, sudo, :latest, ...
 #                     Its invalid_format rule is turned off: 1.8.0 rejects HEALTHCHECK --start-period (its
 #                     option regex stops at the hyphen); dockerfile-utils checks argument formats instead.
+#                     Its missing_tag rule is turned off: it takes `FROM runtime AS media`, a stage, for an
+#                     image without a tag; test/packaging.test.ts pins every FROM, the base image's tag included.
 # Usage: bash .ci/lint-dockerfile.sh [Dockerfile]
 set -euo pipefail
 
@@ -22,7 +24,7 @@ echo "lint-dockerfile: installing dockerfile-utils@$DOCKERFILE_UTILS_VERSION and
 (cd "$tmp" && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
   "dockerfile-utils@$DOCKERFILE_UTILS_VERSION" "dockerfilelint@$DOCKERFILELINT_VERSION" >/dev/null) </dev/null
 
-printf 'rules:\n  invalid_format: off\n' >"$tmp/.dockerfilelintrc"
+printf 'rules:\n  invalid_format: off\n  missing_tag: off\n' >"$tmp/.dockerfilelintrc"
 
 status=0
 echo "lint-dockerfile: dockerfile-utils lint ${dockerfile}"

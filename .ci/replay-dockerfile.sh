@@ -6,7 +6,9 @@
 #  2. The Dockerfile is parsed (nothing is hard-coded here): each stage gets a folder standing for its
 #     WORKDIR; COPY (from the context or --from another stage) and RUN are replayed in order. A RUN apt-get
 #     step is skipped when the packages it installs are already present, and says so.
-#  3. The final stage's ENV lines are exported, then MPC_MOCK_PORT is overridden (default 18080, or
+#     A stage FROM an earlier stage starts from that stage's files and settings. Every stage is replayed once;
+#     REPLAY_TARGETS names the images to start (stages, as docker build --target names them), else the last one.
+#  3. For each target, its stage's ENV lines are exported, then MPC_MOCK_PORT is overridden (default 18080, or
 #     REPLAY_PORT) to prove the HEALTHCHECK follows the configured port; its CMD starts in the background.
 #  4. Readiness is the Dockerfile's own HEALTHCHECK command, retried (60 x 0.5 s); then a /v1 request must
 #     answer a task_array; then SIGTERM must stop the CMD with exit code 0.
@@ -215,7 +217,8 @@ stage_path() { # stage-folder workdir path
   fi
 }
 
-declare -A stage_dir=() stage_workdir=()
+declare -A stage_dir=() stage_workdir=() saved_env=() saved_cmd=() saved_entrypoint=() saved_user=() saved_health=() saved_root=() saved_workdir=()
+
 stage=""
 stage_count=0
 final_env=()
@@ -355,13 +358,24 @@ for instruction in "${instructions[@]}"; do
       stage_count=$((stage_count + 1))
       stage=$((stage_count - 1))
       [[ ${#words[@]} -ge 3 && ${words[1]^^} == AS ]] && stage=${words[2]}
-      [[ -z ${stage_dir[${words[0]}]:-} ]] || fail "FROM ${words[0]}: stages built on other stages are not replayed"
       stage_root="$work/$stage"
-      mkdir -p "$stage_root"
+      base=${words[0]}
+      if [[ -n ${stage_dir[$base]:-} ]]; then
+        # A stage on an earlier stage starts from its files (hard links: nothing is copied) and its settings.
+        cp -al "${stage_dir[$base]}" "$stage_root"
+        workdir=${stage_workdir[$base]:-/}
+        mapfile -t stage_env < <(printf '%s' "${saved_env[$base]:-}")
+        final_cmd=${saved_cmd[$base]:-} final_entrypoint=${saved_entrypoint[$base]:-} final_user=${saved_user[$base]:-} final_health=${saved_health[$base]:-}
+        touched=1
+      else
+        mkdir -p "$stage_root"
+        workdir="/" stage_env=() final_cmd="" final_entrypoint="" final_user="" final_health="" touched=0
+      fi
       stage_dir[$stage]=$stage_root
       stage_dir[$((stage_count - 1))]=$stage_root
-      workdir="/" stage_env=() final_cmd="" final_entrypoint="" final_user="" final_health="" touched=0
-      say "== stage '$stage' (FROM ${words[0]}): replayed in $stage_root"
+      stage_workdir[$stage]=$workdir
+      stage_workdir[$((stage_count - 1))]=$workdir
+      say "== stage '$stage' (FROM $base): replayed in $stage_root"
       ;;
     WORKDIR)
       if [[ $rest == /* ]]; then new=$rest; else new="$workdir/$rest"; fi
@@ -399,97 +413,123 @@ for instruction in "${instructions[@]}"; do
   esac
   final_env=("${stage_env[@]}")
   final_workdir=$workdir
+  final_root=$stage_root
+  # What a later stage FROM this one starts from.
+  saved_env[$stage]=""
+  if ((${#stage_env[@]})); then saved_env[$stage]=$(printf '%s\n' "${stage_env[@]}"); fi
+  saved_cmd[$stage]=$final_cmd saved_entrypoint[$stage]=$final_entrypoint saved_user[$stage]=$final_user saved_health[$stage]=$final_health
+  saved_root[$stage]=$stage_root saved_workdir[$stage]=$workdir
 done
-final_root=$stage_root
 [[ $stage_count -gt 0 ]] || fail "the Dockerfile has no FROM"
+# REPLAY_TARGETS: the images to start, as docker build --target names their stages (default: the last stage,
+# what a plain docker build makes). Every stage was replayed once; each target is started in turn.
+read -r -a targets <<<"${REPLAY_TARGETS:-$stage}"
+for t in "${targets[@]}"; do [[ -n ${stage_dir[$t]:-} ]] || fail "REPLAY_TARGETS: no stage named $t"; done
 
-# ---------------------------------------------------------------- 3. start the final stage's CMD
-[[ -n $final_cmd ]] || fail "the final stage has no CMD"
-[[ -n $final_health ]] || fail "the final stage has no HEALTHCHECK"
-cmd=()
-if json_array "$final_cmd" cmd; then :; else cmd=(/bin/sh -c "$final_cmd"); fi
-if [[ -n $final_entrypoint ]]; then
-  json_array "$final_entrypoint" entry || fail "only an exec-form ENTRYPOINT is replayed"
-  cmd=("${entry[@]}" "${cmd[@]}")
-fi
-
-# HEALTHCHECK [--interval=..] [--timeout=..] [--start-period=..] [--retries=..] CMD ...
-health_timeout=30
-h=$final_health
-while [[ $h == --* ]]; do
-  opt=${h%%[[:space:]]*}
-  h=$(trim "${h#"$opt"}")
-  case $opt in
-    --timeout=*) health_timeout=$(go_seconds "${opt#--timeout=}") || fail "HEALTHCHECK $opt: cannot read the duration" ;;
-    --interval=* | --start-period=* | --start-interval=* | --retries=*) ;;
-    *) fail "HEALTHCHECK option $opt is unknown" ;;
-  esac
-done
-[[ ${h^^} == CMD[[:space:]]* ]] || fail "HEALTHCHECK $final_health: expected CMD (NONE turns the check off)"
-h=$(trim "${h:3}")
-health=()
-if json_array "$h" health; then :; else health=(/bin/sh -c "$h"); fi
-
-for kv in "${final_env[@]}"; do
-  export "${kv?}"
-  say "export $kv   (from the final stage's ENV)"
-done
-export MPC_MOCK_PORT=$port
-say "export MPC_MOCK_PORT=$port   (override: the HEALTHCHECK must follow it)"
-
-if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/"; then
-  fail "something already answers on 127.0.0.1:$port; set REPLAY_PORT to a free port"
-fi
-
-server_log="$work/cmd.log"
-say "CMD ${cmd[*]}   (in $final_root, standing for $final_workdir; as $(id -un)${final_user:+, not USER $final_user})"
-(cd "$final_root" && exec "${cmd[@]}") </dev/null >"$server_log" 2>&1 &
-server_pid=$!
-
-say "HEALTHCHECK ${health[*]}   (up to $health_tries tries, ${health_pause} s apart, timeout ${health_timeout} s each)"
-healthy=0
-for ((try = 1; try <= health_tries; try++)); do
-  kill -0 "$server_pid" 2>/dev/null || {
-    show_log "$server_log"
-    fail "the CMD exited before it was healthy"
-  }
-  if (cd "$final_root" && timeout "$health_timeout" "${health[@]}") </dev/null >/dev/null 2>&1; then
-    healthy=1
-    break
+# ---------------------------------------------------------------- 3. start each target's CMD
+start_target() { # stage name; run in a subshell: its exports and its server are its own
+  local t=$1
+  say "== starting the image of stage '$t'"
+  final_cmd=${saved_cmd[$t]} final_entrypoint=${saved_entrypoint[$t]} final_user=${saved_user[$t]} final_health=${saved_health[$t]}
+  final_root=${saved_root[$t]} final_workdir=${saved_workdir[$t]}
+  final_env=()
+  [[ -z ${saved_env[$t]} ]] || mapfile -t final_env < <(printf '%s' "${saved_env[$t]}")
+  trap '[[ -z $server_pid ]] || kill -KILL "$server_pid" 2>/dev/null || true' EXIT
+  [[ -n $final_cmd ]] || fail "the final stage has no CMD"
+  [[ -n $final_health ]] || fail "the final stage has no HEALTHCHECK"
+  cmd=()
+  if json_array "$final_cmd" cmd; then :; else cmd=(/bin/sh -c "$final_cmd"); fi
+  if [[ -n $final_entrypoint ]]; then
+    json_array "$final_entrypoint" entry || fail "only an exec-form ENTRYPOINT is replayed"
+    cmd=("${entry[@]}" "${cmd[@]}")
   fi
-  sleep "$health_pause"
-done
-if [[ $healthy != 1 ]]; then
-  show_log "$server_log"
-  fail "the HEALTHCHECK did not pass in $health_tries tries"
-fi
-kill -0 "$server_pid" 2>/dev/null || fail "the CMD exited although the health check passed (another server?)"
-echo "PASS HEALTHCHECK passed on try $try, on port $port"
-ready=$(grep -m1 'listening on' "$server_log" || true)
-[[ -n $ready ]] || fail "the CMD printed no 'listening on' line"
-say "the CMD said: $ready"
-if [[ -n ${MPC_MOCK_HOST:-} ]] && command -v ss >/dev/null; then
-  ss -ltnH "sport = :$port" | grep -q "${MPC_MOCK_HOST//./\\.}:$port" ||
-    fail "not listening on $MPC_MOCK_HOST:$port as MPC_MOCK_HOST says"
-  echo "PASS listening on $MPC_MOCK_HOST:$port, the image's MPC_MOCK_HOST"
-fi
 
-url="http://127.0.0.1:$port/v1/$project/transcodings?task_id=22123973"
-body=$(curl -fsS --max-time 10 "$url") || {
-  show_log "$server_log"
-  fail "GET $url"
+  # HEALTHCHECK [--interval=..] [--timeout=..] [--start-period=..] [--retries=..] CMD ...
+  health_timeout=30
+  h=$final_health
+  while [[ $h == --* ]]; do
+    opt=${h%%[[:space:]]*}
+    h=$(trim "${h#"$opt"}")
+    case $opt in
+      --timeout=*) health_timeout=$(go_seconds "${opt#--timeout=}") || fail "HEALTHCHECK $opt: cannot read the duration" ;;
+      --interval=* | --start-period=* | --start-interval=* | --retries=*) ;;
+      *) fail "HEALTHCHECK option $opt is unknown" ;;
+    esac
+  done
+  [[ ${h^^} == CMD[[:space:]]* ]] || fail "HEALTHCHECK $final_health: expected CMD (NONE turns the check off)"
+  h=$(trim "${h:3}")
+  health=()
+  if json_array "$h" health; then :; else health=(/bin/sh -c "$h"); fi
+
+  for kv in "${final_env[@]}"; do
+    export "${kv?}"
+    say "export $kv   (from the final stage's ENV)"
+  done
+  export MPC_MOCK_PORT=$port
+  say "export MPC_MOCK_PORT=$port   (override: the HEALTHCHECK must follow it)"
+
+  if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/"; then
+    fail "something already answers on 127.0.0.1:$port; set REPLAY_PORT to a free port"
+  fi
+
+  server_log="$work/cmd.log"
+  say "CMD ${cmd[*]}   (in $final_root, standing for $final_workdir; as $(id -un)${final_user:+, not USER $final_user})"
+  (cd "$final_root" && exec "${cmd[@]}") </dev/null >"$server_log" 2>&1 &
+  server_pid=$!
+
+  say "HEALTHCHECK ${health[*]}   (up to $health_tries tries, ${health_pause} s apart, timeout ${health_timeout} s each)"
+  healthy=0
+  for ((try = 1; try <= health_tries; try++)); do
+    kill -0 "$server_pid" 2>/dev/null || {
+      show_log "$server_log"
+      fail "the CMD exited before it was healthy"
+    }
+    if (cd "$final_root" && timeout "$health_timeout" "${health[@]}") </dev/null >/dev/null 2>&1; then
+      healthy=1
+      break
+    fi
+    sleep "$health_pause"
+  done
+  if [[ $healthy != 1 ]]; then
+    show_log "$server_log"
+    fail "the HEALTHCHECK did not pass in $health_tries tries"
+  fi
+  kill -0 "$server_pid" 2>/dev/null || fail "the CMD exited although the health check passed (another server?)"
+  echo "PASS HEALTHCHECK passed on try $try, on port $port"
+  ready=$(grep -m1 'listening on' "$server_log" || true)
+  [[ -n $ready ]] || fail "the CMD printed no 'listening on' line"
+  say "the CMD said: $ready"
+  if [[ ${MPC_MOCK_MEDIA:-off} == ffmpeg ]]; then
+    [[ $ready == *'media by '* ]] || fail "MPC_MOCK_MEDIA=ffmpeg, but the CMD did not say it processes media: $ready"
+    echo "PASS the image processes media: ${ready##*; media by }"
+  fi
+  if [[ -n ${MPC_MOCK_HOST:-} ]] && command -v ss >/dev/null; then
+    ss -ltnH "sport = :$port" | grep -q "${MPC_MOCK_HOST//./\\.}:$port" ||
+      fail "not listening on $MPC_MOCK_HOST:$port as MPC_MOCK_HOST says"
+    echo "PASS listening on $MPC_MOCK_HOST:$port, the image's MPC_MOCK_HOST"
+  fi
+
+  url="http://127.0.0.1:$port/v1/$project/transcodings?task_id=22123973"
+  body=$(curl -fsS --max-time 10 "$url") || {
+    show_log "$server_log"
+    fail "GET $url"
+  }
+  [[ $body == *'"task_array"'* ]] || fail "GET $url answered no task_array: ${body:0:300}"
+  [[ $body == *'"task_id":"22123973"'* ]] || fail "GET $url did not find task 22123973 of the default fixtures: ${body:0:300}"
+  echo "PASS GET /v1/$project/transcodings?task_id=22123973 answered a task_array with that task (${#body} bytes)"
+
+  kill -TERM "$server_pid"
+  status=0
+  wait "$server_pid" || status=$?
+  server_pid=""
+  if [[ $status != 0 ]]; then
+    show_log "$server_log"
+    fail "the CMD exited $status on SIGTERM (expected 0)"
+  fi
+  echo "PASS SIGTERM: the CMD exited 0"
 }
-[[ $body == *'"task_array"'* ]] || fail "GET $url answered no task_array: ${body:0:300}"
-[[ $body == *'"task_id":"22123973"'* ]] || fail "GET $url did not find task 22123973 of the default fixtures: ${body:0:300}"
-echo "PASS GET /v1/$project/transcodings?task_id=22123973 answered a task_array with that task (${#body} bytes)"
 
-kill -TERM "$server_pid"
-status=0
-wait "$server_pid" || status=$?
-server_pid=""
-if [[ $status != 0 ]]; then
-  show_log "$server_log"
-  fail "the CMD exited $status on SIGTERM (expected 0)"
-fi
-echo "PASS SIGTERM: the CMD exited 0"
-echo "PASS replay-dockerfile: the Dockerfile's ${run_count} RUN steps (${skipped_count} skipped as already satisfied), COPYs, ENV, CMD and HEALTHCHECK replayed without Docker"
+for t in "${targets[@]}"; do
+  (start_target "$t")
+done
+echo "PASS replay-dockerfile: the Dockerfile's ${run_count} RUN steps (${skipped_count} skipped as already satisfied), COPYs, ENV, CMD and HEALTHCHECK replayed without Docker, for ${targets[*]}"

@@ -182,6 +182,15 @@ describeMedia('tasks processed by ffmpeg', () => {
     expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-out', Prefix: 'out/never' }))).KeyCount ?? 0).toBe(0);
   });
 
+  it('an output bucket that does not exist fails the task with MPC.10209, however far ffmpeg got', async () => {
+    const { id } = await create('transcodings', {
+      input: obs('clips/clip.mp4'),
+      output: obs('out/x', 'no-such-output-bucket'),
+      av_parameters: [1, 2].map(() => ({ common: { pack_type: 4 }, video: { codec: 1, width: 160, height: 90 }, audio: { codec: 1, sample_rate: 4, channels: 2 } })),
+    });
+    expect(await settled('transcodings', id, 'FAILED')).toMatchObject({ error_code: 'MPC.10209', description: 'Invalid input or output OBS path.' });
+  });
+
   it('leaves no temporary file behind', () => {
     const scratch = readdirSync(tmpdir()).filter((n) => n.startsWith(`mpc-mock-media-${process.pid}-`));
     expect(scratch.length).toBeGreaterThan(0);

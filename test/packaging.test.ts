@@ -12,7 +12,7 @@ const instructions = dockerfile
 
 describe('the Dockerfile', () => {
   it('builds in one node:24-bookworm-slim stage and runs in another, without dev dependencies', () => {
-    expect(instructions.filter((l) => l.startsWith('FROM '))).toEqual(['FROM node:24-bookworm-slim AS build', 'FROM node:24-bookworm-slim AS runtime']);
+    expect(instructions.filter((l) => l.startsWith('FROM '))).toEqual(['FROM node:24-bookworm-slim AS build', 'FROM node:24-bookworm-slim AS runtime', 'FROM runtime AS media', 'FROM runtime AS slim']);
     const runs = instructions.filter((l) => l.startsWith('RUN '));
     expect(runs).toContain('RUN npm ci');
     expect(runs.indexOf('RUN npm ci')).toBeLessThan(runs.indexOf('RUN npm prune --omit=dev'));
@@ -28,6 +28,19 @@ describe('the Dockerfile', () => {
     expect(health).toContain('process.env.MPC_MOCK_PORT');
     expect(health).toContain('/_mock/health');
     expect(runtime).toContain('CMD ["node", "dist/cli.js"]');
+  });
+});
+
+describe('the media variant (docker build --target media)', () => {
+  it('is the runtime with Debian’s ffmpeg, its store and media processing on, still as a non-root user; a plain build stays slim', () => {
+    const at = instructions.indexOf('FROM runtime AS media');
+    const media = instructions.slice(at + 1, instructions.indexOf('FROM runtime AS slim'));
+    expect(media.find((l) => l.startsWith('RUN '))).toMatch(/^RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf \/var\/lib\/apt\/lists\/\*$/);
+    expect(media.join('\n')).toMatch(/MPC_MOCK_OBS=embedded/);
+    expect(media.join('\n')).toMatch(/MPC_MOCK_MEDIA=ffmpeg/);
+    expect(media.filter((l) => l.startsWith('USER ')).at(-1)).toBe('USER node');
+    // The last stage (what `docker build .` makes) is the runtime itself, with nothing added.
+    expect(instructions.at(-1)).toBe('FROM runtime AS slim');
   });
 });
 

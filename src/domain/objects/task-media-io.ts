@@ -162,6 +162,8 @@ export function createMediaTaskIo(
     const signal = job.abort.signal;
     const deadline = Date.now() + media.timeoutMs;
     const left = () => Math.max(1, deadline - Date.now());
+    const finishing: Array<Promise<void>> = [];
+    let failure: { error: unknown } | undefined;
     try {
       const probed: Record<string, MediaFile> = {};
       const paths: string[] = [];
@@ -196,7 +198,9 @@ export function createMediaTaskIo(
       const bytes: number[] = [];
       const outputs: Array<MediaFile | undefined> = [];
       const tars = new Map<string, { bucket: string; prefix: string; output: number; entries: Array<{ name: string; bytes: Buffer }> }>();
+      // Each output is uploaded and probed while ffmpeg makes the next: the store's time hides behind the encoding.
       for (const [j, step] of steps.entries()) {
+        if (failure) throw failure.error;
         const out = join(dir, `out-${j}`);
         mkdirSync(out);
         const seek = step.seek !== undefined ? ['-ss', step.seek.toFixed(3)] : [];
@@ -206,13 +210,21 @@ export function createMediaTaskIo(
           for (const name of readdirSync(out)) tar.entries.push({ name, bytes: readFileSync(join(out, name)) });
           tars.set(step.tar, tar);
         }
-        bytes[step.output] = (bytes[step.output] ?? 0) + (await upload(out, step.bucket, step.prefix, job.written));
-        if (step.probe) {
-          // The mock's own output, read as it is (a playlist opens its segments).
-          const probe = await probeFile(media.tools, join(out, step.probe), { signal, timeoutMs: left(), trusted: true });
-          outputs[step.output] = mediaOfProbe(probe, 0);
-        }
+        const finish = async () => {
+          bytes[step.output] = (bytes[step.output] ?? 0) + (await upload(out, step.bucket, step.prefix, job.written));
+          if (step.probe) {
+            // The mock's own output, read as it is (a playlist opens its segments).
+            const probe = await probeFile(media.tools, join(out, step.probe), { signal, timeoutMs: left(), trusted: true });
+            outputs[step.output] = mediaOfProbe(probe, 0);
+          }
+        };
+        // One at a time after the one before: `written` and `bytes` grow in order; a failure is thrown before
+        // the next encode (and by the wait below), as it was.
+        const chained = (finishing.at(-1) ?? Promise.resolve()).then(finish);
+        chained.catch((error: unknown) => void (failure ??= { error }));
+        finishing.push(chained);
       }
+      await Promise.all(finishing);
       for (const [name, tar] of tars) {
         const packed = await packTar(tar.entries);
         const key = joined(tar.prefix, name);
@@ -222,6 +234,8 @@ export function createMediaTaskIo(
       }
       return { written: made.measured(fields, { bytes, media: outputs }) };
     } catch (error) {
+      // Uploads under way finish (or fail) before what they wrote is taken back.
+      await Promise.allSettled(finishing);
       await removeAll(job.written.splice(0));
       if (error instanceof MediaRunError) {
         if (error.killed === 'aborted') return { fail: PROCESSING_FAILED };

@@ -76,7 +76,7 @@ const keyFrames = (spec: OutputSpec, seconds: number): string[] =>
   spec.video?.output_policy === 'copy' || spec.video?.output_policy === 'discard' ? [] : ['-force_key_frames', `expr:gte(t,n_forced*${seconds})`];
 
 /** A rendition in its container: HLS (playlist and segments), DASH (manifest and its media), MP4, MP3 or ADTS. */
-function renditionArgs(spec: OutputSpec, name: string, dir: string): string[] {
+export function renditionArgs(spec: OutputSpec, name: string, dir: string): string[] {
   const pack = packOf(spec);
   const codecs = codecArgs(spec, pack.video);
   const stem = name.replace(/\.[^.]+$/, '');
