@@ -20,7 +20,7 @@ const CLIP = join(work, 'clip.mp4');
 const ffprobe = (file: string) =>
   JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { encoding: 'utf8' })) as {
     format: { format_name: string; duration: string };
-    streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number; avg_frame_rate?: string; sample_rate?: string; channels?: number }>;
+    streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number; avg_frame_rate?: string; sample_rate?: string; channels?: number; tags?: Record<string, string> }>;
   };
 
 const s3Of = (mock: RunningMpcMock) =>
@@ -172,6 +172,42 @@ describeMedia('tasks processed by ffmpeg', () => {
     // Copied, not re-encoded: the source's size and codec.
     expect(probe.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
     expect(task.output_metadata).toMatchObject({ format: 'HLS', duration: 4 });
+  });
+
+  it('a channel merge really merges its files’ channels; a track reset really changes the tracks; an enhancement writes video', async () => {
+    for (const [name, hz] of [['left.wav', 440], ['right.wav', 660]] as const) {
+      const file = join(work, name);
+      execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `sine=frequency=${hz}:sample_rate=48000:duration=2`, '-ac', '1', '-y', file]);
+      await s3.send(new PutObjectCommand({ Bucket: 'media-in', Key: `audio/${name}`, Body: readFileSync(file) }));
+    }
+    const merge = await create('audio/services/merge_channels/task', {
+      multi_audio: {
+        output: obs('out/merged', 'media-out'),
+        audio_files: [
+          { input: obs('audio/left.wav'), tracks_info: [{ channel_layout: 'FL', language: 'eng' }] },
+          { input: obs('audio/right.wav'), tracks_info: [{ channel_layout: 'FR', language: 'eng' }] },
+        ],
+        output_filename: 'stereo.wav',
+      },
+    });
+    await settled('merge-channels', merge.id, 'SUCCEEDED');
+    const merged = ffprobe(await download(s3, 'media-out', 'out/merged/stereo.wav', join(work, merge.id, 'stereo.wav')));
+    expect(merged.streams[0]).toMatchObject({ codec_type: 'audio', channels: 2 });
+    expect(Math.round(Number(merged.format.duration))).toBe(2);
+
+    const reset = await create('audio/services/reset_tracks/task', { audio_file: { input: obs('clips/clip.mp4'), output: obs('out/tracks', 'media-out'), tracks_info: [{ channel_layout: 'mono', language: 'chi' }], output_filename: 'tracks.mp4' } });
+    await settled('reset-tracks', reset.id, 'SUCCEEDED');
+    const tracks = ffprobe(await download(s3, 'media-out', 'out/tracks/tracks.mp4', join(work, reset.id, 'tracks.mp4')));
+    expect(tracks.streams.find((t) => t.codec_type === 'audio')).toMatchObject({ channels: 1, tags: { language: 'chi' } });
+    expect(tracks.streams.find((t) => t.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
+
+    const enhanced = await create('enhancements', { input: obs('clips/clip.mp4'), output: obs('out/enhanced', 'media-out'), template_id: '1001' });
+    const task = await settled('enhancements', enhanced.id, 'SUCCEEDED');
+    const name = (task.output_file_name as string[])[0]!;
+    const file = await download(s3, 'media-out', `out/enhanced/${name}`, join(work, enhanced.id, name));
+    expect(ffprobe(file).streams.find((t) => t.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
+    // Encoded again (filtered), not a copy of the input.
+    expect(readFileSync(file).equals(readFileSync(CLIP))).toBe(false);
   });
 
   it('an input ffmpeg cannot read fails the task with MPC.10154, and a playlist in disguise is not followed', async () => {

@@ -204,7 +204,8 @@ export function createMediaTaskIo(
         const out = join(dir, `out-${j}`);
         mkdirSync(out);
         const seek = step.seek !== undefined ? ['-ss', step.seek.toFixed(3)] : [];
-        await runTool(media.tools.ffmpeg, [...QUIET, ...seek, ...SAFE_INPUT, '-i', paths[0]!, ...step.args(out)], { signal, timeoutMs: left() });
+        const inputs = (step.allInputs ? paths : paths.slice(0, 1)).flatMap((path) => [...seek, ...SAFE_INPUT, '-i', path]);
+        await runTool(media.tools.ffmpeg, [...QUIET, ...inputs, ...step.args(out)], { signal, timeoutMs: left() });
         if (step.tar) {
           const tar = tars.get(step.tar) ?? { bucket: step.bucket, prefix: step.prefix, output: step.output, entries: [] };
           for (const name of readdirSync(out)) tar.entries.push({ name, bytes: readFileSync(join(out, name)) });

@@ -14,6 +14,8 @@ type ObsObjInfo = Schemas['ObsObjInfo'];
 
 /** One ffmpeg run: its arguments after `-i <input>`, writing into `dir`; its files go under `bucket`/`prefix`. */
 export interface MediaStep {
+  /** Every input of the task is given (`-i` each, in order), not only the first: a channel merge's files. */
+  allInputs?: boolean;
   args(dir: string): string[];
   bucket: string;
   prefix: string;
@@ -185,6 +187,61 @@ export const TASK_MEDIA: Partial<Record<TaskKindName, MediaOf>> = {
           ],
         },
       ];
+    },
+    measured: (fields) => fields,
+  },
+
+  merge_channels: {
+    // Each file's first audio channel becomes one channel of the output, in order (amerge), with the layout and
+    // language of the tracks asked for.
+    steps(_fields, task, plan) {
+      const r = plan.request as Schemas['CreateMergeChannelsReq'];
+      const out = task.output as ObsObjInfo;
+      const name = String(task.output_filename);
+      const files = r.multi_audio.audio_files;
+      const language = files[0]?.tracks_info?.[0]?.language;
+      const graph = `${files.map((_f, i) => `[${i}:a]pan=mono|c0=c0[m${i}]`).join(';')};${files.map((_f, i) => `[m${i}]`).join('')}amerge=inputs=${files.length}[a]`;
+      return [
+        {
+          output: 0,
+          bucket: out.bucket,
+          prefix: out.object,
+          probe: name,
+          allInputs: true,
+          args: (dir: string) => ['-filter_complex', graph, '-map', '[a]', ...(language ? ['-metadata:s:a:0', `language=${language}`] : []), `${dir}/${name}`],
+        },
+      ];
+    },
+    measured: (fields) => fields,
+  },
+
+  reset_tracks: {
+    // The video is copied; each audio track is encoded again with the channel count of its layout and tagged
+    // with its language.
+    steps(_fields, task, plan) {
+      const r = plan.request as Schemas['CreateResetTracksReq'];
+      const out = task.output as ObsObjInfo;
+      const name = String(task.output_filename);
+      const tracks = r.audio_file.tracks_info ?? [];
+      const channels = (layout: string | undefined) => ({ mono: 1, FL: 1, FR: 1, stereo: 2, '5.1': 6 })[layout ?? ''] as number | undefined;
+      const perTrack = tracks.flatMap((t, i) => [...(channels(t.channel_layout) ? [`-ac:a:${i}`, String(channels(t.channel_layout))] : []), ...(t.language ? [`-metadata:s:a:${i}`, `language=${t.language}`] : [])]);
+      return [{ output: 0, bucket: out.bucket, prefix: out.object, probe: name, args: (dir: string) => ['-map', '0', '-c:v', 'copy', '-c:a', 'aac', ...perTrack, `${dir}/${name}`] }];
+    },
+    measured: (fields) => fields,
+  },
+
+  media_process: {
+    // Deviation: the real service enhances with models of its own (super-resolution, frame interpolation,
+    // colour); ffmpeg cannot. The mock writes the output as a denoised, sharpened H.264 of the same size.
+    steps(fields, _task, plan) {
+      const r = plan.request as Schemas['CreateMediaProcessReq'];
+      return (fields.output_file_name as string[]).map((name, i) => ({
+        output: i,
+        bucket: r.output.bucket,
+        prefix: r.output.object,
+        probe: name,
+        args: (dir: string) => ['-vf', 'hqdn3d,unsharp', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'copy', `${dir}/${name}`],
+      }));
     },
     measured: (fields) => fields,
   },
