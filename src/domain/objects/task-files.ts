@@ -32,7 +32,8 @@ interface FilesOf {
   sized(fields: Record<string, unknown>, bytes: readonly number[]): Record<string, unknown>;
 }
 
-const kbytes = (bytes: number) => Math.round(bytes / 1024);
+/** MPC reports an output's size in kbytes. */
+export const kbytes = (bytes: number) => Math.round(bytes / 1024);
 
 /** A playlist of one segment, as HLS players read it (RFC 8216): the segment sits beside it. */
 function hlsFiles(bucket: string, key: string, input: ObsObjInfo, seconds: number, output: number): TaskFile[] {

@@ -22,7 +22,7 @@ import { inputsOf, joined, KIND_DOCUMENTS, type TaskPlan } from '../tasks/task-d
 import type { MediaFile } from '../tasks/task-outputs.js';
 import type { TaskDocument, TaskKind } from '../tasks/task-kinds.js';
 import { isMedia, mediaOfProbe } from './probed-media.js';
-import { gateKey, OUTPUT_PATH_INVALID, STORE_FAILED, taskStoreOps, type GateAnswer, type GateLog, type TaskIo } from './task-io.js';
+import { gateKey, INPUT_MISSING, OUTPUT_PATH_INVALID, STORE_FAILED, taskStoreOps, type GateAnswer, type GateLog, type TaskIo } from './task-io.js';
 import { QUIET, TASK_MEDIA } from './task-media.js';
 
 export interface MediaSettings {
@@ -132,7 +132,7 @@ export function createMediaTaskIo(
   /** Downloads an input to a file of the job's; answers its path. */
   const download = async (input: { bucket: string; object: string }, dir: string, i: number): Promise<{ path: string; size: number } | Outcome> => {
     const head = await objects.head(input.bucket, input.object);
-    if (!head) return { outcome: 'fail', error_code: 'MPC.10053', description: 'The input file does not exist.' };
+    if (!head) return INPUT_MISSING;
     if (head.size > media.maxInputBytes) {
       log()({ bucket: input.bucket, object: input.object, size: head.size, limit: media.maxInputBytes }, 'a task input is larger than --media-max-input; the task fails with MPC.10154');
       return UNREADABLE_INPUT;

@@ -3,11 +3,11 @@
 // ffprobe reads for that output's figures. A kind without an entry here keeps the copies of task-files.ts (its
 // input is still probed, so its figures are the input's). The kinds differ only by this table's entries.
 import type { components } from '../../contract/mpc-api.generated.js';
-import { joined, sourceMedia, type TaskPlan } from '../tasks/task-documents.js';
+import { joined, snapshotSeconds, sourceMedia, type TaskPlan } from '../tasks/task-documents.js';
 import { sourceInfo, type MediaFile } from '../tasks/task-outputs.js';
 import type { TaskDocument, TaskKindName } from '../tasks/task-kinds.js';
 import { packOf, type OutputSpec } from '../templates/transcoding-templates.js';
-import { pictureSize } from './task-files.js';
+import { kbytes, pictureSize } from './task-files.js';
 
 type Schemas = components['schemas'];
 type ObsObjInfo = Schemas['ObsObjInfo'];
@@ -35,7 +35,6 @@ export interface MediaOf {
   measured(fields: Record<string, unknown>, facts: { bytes: readonly number[]; media: ReadonlyArray<MediaFile | undefined> }): Record<string, unknown>;
 }
 
-const kbytes = (bytes: number) => Math.round(bytes / 1024);
 /** Every run: no banner, no terminal, errors only on stderr, overwrite. */
 export const QUIET = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'];
 
@@ -99,10 +98,8 @@ export function renditionArgs(spec: OutputSpec, name: string, dir: string): stri
 }
 
 /** Seconds of the snapshot times a request asks for, as ffmpeg seeks them (DOTS_MS to the millisecond). */
-function snapshotTimes(para: Schemas['ThumbnailPara'], pictures: ReadonlyArray<{ pic_name: string }>): number[] {
-  if (para.type === 'DOTS_MS') return (para.dots_ms ?? []).map((ms) => ms / 1000);
-  return pictures.map((p) => Number(p.pic_name.replace(/\.[^.]+$/, '')));
-}
+const snapshotTimes = (para: Schemas['ThumbnailPara'], duration: number): number[] =>
+  para.type === 'DOTS_MS' ? (para.dots_ms ?? []).map((ms) => ms / 1000) : snapshotSeconds(para, duration);
 
 /** One frame (where the step seeks), scaled to the picture's size, as a JPEG. */
 const frameArgs = (size: { width: number; height: number }, file: string): string[] => ['-frames:v', '1', '-vf', `scale=${size.width}:${size.height}`, '-an', '-q:v', '3', '-f', 'image2', file];
@@ -144,7 +141,7 @@ export const TASK_MEDIA: Partial<Record<TaskKindName, MediaOf>> = {
       const source = sourceMedia(plan, r.input);
       const size = pictureSize(source, para.width, para.height, para.max_length ?? 480);
       const pictures = fields.thumbnail_info as Array<{ pic_name: string }>;
-      const times = snapshotTimes(para, pictures);
+      const times = snapshotTimes(para, source.duration);
       const tar = typeof fields.output_file_name === 'string' && fields.output_file_name.endsWith('.tar') ? fields.output_file_name : undefined;
       // Each picture is a seek and one frame; the tar (tar 0) packs them beside them, as task-files.ts writes it.
       return pictures.map((p, i) => ({

@@ -93,7 +93,7 @@ function clipBound(text: string | undefined, duration: number, fallback: number)
 }
 
 /** The seconds at which a snapshot task takes its pictures. */
-function snapshotSeconds(para: Schemas['ThumbnailPara'], duration: number): number[] {
+export function snapshotSeconds(para: Schemas['ThumbnailPara'], duration: number): number[] {
   // Deviation: the real service knows the video's length and has no picture past its end; the mock does not
   // know it (probeInput), so it takes every time point it is given.
   if (para.type === 'DOTS') return [...(para.dots ?? [])];
