@@ -200,7 +200,7 @@ describe('the mpc-mock command', () => {
     writeFileSync(rules, JSON.stringify({ rules: [{ input_object: '*.mov', outcome: 'fail', description: 'No MOV today.' }] }));
     const mock = start(['--port', '0', '--log-level', 'silent', '--lifecycle', 'immediate', '--outcomes', rules]);
     const url = await mock.ready;
-    const body = { input: { bucket: 'b', location: 'cn-north-4', object: 'clip.mov' }, output: { bucket: 'b', location: 'cn-north-4', object: 'out' }, encryption: { hls_encrypt: { key: 'k', url: 'u' } } };
+    const body = { input: { bucket: 'b', location: 'cn-north-4', object: 'clip.mov' }, output: { bucket: 'b', location: 'cn-north-4', object: 'out' }, encryption: { hls_encrypt: { key: 'mpc-mock-key-16b', url: 'u' } } };
     const created = (await (await fetch(`${url}/v1/p/encryptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { task_id: string };
     const listed = (await (await fetch(`${url}/v1/p/encryptions?task_id=${created.task_id}`)).json()) as { task_array: Array<{ status: string; description: string }> };
     expect(listed.task_array[0]).toMatchObject({ status: 'FAILED', description: 'No MOV today.' });

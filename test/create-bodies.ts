@@ -14,7 +14,7 @@ export const CREATE_BODIES: Record<string, Record<string, unknown>> = {
   encryptions: {
     input: obs('hls/intro/index.m3u8'),
     output: obs('encrypted/intro', 'media-out'),
-    encryption: { hls_encrypt: { key: 'a-key', url: 'https://keys.example.com/k1' } },
+    encryption: { hls_encrypt: { key: 'MDEyMzQ1Njc4OWFiY2RlZg==', url: 'https://keys.example.com/k1' } },
   },
   'extract-metadata': { input: obs('videos/intro-60s.mp4'), output: obs('metadata/', 'media-out') },
   remux: { input: obs('videos/intro-60s.flv'), output: obs('remux/intro', 'media-out'), output_param: { format: 'MP4' } },

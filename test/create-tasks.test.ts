@@ -136,6 +136,10 @@ describe('create bodies: ranges and rules of each kind', () => {
     ['encryptions', { encryption: { hls_encrypt: { url: 'https://k' } } }, 'encryption.hls_encrypt.key is required'],
     ['encryptions', { encryption: { hls_encrypt: { key: 'k' } } }, 'encryption.hls_encrypt.url is required'],
     ['encryptions', { encryption: { hls_encrypt: { key: 'k', url: 'u', algorithm: 'ROT13' } } }, 'encryption.hls_encrypt.algorithm must be one of AES-128-CTR, AES-128-CBC, SM4CBC'],
+    // The key and IV make 16 bytes (src/domain/objects/hls-encryption.ts): base64 of 16 bytes, 16 characters or 32 hex digits.
+    ['encryptions', { encryption: { hls_encrypt: { key: 'k', url: 'u' } } }, 'encryption.hls_encrypt.key must be 16 bytes: base64 of 16 bytes, 16 characters, or 32 hex digits'],
+    ['encryptions', { encryption: { hls_encrypt: { key: 'MDEyMzQ1Njc4OWFiY2RlZg==', url: 'u', iv: '0x1234' } } }, 'encryption.hls_encrypt.iv must be 16 bytes: base64 of 16 bytes, 16 characters, or 32 hex digits'],
+    ['transcodings', { encryption: { hls_encrypt: { key: 'a-key', url: 'u' } } }, 'encryption.hls_encrypt.key must be 16 bytes: base64 of 16 bytes, 16 characters, or 32 hex digits'],
   ] as Array<[string, Record<string, unknown>, string]>)('%s with %j answers 400 MPC.10202: %s', async (path, change, detail) => {
     const body = merge(path, change);
     for (const [k, v] of Object.entries(change)) if (v === undefined) delete body[k];

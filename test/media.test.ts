@@ -1,12 +1,14 @@
 // SPEC 11.3: `--media ffmpeg`. Inputs are made with ffmpeg's own generators (lavfi) when the file starts; every
 // output is checked with ffprobe: its container, codecs, dimensions and duration, and the task's figures against it.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createDecipheriv } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMpcMock, type RunningMpcMock } from '../src/server.js';
+import { startReceiver } from './smn-receiver.js';
 
 // .ci/run installs Debian's ffmpeg; a machine without it skips this file, except in CI, where that is a failure.
 const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0 && spawnSync('ffprobe', ['-version']).status === 0;
@@ -129,6 +131,49 @@ describeMedia('tasks processed by ffmpeg', () => {
     expect(task.transcode_detail.input_file).toMatchObject({ duration: 4, video_info: { width: 640, height: 360, frame_rate: 25 } });
   });
 
+  it('a DASH rendition is a manifest and media ffmpeg plays; TranscodeComplete carries ffprobe’s figures of input and output', async () => {
+    const receiver = await startReceiver();
+    try {
+      const topic = 'urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:media-events';
+      const control = (path: string, body: object, method = 'POST') => fetch(`${mock.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      await control('/_mock/subscriptions', { topic_urn: topic, endpoint: receiver.url });
+      await control('/_mock/deliveries/wait', { match: { type: 'SubscriptionConfirmation', topic_urn: topic }, timeout_ms: 10_000 });
+      await fetch(receiver.received[0]!.body.subscribe_url as string);
+      expect((await control(`/v1/${P}/notification`, { notifications: [{ event_name: 'TranscodeComplete', topic, msg_type: 2, status: 'on' }] }, 'PUT')).status).toBe(204);
+
+      const { id } = await create('transcodings', {
+        input: obs('clips/clip.mp4'),
+        output: obs('out/dash', 'media-out'),
+        av_parameters: [{ common: { pack_type: 2, dash_interval: 2 }, video: { codec: 1, width: 320, height: 180, frame_rate: 25 }, audio: { codec: 1, sample_rate: 4, channels: 2 } }],
+      });
+      await settled('transcodings', id, 'SUCCEEDED');
+      await control('/_mock/deliveries/wait', { match: { event_type: 'TranscodeComplete' }, timeout_ms: 10_000 });
+
+      // The manifest and every file it names, as a player fetches them.
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'media-out', Prefix: 'out/dash/' }));
+      const keys = (listed.Contents ?? []).map((o) => o.Key!);
+      const manifest = keys.find((k) => k.endsWith('.mpd'))!;
+      expect(keys.filter((k) => k.endsWith('.m4s')).length).toBeGreaterThanOrEqual(3);
+      for (const key of keys) await download(s3, 'media-out', key, join(work, id, key.slice('out/dash/'.length)));
+      const dash = ffprobe(join(work, id, manifest.slice('out/dash/'.length)));
+      expect(dash.format.format_name).toBe('dash');
+      expect(Math.round(Number(dash.format.duration))).toBe(4);
+      expect(dash.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 320, height: 180 });
+      expect(dash.streams.find((s) => s.codec_type === 'audio')).toMatchObject({ codec_name: 'aac', sample_rate: '44100', channels: 2 });
+
+      const event = receiver.notifications().find((n) => n.event.event_type === 'TranscodeComplete')!.event;
+      const media = (event.transcode_info as Record<string, any>).media_detail;
+      expect(media.origin_para).toMatchObject({ duration: 4, file_format: 'MP4', size_byte: readFileSync(CLIP).length, video: { width: 640, height: 360, frame_rate: 25, codec: 'H264' }, audio: { sample: 48000, channels: 2 } });
+      expect(media.output_video_paras).toHaveLength(1);
+      expect(media.output_video_paras[0]).toMatchObject({ pack: 'DASH', duration: 4, video: { width: 320, height: 180, frame_rate: 25, codec: 'H264' } });
+      // The output's size is what was written (kbytes), not what the mock would estimate.
+      const written = (listed.Contents ?? []).reduce((sum, o) => sum + (o.Size ?? 0), 0);
+      expect(media.output_video_paras[0].size).toBe(Math.round(written / 1024));
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('snapshots are real frames at the asked times and size, packed into their tar when asked', async () => {
     const { id } = await create('thumbnails', { input: obs('clips/clip.mp4'), output: obs('out/shots', 'media-out'), tar: 0, thumbnail_para: { type: 'TIME', time: 1, width: 320, height: 180 } });
     const task = await settled('thumbnails', id, 'SUCCEEDED');
@@ -174,6 +219,112 @@ describeMedia('tasks processed by ffmpeg', () => {
     expect(task.output_metadata).toMatchObject({ format: 'HLS', duration: 4 });
   });
 
+  /** The input HLS: the clip cut into 2 s segments, uploaded beside its playlist under `prefix`. */
+  const uploadHls = async (prefix: string, playlist?: (text: string) => string) => {
+    const dir = join(work, 'hls-in');
+    if (!existsSync(join(dir, 'index.m3u8'))) {
+      mkdirSync(dir, { recursive: true });
+      // Key frames every 2 s, so that the 4 s clip makes two segments.
+      execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', CLIP, '-c:v', 'libx264', '-preset', 'ultrafast', '-force_key_frames', 'expr:gte(t,n_forced*2)', '-c:a', 'copy', '-f', 'hls', '-hls_time', '2', '-hls_playlist_type', 'vod', '-hls_segment_filename', join(dir, 'seg_%03d.ts'), join(dir, 'index.m3u8')]);
+    }
+    for (const name of readdirSync(dir)) {
+      const body = name === 'index.m3u8' && playlist ? playlist(readFileSync(join(dir, name), 'utf8')) : readFileSync(join(dir, name));
+      await s3.send(new PutObjectCommand({ Bucket: 'media-in', Key: `${prefix}/${name}`, Body: body }));
+    }
+    return dir;
+  };
+  /** Downloads an HLS output; answers its playlist's text and its segments' names. */
+  const downloadHls = async (prefix: string, name: string, to: string) => {
+    const text = await (await s3.send(new GetObjectCommand({ Bucket: 'media-out', Key: `${prefix}/${name}` }))).Body!.transformToString();
+    const segments = text.split('\n').filter((l) => l.endsWith('.ts'));
+    for (const segment of segments) await download(s3, 'media-out', `${prefix}/${segment}`, join(to, segment));
+    return { text, segments };
+  };
+  /** ffprobe of an encrypted playlist as a player reads it: the key fetched (here from a file) and each segment decrypted. */
+  const probeEncrypted = (dir: string, name: string, text: string, key: Buffer) => {
+    writeFileSync(join(dir, 'key.bin'), key);
+    writeFileSync(join(dir, name), text.replace(/URI="[^"]*"/, `URI="${join(dir, 'key.bin')}"`));
+    return JSON.parse(
+      execFileSync('ffprobe', ['-v', 'error', '-allowed_extensions', 'ALL', '-protocol_whitelist', 'file,crypto', '-print_format', 'json', '-show_format', '-show_streams', join(dir, name)], { encoding: 'utf8' }),
+    ) as ReturnType<typeof ffprobe>;
+  };
+
+  it('encryption encrypts each segment of the input HLS with the request’s key and IV, and players read it with that key', async () => {
+    const input = await uploadHls('hls');
+    const key = Buffer.from('0123456789abcdef');
+    const iv = '000102030405060708090a0b0c0d0e0f';
+    const { id } = await create('encryptions', {
+      input: obs('hls/index.m3u8'),
+      output: obs('out/encrypted', 'media-out'),
+      encryption: { hls_encrypt: { key: key.toString('base64'), url: 'https://keys.example.com/k', iv, algorithm: 'AES-128-CBC' } },
+    });
+    const task = await settled('encryptions', id, 'SUCCEEDED');
+    expect(task.output_file_name).toEqual(['index.m3u8']);
+    const to = join(work, id);
+    const { text, segments } = await downloadHls('out/encrypted', 'index.m3u8', to);
+    expect(text).toContain(`#EXT-X-KEY:METHOD=AES-128,URI="https://keys.example.com/k",IV=0x${iv}`);
+    // The segments keep their names and cuts; each is the input's, encrypted whole.
+    expect(segments).toEqual(['seg_000.ts', 'seg_001.ts']);
+    expect(readdirSync(input).filter((n) => n.endsWith('.ts')).sort()).toEqual(segments);
+    for (const segment of segments) {
+      const encrypted = readFileSync(join(to, segment));
+      const decipher = createDecipheriv('aes-128-cbc', key, Buffer.from(iv, 'hex'));
+      expect(encrypted.equals(readFileSync(join(input, segment)))).toBe(false);
+      expect(Buffer.concat([decipher.update(encrypted), decipher.final()]).equals(readFileSync(join(input, segment)))).toBe(true);
+    }
+    const played = probeEncrypted(to, 'index.m3u8', text, key);
+    expect(played.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
+    expect(Math.round(Number(played.format.duration))).toBe(4);
+  });
+
+  it('an encrypted transcoding encrypts its HLS renditions; without an IV each segment’s is its sequence number', async () => {
+    const key = 'aigPLJhffXBNnERs';
+    const { id } = await create('transcodings', {
+      input: obs('clips/clip.mp4'),
+      output: obs('out/encrypted-transcoding', 'media-out'),
+      av_parameters: [{ common: { pack_type: 1, hls_interval: 2 }, video: { codec: 1, width: 320, height: 180 }, audio: { codec: 1, sample_rate: 4, channels: 2 } }],
+      encryption: { hls_encrypt: { key, url: 'https://keys.example.com/t' } },
+    });
+    const task = await settled('transcodings', id, 'SUCCEEDED');
+    const name = (task.output_file_name as string[])[0]!;
+    const to = join(work, id);
+    const { text, segments } = await downloadHls('out/encrypted-transcoding', name, to);
+    expect(text).toContain('#EXT-X-KEY:METHOD=AES-128,URI="https://keys.example.com/t"\n');
+    expect(segments.length).toBeGreaterThanOrEqual(2);
+    const sequence = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)![1]);
+    for (const [i, segment] of segments.entries()) {
+      const iv = Buffer.alloc(16);
+      iv.writeUInt32BE(sequence + i, 12);
+      const decipher = createDecipheriv('aes-128-cbc', Buffer.from(key), iv);
+      // A decrypted MPEG-TS segment starts with its sync byte.
+      expect(Buffer.concat([decipher.update(readFileSync(join(to, segment))), decipher.final()])[0]).toBe(0x47);
+    }
+    expect(probeEncrypted(to, name, text, Buffer.from(key)).streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 320, height: 180 });
+    // The task's figures are ffprobe's of the rendition, read before it was encrypted.
+    expect(task.transcode_detail.multitask_info[0].output_file).toMatchObject({ format: 'HLS', duration: 4, video_info: { width: 320, height: 180 } });
+  });
+
+  // An encryption task's document has no error_code (EachEncryptRsp): its description says which error it was.
+  it('an input playlist that cannot be encrypted fails with MPC.10154, one naming a missing segment with MPC.10053; nothing is written', async () => {
+    const unreadable = 'Failed to open the input file.';
+    const cases: Array<[string, (text: string) => string, string]> = [
+      ['already-encrypted', (t) => t.replace('#EXTINF', '#EXT-X-KEY:METHOD=AES-128,URI="https://k"\n#EXTINF'), unreadable],
+      ['init-section', (t) => t.replace('#EXTINF', '#EXT-X-MAP:URI="init.mp4"\n#EXTINF'), unreadable],
+      ['outside', (t) => t.replace('seg_001.ts', '../clips/clip.mp4'), unreadable],
+      ['local-file', (t) => t.replace('seg_001.ts', 'file:///etc/passwd'), unreadable],
+      ['missing-segment', (t) => t.replace('seg_001.ts', 'seg_999.ts'), 'The input file does not exist.'],
+    ];
+    for (const [prefix, change, code] of cases) {
+      await uploadHls(`bad/${prefix}`, change);
+      const { id } = await create('encryptions', { input: obs(`bad/${prefix}/index.m3u8`), output: obs(`out/never-encrypted/${prefix}`, 'media-out'), encryption: { hls_encrypt: { key: 'aigPLJhffXBNnERs', url: 'https://k' } } });
+      expect((await settled('encryptions', id, 'FAILED')).description, prefix).toBe(code);
+    }
+    // Not a playlist at all: a video is not an HLS input.
+    const { id } = await create('encryptions', { input: obs('clips/clip.mp4'), output: obs('out/never-encrypted/video', 'media-out'), encryption: { hls_encrypt: { key: 'aigPLJhffXBNnERs', url: 'https://k' } } });
+    expect(await settled('encryptions', id, 'FAILED')).toMatchObject({ description: unreadable });
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-out', Prefix: 'out/never-encrypted' }))).KeyCount ?? 0).toBe(0);
+  });
+
   it('a channel merge really merges its files’ channels; a track reset really changes the tracks; an enhancement writes video', async () => {
     for (const [name, hz] of [['left.wav', 440], ['right.wav', 660]] as const) {
       const file = join(work, name);
@@ -215,7 +366,7 @@ describeMedia('tasks processed by ffmpeg', () => {
       const { id } = await create('transcodings', { input: obs(object), output: obs('out/never', 'media-out'), trans_template_id: [7000523] });
       expect(await settled('transcodings', id, 'FAILED')).toMatchObject({ error_code: 'MPC.10154', description: 'Failed to open the input file.' });
     }
-    expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-out', Prefix: 'out/never' }))).KeyCount ?? 0).toBe(0);
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: 'media-out', Prefix: 'out/never/' }))).KeyCount ?? 0).toBe(0);
   });
 
   it('an output bucket that does not exist fails the task with MPC.10209, however far ffmpeg got', async () => {

@@ -29,7 +29,7 @@ it('fails an AVI input in this project, and only here', async () => {
       body: JSON.stringify({
         input: { bucket: 'in', location: 'cn-north-4', object: 'old/movie.avi' },
         output: { bucket: 'out', location: 'cn-north-4', object: 'encrypted/movie' },
-        encryption: { hls_encrypt: { key: 'k', url: 'https://keys.example.com/k' } },
+        encryption: { hls_encrypt: { key: 'mpc-mock-key-16b', url: 'https://keys.example.com/k' } },
       }),
     }).then((r) => r.json() as Promise<{ task_id: string }>);
   const mine = await create(project);

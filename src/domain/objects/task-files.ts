@@ -6,6 +6,7 @@ import type { components } from '../../contract/mpc-api.generated.js';
 import type { ImageFormat } from '../../storage/objects/encode.js';
 import { editingInput, editingOutputs, joined, sourceMedia, type EditingReq, type TaskPlan } from '../tasks/task-documents.js';
 import type { MediaFile } from '../tasks/task-outputs.js';
+import { encryptedPlaylist, requestKey, type ContentKey } from './hls-encryption.js';
 import type { TaskDocument, TaskKindName } from '../tasks/task-kinds.js';
 
 type Schemas = components['schemas'];
@@ -68,6 +69,11 @@ function dashFiles(bucket: string, key: string, input: ObsObjInfo, seconds: numb
   ];
 }
 
+/** The files with each playlist naming the key. */
+function keyed(files: TaskFile[], key: ContentKey): TaskFile[] {
+  return files.map((f) => (f.key.endsWith('.m3u8') && 'text' in f.content ? { ...f, content: { text: encryptedPlaylist(f.content.text, key) } } : f));
+}
+
 /** One output file by its extension: a playlist (and its segment), a manifest (and its media), else a copy. */
 function mediaFiles(bucket: string, key: string, input: ObsObjInfo, seconds: number, output: number): TaskFile[] {
   if (key.endsWith('.m3u8')) return hlsFiles(bucket, key, input, seconds, output);
@@ -98,10 +104,13 @@ export const TASK_FILES: Partial<Record<TaskKindName, FilesOf>> = {
     files(fields, _task, plan) {
       const r = plan.request as Schemas['CreateTranscodingReq'];
       const detail = fields.transcode_detail as { multitask_info: Array<{ output_file?: { duration: number } }> };
+      const key = requestKey(r.encryption);
       // output_file_name[i] is multitask_info[i]'s file for every template before the first that failed.
       return (fields.output_file_name as string[]).flatMap((name, i) => {
         const out = plan.outputs?.[i]?.output ?? r.output;
-        return mediaFiles(out.bucket, joined(out.object, name), r.input, detail.multitask_info[i]?.output_file?.duration ?? 1, i);
+        const files = mediaFiles(out.bucket, joined(out.object, name), r.input, detail.multitask_info[i]?.output_file?.duration ?? 1, i);
+        // An encrypted transcoding's playlists name its key (the segments stay copies without --media ffmpeg).
+        return key ? keyed(files, key) : files;
       });
     },
     sized(fields, bytes) {
@@ -149,14 +158,8 @@ export const TASK_FILES: Partial<Record<TaskKindName, FilesOf>> = {
     files(fields, task, plan) {
       const r = plan.request as Schemas['CreateEncryptReq'];
       const out = task.output as ObsObjInfo;
-      const hls = r.encryption.hls_encrypt;
-      const key = `#EXT-X-KEY:METHOD=AES-128,URI="${hls.url.replace(/"/g, '%22')}"${hls.iv ? `,IV=0x${hls.iv.replace(/^0x/i, '')}` : ''}`;
-      return (fields.output_file_name as string[]).flatMap((name, i) => {
-        const files = hlsFiles(out.bucket, joined(out.object, name), r.input, 10, i);
-        const playlist = files[0]!.content as { text: string };
-        playlist.text = playlist.text.replace('#EXT-X-PLAYLIST-TYPE:VOD\n', `#EXT-X-PLAYLIST-TYPE:VOD\n${key}\n`);
-        return files;
-      });
+      const key = requestKey(r.encryption)!;
+      return (fields.output_file_name as string[]).flatMap((name, i) => keyed(hlsFiles(out.bucket, joined(out.object, name), r.input, 10, i), key));
     },
     sized: (fields) => fields,
   },

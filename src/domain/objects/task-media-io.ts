@@ -10,7 +10,7 @@
 //   `--media-timeout` is killed and FAILS. Temporary files go on every path; those a crashed process left are
 //   removed by the next one.
 // ffmpeg's stderr goes to the log, never to the API.
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -21,6 +21,7 @@ import type { Outcome } from '../tasks/outcomes.js';
 import { inputsOf, joined, KIND_DOCUMENTS, type TaskPlan } from '../tasks/task-documents.js';
 import type { MediaFile } from '../tasks/task-outputs.js';
 import type { TaskDocument, TaskKind } from '../tasks/task-kinds.js';
+import { encryptedPlaylist, readMediaPlaylist, segmentCipher, type ContentKey } from './hls-encryption.js';
 import { isMedia, mediaOfProbe } from './probed-media.js';
 import { gateKey, INPUT_MISSING, OUTPUT_PATH_INVALID, STORE_FAILED, taskStoreOps, type GateAnswer, type GateLog, type TaskIo } from './task-io.js';
 import { QUIET, TASK_MEDIA } from './task-media.js';
@@ -39,6 +40,9 @@ export const UNREADABLE_INPUT: Outcome = { outcome: 'fail', error_code: 'MPC.101
 // Deviation: the vendor documents no code for a task that ran out of time; the mock uses its code for a
 // transcoding error.
 export const PROCESSING_FAILED: Outcome = { outcome: 'fail', error_code: 'MPC.10105', description: 'An error occurred during transcoding.' };
+
+/** The largest input playlist read: its segments are what is large. */
+const PLAYLIST_MAX_BYTES = 1 << 20;
 
 /** Every scratch directory is named after its process, so the next one knows which a crash left. */
 const SCRATCH_PREFIX = 'mpc-mock-media-';
@@ -156,6 +160,67 @@ export function createMediaTaskIo(
     return bytes;
   };
 
+  /** A task's input playlist and the segments it names (beside it in the store), into `dir`; their media is the first segment's, for the playlist's length. */
+  const downloadPlaylist = async (
+    input: { bucket: string; object: string },
+    dir: string,
+    where: Record<string, unknown>,
+    probeOptions: { signal: AbortSignal; timeoutMs: number },
+  ): Promise<{ dir: string; playlist: string; media: MediaFile } | Outcome> => {
+    const refuse = (reason: string) => {
+      log()({ ...where, bucket: input.bucket, object: input.object, reason }, `a task's input playlist cannot be read: ${reason}; the task fails with MPC.10154`);
+      return UNREADABLE_INPUT;
+    };
+    const head = await objects.head(input.bucket, input.object);
+    if (!head) return INPUT_MISSING;
+    if (head.size > PLAYLIST_MAX_BYTES) return refuse(`it is larger than ${PLAYLIST_MAX_BYTES} bytes`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await objects.get(input.bucket, input.object)) chunks.push(chunk as Buffer);
+    const playlist = Buffer.concat(chunks).toString('utf8');
+    const list = readMediaPlaylist(playlist);
+    if ('refused' in list) return refuse(list.refused);
+    const hls = join(dir, 'hls');
+    mkdirSync(hls);
+    const base = input.object.includes('/') ? input.object.slice(0, input.object.lastIndexOf('/') + 1) : '';
+    let total = head.size;
+    for (const name of list.segments) {
+      const segment = { bucket: input.bucket, object: `${base}${name}` };
+      const found = await objects.head(segment.bucket, segment.object);
+      if (!found) {
+        log()({ ...where, bucket: segment.bucket, object: segment.object }, 'a segment the input playlist names is not in the store; the task fails with MPC.10053');
+        return INPUT_MISSING;
+      }
+      total += found.size;
+      if (total > media.maxInputBytes) return refuse(`its segments add up to more than --media-max-input (${media.maxInputBytes} bytes)`);
+      // The names are checked (plain file names), so they are safe as the scratch files' names.
+      await pipeline(await objects.get(segment.bucket, segment.object), createWriteStream(join(hls, name)));
+    }
+    // The first segment says what the media is; the others are encrypted as bytes, never read by ffmpeg.
+    let probe: ProbeJson;
+    try {
+      probe = await probeFile(media.tools, join(hls, list.segments[0]!), probeOptions);
+    } catch (error) {
+      if (error instanceof MediaRunError && error.killed) throw error;
+      return refuse(`ffprobe cannot read its first segment (${(error as MediaRunError).stderr ?? ''})`);
+    }
+    if (!isMedia(probe)) return refuse('its first segment has no audio or video');
+    return { dir: hls, playlist, media: { ...mediaOfProbe(probe, total), duration: Math.max(1, Math.round(list.duration)) } };
+  };
+
+  /** The HLS in `dir` encrypted in place: each segment its playlist names, then the playlist naming the key. */
+  const encryptHls = async (dir: string, { playlist, key }: { playlist: string; key: ContentKey }) => {
+    const path = join(dir, playlist);
+    const text = readFileSync(path, 'utf8');
+    const list = readMediaPlaylist(text);
+    if ('refused' in list) throw new Error(`the HLS written cannot be encrypted: ${list.refused}`);
+    for (const [i, name] of list.segments.entries()) {
+      const segment = join(dir, name);
+      await pipeline(createReadStream(segment), segmentCipher(key, list.sequence + i), createWriteStream(`${segment}.encrypted`));
+      renameSync(`${segment}.encrypted`, segment);
+    }
+    writeFileSync(path, encryptedPlaylist(text, key));
+  };
+
   /** The whole processing of one task: what its success gate will answer. */
   const processTask = async (kind: TaskKind, task: TaskDocument, plan: TaskPlan, where: Record<string, unknown>, job: Job): Promise<GateAnswer> => {
     const dir = mkdtempSync(join(scratch, 'task-'));
@@ -165,9 +230,18 @@ export function createMediaTaskIo(
     const finishing: Array<Promise<void>> = [];
     let failure: { error: unknown } | undefined;
     try {
+      const made = TASK_MEDIA[kind.name];
       const probed: Record<string, MediaFile> = {};
       const paths: string[] = [];
+      let hls: { dir: string; playlist: string } | undefined;
       for (const [i, input] of inputsOf(kind.name, plan.request).entries()) {
+        if (made?.input === 'playlist') {
+          const got = await downloadPlaylist(input, dir, where, { signal, timeoutMs: left() });
+          if ('outcome' in got) return { fail: got };
+          probed[`${input.bucket}/${input.object}`] = got.media;
+          hls = got;
+          continue;
+        }
         const got = await download(input, dir, i);
         if ('outcome' in got) return { fail: got };
         let probe: ProbeJson;
@@ -186,7 +260,6 @@ export function createMediaTaskIo(
         paths.push(got.path);
       }
       const probedPlan: TaskPlan = { ...plan, probed };
-      const made = TASK_MEDIA[kind.name];
       // A kind ffmpeg does not make yet: the copies of task-files.ts, with the input's real figures.
       if (!made) {
         const { answer, written } = await writeOutputs(kind, task, probedPlan, where);
@@ -203,21 +276,28 @@ export function createMediaTaskIo(
         if (failure) throw failure.error;
         const out = join(dir, `out-${j}`);
         mkdirSync(out);
-        const seek = step.seek !== undefined ? ['-ss', step.seek.toFixed(3)] : [];
-        const inputs = (step.allInputs ? paths : paths.slice(0, 1)).flatMap((path) => [...seek, ...SAFE_INPUT, '-i', path]);
-        await runTool(media.tools.ffmpeg, [...QUIET, ...inputs, ...step.args(out)], { signal, timeoutMs: left() });
+        if (step.copyInput !== undefined && hls) {
+          for (const name of readdirSync(hls.dir)) copyFileSync(join(hls.dir, name), join(out, name));
+          writeFileSync(join(out, step.copyInput), hls.playlist);
+        }
+        if (step.args) {
+          const seek = step.seek !== undefined ? ['-ss', step.seek.toFixed(3)] : [];
+          const inputs = (step.allInputs ? paths : paths.slice(0, 1)).flatMap((path) => [...seek, ...SAFE_INPUT, '-i', path]);
+          await runTool(media.tools.ffmpeg, [...QUIET, ...inputs, ...step.args(out)], { signal, timeoutMs: left() });
+        }
         if (step.tar) {
           const tar = tars.get(step.tar) ?? { bucket: step.bucket, prefix: step.prefix, output: step.output, entries: [] };
           for (const name of readdirSync(out)) tar.entries.push({ name, bytes: readFileSync(join(out, name)) });
           tars.set(step.tar, tar);
         }
         const finish = async () => {
-          bytes[step.output] = (bytes[step.output] ?? 0) + (await upload(out, step.bucket, step.prefix, job.written));
           if (step.probe) {
-            // The mock's own output, read as it is (a playlist opens its segments).
+            // The mock's own output, read as it is (a playlist opens its segments), before it is encrypted.
             const probe = await probeFile(media.tools, join(out, step.probe), { signal, timeoutMs: left(), trusted: true });
             outputs[step.output] = mediaOfProbe(probe, 0);
           }
+          if (step.encrypt) await encryptHls(out, step.encrypt);
+          bytes[step.output] = (bytes[step.output] ?? 0) + (await upload(out, step.bucket, step.prefix, job.written));
         };
         // One at a time after the one before: `written` and `bytes` grow in order; a failure is thrown before
         // the next encode (and by the wait below), as it was.

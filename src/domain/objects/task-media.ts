@@ -7,6 +7,7 @@ import { joined, snapshotSeconds, sourceMedia, type TaskPlan } from '../tasks/ta
 import { sourceInfo, type MediaFile } from '../tasks/task-outputs.js';
 import type { TaskDocument, TaskKindName } from '../tasks/task-kinds.js';
 import { packOf, type OutputSpec } from '../templates/transcoding-templates.js';
+import { requestKey, type ContentKey } from './hls-encryption.js';
 import { kbytes, pictureSize } from './task-files.js';
 
 type Schemas = components['schemas'];
@@ -16,8 +17,13 @@ type ObsObjInfo = Schemas['ObsObjInfo'];
 export interface MediaStep {
   /** Every input of the task is given (`-i` each, in order), not only the first: a channel merge's files. */
   allInputs?: boolean;
-  args(dir: string): string[];
+  /** ffmpeg's arguments after the inputs, writing into `dir`; none where the step copies its input (`copyInput`). */
+  args?(dir: string): string[];
+  /** No ffmpeg: the task's HLS input is written as it is, its playlist under this name. */
+  copyInput?: string;
   bucket: string;
+  /** The HLS this step writes (`playlist` in its directory, and the segments it names) is encrypted with `key`. */
+  encrypt?: { playlist: string; key: ContentKey };
   prefix: string;
   /** The output whose size and media this step's files make. */
   output: number;
@@ -30,6 +36,8 @@ export interface MediaStep {
 }
 
 export interface MediaOf {
+  /** `playlist`: the task's input is an HLS playlist, read with the segments it names (an encryption's). */
+  input?: 'playlist';
   steps(fields: Record<string, unknown>, task: TaskDocument, plan: TaskPlan): MediaStep[];
   /** The success fields with each output's real size (bytes) and, where probed, its media. */
   measured(fields: Record<string, unknown>, facts: { bytes: readonly number[]; media: ReadonlyArray<MediaFile | undefined> }): Record<string, unknown>;
@@ -109,11 +117,14 @@ export const TASK_MEDIA: Partial<Record<TaskKindName, MediaOf>> = {
     steps(fields, _task, plan) {
       const r = plan.request as Schemas['CreateTranscodingReq'];
       const names = fields.output_file_name as string[];
+      const key = requestKey(r.encryption);
       // output_file_name[i] is the file of outputs[i] for every output before the first that failed.
       return names.map((name, i) => {
         const spec = plan.outputs![i]!;
         const out = spec.output ?? r.output;
-        return { output: i, bucket: out.bucket, prefix: out.object, probe: name, args: (dir: string) => renditionArgs(spec, name, dir) };
+        // An encrypted transcoding's HLS renditions are encrypted with the request's key; other containers are not (as on the service).
+        const encrypt = key && name.endsWith('.m3u8') ? { encrypt: { playlist: name, key } } : {};
+        return { output: i, bucket: out.bucket, prefix: out.object, probe: name, args: (dir: string) => renditionArgs(spec, name, dir), ...encrypt };
       });
     },
     measured(fields, { bytes, media }) {
@@ -184,6 +195,19 @@ export const TASK_MEDIA: Partial<Record<TaskKindName, MediaOf>> = {
           ],
         },
       ];
+    },
+    measured: (fields) => fields,
+  },
+
+  encryption: {
+    // The input playlist and its segments, each segment encrypted whole with the request's key, the playlist
+    // naming the key: the segments keep their names and their cuts.
+    input: 'playlist',
+    steps(fields, task, plan) {
+      const r = plan.request as Schemas['CreateEncryptReq'];
+      const out = task.output as ObsObjInfo;
+      const key = requestKey(r.encryption)!;
+      return (fields.output_file_name as string[]).map((name) => ({ output: 0, bucket: out.bucket, prefix: out.object, copyInput: name, encrypt: { playlist: name, key } }));
     },
     measured: (fields) => fields,
   },

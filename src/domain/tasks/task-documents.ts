@@ -9,6 +9,7 @@ import type { TaskDocument, TaskKind, TaskKindName } from './task-kinds.js';
 import { encryptedFiles, metaData, outputSize, renditionFileName, snapshotPictures, sourceInfo, transcodingOutputs, type MediaFile, type Rendition } from './task-outputs.js';
 import { outputMedia, packOf, probeInput, type OutputSpec } from '../templates/transcoding-templates.js';
 import { invalidParameter } from '../vendor-errors.js';
+import { requestKey } from '../objects/hls-encryption.js';
 
 type Schemas = components['schemas'];
 type ObsObjInfo = Schemas['ObsObjInfo'];
@@ -244,6 +245,9 @@ function partialError(plan: TaskPlan): { error_code: string; error_msg: string }
 export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
   transcoding: {
     input: inputOf,
+    check(request) {
+      requestKey((request as Schemas['CreateTranscodingReq']).encryption);
+    },
     initial(request, plan) {
       const r = request as Schemas['CreateTranscodingReq'];
       const ids = plan.outputs!.flatMap((o) => (o.templateId !== undefined ? [o.templateId] : []));
@@ -331,6 +335,9 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
 
   encryption: {
     input: inputOf,
+    check(request) {
+      requestKey((request as Schemas['CreateEncryptReq']).encryption);
+    },
     initial(request) {
       const r = request as Schemas['CreateEncryptReq'];
       return { input: r.input, output: r.output, ...echo(r) };
