@@ -83,9 +83,9 @@ describeMedia('tasks processed by ffmpeg', () => {
 
   const create = async (path: string, body: object) => {
     const res = await fetch(`${mock.url}/v1/${P}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const answer = (await res.json()) as { task_id?: string | number };
+    const answer = (await res.json()) as { task_id?: string | number; job_id?: string };
     expect(res.status, JSON.stringify(answer)).toBeLessThan(300);
-    return { id: String(answer.task_id), answer: answer as Record<string, unknown> };
+    return { id: String(answer.task_id ?? answer.job_id), answer: answer as Record<string, unknown> };
   };
   const settled = async (kind: string, id: string, status: string) => {
     await mock.control.requests.wait({ task: { kind: kind as never, task_id: id, project_id: P, status }, timeout_ms: 60_000 });
@@ -359,6 +359,82 @@ describeMedia('tasks processed by ffmpeg', () => {
     expect(ffprobe(file).streams.find((t) => t.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
     // Encoded again (filtered), not a copy of the input.
     expect(readFileSync(file).equals(readFileSync(CLIP))).toBe(false);
+  });
+
+  it('editing jobs cut, join and mix their inputs: clips and concatenations, several joins to HLS, panes of a mix, an edit setting’s heads', async () => {
+    // A second input: 2 s at 320x240, with no audio (a part without audio is silence in the output).
+    const silent = join(work, 'silent.mp4');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-y', silent]);
+    await s3.send(new PutObjectCommand({ Bucket: 'media-in', Key: 'clips/silent.mp4', Body: readFileSync(silent) }));
+    const custom = (width: number, height: number) => ({ reference: 'CUSTOM', width, height, frame_rate: 25 });
+
+    // Seconds 1 to 3 of the clip, then the silent file: 4 s at the asked size, with sound throughout.
+    const joinedJob = await create('editing/jobs', {
+      edit_type: ['CLIP', 'CONCAT'],
+      clips: [{ input: obs('clips/clip.mp4'), timeline_start: '1', timeline_end: '3' }],
+      concat: { inputs: [obs('clips/silent.mp4')] },
+      output_setting: { format: 'MP4', video: custom(480, 270), audio: { codec: 'AAC', sample: 44100, channels: '2' }, output: obs('out/edit', 'media-out') },
+    });
+    const joined = await settled('editing-jobs', joinedJob.id, 'SUCCEED');
+    const joinedInfo = (joined.output_file_info as Array<{ output_file_name: string; meta_data: Record<string, any> }>)[0]!;
+    const joinedFile = ffprobe(await download(s3, 'media-out', `out/edit/${joinedInfo.output_file_name}`, join(work, joinedJob.id, 'joined.mp4')));
+    expect(Number(joinedFile.format.duration)).toBeCloseTo(4, 0);
+    expect(joinedFile.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 480, height: 270 });
+    expect(joinedFile.streams.find((s) => s.codec_type === 'audio')).toMatchObject({ codec_name: 'aac', sample_rate: '44100', channels: 2 });
+    // The job's figures are ffprobe's of what it wrote.
+    expect(joinedInfo.meta_data).toMatchObject({ format: 'MP4', duration: 4, video_info: { width: 480, height: 270, codec: 'H264' }, audio_info: [{ codec: 'AAC', sample: 44100, channels: 2 }] });
+
+    // Two joins, each the clip twice, to HLS with 2 s segments.
+    const concats = await create('editing/jobs', {
+      edit_type: ['CONCATS'],
+      concats: [1, 2].map((n) => ({ inputs: [obs('clips/clip.mp4'), obs('clips/clip.mp4')], output: obs(`out/concats/${n}`, 'media-out') })),
+      output_setting: { format: 'HLS', hls: { interval: 2 }, video: custom(320, 180) },
+    });
+    const concatsJob = await settled('editing-jobs', concats.id, 'SUCCEED');
+    for (const [n, info] of (concatsJob.output_file_info as Array<{ output_file_name: string }>).entries()) {
+      const to = join(work, concats.id, String(n));
+      const text = await (await s3.send(new GetObjectCommand({ Bucket: 'media-out', Key: `out/concats/${n + 1}/${info.output_file_name}` }))).Body!.transformToString();
+      const segments = text.split('\n').filter((l) => l.endsWith('.ts'));
+      expect(segments.length).toBeGreaterThanOrEqual(4);
+      for (const segment of segments) await download(s3, 'media-out', `out/concats/${n + 1}/${segment}`, join(to, segment));
+      writeFileSync(join(to, info.output_file_name), text);
+      const hls = ffprobe(join(to, info.output_file_name));
+      expect(Math.round(Number(hls.format.duration))).toBe(8);
+      expect(hls.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 320, height: 180 });
+    }
+
+    // A mix: the clip in the left half (heard), the silent file in the bottom-right quarter, black elsewhere.
+    const mixJob = await create('editing/jobs', {
+      edit_type: ['MIX'],
+      mix: {
+        inputs: [
+          { input: obs('clips/clip.mp4'), pane_id: '1', audio_policy: 'RESERVE' },
+          { input: obs('clips/silent.mp4'), pane_id: '2' },
+        ],
+        layout: { panes: [{ pane_id: '1', x: '0', y: '0', width: '0.5', height: '1' }, { pane_id: '2', x: '0.5', y: '0', width: '0.5', height: '0.5' }] },
+      },
+      output_setting: { format: 'MP4', video: custom(640, 360), output: obs('out/mix', 'media-out') },
+    });
+    const mixed = await settled('editing-jobs', mixJob.id, 'SUCCEED');
+    const mixFile = await download(s3, 'media-out', `out/mix/${(mixed.output_file_info as Array<{ output_file_name: string }>)[0]!.output_file_name}`, join(work, mixJob.id, 'mix.mp4'));
+    const mix = ffprobe(mixFile);
+    expect(mix.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 640, height: 360 });
+    expect(mix.streams.some((s) => s.codec_type === 'audio')).toBe(true);
+    expect(Math.round(Number(mix.format.duration))).toBe(4);
+    const frame = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-ss', '1', '-i', mixFile, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+    const luma = (x: number, y: number) => frame[y * 640 + x]!;
+    expect(luma(600, 40)).toBeLessThan(24); // top right: no pane
+    expect(luma(320 + 10, 180 + 10) + luma(600, 340) + luma(480, 270)).toBeGreaterThan(60); // bottom right: the silent file
+    expect(luma(160, 180) + luma(40, 40) + luma(280, 320)).toBeGreaterThan(60); // left half: the clip
+
+    // An edit setting: the silent file first, then seconds 0 to 2 of the clip.
+    const settingJob = await create('editing/jobs', { input: obs('clips/clip.mp4'), edit_settings: [{ timeline_start: '0', timeline_end: '2', heads: [obs('clips/silent.mp4')], output: obs('out/setting', 'media-out') }] });
+    const setting = await settled('editing-jobs', settingJob.id, 'SUCCEED');
+    const settingName = (setting.output_file_info as Array<{ output_file_name: string }>)[0]!.output_file_name;
+    const settingFile = ffprobe(await download(s3, 'media-out', `out/setting/${settingName}`, join(work, settingJob.id, settingName)));
+    expect(Number(settingFile.format.duration)).toBeCloseTo(4, 0);
+    // MAX: the larger input's size.
+    expect(settingFile.streams.find((s) => s.codec_type === 'video')).toMatchObject({ width: 640, height: 360 });
   });
 
   it('an input ffmpeg cannot read fails the task with MPC.10154, and a playlist in disguise is not followed', async () => {

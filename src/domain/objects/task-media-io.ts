@@ -232,7 +232,9 @@ export function createMediaTaskIo(
     try {
       const made = TASK_MEDIA[kind.name];
       const probed: Record<string, MediaFile> = {};
-      const paths: string[] = [];
+      /** Each input's downloaded file, by `bucket/object`. */
+      const paths = new Map<string, string>();
+      const firstInput = inputsOf(kind.name, plan.request)[0];
       let hls: { dir: string; playlist: string } | undefined;
       for (const [i, input] of inputsOf(kind.name, plan.request).entries()) {
         if (made?.input === 'playlist') {
@@ -257,7 +259,7 @@ export function createMediaTaskIo(
           return { fail: UNREADABLE_INPUT };
         }
         probed[`${input.bucket}/${input.object}`] = mediaOfProbe(probe, got.size);
-        paths.push(got.path);
+        paths.set(`${input.bucket}/${input.object}`, got.path);
       }
       const probedPlan: TaskPlan = { ...plan, probed };
       // A kind ffmpeg does not make yet: the copies of task-files.ts, with the input's real figures.
@@ -282,7 +284,7 @@ export function createMediaTaskIo(
         }
         if (step.args) {
           const seek = step.seek !== undefined ? ['-ss', step.seek.toFixed(3)] : [];
-          const inputs = (step.allInputs ? paths : paths.slice(0, 1)).flatMap((path) => [...seek, ...SAFE_INPUT, '-i', path]);
+          const inputs = (step.inputs ?? (firstInput ? [firstInput] : [])).flatMap((input) => [...seek, ...SAFE_INPUT, '-i', paths.get(`${input.bucket}/${input.object}`)!]);
           await runTool(media.tools.ffmpeg, [...QUIET, ...inputs, ...step.args(out)], { signal, timeoutMs: left() });
         }
         if (step.tar) {

@@ -3,7 +3,7 @@
 // ffprobe reads for that output's figures. A kind without an entry here keeps the copies of task-files.ts (its
 // input is still probed, so its figures are the input's). The kinds differ only by this table's entries.
 import type { components } from '../../contract/mpc-api.generated.js';
-import { joined, snapshotSeconds, sourceMedia, type TaskPlan } from '../tasks/task-documents.js';
+import { editingOutputs, joined, snapshotSeconds, sourceMedia, type EditingReq, type EditOutput, type TaskPlan } from '../tasks/task-documents.js';
 import { sourceInfo, type MediaFile } from '../tasks/task-outputs.js';
 import type { TaskDocument, TaskKindName } from '../tasks/task-kinds.js';
 import { packOf, type OutputSpec } from '../templates/transcoding-templates.js';
@@ -15,8 +15,8 @@ type ObsObjInfo = Schemas['ObsObjInfo'];
 
 /** One ffmpeg run: its arguments after `-i <input>`, writing into `dir`; its files go under `bucket`/`prefix`. */
 export interface MediaStep {
-  /** Every input of the task is given (`-i` each, in order), not only the first: a channel merge's files. */
-  allInputs?: boolean;
+  /** The task's inputs this step reads (`-i` each, in this order: a channel merge's files, an edit's parts); default: its first. */
+  inputs?: readonly ObsObjInfo[];
   /** ffmpeg's arguments after the inputs, writing into `dir`; none where the step copies its input (`copyInput`). */
   args?(dir: string): string[];
   /** No ffmpeg: the task's HLS input is written as it is, its playlist under this name. */
@@ -103,6 +103,71 @@ export function renditionArgs(spec: OutputSpec, name: string, dir: string): stri
     default:
       return [...codecs, '-movflags', '+faststart', '-f', 'mp4', `${dir}/${name}`];
   }
+}
+
+/** An edit's output encoded at its size, frame rate, codecs and bitrates, in the container its name says. */
+function editEncoding(o: EditOutput, dir: string): string[] {
+  const v = o.media.video!;
+  const a = o.media.audio[0];
+  const video = ['-c:v', /^(H265|HEVC)$/i.test(v.codec) ? 'libx265' : 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-b:v', `${v.bitrate}k`];
+  const audio = a ? ['-c:a', a.codec.toUpperCase() === 'MP3' ? 'libmp3lame' : 'aac', '-b:a', `${a.bitrate}k`] : [];
+  const stem = o.fileName.replace(/\.[^.]+$/, '');
+  if (o.fileName.endsWith('.m3u8')) {
+    const seconds = o.hlsInterval ?? 5;
+    return [...video, ...audio, '-force_key_frames', `expr:gte(t,n_forced*${seconds})`, '-f', 'hls', '-hls_time', String(seconds), '-hls_playlist_type', 'vod', '-hls_segment_filename', `${dir}/${stem}_%03d.ts`, `${dir}/${o.fileName}`];
+  }
+  // Another container: ffmpeg's, by the file's extension (one it has not fails the task with MPC.10105).
+  return [...video, ...audio, ...(o.fileName.endsWith('.mp4') ? ['-movflags', '+faststart'] : []), `${dir}/${o.fileName}`];
+}
+
+const LAYOUTS: Record<number, string> = { 1: 'mono', 2: 'stereo', 6: '5.1' };
+const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+
+/**
+ * The filter graph of an edit's output: its parts one after the other (each cut, scaled into the frame, at one
+ * frame rate and sample rate: `concat` needs them alike), or a mix's inputs in their panes over a black frame.
+ * A part without video is black, one without audio silent. `index` is each input's place among the step's inputs.
+ */
+function editGraph(o: EditOutput, index: (input: ObsObjInfo) => number, source: (input: ObsObjInfo) => MediaFile): { graph: string; audio: boolean } {
+  const { width: W, height: H, frameRate: F } = o.media.video!;
+  const a = o.media.audio[0];
+  const rate = a?.sample ?? 44100;
+  const layout = LAYOUTS[a?.channels ?? 2] ?? 'stereo';
+  const audioFormat = `aformat=sample_rates=${rate}:channel_layouts=${layout}`;
+  if (o.mix) {
+    const filters = [`color=c=black:s=${W}x${H}:r=${F}:d=${o.media.duration}[b0]`];
+    const panes = o.mix.filter((m) => source(m.input).video);
+    panes.forEach((m, k) => {
+      const w = even(m.pane.width * W);
+      const h = even(m.pane.height * H);
+      // Panes are placed from the bottom-left corner; ffmpeg's overlay from the top-left.
+      const x = Math.round(m.pane.x * W);
+      const y = Math.round(H - (m.pane.y + m.pane.height) * H);
+      filters.push(`[${index(m.input)}:v:0]setpts=PTS-STARTPTS,scale=${w}:${h},setsar=1[p${k}]`, `[b${k}][p${k}]overlay=x=${x}:y=${y}:eof_action=pass[b${k + 1}]`);
+    });
+    filters.push(`[b${panes.length}]format=yuv420p[v]`);
+    const heard = o.mix.filter((m) => m.audio && source(m.input).audio.length > 0);
+    heard.forEach((m, k) => filters.push(`[${index(m.input)}:a:0]${audioFormat}[m${k}]`));
+    if (heard.length) filters.push(`${heard.map((_m, k) => `[m${k}]`).join('')}amix=inputs=${heard.length}:duration=longest,${audioFormat}[a]`);
+    return { graph: filters.join(';'), audio: heard.length > 0 };
+  }
+  const filters: string[] = [];
+  o.parts.forEach((part, k) => {
+    const src = source(part.input);
+    const i = index(part.input);
+    const cut = part.start !== undefined ? `trim=start=${part.start}:end=${part.end},` : '';
+    const length = (part.end ?? src.duration) - (part.start ?? 0);
+    filters.push(
+      src.video
+        ? `[${i}:v:0]${cut}setpts=PTS-STARTPTS,scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${F},format=yuv420p[v${k}]`
+        : `color=c=black:s=${W}x${H}:r=${F}:d=${length},format=yuv420p[v${k}]`,
+      src.audio.length
+        ? `[${i}:a:0]${cut ? `a${cut}` : ''}asetpts=PTS-STARTPTS,${audioFormat}[a${k}]`
+        : `anullsrc=r=${rate}:cl=${layout},atrim=duration=${length}[a${k}]`,
+    );
+  });
+  filters.push(`${o.parts.map((_p, k) => `[v${k}][a${k}]`).join('')}concat=n=${o.parts.length}:v=1:a=1[v][a]`);
+  return { graph: filters.join(';'), audio: true };
 }
 
 /** Seconds of the snapshot times a request asks for, as ffmpeg seeks them (DOTS_MS to the millisecond). */
@@ -228,7 +293,7 @@ export const TASK_MEDIA: Partial<Record<TaskKindName, MediaOf>> = {
           bucket: out.bucket,
           prefix: out.object,
           probe: name,
-          allInputs: true,
+          inputs: files.map((f) => f.input),
           args: (dir: string) => ['-filter_complex', graph, '-map', '[a]', ...(language ? ['-metadata:s:a:0', `language=${language}`] : []), `${dir}/${name}`],
         },
       ];
@@ -249,6 +314,29 @@ export const TASK_MEDIA: Partial<Record<TaskKindName, MediaOf>> = {
       return [{ output: 0, bucket: out.bucket, prefix: out.object, probe: name, args: (dir: string) => ['-map', '0', '-c:v', 'copy', '-c:a', 'aac', ...perTrack, `${dir}/${name}`] }];
     },
     measured: (fields) => fields,
+  },
+
+  editing: {
+    // Each output made of its parts (clips cut, files joined, a mix's panes), encoded as the output setting says.
+    // Deviation: an edit's mosaics and image watermarks are not drawn.
+    steps(fields, task, plan) {
+      const info = fields.output_file_info as Array<{ meta_data?: unknown }>;
+      const source = (input: ObsObjInfo) => sourceMedia(plan, input);
+      return editingOutputs(plan.request as EditingReq, task.task_id, plan).flatMap((o, i) => {
+        // Only the outputs that succeeded (those with meta_data) are made; a partial success's last ones are not.
+        if (!info[i]?.meta_data) return [];
+        const inputs = [...new Map([...o.parts.map((p) => p.input), ...(o.mix ?? []).map((m) => m.input)].map((input) => [`${input.bucket}/${input.object}`, input])).values()];
+        const index = (input: ObsObjInfo) => inputs.findIndex((x) => x.bucket === input.bucket && x.object === input.object);
+        const { graph, audio } = editGraph(o, index, source);
+        const prefix = o.output.object.slice(0, o.output.object.length - o.fileName.length).replace(/\/+$/, '');
+        return [{ output: i, bucket: o.output.bucket, prefix, probe: o.fileName, inputs, args: (dir: string) => ['-filter_complex', graph, '-map', '[v]', ...(audio ? ['-map', '[a]'] : []), ...editEncoding(o, dir)] }];
+      });
+    },
+    measured(fields, { bytes, media }) {
+      const info = fields.output_file_info as Array<{ meta_data?: Record<string, unknown> }>;
+      // Each output's figures are ffprobe's of the file written, its size in kbytes.
+      return { ...fields, output_file_info: info.map((f, i) => (f.meta_data && media[i] && bytes[i] !== undefined ? { ...f, meta_data: { ...sourceInfo(media[i]), size: kbytes(bytes[i]) } } : f)) };
+    },
   },
 
   media_process: {

@@ -127,14 +127,39 @@ export function createResponse(kind: TaskKind, task: TaskDocument, request: Crea
 }
 
 export type EditingReq = Schemas['CreateEditingJobReq'];
-type EditOutput = { output: ObsObjInfo; fileName: string; media: MediaFile };
+/** A span of one input an editing output is made of: from `start` to `end` seconds, or the whole file. */
+export interface EditPart {
+  input: ObsObjInfo;
+  start?: number;
+  end?: number;
+}
+/** One input of a mix, in its pane (shares of the output, from the bottom-left corner); `audio` when it is heard. */
+export interface MixPane {
+  input: ObsObjInfo;
+  pane: { x: number; y: number; width: number; height: number };
+  audio: boolean;
+}
+export interface EditOutput {
+  output: ObsObjInfo;
+  fileName: string;
+  media: MediaFile;
+  /** What the output is made of: its parts one after the other, or (a mix) its inputs side by side. */
+  parts: EditPart[];
+  mix?: MixPane[];
+  /** The HLS segment length, for an HLS output. */
+  hlsInterval?: number;
+}
 
-/** The files an editing job writes, each with its media (reference 6.1): one per concats entry, per edit setting, per clip, or one. */
-export function editingOutputs(r: EditingReq, taskId: string): EditOutput[] {
+/**
+ * The files an editing job writes, each with its media and what it is made of (reference 6.1): one per concats
+ * entry, per edit setting, per clip, or one. Its inputs' lengths are ffprobe's when the plan was probed.
+ */
+export function editingOutputs(r: EditingReq, taskId: string, plan: Pick<TaskPlan, 'probed'> = {}): EditOutput[] {
   const setting = r.output_setting;
   const format = (setting?.format ?? 'MP4').toUpperCase();
   const extension = format === 'HLS' ? 'm3u8' : format.toLowerCase();
-  const probe = (input: ObsObjInfo) => probeInput(input);
+  const hls = format === 'HLS' ? { hlsInterval: setting?.hls?.interval ?? 5 } : {};
+  const probe = (input: ObsObjInfo) => sourceMedia(plan, input);
   /** The video of an output made of these inputs: the template's when CUSTOM, else the largest (MAX) or smallest input. */
   const shaped = (inputs: readonly ObsObjInfo[], duration: number): MediaFile => {
     const sources = inputs.map(probe);
@@ -155,6 +180,13 @@ export function editingOutputs(r: EditingReq, taskId: string): EditOutput[] {
     };
   };
   const total = (inputs: readonly ObsObjInfo[]) => inputs.reduce((sum, i) => sum + probe(i).duration, 0);
+  const whole = (inputs: readonly ObsObjInfo[]): EditPart[] => inputs.map((input) => ({ input }));
+  /** A cut of an input: its bounds (negative counts from the end), at least a second. */
+  const cut = (input: ObsObjInfo, from: string | undefined, to: string | undefined): EditPart & { start: number; end: number } => {
+    const d = probe(input).duration;
+    const start = clipBound(from, d, 0);
+    return { input, start, end: Math.max(start + 1, clipBound(to, d, d)) };
+  };
   const named = (output: ObsObjInfo, stem: string): { output: ObsObjInfo; fileName: string } => {
     const fileName = output.file_name ?? `${stem}.${extension}`;
     return { output: { ...output, object: joined(output.object, fileName), file_name: fileName }, fileName };
@@ -162,35 +194,39 @@ export function editingOutputs(r: EditingReq, taskId: string): EditOutput[] {
   const types = r.edit_type ?? [];
   if (types.length === 0) {
     return (r.edit_settings ?? []).map((e, i) => {
-      const source = probe(r.input!);
-      const start = clipBound(e.timeline_start, source.duration, 0);
-      const end = clipBound(e.timeline_end, source.duration, source.duration);
-      const duration = Math.max(1, end - start) + total(e.heads ?? []) + total(e.tails ?? []);
-      return { ...named(e.output, `${stemOf(r.input!.object)}_edit_${i + 1}`), media: shaped([r.input!], duration) };
+      const main = cut(r.input!, e.timeline_start, e.timeline_end);
+      const duration = main.end - main.start + total(e.heads ?? []) + total(e.tails ?? []);
+      return { ...named(e.output, `${stemOf(r.input!.object)}_edit_${i + 1}`), media: shaped([r.input!], duration), parts: [...whole(e.heads ?? []), main, ...whole(e.tails ?? [])], ...hls };
     });
   }
   if (types.includes('CONCATS')) {
-    return (r.concats ?? []).map((c, i) => ({ ...named(c.output, `${stemOf(c.inputs[0]!.object)}_concat_${i + 1}`), media: shaped(c.inputs, total(c.inputs)) }));
+    return (r.concats ?? []).map((c, i) => ({ ...named(c.output, `${stemOf(c.inputs[0]!.object)}_concat_${i + 1}`), media: shaped(c.inputs, total(c.inputs)), parts: whole(c.inputs), ...hls }));
   }
   const out = setting!.output!;
   // (check() has made sure every clip names its input.)
-  const clips = (r.clips ?? []).map((c) => {
-    const input = c.input!;
-    const d = probe(input).duration;
-    const start = clipBound(c.timeline_start, d, 0);
-    return { input, duration: Math.max(1, clipBound(c.timeline_end, d, d) - start) };
-  });
+  const clips = (r.clips ?? []).map((c) => cut(c.input!, c.timeline_start, c.timeline_end));
   if (types.includes('MIX')) {
-    const inputs = (r.mix?.inputs ?? []).map((i) => i.input);
-    return [{ ...named(out, `${stemOf(inputs[0]!.object)}_mix`), media: shaped(inputs, Math.max(...inputs.map((i) => probe(i).duration))) }];
+    const inputs = r.mix?.inputs ?? [];
+    const panes = new Map((r.mix?.layout?.panes ?? []).map((p) => [p.pane_id, p]));
+    const share = (text: string | undefined, fallback: number) => {
+      const n = Number(text);
+      return Number.isFinite(n) && n >= 0 && n <= 1 ? n : fallback;
+    };
+    const mix = inputs.map((m) => {
+      // An input whose pane the layout does not name fills the frame.
+      const p = panes.get(m.pane_id);
+      return { input: m.input, pane: { x: share(p?.x, 0), y: share(p?.y, 0), width: share(p?.width, 1), height: share(p?.height, 1) }, audio: m.audio_policy === 'RESERVE' };
+    });
+    const sources = inputs.map((i) => i.input);
+    return [{ ...named(out, `${stemOf(sources[0]!.object)}_mix`), media: shaped(sources, Math.max(...sources.map((i) => probe(i).duration))), parts: [], mix, ...hls }];
   }
   if (types.includes('CONCAT')) {
     const inputs = r.concat?.inputs ?? [];
-    const duration = clips.reduce((sum, c) => sum + c.duration, 0) + total(inputs);
+    const duration = clips.reduce((sum, c) => sum + c.end - c.start, 0) + total(inputs);
     const first = clips[0]?.input ?? inputs[0]!;
-    return [{ ...named(out, `${stemOf(first.object)}_${taskId}`), media: shaped([...clips.map((c) => c.input), ...inputs], duration) }];
+    return [{ ...named(out, `${stemOf(first.object)}_${taskId}`), media: shaped([...clips.map((c) => c.input), ...inputs], duration), parts: [...clips, ...whole(inputs)], ...hls }];
   }
-  return clips.map((c, i) => ({ ...named(out, `${stemOf(c.input.object)}_clip_${i + 1}`), media: shaped([c.input], c.duration) }));
+  return clips.map((c, i) => ({ ...named(out, `${stemOf(c.input.object)}_clip_${i + 1}`), media: shaped([c.input], c.end - c.start), parts: [c], ...hls }));
 }
 
 /** The first file an editing job reads: what its outcome rules look at. */
@@ -198,9 +234,16 @@ export function editingInput(r: EditingReq): ObsObjInfo | undefined {
   return r.clips?.[0]?.input ?? r.concat?.inputs?.[0] ?? r.concats?.[0]?.inputs?.[0] ?? r.mix?.inputs?.[0]?.input ?? r.input;
 }
 
-/** Every input an editing job names: its clips', concatenations', mix's, and its own. */
+/** Every input an editing job names: its clips', concatenations', mix's, its own, and its edit settings' heads and tails. */
 export function editingInputs(r: EditingReq): ObsObjInfo[] {
-  return [...(r.clips ?? []).map((c) => c.input), ...(r.concat?.inputs ?? []), ...(r.concats ?? []).flatMap((c) => c.inputs ?? []), ...(r.mix?.inputs ?? []).map((m) => m.input), r.input].filter(
+  return [
+    ...(r.clips ?? []).map((c) => c.input),
+    ...(r.concat?.inputs ?? []),
+    ...(r.concats ?? []).flatMap((c) => c.inputs ?? []),
+    ...(r.mix?.inputs ?? []).map((m) => m.input),
+    r.input,
+    ...(r.edit_settings ?? []).flatMap((e) => [...(e.heads ?? []), ...(e.tails ?? [])]),
+  ].filter(
     (i): i is ObsObjInfo => i !== undefined,
   );
 }
@@ -455,7 +498,7 @@ export const KIND_DOCUMENTS: Record<TaskKindName, KindDocuments> = {
       return { job_id: taskId, edit_type: r.edit_type ?? [], ...(first ? { output: r.output_setting?.output ?? first.output } : {}), edit_task_req: r, ...echo(r) };
     },
     succeeded(task, plan) {
-      const outputs = editingOutputs(plan.request as EditingReq, task.task_id);
+      const outputs = editingOutputs(plan.request as EditingReq, task.task_id, plan);
       const failing = failingOutputs(plan, outputs.length);
       return {
         description: 'The task has completed.',
