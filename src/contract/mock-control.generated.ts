@@ -565,6 +565,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream what happens, as it happens (server-sent events)
+         * @description A `text/event-stream` (server-sent events) of what happens in the mock: a task created (`task`, `change:
+         *     created`), changing state on the clock, by reads or by hand (`change: state`), changed or removed through
+         *     the control plane (`changed`, `removed`); a request the vendor API answered (`request`); a notification
+         *     delivery attempt (`delivery`); a control call that changed something (`control`: the dashboard reads again
+         *     what it shows). Each message has an `id:` (a number that grows), an `event:` line with the type and a
+         *     `data:` line with the event as JSON (schema `MockEvent`). A task changes state while a stream is open even
+         *     when nothing reads it: on a running clock the mock's one timer moves due tasks on when they are due.
+         *
+         *     Reconnect with `Last-Event-ID` (the header, as EventSource sends it, or the `last_event_id` parameter) and
+         *     the events after it that the mock still keeps (the last 1000 made while a stream was open) come first. When
+         *     some are gone, or were never made because no stream was open, the first message is a `resync` event: read
+         *     the state again. A comment line (`: keep-alive`) comes every 15 s of quiet, so proxies keep the connection.
+         *     A client that reads too slowly (more than 1 MB waiting) is disconnected; it reconnects and resyncs.
+         *     Browsers' EventSource cannot send a control token: behind `--control-token`, read the stream with `fetch`
+         *     and the `Authorization` header (as the dashboard and the typed client do).
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/smn/signing-cert.pem": {
         parameters: {
             query?: never;
@@ -1269,6 +1303,96 @@ export interface components {
         };
         Subscriptions: {
             subscriptions: components["schemas"]["Subscription"][];
+        };
+        /** @description One thing that happened, as GET /_mock/events streams it; `type` says which. */
+        MockEvent: components["schemas"]["TaskEvent"] | components["schemas"]["RequestEvent"] | components["schemas"]["DeliveryEvent"] | components["schemas"]["ControlEvent"] | components["schemas"]["ResyncEvent"];
+        /** @description A task created, changing state, changed or removed. */
+        TaskEvent: {
+            /** @description The event's number; it grows by one per event made. */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task";
+            /**
+             * @description created; state (its status changed); changed (through PATCH /_mock/tasks/...); removed.
+             * @enum {string}
+             */
+            change: "created" | "state" | "changed" | "removed";
+            time: components["schemas"]["IsoTime"];
+            kind: components["schemas"]["TaskKind"];
+            /** @description Its project; absent for a shared fixture task. */
+            project_id?: components["schemas"]["ProjectId"];
+            task_id: components["schemas"]["TaskId"];
+            /** @description Its status after the change; absent once removed. */
+            status?: string;
+            /** @description Its status before a state change. */
+            previous?: string;
+        };
+        /** @description A request the vendor API answered (as the journal keeps it, without headers and body). */
+        RequestEvent: {
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "request";
+            time: components["schemas"]["IsoTime"];
+            request_id: components["schemas"]["RequestId"];
+            method: string;
+            path: string;
+            status: number;
+            project_id?: components["schemas"]["ProjectId"];
+            kind?: components["schemas"]["TaskKind"];
+            task_id?: components["schemas"]["TaskId"];
+            operation?: string;
+        };
+        /** @description A delivery attempt (as GET /_mock/deliveries lists it, without its body). */
+        DeliveryEvent: {
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "delivery";
+            time: components["schemas"]["IsoTime"];
+            /** @description The attempt's id in GET /_mock/deliveries. */
+            delivery: number;
+            /** @enum {string} */
+            message_type: "Notification" | "SubscriptionConfirmation";
+            topic_urn: string;
+            project_id?: components["schemas"]["ProjectId"];
+            event_type?: components["schemas"]["EventType"];
+            task_id?: components["schemas"]["TaskId"];
+            /** @enum {string} */
+            outcome: "delivered" | "failed" | "dropped";
+            status?: number;
+        };
+        /** @description A control call that changed something (any method but GET and HEAD, answered 2xx). */
+        ControlEvent: {
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "control";
+            time: components["schemas"]["IsoTime"];
+            method: string;
+            path: string;
+            status: number;
+            project_id?: components["schemas"]["ProjectId"];
+        };
+        /** @description Events after the client's Last-Event-ID are gone or were never made; read the state again. */
+        ResyncEvent: {
+            /** @description The last event made so far (0 before the first). */
+            id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "resync";
+            time: components["schemas"]["IsoTime"];
         };
         /** @description One attempt to deliver one message to one endpoint. */
         Delivery: {
@@ -3022,6 +3146,51 @@ export interface operations {
             };
             400: components["responses"]["InvalidRequest"];
             404: components["responses"]["SubscriptionNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Only these event types, comma-separated (`task,request`); default every type. */
+                types?: string;
+                /** @description Only the events of this project (a control call without a project is everyone's). */
+                project_id?: components["schemas"]["ProjectId"];
+                /** @description As the `Last-Event-ID` header; the header wins when both are given. */
+                last_event_id?: number;
+            };
+            header?: {
+                /** @description The id of the last event the client read, when it reconnects. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream, until the client goes or the mock stops. Each `data:` line is a `MockEvent`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id: 7
+                     *     event: task
+                     *     data: {"id":7,"type":"task","change":"state","time":"2026-11-25T10:00:01.000Z","kind":"transcodings","project_id":"p1","task_id":"100000001","status":"TRANSCODING","previous":"WAITING"}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
             414: components["responses"]["GatewayLimit"];

@@ -3,6 +3,7 @@
 // the types generated from openapi/mock-control.yaml, so its calls and answers follow the document.
 import createClient from 'openapi-fetch';
 import type { components, paths } from '../contract/mock-control.generated.js';
+import { readEventStream } from './event-source.js';
 
 type Schemas = components['schemas'];
 export type TaskKindWord = Schemas['TaskKind'];
@@ -16,6 +17,18 @@ export type TaskDocument = Schemas['TaskDocument'];
 export type Subscription = Schemas['Subscription'];
 export type Delivery = Schemas['Delivery'];
 export type DeliveryFilter = Schemas['DeliveryFilter'];
+export type MockEvent = Schemas['MockEvent'];
+
+export interface EventsOptions {
+  /** Only these types (default every one). */
+  types?: ReadonlyArray<'task' | 'request' | 'delivery' | 'control'>;
+  /** Only this project's events (and control calls of none). */
+  project_id?: string;
+  /** Go on after this event: the events kept since come first, or a `resync` event when some are gone. */
+  lastEventId?: number;
+  /** Ends the stream. */
+  signal?: AbortSignal;
+}
 
 export interface MockControlOptions {
   /** The control token the mock was started with (--control-token). */
@@ -46,8 +59,9 @@ async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Re
 }
 
 export function mockControl(url: string, options: MockControlOptions = {}) {
+  const baseUrl = url.replace(/\/+$/, '');
   const client = createClient<paths>({
-    baseUrl: url.replace(/\/+$/, ''),
+    baseUrl,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     headers: options.token !== undefined ? { Authorization: `Bearer ${options.token}` } : {},
   });
@@ -98,6 +112,24 @@ export function mockControl(url: string, options: MockControlOptions = {}) {
       list: async (filter: Omit<DeliveryFilter, 'type'> = {}) => (await unwrap(client.GET('/_mock/deliveries', { params: { query: filter } }))).deliveries,
       wait: async (match: DeliveryFilter = {}, count = 1, timeoutMs = 10_000) =>
         (await unwrap(client.POST('/_mock/deliveries/wait', { body: { match, count, timeout_ms: timeoutMs } }))).deliveries,
+    },
+    /**
+     * What happens in the mock, as it happens (GET /_mock/events): `for await (const event of control.events())`.
+     * The stream opens before this resolves, so what a test does next is seen; it ends with the signal.
+     */
+    events: async (query: EventsOptions = {}): Promise<AsyncGenerator<MockEvent>> => {
+      const params = new URLSearchParams();
+      if (query.types?.length) params.set('types', query.types.join(','));
+      if (query.project_id !== undefined) params.set('project_id', query.project_id);
+      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+      if (query.lastEventId !== undefined) headers['last-event-id'] = String(query.lastEventId);
+      const response = await (options.fetch ?? fetch)(`${baseUrl}/_mock/events${params.size ? `?${params}` : ''}`, { headers, ...(query.signal ? { signal: query.signal } : {}) });
+      if (!response.ok || !response.body) {
+        const body = (await response.json().catch(() => ({}))) as { error_code?: string; error_msg?: string };
+        throw new MockControlError(response.status, body.error_code, body.error_msg);
+      }
+      return readEventStream(response.body);
     },
     clock: {
       get: () => unwrap(client.GET('/_mock/clock')),

@@ -18,6 +18,7 @@ import { invalidParameter, mockNotFound, mockTaskNotFound, mockTimeout, mockUnau
 import { checkTaskDocument, FIXTURE_FAMILIES, FixtureError, parseFixtureFile, toFixtureFile } from '../fixture-format/fixture-files.js';
 import { bindParameters, fastifyPath, type RawQuery } from '../http/parameters.js';
 import { bindBody } from '../http/request-body.js';
+import { registerEventStream, type EventStreamOptions } from './event-stream.js';
 import { sendVendorError } from '../http/vendor-envelope.js';
 
 export interface ControlPlaneOptions {
@@ -25,6 +26,8 @@ export interface ControlPlaneOptions {
   enabled?: boolean;
   /** When set, every control call but health needs `Authorization: Bearer <token>` (--control-token). */
   token?: string;
+  /** The event stream's keep-alive and backlog limits (tests shorten them). */
+  events?: EventStreamOptions;
 }
 
 export interface ControlPlaneDependencies {
@@ -110,6 +113,9 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
       }
     });
   }
+
+  // SPEC 12.1: what happens, streamed as it happens.
+  registerEventStream(app, contract, service, deps.controlPlane?.events);
 
   // SPEC 6.5: the clock.
   bind(app, contract, 'getClock', clockBody);

@@ -12,6 +12,7 @@ import {
   type TaskStore,
 } from '../storage/tasks/task-store.js';
 import { FaultRules } from './steering/faults.js';
+import { EventHub } from './steering/events.js';
 import { Journal } from './steering/journal.js';
 import type { MockClock } from './steering/clock.js';
 import { createLifecycle, enterState, CANCELED_DESCRIPTION, type Lifecycle } from './tasks/lifecycle.js';
@@ -172,6 +173,8 @@ export interface MpcService {
   readonly faults: FaultRules;
   /** SMN subscriptions, the outbox of event deliveries and their journal (SPEC 8). */
   readonly deliveries: Deliveries;
+  /** What happens, for the streams of GET /_mock/events. */
+  readonly events: EventHub;
   readonly signer: SmnSigner;
   /** Brings every due task up to date with the clock (its events queued), as any read does first. */
   settle(): void;
@@ -221,8 +224,31 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   const buckets = options.objects ? account.storeBuckets(options.objects) : account.taskBuckets(store);
   const faults = new FaultRules(() => new Date(clock.now()).toISOString());
   const deliveries = new Deliveries({ clock, faults, signer, ...options.deliveries });
+  const events = new EventHub();
+  /** The one timer runs for deliveries, and for the event streams. */
+  const timerWanted = () => deliveries.hasSubscriptions() || events.listening();
+  /** The fields of `from` that are set. */
+  const pick = <T extends object, K extends keyof T>(from: T, keys: readonly K[]): Partial<Pick<T, K>> => {
+    const out: Partial<Pick<T, K>> = {};
+    for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
+    return out;
+  };
+  const iso = (at: number) => new Date(at).toISOString();
+  /** A task's event, when a stream listens (GET /_mock/events). */
+  const taskEvent = (change: 'created' | 'state' | 'changed' | 'removed', kind: TaskKind, projectId: string, task: { task_id: string; status?: string }, at: number, previous?: string) =>
+    events.emit(() => ({
+      type: 'task',
+      change,
+      time: iso(at),
+      kind: kind.path as never,
+      ...(projectId !== SHARED_PROJECT ? { project_id: projectId } : {}),
+      task_id: task.task_id,
+      ...(task.status !== undefined ? { status: task.status } : {}),
+      ...(previous !== undefined ? { previous } : {}),
+    }));
   // Events are looked for only while some endpoint listens: a project's configuration is read on a state change.
   const onTransition = (t: Transition) => {
+    taskEvent(t.from === undefined ? 'created' : 'state', t.kind, t.projectId, t.task, t.at, t.from);
     if (!deliveries.hasSubscriptions()) return;
     const configs = store.getNotifications(t.projectId);
     if (configs?.length) deliveries.publish(messagesOf(t, configs));
@@ -233,7 +259,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   // tasks move on, and the delivery timer hears of it.
   const resume = (kind: TaskKind, projectId: string, taskId: string) => {
     const resumed = lifecycle.resume(kind, projectId, taskId);
-    if (deliveries.hasSubscriptions()) deliveries.kick();
+    if (timerWanted()) deliveries.kick();
     return resumed;
   };
   // With --media ffmpeg (SPEC 11.3) the inputs are really processed, in at most --media-workers at once.
@@ -243,7 +269,25 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
   // Tasks held for a store by a process that stopped ask again.
   lifecycle.resumeAll();
   deliveries.settle = () => lifecycle.settle();
-  deliveries.nextTaskDue = () => (deliveries.hasSubscriptions() && store.hasNotifications() ? store.nextDueAt() : null);
+  // The one timer moves due tasks on when their events are to be delivered, or streamed (GET /_mock/events).
+  deliveries.nextTaskDue = () => ((deliveries.hasSubscriptions() && store.hasNotifications()) || events.listening() ? store.nextDueAt() : null);
+  events.onListening = (listening) => {
+    journal.tap = listening ? (e) => events.emit(() => ({ type: 'request', time: e.time, request_id: e.request_id, method: e.method, path: e.path, status: e.status, ...pick(e, ['project_id', 'kind', 'task_id', 'operation']) }) as never) : undefined;
+    deliveries.tap = listening
+      ? (e) =>
+          events.emit(() => ({
+            type: 'delivery',
+            time: e.time,
+            delivery: e.id,
+            message_type: e.type,
+            topic_urn: e.topic_urn,
+            outcome: e.outcome,
+            ...pick(e, ['project_id', 'event_type', 'task_id', 'status']),
+          }) as never)
+      : undefined;
+    // Tasks due on a running clock move on when due while a stream is open, whether or not anything reads them.
+    deliveries.arm();
+  };
   const baseline: Baseline = options.baseline ?? { tasks: [], details: [], templates: [] };
   // What a reset of everything restores besides the tasks.
   const startSettings = settings.list();
@@ -304,6 +348,7 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     journal,
     faults,
     deliveries,
+    events,
     signer,
 
     settle: () => lifecycle.settle(),
@@ -370,9 +415,10 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
         // With a store, the input is read and the outputs written while the request waits (SPEC 11.2).
         return io ? io.finish(kind, projectId, task, path, plan).then(finish) : finish('pass');
       }
+      taskEvent('created', kind, projectId, task, now);
       const started = lifecycle.start(kind, projectId, task, plan);
       // The one timer learns of the new task's next state change (events may follow it on a running clock).
-      if (deliveries.hasSubscriptions()) deliveries.kick();
+      if (timerWanted()) deliveries.kick();
       return { kind, task: started, synchronous };
     },
 
@@ -426,7 +472,8 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
       const queued = kind.states.indexOf('WAITING');
       const again: TaskDocument = { task_id: own.task_id, status: kind.states[queued]!, create_time: own.create_time, ...documents.initial(request, plan, own.task_id) };
       lifecycle.restart(kind, projectId, again, plan, queued);
-      if (deliveries.hasSubscriptions()) deliveries.kick();
+      taskEvent('state', kind, projectId, again, clock.now(), own.status);
+      if (timerWanted()) deliveries.kick();
     },
 
     listTranscodeDetail(projectId, taskIds) {
@@ -597,13 +644,16 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
         store.updateTask(kind.name, owner, changed as TaskDocument);
         // A task changed by hand stays as written, like a fixture.
         lifecycle.forget(kind, owner, taskId);
+        taskEvent('changed', kind, owner, changed as TaskDocument, clock.now(), task.status !== changed.status ? task.status : undefined);
         return changed as TaskDocument;
       });
     },
 
     removeTask(kind, projectId, taskId) {
       media?.cancel(kind, ownerOf(projectId), taskId);
-      return store.deleteTask(kind.name, ownerOf(projectId), taskId);
+      const removed = store.deleteTask(kind.name, ownerOf(projectId), taskId);
+      if (removed) taskEvent('removed', kind, ownerOf(projectId), { task_id: taskId }, clock.now());
+      return removed;
     },
 
     waitForTask(kind, projectId, taskId, status, timeoutMs) {

@@ -275,6 +275,9 @@ export class Deliveries {
    * its subscription's messages one at a time, in order; different subscriptions are sent to in parallel, so a
    * dead or slow endpoint holds up only its own messages.
    */
+  /** Hears every attempt recorded, while set (an event stream listens). */
+  tap: ((entry: DeliveryEntry) => void) | undefined;
+
   kick(): void {
     if (this.stopped) return;
     const now = this.options.clock.now();
@@ -421,6 +424,7 @@ export class Deliveries {
     };
     this.journal.push(entry);
     if (this.journal.length > 2 * DELIVERY_JOURNAL_SIZE) this.journal = this.journal.slice(-DELIVERY_JOURNAL_SIZE);
+    this.tap?.(entry);
     if (entry.outcome !== 'delivered') return;
     // Each waiter keeps what it found so far: a new success is one more, or not.
     for (const w of [...this.waiters]) {

@@ -92,6 +92,9 @@ export class Journal {
   private droppedCount = 0;
   private readonly waiters = new Set<Waiter>();
 
+  /** Hears every entry, made whole, while set (an event stream listens): otherwise entries stay lazy. */
+  tap: ((entry: JournalEntry) => void) | undefined;
+
   constructor(readonly size: number) {}
 
   record(entry: JournalEntry | LazyJournalEntry): void {
@@ -102,8 +105,9 @@ export class Journal {
         if (this.slots.length >= 2 * this.size) this.slots = this.slots.slice(-this.size);
       }
     }
-    if (this.waiters.size === 0) return;
+    if (this.waiters.size === 0 && !this.tap) return;
     const whole = this.size > 0 ? this.whole(this.slots.length - 1) : typeof entry === 'function' ? entry() : entry;
+    this.tap?.(whole);
     for (const w of this.waiters) {
       if (!entryMatches(w.filter, whole, w.glob)) continue;
       w.found.push(whole);
