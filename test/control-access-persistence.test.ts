@@ -64,13 +64,14 @@ describe('a --db file keeps its state', () => {
   });
 
   it.each([
-    [5, 'before the later kinds: no remux input indexes', 'DROP INDEX tasks_by_input_bucket; DROP INDEX tasks_by_input_object; DROP TABLE template_families'],
+    [5, 'before the later kinds: no remux input indexes', 'DROP INDEX tasks_by_input_bucket; DROP INDEX tasks_by_input_object; DROP TABLE template_families; DROP INDEX tasks_by_kind_time; DROP INDEX tasks_by_kind_status_time'],
     [
       6,
       'remux counted as a whole only, its bucket-and-object index',
-      `DROP INDEX tasks_by_input_bucket; CREATE INDEX tasks_by_input ON tasks (kind, project_id, json_extract(doc, '$.input.bucket'), json_extract(doc, '$.input.object'), create_time DESC, sort_key DESC) WHERE kind = 'remux'; DROP TABLE template_families`,
+      `DROP INDEX tasks_by_input_bucket; CREATE INDEX tasks_by_input ON tasks (kind, project_id, json_extract(doc, '$.input.bucket'), json_extract(doc, '$.input.object'), create_time DESC, sort_key DESC) WHERE kind = 'remux'; DROP TABLE template_families; DROP INDEX tasks_by_kind_time; DROP INDEX tasks_by_kind_status_time`,
     ],
-    [7, 'before template groups: no template_families table', 'DROP TABLE template_families'],
+    [7, 'before template groups: no template_families table', 'DROP TABLE template_families; DROP INDEX tasks_by_kind_time; DROP INDEX tasks_by_kind_status_time'],
+    [8, "before the dashboard's indexes over every project's tasks", 'DROP INDEX tasks_by_kind_time; DROP INDEX tasks_by_kind_status_time'],
   ])('upgrades a file of schema %i (%s) in place: its tasks stay, the remux indexes and counts are built', async (version, _what, sql) => {
     const db = tmp(`schema${version}.db`);
     const first = await startMpcMock({ port: 0, db, logLevel: 'silent' });
@@ -93,7 +94,8 @@ describe('a --db file keeps its state', () => {
       await mock.close();
     }
     const reader = openDatabase(db, { readonly: true });
-    expect(reader.pragma('user_version', { simple: true })).toBe(8);
+    expect(reader.pragma('user_version', { simple: true })).toBe(9);
+    expect(reader.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('tasks_by_kind_time', 'tasks_by_kind_status_time')").pluck().get()).toBe(2);
     expect(reader.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'template_families'").pluck().get()).toBe(1);
     const indexes = reader.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'tasks_by_input%' ORDER BY name").pluck().all();
     expect(indexes).toEqual(['tasks_by_input_bucket', 'tasks_by_input_object']);

@@ -305,6 +305,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/task-table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of the dashboard's Tasks table
+         * @description Tasks of every kind (or `kind`) and every project (or `project_id`'s own), with `status` or any, newest first:
+         *     by `create_time`, then by id as the vendor lists order them, then by kind (in the order of `TaskKind`), then
+         *     by project. A page of `size` rows; `next_cursor`, when more follow, is passed as `cursor` for the next page.
+         *     Each kind's page is one range of an index, so a page costs the same in a store of a million tasks as in the
+         *     fixtures. Tasks are brought up to date with the clock first. The shared fixture tasks have no `project_id`.
+         */
+        get: operations["listTaskTable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The projects that hold tasks
+         * @description The ids of the projects that own tasks, in order, at most `limit` (100 by default) after `after`: what the
+         *     dashboard's Project selector offers. Found by probing an index per project, not by reading the tasks.
+         */
+        get: operations["listProjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/tasks/{kind}/{task_id}": {
         parameters: {
             query?: never;
@@ -1303,6 +1348,21 @@ export interface components {
         };
         Subscriptions: {
             subscriptions: components["schemas"]["Subscription"][];
+        };
+        /** @description A page of the dashboard's Tasks table. */
+        TaskTable: {
+            tasks: {
+                kind: components["schemas"]["TaskKind"];
+                /** @description Absent for a shared fixture task. */
+                project_id?: components["schemas"]["ProjectId"];
+                task_id: components["schemas"]["TaskId"];
+                status: string;
+                /** @description As the vendor API answers it (yyyymmddhhmmss, UTC). */
+                create_time: string;
+                end_time?: string;
+            }[];
+            /** @description Where the next page starts; absent on the last page. */
+            next_cursor?: string;
         };
         /** @description One thing that happened, as GET /_mock/events streams it; `type` says which. */
         MockEvent: components["schemas"]["TaskEvent"] | components["schemas"]["RequestEvent"] | components["schemas"]["DeliveryEvent"] | components["schemas"]["ControlEvent"] | components["schemas"]["ResyncEvent"];
@@ -2424,6 +2484,114 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["BucketNotFound"];
             406: components["responses"]["StoreFailed"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    listTaskTable: {
+        parameters: {
+            query?: {
+                /** @description Only this kind. */
+                kind?: components["schemas"]["TaskKind"];
+                /** @description Only this project's own tasks. */
+                project_id?: components["schemas"]["ProjectId"];
+                /** @description Only tasks in this status (the kinds' own words). */
+                status?: string;
+                /** @description Rows per page (50 by default). */
+                size?: number;
+                /** @description The `next_cursor` of the page before. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the table. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "tasks": [
+                     *         {
+                     *           "kind": "transcodings",
+                     *           "project_id": "p1",
+                     *           "task_id": "100000002",
+                     *           "status": "SUCCEEDED",
+                     *           "create_time": "20261125100001",
+                     *           "end_time": "20261125100003"
+                     *         },
+                     *         {
+                     *           "kind": "thumbnails",
+                     *           "project_id": "p1",
+                     *           "task_id": "100000001",
+                     *           "status": "WAITING",
+                     *           "create_time": "20261125100000"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJ0IjoiMjAyNjExMjUxMDAwMDAifQ"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TaskTable"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
+            408: components["responses"]["GatewayLimit"];
+            413: components["responses"]["GatewayLimit"];
+            414: components["responses"]["GatewayLimit"];
+            494: components["responses"]["GatewayLimit"];
+            500: components["responses"]["SystemError"];
+            503: components["responses"]["GatewayLimit"];
+        };
+    };
+    listProjects: {
+        parameters: {
+            query?: {
+                /** @description Only ids after this one (the last of the page before). */
+                after?: string;
+                /** @description At most this many ids (100 by default). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project ids. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "projects": [
+                     *         "p1",
+                     *         "p2"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        projects: components["schemas"]["ProjectId"][];
+                    };
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["ApiNotFound"];
             408: components["responses"]["GatewayLimit"];
             413: components["responses"]["GatewayLimit"];
             414: components["responses"]["GatewayLimit"];

@@ -204,6 +204,17 @@ export function registerControlPlane(app: FastifyInstance, deps: ControlPlaneDep
     const kind = params.kind === undefined ? undefined : kindOf(params.kind);
     return toFixtureFile(service.exportTasks(projectId, kind), projectId ?? null);
   });
+  // SPEC 12.2: the dashboard's Tasks table and Project selector.
+  bind(app, contract, 'listTaskTable', ({ params }) =>
+    service.taskTable({
+      ...(params.kind !== undefined ? { kind: kindOf(params.kind) } : {}),
+      ...(params.project_id !== undefined ? { projectId: params.project_id as string } : {}),
+      ...(params.status !== undefined ? { status: params.status as string } : {}),
+      size: params.size as number,
+      ...(params.cursor !== undefined ? { cursor: params.cursor as string } : {}),
+    }),
+  );
+  bind(app, contract, 'listProjects', ({ params }) => ({ projects: service.projects((params.after as string | undefined) ?? '', params.limit as number) }));
   bind(app, contract, 'getTemplates', ({ params }) => service.templateView(params.project_id as string | undefined));
   // SPEC 11.1: what the object store holds, whichever project's task or which client wrote it.
   bind(app, contract, 'listObjects', async ({ params, reply }) => {

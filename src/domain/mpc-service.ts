@@ -13,6 +13,7 @@ import {
 } from '../storage/tasks/task-store.js';
 import { FaultRules } from './steering/faults.js';
 import { EventHub } from './steering/events.js';
+import { taskTable, type TaskTableQuery } from './tasks/task-table.js';
 import { Journal } from './steering/journal.js';
 import type { MockClock } from './steering/clock.js';
 import { createLifecycle, enterState, CANCELED_DESCRIPTION, type Lifecycle } from './tasks/lifecycle.js';
@@ -23,7 +24,7 @@ import { listTasks, type ListTasksParams, type TaskListPage } from './tasks/list
 import { formatMpcTime } from './mpc-time.js';
 import { OutcomeRules } from './tasks/outcomes.js';
 import { KIND_DOCUMENTS, type CreateRequest, type TaskPlan } from './tasks/task-documents.js';
-import { taskKind, type TaskDocument, type TaskKind } from './tasks/task-kinds.js';
+import { TASK_KINDS, taskKind, type TaskDocument, type TaskKind } from './tasks/task-kinds.js';
 import { listThumbnailDetails, type ThumbnailDetailsPage, type ThumbnailDetailsParams } from './tasks/thumbnail-details.js';
 import { checkOnlySizesDiffer, resolveOutputs, type TranscodingRequest, type TransTemplate } from './templates/transcoding-templates.js';
 import { invalidParameter, notFinal, operationFailed, operationForbidden, taskDoesNotExist } from './vendor-errors.js';
@@ -173,6 +174,10 @@ export interface MpcService {
   readonly faults: FaultRules;
   /** SMN subscriptions, the outbox of event deliveries and their journal (SPEC 8). */
   readonly deliveries: Deliveries;
+  /** The dashboard's Tasks table (SPEC 12.2): a page of every kind's and project's tasks, brought up to date first. */
+  taskTable(query: TaskTableQuery): ReturnType<typeof taskTable>;
+  /** The projects that own tasks, in order, after `after`. */
+  projects(after: string, limit: number): string[];
   /** What happens, for the streams of GET /_mock/events. */
   readonly events: EventHub;
   readonly signer: SmnSigner;
@@ -352,6 +357,12 @@ export function createMpcService(options: MpcServiceOptions): MpcService {
     signer,
 
     settle: () => lifecycle.settle(),
+
+    taskTable(query) {
+      lifecycle.settle();
+      return taskTable(store, query);
+    },
+    projects: (after, limit) => store.owners(TASK_KINDS.map((k) => k.name), after, limit),
 
     showNotification: (projectId) => store.getNotifications(projectId) ?? [],
     updateNotification(projectId, configs) {

@@ -184,6 +184,13 @@ export interface TaskStore {
   /** One page of the tasks a project sees, newest first. */
   listTasks(query: TaskPageQuery): TaskRow[];
   countTasks(query: TaskCountQuery): number;
+  /**
+   * The dashboard's rows of one kind (SPEC 12.2), newest first (create_time, then sort_key, descending; ties by
+   * owner): every owner's, or one owner's; with a status or not; after `after`'s row, or from the newest.
+   */
+  tableRows(query: TableQuery): TableRow[];
+  /** Owners that hold tasks of these kinds, in order, after `after`: probes of an index, not a walk of the tasks. */
+  owners(kinds: readonly TaskKindName[], after: string, limit: number): string[];
   /** The tasks with these ids that a project sees, newest first; unknown ids are simply absent. */
   findTasks(kind: TaskKindName, projectId: string, taskIds: readonly string[], status?: string): TaskRow[];
   /** Explicit snapshot details stored under exactly this owner (a project id or SHARED_PROJECT). */
@@ -209,6 +216,25 @@ export interface TaskStore {
   close(): void;
 }
 
+export interface TableQuery {
+  kind: TaskKindName;
+  /** One owner's rows (a project id, or SHARED_PROJECT); absent: every owner's. */
+  owner?: string;
+  status?: string;
+  /** The row the page goes on after: its create_time, sort_key and owner. Rows tied with it on both keys come after it by owner. */
+  after?: { createTime: string; sortKey: string; owner: string; ties: 'after-owner' | 'all' | 'none' };
+  limit: number;
+}
+export interface TableRow {
+  kind: TaskKindName;
+  project_id: string;
+  task_id: string;
+  status: string;
+  create_time: string;
+  sort_key: string;
+  end_time: string | null;
+}
+
 export interface TaskStoreOptions {
   /** ':memory:' (the default) or a file path. */
   filename?: string;
@@ -222,14 +248,15 @@ export interface TaskStoreOptions {
  * The layout of the store's tables. A file store records it (PRAGMA user_version) and is opened as it is only
  * when it matches; bump it with every change to SCHEMA that an older file would not have.
  */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 /**
  * Older layouts this version opens by adding what they lack: 6 added the remux input indexes, 7 replaced the
  * bucket-and-object one with a bucket one and counts remux tasks per input bucket (both made on opening), 8 added
- * the template families' table (made empty on opening).
+ * the template families' table (made empty on opening), 9 the dashboard's two indexes over every project's tasks
+ * (built on opening).
  */
-const UPGRADABLE_FROM: readonly number[] = [5, 6, 7];
+const UPGRADABLE_FROM: readonly number[] = [5, 6, 7, 8];
 
 /** A file store written by a version of mpc-mock whose tables differ from this one's. */
 export class StoreVersionError extends Error {
@@ -266,6 +293,10 @@ CREATE TABLE IF NOT EXISTS tasks (
 CREATE UNIQUE INDEX IF NOT EXISTS tasks_by_key ON tasks (kind, project_id, task_id);
 CREATE INDEX IF NOT EXISTS tasks_by_time ON tasks (kind, project_id, create_time DESC, sort_key DESC);
 CREATE INDEX IF NOT EXISTS tasks_by_status_time ON tasks (kind, project_id, status, create_time DESC, sort_key DESC);
+-- The dashboard's task table (SPEC 12.2) pages a kind's tasks of every project, newest first, with or without a
+-- status: one range of an index per kind, whatever the store's size.
+CREATE INDEX IF NOT EXISTS tasks_by_kind_time ON tasks (kind, create_time DESC, sort_key DESC);
+CREATE INDEX IF NOT EXISTS tasks_by_kind_status_time ON tasks (kind, status, create_time DESC, sort_key DESC);
 -- The remux list filters by its input's bucket and object (reference 3.2): indexes over those fields of remux
 -- documents only, so that a filtered page is found without reading every remux task. The bucket's carries the
 -- status, so that a status filter beside it is answered from the index too; its totals and deep pages come from
@@ -390,6 +421,23 @@ export const QUERY_SQL = {
     ORDER BY offset_s, position LIMIT @limit OFFSET @offset`,
 } as const;
 
+/** The dashboard's task table (tableRows): first pages and pages after a cursor, of every owner or one, with or without a status. */
+function tableSql(owner: boolean, status: boolean): { first: string; before: string } {
+  const where = `kind = @kind${owner ? ' AND project_id = @owner' : ''}${status ? ' AND status = @status' : ''}`;
+  const select = `SELECT kind, project_id, task_id, status, create_time, sort_key, json_extract(doc, '$.end_time') AS end_time FROM tasks`;
+  const order = 'ORDER BY create_time DESC, sort_key DESC, project_id LIMIT @limit';
+  return { first: `${select} WHERE ${where} ${order}`, before: `${select} WHERE ${where} AND (create_time, sort_key) < (@createTime, @sortKey) ${order}` };
+}
+export const TABLE_SQL = {
+  all: { any: tableSql(false, false), status: tableSql(false, true) },
+  owner: { any: tableSql(true, false), status: tableSql(true, true) },
+  // The range of one time and key in the kind's time index (the planner would take the key index and walk the kind).
+  ties: `SELECT kind, project_id, task_id, status, create_time, sort_key, json_extract(doc, '$.end_time') AS end_time FROM tasks INDEXED BY tasks_by_kind_time
+    WHERE kind = @kind AND create_time = @createTime AND sort_key = @sortKey AND (@owner IS NULL OR project_id = @owner)
+      AND (@status IS NULL OR status = @status) AND (@afterOwner IS NULL OR project_id > @afterOwner)
+    ORDER BY project_id LIMIT @limit`,
+} as const;
+
 const TABLES = ['tasks', 'progress', 'templates', 'template_families', 'meta', 'thumbnail_details', 'task_counts', 'notifications'];
 
 export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
@@ -431,6 +479,12 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
   // The earliest due time of any progress row: a lower bound, never later than the true one. Undefined when
   // not known, null when no row is due at all. Progress rows are written only by putProgress, which lowers it.
   let nextDue: number | null | undefined;
+  const tableOf = (sql: { first: string; before: string }) => ({ first: db.prepare(sql.first), before: db.prepare(sql.before) });
+  const table = {
+    all: { any: tableOf(TABLE_SQL.all.any), status: tableOf(TABLE_SQL.all.status) },
+    owner: { any: tableOf(TABLE_SQL.owner.any), status: tableOf(TABLE_SQL.owner.status) },
+    ties: db.prepare(TABLE_SQL.ties),
+  };
   const statements = {
     // Positional: a million generated rows bind faster from arguments than from an object each.
     insertTask: db.prepare('INSERT INTO tasks (kind, project_id, task_id, status, create_time, sort_key, doc) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -484,6 +538,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       WHERE kind = @kind AND project_id = @project AND task_id = @taskId`),
     setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (@key, @value)'),
     getNotifications: db.prepare('SELECT doc FROM notifications WHERE project_id = @project').pluck(),
+    nextOwner: db.prepare('SELECT project_id FROM tasks WHERE kind = @kind AND project_id > @after ORDER BY project_id LIMIT 1').pluck(),
     putNotifications: db.prepare('INSERT OR REPLACE INTO notifications (project_id, doc) VALUES (@project, @doc)'),
     deleteScopeNotifications: db.prepare('DELETE FROM notifications WHERE (@project IS NULL OR project_id = @project)'),
     anyNotifications: db.prepare('SELECT 1 FROM notifications LIMIT 1').pluck(),
@@ -662,7 +717,7 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
       this.fd = undefined;
     },
   };
-  const SECONDARY_INDEXES = ['tasks_by_time', 'tasks_by_status_time', 'tasks_by_input_bucket', 'tasks_by_input_object'];
+  const SECONDARY_INDEXES = ['tasks_by_time', 'tasks_by_status_time', 'tasks_by_kind_time', 'tasks_by_kind_status_time', 'tasks_by_input_bucket', 'tasks_by_input_object'];
   const isFile = db.name !== ':memory:';
   const seed = async (
     tasks: readonly StoredTask[],
@@ -871,6 +926,28 @@ export function createTaskStore(options: TaskStoreOptions = {}): TaskStore {
     },
     // An input object names few tasks: they are counted from its index. Everything else from the count buckets.
     countTasks: (q) => (q.inputObject !== undefined ? (inputFiltered(q).count.get(inputBind(q)) as number) : counts.count(countScope(q), q.from, q.to)),
+    tableRows(q) {
+      const bind = { kind: q.kind, owner: q.owner ?? null, status: q.status ?? null, limit: q.limit };
+      const statement = table[q.owner !== undefined ? 'owner' : 'all'][q.status !== undefined ? 'status' : 'any'];
+      if (!q.after) return statement.first.all(bind) as TableRow[];
+      const at = { ...bind, createTime: q.after.createTime, sortKey: q.after.sortKey };
+      // Rows tied with the cursor on both keys (one task id in several projects, at one time) come by owner.
+      const ties = q.after.ties === 'none' ? [] : (table.ties.all({ ...at, afterOwner: q.after.ties === 'all' ? null : q.after.owner }) as TableRow[]);
+      return [...ties, ...(statement.before.all(at) as TableRow[])].slice(0, q.limit);
+    },
+    owners(kinds, after, limit) {
+      const found: string[] = [];
+      // A skip-scan by hand: the next owner above each, in each kind's stretch of the key index.
+      const next = new Map<string, string | undefined>(kinds.map((k) => [k, statements.nextOwner.get({ kind: k, after }) as string | undefined]));
+      while (found.length < limit) {
+        const candidates = [...next.values()].filter((o): o is string => o !== undefined);
+        if (candidates.length === 0) break;
+        const least = candidates.reduce((a, b) => (a < b ? a : b));
+        found.push(least);
+        for (const [k, o] of next) if (o === least) next.set(k, statements.nextOwner.get({ kind: k, after: least }) as string | undefined);
+      }
+      return found;
+    },
     findTasks(kind, projectId, taskIds, status) {
       if (taskIds.length === 0) return [];
       if (taskIds.length === 1) return statements.byId.all({ kind, project: projectId, id: taskIds[0], status: status ?? null }) as TaskRow[];
