@@ -81,7 +81,8 @@ function mediaFiles(bucket: string, key: string, input: ObsObjInfo, seconds: num
   return [{ bucket, key, content: { copyOf: input }, output }];
 }
 
-const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+/** The nearest even number of pixels, at least 2: what encoders take. */
+export const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
 
 /**
  * A picture's size: both sides as asked, one side and the source's aspect, or else (`max_length` given, or a

@@ -160,6 +160,23 @@ export function createMediaTaskIo(
     return bytes;
   };
 
+  /** ffprobe of an input file, read as a task input is: its probe, or MPC.10154 (the log says why) when ffmpeg cannot read it or it holds no media. */
+  const probeInput = async (path: string, input: { bucket: string; object: string }, where: Record<string, unknown>, options: { signal: AbortSignal; timeoutMs: number }): Promise<ProbeJson | Outcome> => {
+    let probe: ProbeJson;
+    try {
+      probe = await probeFile(media.tools, path, options);
+    } catch (error) {
+      if (error instanceof MediaRunError && error.killed) throw error;
+      log()({ ...where, bucket: input.bucket, object: input.object, stderr: (error as MediaRunError).stderr }, 'ffprobe cannot read a task input; the task fails with MPC.10154');
+      return UNREADABLE_INPUT;
+    }
+    if (!isMedia(probe)) {
+      log()({ ...where, bucket: input.bucket, object: input.object }, 'a task input has no audio or video; the task fails with MPC.10154');
+      return UNREADABLE_INPUT;
+    }
+    return probe;
+  };
+
   /** A task's input playlist and the segments it names (beside it in the store), into `dir`; their media is the first segment's, for the playlist's length. */
   const downloadPlaylist = async (
     input: { bucket: string; object: string },
@@ -196,14 +213,9 @@ export function createMediaTaskIo(
       await pipeline(await objects.get(segment.bucket, segment.object), createWriteStream(join(hls, name)));
     }
     // The first segment says what the media is; the others are encrypted as bytes, never read by ffmpeg.
-    let probe: ProbeJson;
-    try {
-      probe = await probeFile(media.tools, join(hls, list.segments[0]!), probeOptions);
-    } catch (error) {
-      if (error instanceof MediaRunError && error.killed) throw error;
-      return refuse(`ffprobe cannot read its first segment (${(error as MediaRunError).stderr ?? ''})`);
-    }
-    if (!isMedia(probe)) return refuse('its first segment has no audio or video');
+    const first = { bucket: input.bucket, object: `${base}${list.segments[0]!}` };
+    const probe = await probeInput(join(hls, list.segments[0]!), first, where, probeOptions);
+    if ('outcome' in probe) return probe;
     return { dir: hls, playlist, media: { ...mediaOfProbe(probe, total), duration: Math.max(1, Math.round(list.duration)) } };
   };
 
@@ -234,9 +246,9 @@ export function createMediaTaskIo(
       const probed: Record<string, MediaFile> = {};
       /** Each input's downloaded file, by `bucket/object`. */
       const paths = new Map<string, string>();
-      const firstInput = inputsOf(kind.name, plan.request)[0];
+      const inputs = inputsOf(kind.name, plan.request);
       let hls: { dir: string; playlist: string } | undefined;
-      for (const [i, input] of inputsOf(kind.name, plan.request).entries()) {
+      for (const [i, input] of inputs.entries()) {
         if (made?.input === 'playlist') {
           const got = await downloadPlaylist(input, dir, where, { signal, timeoutMs: left() });
           if ('outcome' in got) return { fail: got };
@@ -246,18 +258,8 @@ export function createMediaTaskIo(
         }
         const got = await download(input, dir, i);
         if ('outcome' in got) return { fail: got };
-        let probe: ProbeJson;
-        try {
-          probe = await probeFile(media.tools, got.path, { signal, timeoutMs: left() });
-        } catch (error) {
-          if (error instanceof MediaRunError && error.killed) throw error;
-          log()({ ...where, bucket: input.bucket, object: input.object, stderr: (error as MediaRunError).stderr }, 'ffprobe cannot read a task input; the task fails with MPC.10154');
-          return { fail: UNREADABLE_INPUT };
-        }
-        if (!isMedia(probe)) {
-          log()({ ...where, bucket: input.bucket, object: input.object }, 'a task input has no audio or video; the task fails with MPC.10154');
-          return { fail: UNREADABLE_INPUT };
-        }
+        const probe = await probeInput(got.path, input, where, { signal, timeoutMs: left() });
+        if ('outcome' in probe) return { fail: probe };
         probed[`${input.bucket}/${input.object}`] = mediaOfProbe(probe, got.size);
         paths.set(`${input.bucket}/${input.object}`, got.path);
       }
@@ -284,8 +286,8 @@ export function createMediaTaskIo(
         }
         if (step.args) {
           const seek = step.seek !== undefined ? ['-ss', step.seek.toFixed(3)] : [];
-          const inputs = (step.inputs ?? (firstInput ? [firstInput] : [])).flatMap((input) => [...seek, ...SAFE_INPUT, '-i', paths.get(`${input.bucket}/${input.object}`)!]);
-          await runTool(media.tools.ffmpeg, [...QUIET, ...inputs, ...step.args(out)], { signal, timeoutMs: left() });
+          const reads = (step.inputs ?? inputs.slice(0, 1)).flatMap((input) => [...seek, ...SAFE_INPUT, '-i', paths.get(`${input.bucket}/${input.object}`)!]);
+          await runTool(media.tools.ffmpeg, [...QUIET, ...reads, ...step.args(out)], { signal, timeoutMs: left() });
         }
         if (step.tar) {
           const tar = tars.get(step.tar) ?? { bucket: step.bucket, prefix: step.prefix, output: step.output, entries: [] };

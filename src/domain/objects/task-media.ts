@@ -8,7 +8,7 @@ import { sourceInfo, type MediaFile } from '../tasks/task-outputs.js';
 import type { TaskDocument, TaskKindName } from '../tasks/task-kinds.js';
 import { packOf, type OutputSpec } from '../templates/transcoding-templates.js';
 import { requestKey, type ContentKey } from './hls-encryption.js';
-import { kbytes, pictureSize } from './task-files.js';
+import { even, kbytes, pictureSize } from './task-files.js';
 
 type Schemas = components['schemas'];
 type ObsObjInfo = Schemas['ObsObjInfo'];
@@ -121,7 +121,6 @@ function editEncoding(o: EditOutput, dir: string): string[] {
 }
 
 const LAYOUTS: Record<number, string> = { 1: 'mono', 2: 'stereo', 6: '5.1' };
-const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
 
 /**
  * The filter graph of an edit's output: its parts one after the other (each cut, scaled into the frame, at one
